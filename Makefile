@@ -1,0 +1,51 @@
+# iso27001: ISO/IEC 27001 Annex A controls, Statement of Applicability,
+# certification cycle and behaviour trends inside PostgreSQL.
+
+EXTENSION    = iso27001
+EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big   = iso27001
+OBJS         = src/iso27001.o src/annex_a.o src/iso_control.o
+PGFILEDESC   = "iso27001 - ISO/IEC 27001 controls and ISMS evidence"
+
+DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
+
+# pg_regress tests: sql/<name>.sql against expected/<name>.out; the first
+# creates the extension, the others run in the same database.
+REGRESS      = init iso_control binary catalogue
+REGRESS_OPTS = --inputdir=.
+
+# pgTAP tests, run by pg_prove against an installed extension
+PGTAP_TESTS  = $(sort $(wildcard test/*.sql))
+
+PG_CPPFLAGS  = -Wall -Wextra -Werror
+
+PG_CONFIG   ?= pg_config
+PGXS        := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+src/iso27001.o src/annex_a.o src/iso_control.o: src/annex_a.h src/compat.h src/iso27001.h
+
+.PHONY: demo test prove bench version-check
+
+# The README's two commands: set up everything (apt, build, install), then
+# run on a throwaway cluster.
+demo:
+	tools/demo.sh
+
+test:
+	tools/test.sh
+
+# pgTAP tests against the server in the environment (PGHOST, PGPORT, ...)
+prove:
+	pg_prove --ext .sql $(PGTAP_TESTS)
+
+bench:
+	bench/iso_control.sh
+
+# The version lives in the control file; META.json must agree with it.
+version-check:
+	@test "$$(grep -c '"version": "$(EXTVERSION)"' META.json)" -eq 2 || \
+		{ echo "META.json versions differ from $(EXTVERSION)"; exit 1; }
+	@test -f sql/$(EXTENSION)--$(EXTVERSION).sql || \
+		{ echo "sql/$(EXTENSION)--$(EXTVERSION).sql is missing"; exit 1; }

@@ -1,0 +1,26 @@
+/*-------------------------------------------------------------------------
+ *
+ * iso27001.h
+ *	  Declarations shared by the C files of the iso27001 extension.
+ *
+ * src/iso27001.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ISO27001_H
+#define ISO27001_H
+
+#include "fmgr.h"
+
+/*
+ * iso_control: an Annex A control of either edition, the packed 32-bit
+ * identifier of annex_a.h, passed by value like an int4.
+ */
+typedef uint32 IsoControl;
+
+#define DatumGetIsoControl(X)		((IsoControl) DatumGetUInt32(X))
+#define IsoControlGetDatum(X)		UInt32GetDatum(X)
+#define PG_GETARG_ISO_CONTROL(n)	DatumGetIsoControl(PG_GETARG_DATUM(n))
+#define PG_RETURN_ISO_CONTROL(x)	return IsoControlGetDatum(x)
+
+#endif							/* ISO27001_H */
