@@ -26,7 +26,7 @@ include $(PGXS)
 
 src/iso27001.o src/annex_a.o src/iso_control.o: src/annex_a.h src/compat.h src/iso27001.h
 
-.PHONY: demo test prove bench version-check
+.PHONY: demo test prove bench lint
 
 # The README's two commands: set up everything (apt, build, install), then
 # run on a throwaway cluster.
@@ -43,8 +43,11 @@ prove:
 bench:
 	bench/iso_control.sh
 
-# The version lives in the control file; META.json must agree with it.
-version-check:
+# Static checks: the seed block of the install script is what data/seed.pl
+# makes of data/*.csv; the version lives in the control file, and META.json
+# and the install script's name agree with it.
+lint:
+	@perl data/seed.pl --check sql/$(EXTENSION)--$(EXTVERSION).sql
 	@test "$$(grep -c '"version": "$(EXTVERSION)"' META.json)" -eq 2 || \
 		{ echo "META.json versions differ from $(EXTVERSION)"; exit 1; }
 	@test -f sql/$(EXTENSION)--$(EXTVERSION).sql || \

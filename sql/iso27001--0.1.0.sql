@@ -5,6 +5,7 @@
 
 COMMENT ON SCHEMA @extschema@ IS
 	'ISO/IEC 27001 information security management: Annex A controls of both editions and their catalogues';
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 
 --
 -- The iso_control type: an Annex A control of either edition

@@ -1,0 +1,111 @@
+-- Every object of the extension is marked honestly and commented: each
+-- function's volatility, strictness and parallel safety is listed here,
+-- so a new or changed function fails this test until it is reviewed.
+\set QUIET 1
+\set ON_ERROR_STOP 1
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION iso27001;
+
+-- the extension's functions and aggregates
+CREATE TEMP VIEW ext_functions AS
+SELECT p.oid::regprocedure::text AS signature, p.oid, p.provolatile,
+	   p.proisstrict, p.proparallel, p.prosecdef, p.prolang, p.prosqlbody,
+	   p.proconfig
+  FROM pg_catalog.pg_proc p
+  JOIN pg_catalog.pg_depend d
+	ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+   AND d.deptype = 'e'
+  JOIN pg_catalog.pg_extension e
+	ON e.oid = d.refobjid AND e.extname = 'iso27001';
+
+SELECT plan(10);
+
+-- signature, volatility (i/s/v), strict, parallel (s/r/u)
+SELECT set_eq(
+	$$SELECT signature, provolatile::text, proisstrict, proparallel::text
+		FROM ext_functions$$,
+	$$VALUES
+	('iso27001.iso_control_in(cstring)', 'i', true, 's'),
+	('iso27001.iso_control_out(iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_recv(internal)', 'i', true, 's'),
+	('iso27001.iso_control_send(iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_eq(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_ne(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_lt(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_le(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_gt(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_ge(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_cmp(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_sortsupport(internal)', 'i', true, 's'),
+	('iso27001.iso_control_hash(iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_hash_extended(iso27001.iso_control,bigint)', 'i', true, 's'),
+	('iso27001.iso_control_smaller(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.iso_control_larger(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.min(iso27001.iso_control)', 'i', false, 's'),
+	('iso27001.max(iso27001.iso_control)', 'i', false, 's'),
+	('iso27001.edition(iso27001.iso_control)', 'i', true, 's'),
+	('iso27001.is_valid_control(text)', 'i', true, 's'),
+	('iso27001.title(iso27001.iso_control)', 's', true, 's'),
+	('iso27001.theme(iso27001.iso_control)', 's', true, 's'),
+	('iso27001.clause(iso27001.iso_control)', 's', true, 's'),
+	('iso27001.objective(iso27001.iso_control)', 's', true, 's'),
+	('iso27001.is_new(iso27001.iso_control)', 's', true, 's'),
+	('iso27001.successors(iso27001.iso_control)', 's', true, 's'),
+	('iso27001.predecessors(iso27001.iso_control)', 's', true, 's')
+	$$,
+	'every function has the reviewed volatility, strictness and parallel safety');
+
+-- rules that hold for every function, whatever the list above says
+SELECT is_empty(
+	$$SELECT signature FROM ext_functions WHERE proparallel <> 's'$$,
+	'every function and aggregate is PARALLEL SAFE');
+SELECT is_empty(
+	$$SELECT signature FROM ext_functions WHERE prosecdef$$,
+	'no function is SECURITY DEFINER');
+SELECT is_empty(
+	$$SELECT signature FROM ext_functions f
+		JOIN pg_catalog.pg_language l ON l.oid = f.prolang
+	   WHERE l.lanname = 'sql' AND f.prosqlbody IS NULL
+		 AND NOT coalesce(f.proconfig, '{}') && ARRAY['search_path=pg_catalog, pg_temp']$$,
+	'every SQL function has a BEGIN ATOMIC body or a pinned search_path');
+SELECT is_empty(
+	$$SELECT signature FROM ext_functions f
+		JOIN pg_catalog.pg_language l ON l.oid = f.prolang
+	   WHERE l.lanname IN ('c', 'internal') AND f.provolatile <> 'i'$$,
+	'every C function is IMMUTABLE (none reads a table or a setting)');
+SELECT is_empty(
+	$$SELECT a.aggfnoid::regprocedure::text FROM pg_catalog.pg_aggregate a
+		JOIN ext_functions f ON f.oid = a.aggfnoid
+	   WHERE a.aggcombinefn = 0
+		  OR (a.aggtranstype = 'internal'::regtype
+			  AND (a.aggserialfn = 0 OR a.aggdeserialfn = 0))$$,
+	'every aggregate has a combine function (and serialize/deserialize for internal state)');
+
+-- every object of the extension has a comment
+SELECT is_empty(
+	$$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)
+		FROM pg_catalog.pg_depend d
+		JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+	   WHERE e.extname = 'iso27001' AND d.deptype = 'e'
+		 AND pg_catalog.obj_description(d.objid, d.classid::regclass::name) IS NULL$$,
+	'every type, function, operator, operator class and family, cast, table and view has a comment');
+SELECT isnt(pg_catalog.obj_description('iso27001'::regnamespace, 'pg_namespace'), NULL,
+	'schema iso27001 has a comment');
+SELECT is_empty(
+	$$SELECT c.relname || '.' || a.attname
+		FROM pg_catalog.pg_class c
+		JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+	   WHERE c.relnamespace = 'iso27001'::regnamespace AND c.relkind = 'v'
+		 AND pg_catalog.col_description(c.oid, a.attnum) IS NULL$$,
+	'every column of every view has a comment');
+
+-- the extension is not relocatable and lives in schema iso27001
+SELECT results_eq(
+	$$SELECT extrelocatable, extnamespace::regnamespace::text FROM pg_catalog.pg_extension
+	   WHERE extname = 'iso27001'$$,
+	$$VALUES (false, 'iso27001')$$,
+	'iso27001 is not relocatable and lives in schema iso27001');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,53 @@
+-- Reference data is read-only for ordinary users and is left to
+-- CREATE EXTENSION by pg_dump.
+\set QUIET 1
+\set ON_ERROR_STOP 1
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION iso27001;
+
+CREATE TEMP TABLE ref_tables (name text);
+INSERT INTO ref_tables VALUES ('iso27001.ref_control_2022'),
+	('iso27001.ref_clause_2013'), ('iso27001.ref_objective_2013'),
+	('iso27001.ref_control_2013'), ('iso27001.ref_correspondence');
+CREATE TEMP TABLE ref_views (name text);
+INSERT INTO ref_views VALUES ('iso27001.annex_a_2022'),
+	('iso27001.annex_a_2013'), ('iso27001.correspondence');
+GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
+
+CREATE ROLE iso27001_test_user NOLOGIN;
+
+SELECT plan(38);
+
+-- the extension owns no configuration table: pg_dump dumps none of it
+SELECT is(extconfig, NULL, 'no reference table is dumped by pg_dump')
+  FROM pg_catalog.pg_extension WHERE extname = 'iso27001';
+
+SET ROLE iso27001_test_user;
+
+-- an ordinary user reads the catalogue ...
+SELECT lives_ok(format('SELECT count(*) FROM %s', name), format('%s is readable', name))
+  FROM (SELECT name FROM ref_views UNION ALL SELECT name FROM ref_tables) AS r;
+SELECT is(iso27001.title('A.6.3'),
+		  'Information security awareness, education and training',
+		  'an ordinary user can call the look-up functions');
+
+-- ... and cannot change it
+SELECT throws_ok(format(stmt, name), '42501', NULL, format(stmt, name) || ' is refused')
+  FROM ref_tables,
+	   unnest(ARRAY['INSERT INTO %s SELECT * FROM %1$s', 'UPDATE %s SET title = title',
+					'DELETE FROM %s', 'TRUNCATE %s']) AS stmt
+ WHERE stmt NOT LIKE 'UPDATE%' OR name <> 'iso27001.ref_correspondence';
+SELECT throws_ok($$UPDATE iso27001.ref_correspondence SET control_2022 = control_2022$$,
+				 '42501', NULL, 'UPDATE of ref_correspondence is refused');
+
+RESET ROLE;
+
+-- SELECT is the only privilege ordinary users have on reference data
+SELECT table_privs_are(split_part(name, '.', 1), split_part(name, '.', 2),
+					   'iso27001_test_user', ARRAY['SELECT'],
+					   format('ordinary users may only SELECT from %s', name))
+  FROM (SELECT name FROM ref_views UNION ALL SELECT name FROM ref_tables) AS r;
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Run every test of iso27001: set up (apt, build, install), then on a
+# throwaway PostgreSQL cluster the pg_regress suite (make installcheck) and
+# the pgTAP suite (pg_prove test/*.sql).  Prints the regression diffs on a
+# failure; the last line is the totals of both suites, "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" != "--inside" ]; then
+	tools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+	# a temporary cluster on the first free port from 5432: an existing
+	# cluster is never touched
+	exec pg_virtualenv -t "$0" --inside
+fi
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# static checks: the install script's seed matches data/*.csv, and the
+# control file, META.json and the script name agree on the version
+echo "== static checks =="
+if make -s lint; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+echo "== pg_regress =="
+rm -rf results regression.diffs regression.out
+make -s installcheck 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+ok=$(grep -cE '^(test |     )?[a-z_]+ +\.\.\. ok|^ok [0-9]+ ' "$log")
+bad=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$log")
+if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+passed=$((passed + ok))
+failed=$((failed + bad))
+if [ -f regression.diffs ]; then
+	echo "== regression.diffs =="
+	cat regression.diffs
+fi
+
+echo "== pgTAP =="
+pg_prove --verbose --ext .sql test/*.sql 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+ok=$(grep -cE '^ok [0-9]+' "$log")
+bad=$(grep -cE '^not ok [0-9]+' "$log")
+if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+passed=$((passed + ok))
+failed=$((failed + bad))
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
