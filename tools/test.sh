@@ -8,11 +8,20 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" != "--inside" ]; then
 	tools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
-	# a temporary cluster on the first free port from 5432: an existing
-	# cluster is never touched
-	exec pg_virtualenv -t "$0" --inside
+	# Run the suites on a temporary cluster on the first free port from
+	# 5432 (an existing cluster is never touched), then print their totals
+	# as the very last line.
+	totals=$(mktemp)
+	pg_virtualenv -t "$0" --inside "$totals"
+	status=$?
+	line=$(cat "$totals")
+	rm -f "$totals"
+	echo "${line:-0 passed, 1 failed}"
+	[ "$status" -eq 0 ] && [ -n "$line" ]
+	exit
 fi
 
+totals=$2
 passed=0
 failed=0
 log=$(mktemp)
@@ -46,5 +55,5 @@ if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
 passed=$((passed + ok))
 failed=$((failed + bad))
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed" > "$totals"
 [ "$failed" -eq 0 ]

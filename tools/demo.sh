@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The iso27001 demo: set up (apt, build, install), start a throwaway
+# PostgreSQL cluster (on the first free port from 5432, so an existing
+# cluster is never touched), CREATE EXTENSION iso27001 and show what it
+# does, reading tools/demo.sql top to bottom.  The cluster is removed at
+# the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/setup.sh
+pg_virtualenv -t psql -X -q -v ON_ERROR_STOP=1 --pset=footer=off -f tools/demo.sql 2>&1 \
+	| grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
