@@ -13,7 +13,7 @@ DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
 # pg_regress tests: sql/<name>.sql against expected/<name>.out; the first
 # creates the extension, the others run in the same database.
 REGRESS      = init iso_control binary catalogue
-REGRESS_OPTS = --inputdir=.
+REGRESS_OPTS = --inputdir=. --encoding=UTF8
 
 # pgTAP tests, run by pg_prove against an installed extension
 PGTAP_TESTS  = $(sort $(wildcard test/*.sql))

@@ -15,6 +15,6 @@ rows=${1:-1000000}
 runs=${2:-5}
 
 tools/setup.sh
-pg_virtualenv -t psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -v runs="$runs" \
+pg_virtualenv -t -i "--encoding=UTF8 --locale=C.UTF-8" psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -v runs="$runs" \
 	-f bench/iso_control.sql 2>&1 \
 	| grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'

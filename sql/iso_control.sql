@@ -2,6 +2,7 @@
 -- iso_control: input, output, order, hashing, casts and functions
 --
 SET search_path = iso27001, public;
+SET client_encoding = UTF8;
 
 -- Report what a string reads as: the canonical control, or the SQLSTATE
 -- with the error's detail and hint.

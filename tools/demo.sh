@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/setup.sh
-pg_virtualenv -t psql -X -q -v ON_ERROR_STOP=1 --pset=footer=off -f tools/demo.sql 2>&1 \
+pg_virtualenv -t -i "--encoding=UTF8 --locale=C.UTF-8" psql -X -q -v ON_ERROR_STOP=1 --pset=footer=off -f tools/demo.sql 2>&1 \
 	| grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'

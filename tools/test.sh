@@ -12,7 +12,7 @@ if [ "${1:-}" != "--inside" ]; then
 	# 5432 (an existing cluster is never touched), then print their totals
 	# as the very last line.
 	totals=$(mktemp)
-	pg_virtualenv -t "$0" --inside "$totals"
+	pg_virtualenv -t -i "--encoding=UTF8 --locale=C.UTF-8" "$0" --inside "$totals"
 	status=$?
 	line=$(cat "$totals")
 	rm -f "$totals"
