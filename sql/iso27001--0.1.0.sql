@@ -3,6 +3,29 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION iso27001" to load this file. \quit
 
+-- The control file names the schema, and CREATE EXTENSION installs into it
+-- even when somebody else created it beforehand.  Its owner could then
+-- replace the extension's functions under the users' feet: refuse a schema
+-- that neither the installing role nor a superuser owns.
+DO $$
+DECLARE
+	owner pg_catalog.name;
+BEGIN
+	SELECT r.rolname INTO owner
+	  FROM pg_catalog.pg_namespace n
+	  JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+	 WHERE n.nspname OPERATOR(pg_catalog.=) '@extschema@'
+	   AND r.rolname OPERATOR(pg_catalog.<>) CURRENT_USER
+	   AND NOT r.rolsuper;
+	IF FOUND THEN
+		RAISE EXCEPTION 'schema "@extschema@" is owned by role "%"', owner
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The owner of the schema could replace the functions of the extension.',
+				  HINT = 'Drop the schema, or give it to the installing role, before CREATE EXTENSION iso27001.';
+	END IF;
+END
+$$;
+
 COMMENT ON SCHEMA @extschema@ IS
 	'ISO/IEC 27001 information security management: Annex A controls of both editions and their catalogues';
 GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
@@ -229,11 +252,7 @@ COMMENT ON AGGREGATE @extschema@.max(@extschema@.iso_control) IS
 
 CREATE CAST (text AS @extschema@.iso_control) WITH INOUT AS ASSIGNMENT;
 COMMENT ON CAST (text AS @extschema@.iso_control) IS
-	'read a control from text; invalid text raises SQLSTATE 22P02';
-
-CREATE CAST (@extschema@.iso_control AS text) WITH INOUT AS ASSIGNMENT;
-COMMENT ON CAST (@extschema@.iso_control AS text) IS
-	'canonical text form of a control ("A.5.7", "A.7.2.2")';
+	'read a control from text; invalid text raises SQLSTATE 22P02 (the cast to text is PostgreSQL''s own I/O cast)';
 
 CREATE FUNCTION @extschema@.edition(@extschema@.iso_control)
 	RETURNS integer
@@ -309,23 +328,23 @@ COMMENT ON TYPE @extschema@.correspondence_kind IS
 
 CREATE TABLE @extschema@.ref_control_2022 (
 	control @extschema@.iso_control PRIMARY KEY
-		CHECK (@extschema@.edition(control) = 2022),
+		CHECK (@extschema@.edition(control) OPERATOR(pg_catalog.=) 2022),
 	theme @extschema@.annex_a_theme NOT NULL,
 	title text NOT NULL,
 	control_type @extschema@.control_type[] NOT NULL
-		CHECK (pg_catalog.cardinality(control_type) > 0
+		CHECK (pg_catalog.cardinality(control_type) OPERATOR(pg_catalog.>) 0
 			   AND pg_catalog.array_position(control_type, NULL) IS NULL),
 	security_properties @extschema@.security_property[] NOT NULL
-		CHECK (pg_catalog.cardinality(security_properties) > 0
+		CHECK (pg_catalog.cardinality(security_properties) OPERATOR(pg_catalog.>) 0
 			   AND pg_catalog.array_position(security_properties, NULL) IS NULL),
 	cybersecurity_concepts @extschema@.cybersecurity_concept[] NOT NULL
-		CHECK (pg_catalog.cardinality(cybersecurity_concepts) > 0
+		CHECK (pg_catalog.cardinality(cybersecurity_concepts) OPERATOR(pg_catalog.>) 0
 			   AND pg_catalog.array_position(cybersecurity_concepts, NULL) IS NULL),
 	operational_capabilities @extschema@.operational_capability[] NOT NULL
-		CHECK (pg_catalog.cardinality(operational_capabilities) > 0
+		CHECK (pg_catalog.cardinality(operational_capabilities) OPERATOR(pg_catalog.>) 0
 			   AND pg_catalog.array_position(operational_capabilities, NULL) IS NULL),
 	security_domains @extschema@.security_domain[] NOT NULL
-		CHECK (pg_catalog.cardinality(security_domains) > 0
+		CHECK (pg_catalog.cardinality(security_domains) OPERATOR(pg_catalog.>) 0
 			   AND pg_catalog.array_position(security_domains, NULL) IS NULL)
 );
 COMMENT ON TABLE @extschema@.ref_control_2022 IS
@@ -348,7 +367,7 @@ COMMENT ON TABLE @extschema@.ref_objective_2013 IS
 
 CREATE TABLE @extschema@.ref_control_2013 (
 	control @extschema@.iso_control PRIMARY KEY
-		CHECK (@extschema@.edition(control) = 2013),
+		CHECK (@extschema@.edition(control) OPERATOR(pg_catalog.=) 2013),
 	objective text NOT NULL REFERENCES @extschema@.ref_objective_2013,
 	title text NOT NULL
 );
@@ -796,10 +815,10 @@ COMMENT ON COLUMN @extschema@.annex_a_2013.title IS 'short title, as in ISO/IEC 
 
 CREATE VIEW @extschema@.correspondence AS
 SELECT m.control_2013, m.control_2022,
-	   CASE WHEN m.successors > 1 AND m.predecessors > 1
+	   CASE WHEN m.successors OPERATOR(pg_catalog.>) 1 AND m.predecessors OPERATOR(pg_catalog.>) 1
 			THEN 'split-merge'
-			WHEN m.successors > 1 THEN 'split'
-			WHEN m.predecessors > 1 THEN 'merge'
+			WHEN m.successors OPERATOR(pg_catalog.>) 1 THEN 'split'
+			WHEN m.predecessors OPERATOR(pg_catalog.>) 1 THEN 'merge'
 			ELSE 'one-to-one'
 	   END::@extschema@.correspondence_kind AS kind,
 	   c13.title AS title_2013, c22.title AS title_2022
@@ -824,7 +843,9 @@ GRANT SELECT ON @extschema@.annex_a_2022, @extschema@.annex_a_2013,
 
 --
 -- Catalogue look-ups.  They read the reference tables, so they are STABLE;
--- for a control of the other edition they return NULL (or no rows).
+-- for a control of the other edition they return NULL (or no rows).  The
+-- set-returning ones are not STRICT (NULL gives no rows anyway) so that the
+-- planner can inline them into the calling query.
 --
 
 CREATE FUNCTION @extschema@.title(control @extschema@.iso_control)
@@ -886,7 +907,7 @@ COMMENT ON FUNCTION @extschema@.is_new(@extschema@.iso_control) IS
 
 CREATE FUNCTION @extschema@.successors(control @extschema@.iso_control)
 	RETURNS SETOF @extschema@.iso_control
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 2
+	LANGUAGE sql STABLE PARALLEL SAFE ROWS 2
 BEGIN ATOMIC
 	SELECT m.control_2022 FROM @extschema@.ref_correspondence m
 	 WHERE m.control_2013 OPERATOR(@extschema@.=) successors.control
@@ -897,7 +918,7 @@ COMMENT ON FUNCTION @extschema@.successors(@extschema@.iso_control) IS
 
 CREATE FUNCTION @extschema@.predecessors(control @extschema@.iso_control)
 	RETURNS SETOF @extschema@.iso_control
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 2
+	LANGUAGE sql STABLE PARALLEL SAFE ROWS 2
 BEGIN ATOMIC
 	SELECT m.control_2013 FROM @extschema@.ref_correspondence m
 	 WHERE m.control_2022 OPERATOR(@extschema@.=) predecessors.control

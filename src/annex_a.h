@@ -25,7 +25,7 @@
 #ifndef ANNEX_A_H
 #define ANNEX_A_H
 
-#include "c.h"
+/* include after c.h (or postgres.h), which gives uint32 and bool */
 
 #define ANNEX_A_EDITION_2013	1
 #define ANNEX_A_EDITION_2022	2

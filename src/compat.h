@@ -11,7 +11,7 @@
 #ifndef ISO27001_COMPAT_H
 #define ISO27001_COMPAT_H
 
-#include "postgres.h"
+/* include after postgres.h, which gives PG_VERSION_NUM and ereport() */
 
 /*
  * PostgreSQL 16 added soft input errors: an input function reports through

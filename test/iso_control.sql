@@ -23,7 +23,7 @@ END $$;
 CREATE TEMP TABLE all_controls AS
 SELECT control FROM annex_a_2022 UNION ALL SELECT control FROM annex_a_2013;
 
-SELECT plan(69);
+SELECT plan(72);
 
 SELECT has_type('iso27001', 'iso_control', 'type iso_control exists');
 
@@ -134,6 +134,23 @@ SELECT is_empty(
 -- min and max follow the same order
 SELECT is(max(control), 'A.8.34'::iso_control, 'max of all is A.8.34') FROM all_controls;
 SELECT is(min(control), 'A.5.1.1'::iso_control, 'min of all is A.5.1.1') FROM all_controls;
+
+-- PostgreSQL 16 and later: soft input errors (the statements are parsed
+-- only when run, so they are skipped on 15 where the functions do not exist)
+SELECT CASE WHEN current_setting('server_version_num')::int < 160000
+	THEN skip('pg_input_is_valid and pg_input_error_info need PostgreSQL 16', 3)
+	ELSE collect_tap(
+		results_eq($$SELECT pg_input_is_valid('A.5.7', 'iso27001.iso_control')$$,
+				   $$VALUES (true)$$, 'pg_input_is_valid: A.5.7 is valid'),
+		results_eq($$SELECT pg_input_is_valid('A.5.38', 'iso27001.iso_control')$$,
+				   $$VALUES (false)$$, 'pg_input_is_valid: A.5.38 is not valid'),
+		results_eq($$SELECT message, detail, sql_error_code
+					   FROM pg_input_error_info('A.5.38', 'iso27001.iso_control')$$,
+				   $$VALUES ('invalid input syntax for type iso_control: "A.5.38"',
+							 'Theme 5 of ISO/IEC 27001:2022 Annex A has 37 controls.',
+							 '22P02')$$,
+				   'pg_input_error_info: message, detail and SQLSTATE of A.5.38'))
+	END;
 
 SELECT * FROM finish();
 ROLLBACK;

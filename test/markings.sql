@@ -10,7 +10,7 @@ CREATE EXTENSION iso27001;
 -- the extension's functions and aggregates
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid::regprocedure::text AS signature, p.oid, p.provolatile,
-	   p.proisstrict, p.proparallel, p.prosecdef, p.prolang, p.prosqlbody,
+	   p.proisstrict, p.proparallel, p.proleakproof, p.prosecdef, p.prolang, p.prosqlbody,
 	   p.proconfig
   FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_depend d
@@ -21,40 +21,40 @@ SELECT p.oid::regprocedure::text AS signature, p.oid, p.provolatile,
 
 SELECT plan(10);
 
--- signature, volatility (i/s/v), strict, parallel (s/r/u)
+-- signature, volatility (i/s/v), strict, parallel (s/r/u), leakproof
 SELECT set_eq(
-	$$SELECT signature, provolatile::text, proisstrict, proparallel::text
+	$$SELECT signature, provolatile::text, proisstrict, proparallel::text, proleakproof
 		FROM ext_functions$$,
 	$$VALUES
-	('iso27001.iso_control_in(cstring)', 'i', true, 's'),
-	('iso27001.iso_control_out(iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_recv(internal)', 'i', true, 's'),
-	('iso27001.iso_control_send(iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_eq(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_ne(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_lt(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_le(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_gt(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_ge(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_cmp(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_sortsupport(internal)', 'i', true, 's'),
-	('iso27001.iso_control_hash(iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_hash_extended(iso27001.iso_control,bigint)', 'i', true, 's'),
-	('iso27001.iso_control_smaller(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.iso_control_larger(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.min(iso27001.iso_control)', 'i', false, 's'),
-	('iso27001.max(iso27001.iso_control)', 'i', false, 's'),
-	('iso27001.edition(iso27001.iso_control)', 'i', true, 's'),
-	('iso27001.is_valid_control(text)', 'i', true, 's'),
-	('iso27001.title(iso27001.iso_control)', 's', true, 's'),
-	('iso27001.theme(iso27001.iso_control)', 's', true, 's'),
-	('iso27001.clause(iso27001.iso_control)', 's', true, 's'),
-	('iso27001.objective(iso27001.iso_control)', 's', true, 's'),
-	('iso27001.is_new(iso27001.iso_control)', 's', true, 's'),
-	('iso27001.successors(iso27001.iso_control)', 's', true, 's'),
-	('iso27001.predecessors(iso27001.iso_control)', 's', true, 's')
+	('iso27001.iso_control_in(cstring)', 'i', true, 's', false),
+	('iso27001.iso_control_out(iso27001.iso_control)', 'i', true, 's', false),
+	('iso27001.iso_control_recv(internal)', 'i', true, 's', false),
+	('iso27001.iso_control_send(iso27001.iso_control)', 'i', true, 's', false),
+	('iso27001.iso_control_eq(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_ne(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_lt(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_le(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_gt(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_ge(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_cmp(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_sortsupport(internal)', 'i', true, 's', false),
+	('iso27001.iso_control_hash(iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.iso_control_hash_extended(iso27001.iso_control,bigint)', 'i', true, 's', true),
+	('iso27001.iso_control_smaller(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', false),
+	('iso27001.iso_control_larger(iso27001.iso_control,iso27001.iso_control)', 'i', true, 's', false),
+	('iso27001.min(iso27001.iso_control)', 'i', false, 's', false),
+	('iso27001.max(iso27001.iso_control)', 'i', false, 's', false),
+	('iso27001.edition(iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.is_valid_control(text)', 'i', true, 's', false),
+	('iso27001.title(iso27001.iso_control)', 's', true, 's', false),
+	('iso27001.theme(iso27001.iso_control)', 's', true, 's', false),
+	('iso27001.clause(iso27001.iso_control)', 's', true, 's', false),
+	('iso27001.objective(iso27001.iso_control)', 's', true, 's', false),
+	('iso27001.is_new(iso27001.iso_control)', 's', true, 's', false),
+	('iso27001.successors(iso27001.iso_control)', 's', false, 's', false),
+	('iso27001.predecessors(iso27001.iso_control)', 's', false, 's', false)
 	$$,
-	'every function has the reviewed volatility, strictness and parallel safety');
+	'every function has the reviewed volatility, strictness, parallel safety and leakproofness');
 
 -- rules that hold for every function, whatever the list above says
 SELECT is_empty(
