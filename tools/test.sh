@@ -32,15 +32,22 @@ trap 'rm -f "$log"' EXIT
 echo "== static checks =="
 if make -s lint; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+# Add a suite's passes and failures, counted in its output in "$log" with
+# the two patterns given; a suite that failed without a failing test (it
+# could not run, say) counts as one failure.
+tally() {
+	local status=$1 ok bad
+	ok=$(grep -cE "$2" "$log")
+	bad=$(grep -cE "$3" "$log")
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+}
+
 echo "== pg_regress =="
 rm -rf results regression.diffs regression.out
 make -s installcheck 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-ok=$(grep -cE '^(test |     )?[a-z_]+ +\.\.\. ok|^ok [0-9]+ ' "$log")
-bad=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$log")
-if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
-passed=$((passed + ok))
-failed=$((failed + bad))
+tally "${PIPESTATUS[0]}" '^(test |     )?[a-z_]+ +\.\.\. ok|^ok [0-9]+ ' '\.\.\. FAILED|^not ok [0-9]+ '
 if [ -f regression.diffs ]; then
 	echo "== regression.diffs =="
 	cat regression.diffs
@@ -48,12 +55,7 @@ fi
 
 echo "== pgTAP =="
 pg_prove --verbose --ext .sql test/*.sql 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-ok=$(grep -cE '^ok [0-9]+' "$log")
-bad=$(grep -cE '^not ok [0-9]+' "$log")
-if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
-passed=$((passed + ok))
-failed=$((failed + bad))
+tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 echo "$passed passed, $failed failed" > "$totals"
 [ "$failed" -eq 0 ]
