@@ -5,7 +5,7 @@ EXTENSION    = iso27001
 EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big   = iso27001
-OBJS         = src/iso27001.o src/annex_a.o src/iso_control.o
+OBJS         = src/iso27001.o src/annex_a.o src/iso_control.o src/soa.o src/soa_entry.o
 PGFILEDESC   = "iso27001 - ISO/IEC 27001 controls and ISMS evidence"
 
 DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
@@ -24,10 +24,13 @@ WERROR      ?= -Werror
 PG_CFLAGS    = -Wall -Wextra $(WERROR)
 
 PG_CONFIG   ?= pg_config
+# PostgreSQL's own headers are system headers here: -Wextra is for our code
+PG_CPPFLAGS  = -isystem $(shell $(PG_CONFIG) --includedir-server)
+
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-src/iso27001.o src/annex_a.o src/iso_control.o: src/annex_a.h src/compat.h src/iso27001.h
+$(OBJS): src/annex_a.h src/compat.h src/iso27001.h src/soa.h
 
 .PHONY: demo test prove bench lint
 

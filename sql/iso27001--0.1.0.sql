@@ -926,3 +926,278 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.predecessors(@extschema@.iso_control) IS
 	'the 2013 controls a 2022 control came from (no rows for a new control or a 2013 control)';
+
+--
+-- The soa_entry type: one control's decision in a Statement of
+-- Applicability (ISO/IEC 27001:2022 clause 6.1.3 d)
+--
+
+CREATE TYPE @extschema@.soa_entry;
+
+CREATE FUNCTION @extschema@.soa_entry_in(cstring)
+	RETURNS @extschema@.soa_entry
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_entry_in(cstring) IS
+	'I/O: read "excluded" or "applicable, <implementation> (<reasons>)", case-insensitively';
+
+CREATE FUNCTION @extschema@.soa_entry_out(@extschema@.soa_entry)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_entry_out(@extschema@.soa_entry) IS
+	'I/O: write an entry in canonical form, reasons in vocabulary order';
+
+CREATE FUNCTION @extschema@.soa_entry_recv(internal)
+	RETURNS @extschema@.soa_entry
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_entry_recv(internal) IS
+	'I/O: read the 2-byte binary form, checked';
+
+CREATE FUNCTION @extschema@.soa_entry_send(@extschema@.soa_entry)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_entry_send(@extschema@.soa_entry) IS
+	'I/O: write the 2-byte binary form (state, then the reasons bit set)';
+
+CREATE TYPE @extschema@.soa_entry (
+	INPUT = @extschema@.soa_entry_in,
+	OUTPUT = @extschema@.soa_entry_out,
+	RECEIVE = @extschema@.soa_entry_recv,
+	SEND = @extschema@.soa_entry_send,
+	INTERNALLENGTH = 2,
+	PASSEDBYVALUE,
+	ALIGNMENT = int2,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.soa_entry IS
+	'Statement of Applicability entry: excluded, or applicable with implementation state and reasons for inclusion';
+
+-- Comparison: the int2 support functions (excluded first, then applicable
+-- entries by implementation progress, then by reasons)
+
+CREATE FUNCTION @extschema@.soa_entry_eq(@extschema@.soa_entry, @extschema@.soa_entry)
+	RETURNS boolean
+	AS 'int2eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_eq(@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'implementation of = operator';
+
+CREATE FUNCTION @extschema@.soa_entry_ne(@extschema@.soa_entry, @extschema@.soa_entry)
+	RETURNS boolean
+	AS 'int2ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_ne(@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'implementation of <> operator';
+
+CREATE FUNCTION @extschema@.soa_entry_lt(@extschema@.soa_entry, @extschema@.soa_entry)
+	RETURNS boolean
+	AS 'int2lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_lt(@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'implementation of < operator';
+
+CREATE FUNCTION @extschema@.soa_entry_le(@extschema@.soa_entry, @extschema@.soa_entry)
+	RETURNS boolean
+	AS 'int2le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_le(@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'implementation of <= operator';
+
+CREATE FUNCTION @extschema@.soa_entry_gt(@extschema@.soa_entry, @extschema@.soa_entry)
+	RETURNS boolean
+	AS 'int2gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_gt(@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'implementation of > operator';
+
+CREATE FUNCTION @extschema@.soa_entry_ge(@extschema@.soa_entry, @extschema@.soa_entry)
+	RETURNS boolean
+	AS 'int2ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_ge(@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'implementation of >= operator';
+
+CREATE FUNCTION @extschema@.soa_entry_cmp(@extschema@.soa_entry, @extschema@.soa_entry)
+	RETURNS integer
+	AS 'btint2cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_cmp(@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'less-equal-greater: excluded first, then by implementation progress';
+
+CREATE FUNCTION @extschema@.soa_entry_sortsupport(internal)
+	RETURNS void
+	AS 'btint2sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_entry_sortsupport(internal) IS
+	'sort support: the int2 comparator';
+
+CREATE FUNCTION @extschema@.soa_entry_hash(@extschema@.soa_entry)
+	RETURNS integer
+	AS 'hashint2' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_hash(@extschema@.soa_entry) IS
+	'hash of an entry';
+
+CREATE FUNCTION @extschema@.soa_entry_hash_extended(@extschema@.soa_entry, bigint)
+	RETURNS bigint
+	AS 'hashint2extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.soa_entry_hash_extended(@extschema@.soa_entry, bigint) IS
+	'64-bit seeded hash of an entry';
+
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
+	FUNCTION = @extschema@.soa_entry_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'equal';
+
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
+	FUNCTION = @extschema@.soa_entry_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'not equal';
+
+CREATE OPERATOR @extschema@.< (
+	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
+	FUNCTION = @extschema@.soa_entry_lt,
+	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+COMMENT ON OPERATOR @extschema@.< (@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'less advanced (excluded first, then by implementation progress)';
+
+CREATE OPERATOR @extschema@.<= (
+	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
+	FUNCTION = @extschema@.soa_entry_le,
+	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+COMMENT ON OPERATOR @extschema@.<= (@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'less advanced or equal';
+
+CREATE OPERATOR @extschema@.> (
+	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
+	FUNCTION = @extschema@.soa_entry_gt,
+	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+COMMENT ON OPERATOR @extschema@.> (@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'more advanced';
+
+CREATE OPERATOR @extschema@.>= (
+	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
+	FUNCTION = @extschema@.soa_entry_ge,
+	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+	RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+COMMENT ON OPERATOR @extschema@.>= (@extschema@.soa_entry, @extschema@.soa_entry) IS
+	'more advanced or equal';
+
+CREATE OPERATOR CLASS @extschema@.soa_entry_ops
+	DEFAULT FOR TYPE @extschema@.soa_entry USING btree AS
+		OPERATOR 1 @extschema@.<,
+		OPERATOR 2 @extschema@.<=,
+		OPERATOR 3 @extschema@.=,
+		OPERATOR 4 @extschema@.>=,
+		OPERATOR 5 @extschema@.>,
+		FUNCTION 1 @extschema@.soa_entry_cmp(@extschema@.soa_entry, @extschema@.soa_entry),
+		FUNCTION 2 @extschema@.soa_entry_sortsupport(internal),
+		FUNCTION 4 pg_catalog.btequalimage(oid);
+COMMENT ON OPERATOR CLASS @extschema@.soa_entry_ops USING btree IS
+	'order of SoA entries: excluded, then applicable by implementation progress';
+COMMENT ON OPERATOR FAMILY @extschema@.soa_entry_ops USING btree IS
+	'order of SoA entries';
+
+CREATE OPERATOR CLASS @extschema@.soa_entry_ops
+	DEFAULT FOR TYPE @extschema@.soa_entry USING hash AS
+		OPERATOR 1 @extschema@.=,
+		FUNCTION 1 @extschema@.soa_entry_hash(@extschema@.soa_entry),
+		FUNCTION 2 @extschema@.soa_entry_hash_extended(@extschema@.soa_entry, bigint);
+COMMENT ON OPERATOR CLASS @extschema@.soa_entry_ops USING hash IS
+	'hashing of SoA entries';
+COMMENT ON OPERATOR FAMILY @extschema@.soa_entry_ops USING hash IS
+	'hashing of SoA entries';
+
+CREATE CAST (text AS @extschema@.soa_entry) WITH INOUT AS ASSIGNMENT;
+COMMENT ON CAST (text AS @extschema@.soa_entry) IS
+	'read an entry from text; invalid text raises SQLSTATE 22P02';
+
+CREATE FUNCTION @extschema@.make_soa_entry(applicable boolean,
+										   implementation text DEFAULT NULL,
+										   reasons text[] DEFAULT NULL)
+	RETURNS @extschema@.soa_entry
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.make_soa_entry(boolean, text, text[]) IS
+	'build an entry: make_soa_entry(applicable => true, implementation => ''planned'', reasons => ''{legal}''); NULL applicability gives NULL (undecided)';
+
+CREATE FUNCTION @extschema@.is_applicable(@extschema@.soa_entry)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'soa_entry_is_applicable'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.is_applicable(@extschema@.soa_entry) IS
+	'is the control applicable (included in the SoA)?';
+
+CREATE FUNCTION @extschema@.implementation(@extschema@.soa_entry)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'soa_entry_implementation'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.implementation(@extschema@.soa_entry) IS
+	'implementation state: not implemented, planned, partially implemented or implemented (NULL when excluded)';
+
+CREATE FUNCTION @extschema@.is_implemented(@extschema@.soa_entry)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'soa_entry_is_implemented'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.is_implemented(@extschema@.soa_entry) IS
+	'clause 6.1.3 d): is the control implemented? (partially implemented is not; NULL when excluded)';
+
+CREATE FUNCTION @extschema@.reasons(@extschema@.soa_entry)
+	RETURNS text[]
+	AS 'MODULE_PATHNAME', 'soa_entry_reasons'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reasons(@extschema@.soa_entry) IS
+	'reasons for inclusion, in vocabulary order (empty when excluded)';
+
+CREATE FUNCTION @extschema@.oscal_status(@extschema@.soa_entry)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'soa_entry_oscal_status'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.oscal_status(@extschema@.soa_entry) IS
+	'NIST OSCAL implementation-status: implemented, partial, planned (also for not implemented) or not-applicable';
+
+CREATE TYPE @extschema@.soa_counts AS (
+	total bigint,
+	undecided bigint,
+	excluded bigint,
+	applicable bigint,
+	not_implemented bigint,
+	planned bigint,
+	partially_implemented bigint,
+	implemented bigint
+);
+COMMENT ON TYPE @extschema@.soa_counts IS
+	'counts of SoA entries by applicability and implementation (result of soa_summary)';
+
+CREATE FUNCTION @extschema@.soa_summary_accum(bigint[], @extschema@.soa_entry)
+	RETURNS bigint[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_summary_accum(bigint[], @extschema@.soa_entry) IS
+	'soa_summary transition: count one entry (not strict: NULL counts as undecided)';
+
+CREATE FUNCTION @extschema@.soa_summary_combine(bigint[], bigint[])
+	RETURNS bigint[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_summary_combine(bigint[], bigint[]) IS
+	'soa_summary combine: add two partial counts';
+
+CREATE FUNCTION @extschema@.soa_summary_final(bigint[])
+	RETURNS @extschema@.soa_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_summary_final(bigint[]) IS
+	'soa_summary final: the counts as a soa_counts row';
+
+CREATE AGGREGATE @extschema@.soa_summary(@extschema@.soa_entry) (
+	SFUNC = @extschema@.soa_summary_accum,
+	STYPE = bigint[],
+	FINALFUNC = @extschema@.soa_summary_final,
+	COMBINEFUNC = @extschema@.soa_summary_combine,
+	INITCOND = '{0,0,0,0,0,0,0}',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.soa_summary(@extschema@.soa_entry) IS
+	'counts of entries by applicability and implementation; NULL entries count as undecided';

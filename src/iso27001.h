@@ -23,4 +23,15 @@ typedef uint32 IsoControl;
 #define PG_GETARG_ISO_CONTROL(n)	DatumGetIsoControl(PG_GETARG_DATUM(n))
 #define PG_RETURN_ISO_CONTROL(x)	return IsoControlGetDatum(x)
 
+/*
+ * soa_entry: one control's decision in a Statement of Applicability, the
+ * packed 16-bit entry of soa.h, passed by value like an int2.
+ */
+typedef uint16 SoaEntry;
+
+#define DatumGetSoaEntry(X)			((SoaEntry) DatumGetUInt16(X))
+#define SoaEntryGetDatum(X)			UInt16GetDatum(X)
+#define PG_GETARG_SOA_ENTRY(n)		DatumGetSoaEntry(PG_GETARG_DATUM(n))
+#define PG_RETURN_SOA_ENTRY(x)		return SoaEntryGetDatum(x)
+
 #endif							/* ISO27001_H */
