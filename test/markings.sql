@@ -70,6 +70,31 @@ SELECT set_eq(
 	('iso27001.soa_summary_combine(bigint[],bigint[])', 'i', true, 's', false),
 	('iso27001.soa_summary_final(bigint[])', 'i', true, 's', false),
 	('iso27001.soa_summary(iso27001.soa_entry)', 'i', false, 's', false),
+	('iso27001.soa_scope_id(text)', 's', true, 's', false),
+	('iso27001.soa_register_check()', 'v', false, 'u', false),
+	('iso27001.soa_register_guard_delete()', 'v', false, 'u', false),
+	('iso27001.soa_register_log()', 'v', false, 'u', false),
+	('iso27001.soa_history_check()', 'v', false, 'u', false),
+	('iso27001.soa_version_check()', 'v', false, 'u', false),
+	('iso27001.soa_refuse_truncate()', 'v', false, 'u', false),
+	('iso27001.create_scope(text,integer,text)', 'v', false, 'u', false),
+	('iso27001.delete_scope(text)', 'v', true, 'u', false),
+	('iso27001.soa_set(text,iso27001.iso_control,iso27001.soa_entry,text,text,text[],boolean)', 'v', false, 'u', false),
+	('iso27001.soa_set_custom(text,text,text,iso27001.soa_entry,text,text,text[],boolean)', 'v', false, 'u', false),
+	('iso27001.soa_remove_custom(text,text)', 'v', true, 'u', false),
+	('iso27001.soa_add_evidence(text,text,text)', 'v', true, 'u', false),
+	('iso27001.soa_approve(text,text,text)', 'v', false, 'u', false),
+	('iso27001.soa_as_of(text,timestamp with time zone)', 's', true, 's', false),
+	('iso27001.soa_version_time(text,integer)', 's', true, 's', false),
+	('iso27001.soa_as_of_version(text,integer)', 's', true, 's', false),
+	('iso27001.soa_diff_at(text,timestamp with time zone,timestamp with time zone)', 's', true, 's', false),
+	('iso27001.soa_diff(text,integer,integer)', 's', true, 's', false),
+	('iso27001.soa_validate(text)', 's', false, 's', false),
+	('iso27001.soa_coverage(text)', 's', true, 's', false),
+	('iso27001.soa_coverage_by_attribute(text)', 's', true, 's', false),
+	('iso27001.soa_migrate_2013_to_2022(text,text,text)', 'v', false, 'u', false),
+	('iso27001.soa_export(text,integer)', 's', false, 's', false),
+	('iso27001.soa_export_json(text,integer)', 's', false, 's', false),
 	('iso27001.title(iso27001.iso_control)', 's', true, 's', false),
 	('iso27001.theme(iso27001.iso_control)', 's', true, 's', false),
 	('iso27001.clause(iso27001.iso_control)', 's', true, 's', false),
@@ -82,17 +107,20 @@ SELECT set_eq(
 
 -- rules that hold for every function, whatever the list above says
 SELECT is_empty(
-	$$SELECT signature FROM ext_functions WHERE proparallel <> 's'$$,
-	'every function and aggregate is PARALLEL SAFE');
+	$$SELECT signature FROM ext_functions
+	   WHERE (provolatile <> 'v' AND proparallel <> 's')
+		  OR (provolatile = 'v' AND proparallel <> 'u')$$,
+	'every function that only reads is PARALLEL SAFE; every one that writes (VOLATILE) is PARALLEL UNSAFE');
 SELECT is_empty(
 	$$SELECT signature FROM ext_functions WHERE prosecdef$$,
 	'no function is SECURITY DEFINER');
 SELECT is_empty(
 	$$SELECT signature FROM ext_functions f
 		JOIN pg_catalog.pg_language l ON l.oid = f.prolang
-	   WHERE l.lanname = 'sql' AND f.prosqlbody IS NULL
-		 AND NOT coalesce(f.proconfig, '{}') && ARRAY['search_path=pg_catalog, pg_temp']$$,
-	'every SQL function has a BEGIN ATOMIC body or a pinned search_path');
+	   WHERE ((l.lanname = 'sql' AND f.prosqlbody IS NULL) OR l.lanname = 'plpgsql')
+		 AND NOT coalesce(f.proconfig, '{}')
+				 && ARRAY['search_path=pg_catalog, pg_temp', 'search_path=iso27001, pg_catalog, pg_temp']$$,
+	'every SQL function has a BEGIN ATOMIC body or a pinned search_path, every PL/pgSQL function a pinned search_path');
 SELECT is_empty(
 	$$SELECT signature FROM ext_functions f
 		JOIN pg_catalog.pg_language l ON l.oid = f.prolang

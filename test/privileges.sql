@@ -19,9 +19,14 @@ CREATE ROLE iso27001_test_user NOLOGIN;
 
 SELECT plan(38);
 
--- the extension owns no configuration table: pg_dump dumps none of it
-SELECT is(extconfig, NULL, 'no reference table is dumped by pg_dump')
-  FROM pg_catalog.pg_extension WHERE extname = 'iso27001';
+-- pg_dump dumps the SoA register (user data), never the reference tables
+SELECT set_eq(
+	$$SELECT c::regclass::text FROM pg_catalog.pg_extension e, unnest(e.extconfig) AS c
+	   WHERE e.extname = 'iso27001'$$,
+	ARRAY['iso27001.soa_scope', 'iso27001.soa_register', 'iso27001.soa_history',
+		  'iso27001.soa_version', 'iso27001.soa_scope_scope_id_seq',
+		  'iso27001.soa_history_change_id_seq'],
+	'pg_dump keeps the SoA register and none of the reference tables');
 
 SET ROLE iso27001_test_user;
 
