@@ -12,7 +12,7 @@ DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
 
 # pg_regress tests: sql/<name>.sql against expected/<name>.out; the first
 # creates the extension, the others run in the same database.
-REGRESS      = init iso_control binary catalogue
+REGRESS      = init iso_control binary catalogue soa_entry soa_register
 REGRESS_OPTS = --inputdir=. --encoding=UTF8
 
 # pgTAP tests, run by pg_prove against an installed extension

@@ -1338,6 +1338,13 @@ DECLARE
 	scope_edition integer;
 	scope_name text;
 BEGIN
+	IF TG_OP = 'UPDATE'
+	   AND (NEW.scope_id <> OLD.scope_id OR NEW.control_key <> OLD.control_key
+			OR NEW.control IS DISTINCT FROM OLD.control) THEN
+		RAISE EXCEPTION 'the scope and control of an SoA entry cannot change'
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Remove an organization-defined control and add it anew.';
+	END IF;
 	IF NEW.control IS NULL AND @extschema@.is_valid_control(NEW.control_key) THEN
 		NEW.control := NEW.control_key::@extschema@.iso_control;
 	END IF;
@@ -1352,11 +1359,6 @@ BEGIN
 	END IF;
 
 	IF TG_OP = 'UPDATE' THEN
-		IF NEW.scope_id <> OLD.scope_id OR NEW.control_key <> OLD.control_key THEN
-			RAISE EXCEPTION 'the scope and control of an SoA entry cannot change'
-				USING ERRCODE = 'check_violation',
-					  HINT = 'Remove the organization-defined control and add it anew.';
-		END IF;
 		IF (NEW.title, NEW.entry, NEW.justification, NEW.owner, NEW.evidence, NEW.needs_review)
 		   IS NOT DISTINCT FROM
 		   (OLD.title, OLD.entry, OLD.justification, OLD.owner, OLD.evidence, OLD.needs_review) THEN
