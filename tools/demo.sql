@@ -61,4 +61,58 @@ INSERT INTO risk_treatment VALUES ('A.8.8', 'IT operations'), ('6.3', 'HR'),
 SELECT r.control, a.theme, a.title, r.owner
   FROM risk_treatment r JOIN annex_a_2022 a USING (control)
  ORDER BY r.control;
+
+\echo
+\echo '== 10. A Statement of Applicability: ACME, a remote-only company =='
+\echo 'create_scope() gives every Annex A control an undecided entry; decisions are soa_entry values.'
+SELECT create_scope('acme', description => 'ACME Ltd, all operations') AS scope_id \gset
+SELECT count(soa_set('acme', control,
+			CASE WHEN theme = 'Physical' THEN 'excluded'
+				 WHEN control = '5.7' THEN 'applicable, planned (risk treatment)'
+				 WHEN control = '6.3' THEN 'applicable, implemented (risk treatment, contractual)'
+				 WHEN control = '8.11' THEN 'applicable, partially implemented (legal)'
+				 ELSE 'applicable, implemented (best practice)' END::soa_entry,
+			CASE WHEN theme = 'Physical' THEN 'No premises: the company works remotely.'
+				 ELSE 'Risk assessment RA-2026.' END,
+			owner => 'CISO',
+			evidence => CASE WHEN theme <> 'Physical' AND control NOT IN ('5.7', '8.11', '8.12')
+							 THEN ARRAY['https://evidence.example/' || control] END)) AS decisions
+  FROM annex_a_2022;
+SELECT control_key, entry FROM soa_register
+ WHERE scope_id = :scope_id AND control_key IN ('A.5.7', 'A.6.3', 'A.7.4', 'A.8.11')
+ ORDER BY control;
+
+\echo
+\echo '== 11. Coverage by theme (plain columns, ready for a BI tool) =='
+SELECT theme, controls, excluded, applicable, implemented, implemented_share
+  FROM soa_coverage('acme');
+
+\echo
+\echo '== 12. What an auditor would find (errors block approval; these are warnings) =='
+SELECT rule, severity, control_key, message FROM soa_validate('acme');
+
+\echo
+\echo '== 13. Approve version 1, change three decisions, approve version 2, compare =='
+SELECT soa_approve('acme', approved_by => 'Jane Doe, CISO', note => 'Initial certification') AS version;
+SELECT (soa_set('acme', '5.7', 'applicable, implemented (risk treatment)',
+				'Threat intelligence feed contracted.', evidence => '{https://evidence.example/5.7}')).entry AS "A.5.7 now";
+SELECT (soa_set('acme', '7.4', 'excluded', 'Co-working spaces are monitored by their operators.')).entry AS "A.7.4 now";
+SELECT (soa_set_custom('acme', 'ORG-1', 'Quarterly phishing simulation',
+					   'applicable, implemented (risk treatment)', 'Risk R-12: phishing.')).entry AS "ORG-1 now";
+SELECT soa_approve('acme', 'Jane Doe, CISO', 'Surveillance audit 1') AS version;
+SELECT control_key, change, old_entry, new_entry FROM soa_diff('acme', 1, 2);
+
+\echo
+\echo '== 14. Migrating a 2013 SoA to 2022 through the correspondence =='
+SELECT create_scope('legacy', 2013) AS legacy_id \gset
+UPDATE soa_register
+   SET entry = CASE control_key WHEN 'A.16.1.3' THEN 'excluded'
+								ELSE 'applicable, implemented (legal)' END::soa_entry,
+	   justification = 'Decision of the 2013 SoA on ' || control_key
+ WHERE scope_id = :legacy_id;
+SELECT outcome, count(*) AS controls
+  FROM soa_migrate_2013_to_2022('legacy', 'legacy-2022') GROUP BY outcome ORDER BY outcome;
+SELECT control_key, entry, needs_review, justification FROM soa_register
+ WHERE scope_id = soa_scope_id('legacy-2022') AND control_key IN ('A.6.3', 'A.6.8', 'A.8.8', 'A.5.7')
+ ORDER BY control;
 \echo
