@@ -1592,6 +1592,112 @@ CREATE TRIGGER soa_refuse_truncate BEFORE TRUNCATE ON @extschema@.soa_history
 CREATE TRIGGER soa_refuse_truncate BEFORE TRUNCATE ON @extschema@.soa_version
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.soa_refuse_truncate();
 
+CREATE FUNCTION @extschema@.soa_written_by_current_transaction(xid)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_written_by_current_transaction(xid) IS
+	'was a row with this xmin written by the current transaction? (used by the register''s triggers)';
+
+-- The entries of each approved version, copied at approval: reading a
+-- version is reading its rows, however long the history grows
+CREATE TABLE @extschema@.soa_version_entry (
+	scope_id bigint NOT NULL,
+	version integer NOT NULL,
+	control_key text NOT NULL,
+	control @extschema@.iso_control,
+	title text,
+	entry @extschema@.soa_entry,
+	justification text,
+	owner text,
+	evidence text[] NOT NULL DEFAULT '{}',
+	needs_review boolean NOT NULL DEFAULT false,
+	changed_at timestamptz NOT NULL,
+	changed_by text NOT NULL,
+	PRIMARY KEY (scope_id, version, control_key),
+	FOREIGN KEY (scope_id, version) REFERENCES @extschema@.soa_version
+);
+COMMENT ON TABLE @extschema@.soa_version_entry IS
+	'the entries of each approved SoA version, copied from the register at approval; never changed';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.soa_version_entry', '');
+
+-- At approval, copy the register into the version's entries
+CREATE FUNCTION @extschema@.soa_version_snapshot()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = @extschema@, pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO @extschema@.soa_version_entry
+		(scope_id, version, control_key, control, title, entry, justification,
+		 owner, evidence, needs_review, changed_at, changed_by)
+	SELECT r.scope_id, NEW.version, r.control_key, r.control, coalesce(r.title, t.title),
+		   r.entry, r.justification, r.owner, r.evidence, r.needs_review,
+		   r.changed_at, r.changed_by
+	  FROM @extschema@.soa_register r
+	  LEFT JOIN @extschema@.annex_a_titles t ON t.control = r.control
+	 WHERE r.scope_id = NEW.scope_id;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_version_snapshot() IS
+	'trigger: copy the register into the entries of a newly approved version';
+
+CREATE TRIGGER soa_version_snapshot
+	AFTER INSERT ON @extschema@.soa_version
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.soa_version_snapshot();
+
+-- A version's entries are written once, at its approval, as copies of the
+-- register; they never change
+CREATE FUNCTION @extschema@.soa_version_entry_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = @extschema@, pg_catalog, pg_temp
+AS $$
+DECLARE
+	r @extschema@.soa_register;
+BEGIN
+	IF TG_OP <> 'INSERT' THEN
+		IF TG_OP = 'DELETE'
+		   AND current_setting('iso27001.deleting_scope', true) = OLD.scope_id::text THEN
+			RETURN OLD;
+		END IF;
+		RAISE EXCEPTION 'an approved SoA version cannot be changed'
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	-- only while the version is being approved, in this transaction
+	IF NOT EXISTS (SELECT FROM @extschema@.soa_version v
+					WHERE v.scope_id = NEW.scope_id AND v.version = NEW.version
+					  AND @extschema@.soa_written_by_current_transaction(v.xmin)) THEN
+		RAISE EXCEPTION 'the entries of an SoA version are written at its approval only'
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	SELECT * INTO r FROM @extschema@.soa_register g
+	 WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'control % is not in the SoA', NEW.control_key
+			USING ERRCODE = 'check_violation';
+	END IF;
+	NEW.control := r.control;
+	NEW.title := coalesce(r.title, @extschema@.title(r.control));
+	NEW.entry := r.entry;
+	NEW.justification := r.justification;
+	NEW.owner := r.owner;
+	NEW.evidence := r.evidence;
+	NEW.needs_review := r.needs_review;
+	NEW.changed_at := r.changed_at;
+	NEW.changed_by := r.changed_by;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_version_entry_check() IS
+	'trigger: version entries are copies of the register made at approval, and never change';
+
+CREATE TRIGGER soa_version_entry_check
+	BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.soa_version_entry
+	FOR EACH ROW EXECUTE FUNCTION @extschema@.soa_version_entry_check();
+CREATE TRIGGER soa_refuse_truncate BEFORE TRUNCATE ON @extschema@.soa_version_entry
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.soa_refuse_truncate();
+
 --
 -- SoA API: scopes and changes
 --
@@ -1642,6 +1748,7 @@ DECLARE
 	id bigint := @extschema@.soa_scope_id(scope);
 BEGIN
 	PERFORM set_config('iso27001.deleting_scope', id::text, true);
+	DELETE FROM @extschema@.soa_version_entry e WHERE e.scope_id = id;
 	DELETE FROM @extschema@.soa_version v WHERE v.scope_id = id;
 	DELETE FROM @extschema@.soa_register r WHERE r.scope_id = id;
 	DELETE FROM @extschema@.soa_history h WHERE h.scope_id = id;
@@ -1814,24 +1921,68 @@ COMMENT ON COLUMN @extschema@.annex_a_titles.title IS 'its short title';
 COMMENT ON COLUMN @extschema@.annex_a_titles.edition IS '2013 or 2022';
 GRANT SELECT ON @extschema@.annex_a_titles TO PUBLIC;
 
+-- The section of every control: its theme (2022) or clause (2013), with
+-- the section's place in the catalogue
+CREATE VIEW @extschema@.annex_a_sections AS
+SELECT c.control, 2022 AS edition, c.theme::text AS section,
+	   pg_catalog.array_position(pg_catalog.enum_range(NULL::@extschema@.annex_a_theme), c.theme) AS section_order
+  FROM @extschema@.ref_control_2022 c
+UNION ALL
+SELECT c.control, 2013, o.clause OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) cl.title,
+	   pg_catalog.substr(o.clause, 3)::integer
+  FROM @extschema@.ref_control_2013 c
+  JOIN @extschema@.ref_objective_2013 o ON o.objective OPERATOR(pg_catalog.=) c.objective
+  JOIN @extschema@.ref_clause_2013 cl ON cl.clause OPERATOR(pg_catalog.=) o.clause;
+COMMENT ON VIEW @extschema@.annex_a_sections IS
+	'the section of every Annex A control: its theme (2022) or clause with title (2013), and the section''s order';
+COMMENT ON COLUMN @extschema@.annex_a_sections.control IS 'the control';
+COMMENT ON COLUMN @extschema@.annex_a_sections.edition IS '2013 or 2022';
+COMMENT ON COLUMN @extschema@.annex_a_sections.section IS 'theme (2022), or clause and its title (2013)';
+COMMENT ON COLUMN @extschema@.annex_a_sections.section_order IS 'order of the section in the catalogue';
+GRANT SELECT ON @extschema@.annex_a_sections TO PUBLIC;
+
 CREATE FUNCTION @extschema@.soa_as_of(scope text, at timestamptz)
 	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text,
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT h.control_key, h.control, coalesce(h.title, t.title), h.entry,
-		   h.justification, h.owner, h.evidence, h.needs_review,
-		   h.changed_at, h.changed_by
-	  FROM (SELECT DISTINCT ON (h.control_key) h.*
-			  FROM @extschema@.soa_history h
-			 WHERE h.scope_id OPERATOR(pg_catalog.=) @extschema@.soa_scope_id(soa_as_of.scope)
-			   AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at
-			 ORDER BY h.control_key, h.changed_at DESC) h
-	  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) h.control
-	 WHERE NOT h.removed
-	 ORDER BY h.control, h.control_key;
+	-- the latest version approved by then, and the changes since
+	WITH sc AS (
+		SELECT @extschema@.soa_scope_id(soa_as_of.scope) AS id
+	), v AS (
+		SELECT v.version, v.approved_at
+		  FROM @extschema@.soa_version v, sc
+		 WHERE v.scope_id OPERATOR(pg_catalog.=) sc.id
+		   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
+		 ORDER BY v.version DESC LIMIT 1
+	), base AS (
+		SELECT e.* FROM @extschema@.soa_version_entry e, sc, v
+		 WHERE e.scope_id OPERATOR(pg_catalog.=) sc.id
+		   AND e.version OPERATOR(pg_catalog.=) v.version
+	), delta AS (
+		SELECT DISTINCT ON (h.control_key) h.*
+		  FROM @extschema@.soa_history h, sc
+		 WHERE h.scope_id OPERATOR(pg_catalog.=) sc.id
+		   AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at
+		   AND h.changed_at OPERATOR(pg_catalog.>)
+			   coalesce((SELECT v.approved_at FROM v), '-infinity'::timestamptz)
+		 ORDER BY h.control_key, h.changed_at DESC
+	)
+	SELECT coalesce(d.control_key, b.control_key), coalesce(d.control, b.control),
+		   CASE WHEN d.control_key IS NULL THEN b.title
+				ELSE coalesce(d.title, @extschema@.title(d.control)) END,
+		   CASE WHEN d.control_key IS NULL THEN b.entry ELSE d.entry END,
+		   CASE WHEN d.control_key IS NULL THEN b.justification ELSE d.justification END,
+		   CASE WHEN d.control_key IS NULL THEN b.owner ELSE d.owner END,
+		   CASE WHEN d.control_key IS NULL THEN b.evidence ELSE d.evidence END,
+		   CASE WHEN d.control_key IS NULL THEN b.needs_review ELSE d.needs_review END,
+		   coalesce(d.changed_at, b.changed_at), coalesce(d.changed_by, b.changed_by)
+	  FROM base b
+	  FULL JOIN delta d ON d.control_key OPERATOR(pg_catalog.=) b.control_key
+	 WHERE NOT coalesce(d.removed, false)
+	 ORDER BY coalesce(d.control, b.control), coalesce(d.control_key, b.control_key);
 END;
 COMMENT ON FUNCTION @extschema@.soa_as_of(text, timestamptz) IS
 	'the SoA of a scope as it stood at a point in time, from the history';
@@ -1862,10 +2013,16 @@ CREATE FUNCTION @extschema@.soa_as_of_version(scope text, version integer)
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT * FROM @extschema@.soa_as_of(soa_as_of_version.scope,
-			@extschema@.soa_version_time(soa_as_of_version.scope, soa_as_of_version.version));
+	SELECT e.control_key, e.control, e.title, e.entry, e.justification, e.owner,
+		   e.evidence, e.needs_review, e.changed_at, e.changed_by
+	  FROM @extschema@.soa_version_entry e
+	 WHERE e.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_as_of_version.scope))
+	   AND e.version OPERATOR(pg_catalog.=) soa_as_of_version.version
+	   -- raises the error for a version that does not exist
+	   AND (SELECT @extschema@.soa_version_time(soa_as_of_version.scope, soa_as_of_version.version)) IS NOT NULL
+	 ORDER BY e.control, e.control_key;
 END;
 COMMENT ON FUNCTION @extschema@.soa_as_of_version(text, integer) IS
 	'an approved version of a scope''s SoA, by number';
@@ -1926,111 +2083,140 @@ CREATE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 	WITH s AS (
-		SELECT s.* FROM @extschema@.soa_scope s
+		SELECT s.scope_id, s.name, s.edition FROM @extschema@.soa_scope s
 		 WHERE soa_validate.scope IS NULL
-			OR s.scope_id OPERATOR(pg_catalog.=) @extschema@.soa_scope_id(soa_validate.scope)
-	), r AS (
-		SELECT r.*, s.name, s.edition AS scope_edition,
-			   coalesce(r.title, t.title) AS full_title
+			OR s.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+	), suspect AS (
+		-- one pass over the register: the rows that break a rule
+		SELECT r.scope_id, s.name, s.edition AS scope_edition, r.control_key, r.control,
+			   r.title, r.entry, r.justification, r.evidence, r.needs_review
 		  FROM @extschema@.soa_register r
 		  JOIN s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
-		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
+		 WHERE r.entry IS NULL
+			OR r.needs_review
+			OR r.control IS NULL
+			OR @extschema@.edition(r.control) OPERATOR(pg_catalog.<>) s.edition
+			OR pg_catalog.btrim(coalesce(r.justification, '')) OPERATOR(pg_catalog.=) ''
+			-- partially implemented or implemented: the entries from the
+			-- smallest partially implemented one up, in soa_entry order
+			OR (r.entry OPERATOR(@extschema@.>=) 'applicable, partially implemented (risk treatment)'::@extschema@.soa_entry
+				AND pg_catalog.cardinality(r.evidence) OPERATOR(pg_catalog.=) 0)
 	), finding AS (
-		SELECT s.name, 'ANNEX_A_MISSING' AS rule, 'error' AS severity, t.control::text AS control_key,
-			   pg_catalog.format('Annex A control %s "%s" has no entry in the SoA.', t.control, t.title) AS message
-		  FROM s JOIN @extschema@.annex_a_titles t ON t.edition OPERATOR(pg_catalog.=) s.edition
-		 WHERE NOT EXISTS (SELECT FROM @extschema@.soa_register g
-							WHERE g.scope_id OPERATOR(pg_catalog.=) s.scope_id
-							  AND g.control OPERATOR(@extschema@.=) t.control)
+		SELECT x.name, f.rule, x.control_key, x.control, x.entry,
+			   coalesce(x.title, t.title) AS title, x.scope_edition, NULL::text AS other
+		  FROM suspect x
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) x.control
+		  CROSS JOIN LATERAL (VALUES
+			(CASE WHEN x.entry IS NULL THEN 'UNDECIDED' END),
+			(CASE WHEN x.entry IS NOT NULL
+					   AND pg_catalog.btrim(coalesce(x.justification, '')) OPERATOR(pg_catalog.=) ''
+				  THEN CASE WHEN @extschema@.is_applicable(x.entry)
+							THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
+							ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END END),
+			(CASE WHEN @extschema@.edition(x.control) OPERATOR(pg_catalog.<>) x.scope_edition
+				  THEN 'WRONG_EDITION' END),
+			(CASE WHEN x.entry OPERATOR(@extschema@.>=) 'applicable, partially implemented (risk treatment)'::@extschema@.soa_entry
+					   AND pg_catalog.cardinality(x.evidence) OPERATOR(pg_catalog.=) 0
+				  THEN 'NO_EVIDENCE' END),
+			(CASE WHEN x.needs_review THEN 'NEEDS_REVIEW' END)) AS f(rule)
+		 WHERE f.rule IS NOT NULL
 		UNION ALL
-		SELECT r.name, 'UNDECIDED', 'error', r.control_key,
-			   pg_catalog.format('No decision on %s "%s": include it with its reasons or exclude it, with a justification.',
-								 r.control_key, r.full_title)
-		  FROM r WHERE r.entry IS NULL
-		UNION ALL
-		SELECT r.name, 'EXCLUSION_WITHOUT_JUSTIFICATION', 'error', r.control_key,
-			   pg_catalog.format('%s is excluded without a justification (clause 6.1.3 d).', r.control_key)
-		  FROM r
-		 WHERE NOT @extschema@.is_applicable(r.entry)
-		   AND pg_catalog.btrim(coalesce(r.justification, '')) OPERATOR(pg_catalog.=) ''
-		UNION ALL
-		SELECT r.name, 'INCLUSION_WITHOUT_JUSTIFICATION', 'error', r.control_key,
-			   pg_catalog.format('%s is included without a justification (clause 6.1.3 d).', r.control_key)
-		  FROM r
-		 WHERE @extschema@.is_applicable(r.entry)
-		   AND pg_catalog.btrim(coalesce(r.justification, '')) OPERATOR(pg_catalog.=) ''
-		UNION ALL
-		SELECT r.name, 'WRONG_EDITION', 'error', r.control_key,
-			   pg_catalog.format('%s is an ISO/IEC 27001:%s control in an ISO/IEC 27001:%s SoA.',
-								 r.control, @extschema@.edition(r.control), r.scope_edition)
-		  FROM r
-		 WHERE @extschema@.edition(r.control) OPERATOR(pg_catalog.<>) r.scope_edition
-		UNION ALL
-		SELECT r.name, 'NO_EVIDENCE', 'warning', r.control_key,
-			   pg_catalog.format('%s is %s but no evidence is linked.',
-								 r.control_key, @extschema@.implementation(r.entry))
-		  FROM r
-		 WHERE @extschema@.implementation(r.entry) OPERATOR(pg_catalog.=)
-			   ANY (ARRAY['implemented', 'partially implemented'])
-		   AND pg_catalog.cardinality(r.evidence) OPERATOR(pg_catalog.=) 0
-		UNION ALL
-		SELECT r.name, 'NEEDS_REVIEW', 'warning', r.control_key,
-			   pg_catalog.format('%s is flagged for review.', r.control_key)
-		  FROM r WHERE r.needs_review
-		UNION ALL
-		SELECT r.name, 'DUPLICATE', 'warning', r.control_key,
-			   pg_catalog.format('Organization-defined control %s duplicates %s.', r.control_key, d.control_key)
-		  FROM r JOIN r d
-			ON d.scope_id OPERATOR(pg_catalog.=) r.scope_id
-		   AND d.control_key OPERATOR(pg_catalog.<>) r.control_key
-		   AND r.control IS NULL
+		-- organization-defined controls that repeat another control's key
+		-- (up to case) or title
+		SELECT x.name, 'DUPLICATE', x.control_key, NULL, x.entry, x.title, x.scope_edition,
+			   d.control_key
+		  FROM suspect x
+		  JOIN (SELECT g.scope_id, g.control_key, coalesce(g.title, t.title) AS title, g.control
+				  FROM @extschema@.soa_register g
+				  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) g.control
+				 WHERE g.scope_id OPERATOR(pg_catalog.=) ANY (SELECT x2.scope_id FROM suspect x2
+															 WHERE x2.control IS NULL)) d
+			ON d.scope_id OPERATOR(pg_catalog.=) x.scope_id
+		   AND d.control_key OPERATOR(pg_catalog.<>) x.control_key
 		   AND ((d.control IS NULL
-				 AND pg_catalog.lower(d.control_key) OPERATOR(pg_catalog.=) pg_catalog.lower(r.control_key))
-				OR pg_catalog.lower(pg_catalog.btrim(d.full_title))
-				   OPERATOR(pg_catalog.=) pg_catalog.lower(pg_catalog.btrim(r.full_title)))
+				 AND pg_catalog.lower(d.control_key) OPERATOR(pg_catalog.=) pg_catalog.lower(x.control_key))
+				OR pg_catalog.lower(pg_catalog.btrim(d.title))
+				   OPERATOR(pg_catalog.=) pg_catalog.lower(pg_catalog.btrim(x.title)))
+		 WHERE x.control IS NULL
+		UNION ALL
+		-- Annex A controls without an entry (scopes with fewer than all)
+		SELECT s.name, 'ANNEX_A_MISSING', t.control::text, t.control, NULL, t.title, s.edition, NULL
+		  FROM s
+		  JOIN @extschema@.annex_a_titles t ON t.edition OPERATOR(pg_catalog.=) s.edition
+		 WHERE s.scope_id OPERATOR(pg_catalog.=) ANY (
+				SELECT c.scope_id
+				  FROM s c
+				  LEFT JOIN @extschema@.soa_register g
+					ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+				   AND @extschema@.edition(g.control) OPERATOR(pg_catalog.=) c.edition
+				 GROUP BY c.scope_id, c.edition
+				HAVING pg_catalog.count(g.control) OPERATOR(pg_catalog.<)
+					   CASE c.edition WHEN 2022 THEN 93 ELSE 114 END)
+		   AND NOT EXISTS (SELECT FROM @extschema@.soa_register g
+							WHERE g.scope_id OPERATOR(pg_catalog.=) s.scope_id
+							  AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
 	)
-	SELECT * FROM finding
-	 ORDER BY 1, CASE severity WHEN 'error' THEN 1 ELSE 2 END, 4, 2;
+	SELECT f.name, f.rule,
+		   CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
+				THEN 'warning' ELSE 'error' END,
+		   f.control_key,
+		   CASE f.rule
+			WHEN 'UNDECIDED' THEN pg_catalog.format(
+				'No decision on %s "%s": include it with its reasons or exclude it, with a justification.',
+				f.control_key, f.title)
+			WHEN 'EXCLUSION_WITHOUT_JUSTIFICATION' THEN pg_catalog.format(
+				'%s is excluded without a justification (clause 6.1.3 d).', f.control_key)
+			WHEN 'INCLUSION_WITHOUT_JUSTIFICATION' THEN pg_catalog.format(
+				'%s is included without a justification (clause 6.1.3 d).', f.control_key)
+			WHEN 'WRONG_EDITION' THEN pg_catalog.format(
+				'%s is an ISO/IEC 27001:%s control in an ISO/IEC 27001:%s SoA.',
+				f.control, @extschema@.edition(f.control), f.scope_edition)
+			WHEN 'NO_EVIDENCE' THEN pg_catalog.format(
+				'%s is %s but no evidence is linked.', f.control_key, @extschema@.implementation(f.entry))
+			WHEN 'NEEDS_REVIEW' THEN pg_catalog.format('%s is flagged for review.', f.control_key)
+			WHEN 'DUPLICATE' THEN pg_catalog.format(
+				'Organization-defined control %s duplicates %s.', f.control_key, f.other)
+			WHEN 'ANNEX_A_MISSING' THEN pg_catalog.format(
+				'Annex A control %s "%s" has no entry in the SoA.', f.control, f.title)
+		   END
+	  FROM finding f
+	 ORDER BY 1, CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
+					  THEN 2 ELSE 1 END, 4, 2;
 END;
 COMMENT ON FUNCTION @extschema@.soa_validate(text) IS
 	'what an auditor would find wrong in a scope''s SoA (all scopes when NULL): rule, severity (errors block approval), control and message';
 
-CREATE FUNCTION @extschema@.soa_coverage(scope text)
+CREATE FUNCTION @extschema@.soa_coverage(scope text DEFAULT NULL)
 	RETURNS TABLE (scope text, theme text, controls bigint, undecided bigint,
 				   excluded bigint, applicable bigint, not_implemented bigint,
 				   planned bigint, partially_implemented bigint, implemented bigint,
 				   implemented_share numeric)
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT g.name, g.theme, (g.c).total, (g.c).undecided, (g.c).excluded, (g.c).applicable,
+	SELECT g.name, g.section, (g.c).total, (g.c).undecided, (g.c).excluded, (g.c).applicable,
 		   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented,
 		   (g.c).implemented,
 		   pg_catalog.round((g.c).implemented::numeric
 							OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0)::numeric, 4)
-	  FROM (SELECT s.name,
-				   coalesce(c22.theme::text, o.clause OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) cl.title,
-							'Organization-defined') AS theme,
-				   pg_catalog.min(coalesce(pg_catalog.array_position(pg_catalog.enum_range(c22.theme), c22.theme),
-										   pg_catalog.substr(o.clause, 3)::integer, 1000)) AS sort_key,
+	  FROM (SELECT s.name, coalesce(x.section, 'Organization-defined') AS section,
+				   coalesce(x.section_order, 1000) AS section_order,
 				   @extschema@.soa_summary(r.entry) AS c
 			  FROM @extschema@.soa_register r
 			  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
-			  LEFT JOIN @extschema@.ref_control_2022 c22 ON c22.control OPERATOR(@extschema@.=) r.control
-			  LEFT JOIN @extschema@.ref_control_2013 c13 ON c13.control OPERATOR(@extschema@.=) r.control
-			  LEFT JOIN @extschema@.ref_objective_2013 o ON o.objective OPERATOR(pg_catalog.=) c13.objective
-			  LEFT JOIN @extschema@.ref_clause_2013 cl ON cl.clause OPERATOR(pg_catalog.=) o.clause
-			 WHERE r.scope_id OPERATOR(pg_catalog.=) @extschema@.soa_scope_id(soa_coverage.scope)
-			 GROUP BY 1, 2) g
-	 ORDER BY g.sort_key;
+			  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control
+			 WHERE soa_coverage.scope IS NULL
+				OR r.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_coverage.scope))
+			 GROUP BY 1, 2, 3) g
+	 ORDER BY g.name, g.section_order;
 END;
 COMMENT ON FUNCTION @extschema@.soa_coverage(text) IS
-	'SoA coverage of a scope by theme (2022) or clause (2013), organization-defined controls last: counts by applicability and implementation, and the implemented share of applicable controls';
+	'SoA coverage of a scope (every scope when NULL) by theme (2022) or clause (2013), organization-defined controls last: counts by applicability and implementation, and the implemented share of applicable controls';
 
-CREATE FUNCTION @extschema@.soa_coverage_by_attribute(scope text)
+CREATE FUNCTION @extschema@.soa_coverage_by_attribute(scope text DEFAULT NULL)
 	RETURNS TABLE (scope text, attribute text, value text, controls bigint,
 				   excluded bigint, applicable bigint, implemented bigint,
 				   implemented_share numeric)
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT s.name, a.attribute, a.value,
 		   pg_catalog.count(*),
@@ -2059,12 +2245,13 @@ BEGIN ATOMIC
 			UNION ALL
 			SELECT 5, 'security_domains', v::text, pg_catalog.array_position(pg_catalog.enum_range(v), v)
 			  FROM pg_catalog.unnest(c.security_domains) AS v) a
-	 WHERE r.scope_id OPERATOR(pg_catalog.=) @extschema@.soa_scope_id(soa_coverage_by_attribute.scope)
+	 WHERE soa_coverage_by_attribute.scope IS NULL
+		OR r.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_coverage_by_attribute.scope))
 	 GROUP BY s.name, a.attribute_order, a.attribute, a.value_order, a.value
-	 ORDER BY a.attribute_order, a.value_order;
+	 ORDER BY s.name, a.attribute_order, a.value_order;
 END;
 COMMENT ON FUNCTION @extschema@.soa_coverage_by_attribute(text) IS
-	'SoA coverage of a 2022 scope by ISO/IEC 27002:2022 attribute value (for example the implemented share of applicable #Detective controls)';
+	'SoA coverage of a 2022 scope (every scope when NULL) by ISO/IEC 27002:2022 attribute value (for example the implemented share of applicable #Detective controls)';
 
 --
 -- SoA API: migration from ISO/IEC 27001:2013 and export

@@ -24,7 +24,7 @@ SELECT set_eq(
 	$$SELECT c::regclass::text FROM pg_catalog.pg_extension e, unnest(e.extconfig) AS c
 	   WHERE e.extname = 'iso27001'$$,
 	ARRAY['iso27001.soa_scope', 'iso27001.soa_register', 'iso27001.soa_history',
-		  'iso27001.soa_version', 'iso27001.soa_scope_scope_id_seq',
+		  'iso27001.soa_version', 'iso27001.soa_version_entry', 'iso27001.soa_scope_scope_id_seq',
 		  'iso27001.soa_history_change_id_seq'],
 	'pg_dump keeps the SoA register and none of the reference tables');
 

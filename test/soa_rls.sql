@@ -25,6 +25,7 @@ ALTER TABLE iso27001.soa_scope ENABLE ROW LEVEL SECURITY;
 ALTER TABLE iso27001.soa_register ENABLE ROW LEVEL SECURITY;
 ALTER TABLE iso27001.soa_history ENABLE ROW LEVEL SECURITY;
 ALTER TABLE iso27001.soa_version ENABLE ROW LEVEL SECURITY;
+ALTER TABLE iso27001.soa_version_entry ENABLE ROW LEVEL SECURITY;
 CREATE POLICY by_scope ON iso27001.soa_scope
 	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
 CREATE POLICY by_scope ON iso27001.soa_register
@@ -33,12 +34,15 @@ CREATE POLICY by_scope ON iso27001.soa_history
 	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
 CREATE POLICY by_scope ON iso27001.soa_version
 	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
+CREATE POLICY by_scope ON iso27001.soa_version_entry
+	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
 
 -- the README's grants for a GRC application role
 CREATE ROLE iso27001_alpha_user NOLOGIN;
 GRANT SELECT, UPDATE (description) ON iso27001.soa_scope TO iso27001_alpha_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_register TO iso27001_alpha_user;
-GRANT SELECT, INSERT ON iso27001.soa_history, iso27001.soa_version TO iso27001_alpha_user;
+GRANT SELECT, INSERT ON iso27001.soa_history, iso27001.soa_version, iso27001.soa_version_entry
+	TO iso27001_alpha_user;
 
 SELECT plan(14);
 SELECT scope_id AS beta_id FROM iso27001.soa_scope WHERE name = 'beta' \gset
