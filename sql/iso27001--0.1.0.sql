@@ -1379,7 +1379,7 @@ BEGIN
 				  DETAIL = format('The SoA of scope "%s" follows ISO/IEC 27001:%s Annex A.', scope_name, scope_edition),
 				  HINT = 'Migrate a 2013 SoA with iso27001.soa_migrate_2013_to_2022().';
 	END IF;
-	IF NEW.entry IS NOT NULL AND btrim(coalesce(NEW.justification, '')) = '' THEN
+	IF NEW.entry IS NOT NULL AND btrim(coalesce(NEW.justification, ''), E' \t\n\r\v\f') = '' THEN
 		RAISE EXCEPTION 'the SoA entry of % needs a justification', NEW.control_key
 			USING ERRCODE = 'check_violation',
 				  DETAIL = 'ISO/IEC 27001:2022 clause 6.1.3 d) requires the justification of every inclusion and exclusion.';
@@ -2082,39 +2082,60 @@ CREATE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
 	RETURNS TABLE (scope text, rule text, severity text, control_key text, message text)
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
+	-- One pass over the register counts each scope's Annex A entries by
+	-- edition (2022 controls sort after all 2013 ones, from A.5.1 up) and
+	-- collects the keys of entries that may break a rule; only those
+	-- entries, and only the scopes whose counts are off, are looked at
+	-- again.
 	WITH s AS (
 		SELECT s.scope_id, s.name, s.edition FROM @extschema@.soa_scope s
 		 WHERE soa_validate.scope IS NULL
 			OR s.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
-	), suspect AS (
-		-- one pass over the register: the rows that break a rule
-		SELECT r.scope_id, s.name, s.edition AS scope_edition, r.control_key, r.control,
-			   r.title, r.entry, r.justification, r.evidence, r.needs_review
+	), pass AS (
+		SELECT r.scope_id,
+			   pg_catalog.count(*) FILTER (WHERE r.control OPERATOR(@extschema@.>=) 'A.5.1'::@extschema@.iso_control) AS n2022,
+			   pg_catalog.count(r.control) AS nannex,
+			   pg_catalog.array_agg(r.control_key) FILTER (
+				WHERE r.entry IS NULL
+				   OR r.needs_review
+				   OR r.control IS NULL
+				   OR r.justification IS NULL
+				   OR (pg_catalog.ascii(r.justification) OPERATOR(pg_catalog.<=) 32
+					   AND pg_catalog.btrim(r.justification, E' \t\n\r\v\f') OPERATOR(pg_catalog.=) '')
+				   -- partially implemented or implemented: in soa_entry order,
+				   -- the entries from the smallest partially implemented one up
+				   OR (r.entry OPERATOR(@extschema@.>=) 'applicable, partially implemented (risk treatment)'::@extschema@.soa_entry
+					   AND pg_catalog.cardinality(r.evidence) OPERATOR(pg_catalog.=) 0)) AS suspects
 		  FROM @extschema@.soa_register r
-		  JOIN s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
-		 WHERE r.entry IS NULL
-			OR r.needs_review
-			OR r.control IS NULL
-			OR @extschema@.edition(r.control) OPERATOR(pg_catalog.<>) s.edition
-			OR pg_catalog.btrim(coalesce(r.justification, '')) OPERATOR(pg_catalog.=) ''
-			-- partially implemented or implemented: the entries from the
-			-- smallest partially implemented one up, in soa_entry order
-			OR (r.entry OPERATOR(@extschema@.>=) 'applicable, partially implemented (risk treatment)'::@extschema@.soa_entry
-				AND pg_catalog.cardinality(r.evidence) OPERATOR(pg_catalog.=) 0)
+		 WHERE soa_validate.scope IS NULL
+			OR r.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+		 GROUP BY r.scope_id
+	), checked AS (
+		SELECT s.scope_id, s.name, s.edition,
+			   coalesce(CASE s.edition WHEN 2022 THEN p.n2022 ELSE p.nannex OPERATOR(pg_catalog.-) p.n2022 END, 0) AS nright,
+			   coalesce(CASE s.edition WHEN 2022 THEN p.nannex OPERATOR(pg_catalog.-) p.n2022 ELSE p.n2022 END, 0) AS nwrong,
+			   p.suspects
+		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
+	), suspect AS (
+		SELECT c.scope_id, c.name, c.edition AS scope_edition, r.control_key, r.control,
+			   coalesce(r.title, t.title) AS title, r.entry, r.justification, r.evidence,
+			   r.needs_review
+		  FROM checked c
+		  CROSS JOIN LATERAL pg_catalog.unnest(c.suspects) AS k(key)
+		  JOIN @extschema@.soa_register r
+			ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id AND r.control_key OPERATOR(pg_catalog.=) k.key
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
 	), finding AS (
-		SELECT x.name, f.rule, x.control_key, x.control, x.entry,
-			   coalesce(x.title, t.title) AS title, x.scope_edition, NULL::text AS other
+		SELECT x.name, f.rule, x.control_key, x.control, x.entry, x.title,
+			   x.scope_edition, NULL::text AS other
 		  FROM suspect x
-		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) x.control
 		  CROSS JOIN LATERAL (VALUES
 			(CASE WHEN x.entry IS NULL THEN 'UNDECIDED' END),
 			(CASE WHEN x.entry IS NOT NULL
-					   AND pg_catalog.btrim(coalesce(x.justification, '')) OPERATOR(pg_catalog.=) ''
+					   AND pg_catalog.btrim(coalesce(x.justification, ''), E' \t\n\r\v\f') OPERATOR(pg_catalog.=) ''
 				  THEN CASE WHEN @extschema@.is_applicable(x.entry)
 							THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
 							ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END END),
-			(CASE WHEN @extschema@.edition(x.control) OPERATOR(pg_catalog.<>) x.scope_edition
-				  THEN 'WRONG_EDITION' END),
 			(CASE WHEN x.entry OPERATOR(@extschema@.>=) 'applicable, partially implemented (risk treatment)'::@extschema@.soa_entry
 					   AND pg_catalog.cardinality(x.evidence) OPERATOR(pg_catalog.=) 0
 				  THEN 'NO_EVIDENCE' END),
@@ -2126,34 +2147,30 @@ BEGIN ATOMIC
 		SELECT x.name, 'DUPLICATE', x.control_key, NULL, x.entry, x.title, x.scope_edition,
 			   d.control_key
 		  FROM suspect x
-		  JOIN (SELECT g.scope_id, g.control_key, coalesce(g.title, t.title) AS title, g.control
-				  FROM @extschema@.soa_register g
-				  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) g.control
-				 WHERE g.scope_id OPERATOR(pg_catalog.=) ANY (SELECT x2.scope_id FROM suspect x2
-															 WHERE x2.control IS NULL)) d
+		  JOIN @extschema@.soa_register d
 			ON d.scope_id OPERATOR(pg_catalog.=) x.scope_id
 		   AND d.control_key OPERATOR(pg_catalog.<>) x.control_key
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) d.control
+		 WHERE x.control IS NULL
 		   AND ((d.control IS NULL
 				 AND pg_catalog.lower(d.control_key) OPERATOR(pg_catalog.=) pg_catalog.lower(x.control_key))
-				OR pg_catalog.lower(pg_catalog.btrim(d.title))
+				OR pg_catalog.lower(pg_catalog.btrim(coalesce(d.title, t.title)))
 				   OPERATOR(pg_catalog.=) pg_catalog.lower(pg_catalog.btrim(x.title)))
-		 WHERE x.control IS NULL
 		UNION ALL
-		-- Annex A controls without an entry (scopes with fewer than all)
-		SELECT s.name, 'ANNEX_A_MISSING', t.control::text, t.control, NULL, t.title, s.edition, NULL
-		  FROM s
-		  JOIN @extschema@.annex_a_titles t ON t.edition OPERATOR(pg_catalog.=) s.edition
-		 WHERE s.scope_id OPERATOR(pg_catalog.=) ANY (
-				SELECT c.scope_id
-				  FROM s c
-				  LEFT JOIN @extschema@.soa_register g
-					ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
-				   AND @extschema@.edition(g.control) OPERATOR(pg_catalog.=) c.edition
-				 GROUP BY c.scope_id, c.edition
-				HAVING pg_catalog.count(g.control) OPERATOR(pg_catalog.<)
-					   CASE c.edition WHEN 2022 THEN 93 ELSE 114 END)
+		-- entries of the other edition, in the scopes that have some
+		SELECT c.name, 'WRONG_EDITION', r.control_key, r.control, r.entry, NULL, c.edition, NULL
+		  FROM checked c
+		  JOIN @extschema@.soa_register r ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE c.nwrong OPERATOR(pg_catalog.>) 0
+		   AND @extschema@.edition(r.control) OPERATOR(pg_catalog.<>) c.edition
+		UNION ALL
+		-- Annex A controls without an entry, in the scopes short of some
+		SELECT c.name, 'ANNEX_A_MISSING', t.control::text, t.control, NULL, t.title, c.edition, NULL
+		  FROM checked c
+		  JOIN @extschema@.annex_a_titles t ON t.edition OPERATOR(pg_catalog.=) c.edition
+		 WHERE c.nright OPERATOR(pg_catalog.<) CASE c.edition WHEN 2022 THEN 93 ELSE 114 END
 		   AND NOT EXISTS (SELECT FROM @extschema@.soa_register g
-							WHERE g.scope_id OPERATOR(pg_catalog.=) s.scope_id
+							WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 							  AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
 	)
 	SELECT f.name, f.rule,
@@ -2181,7 +2198,7 @@ BEGIN ATOMIC
 		   END
 	  FROM finding f
 	 ORDER BY 1, CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
-					  THEN 2 ELSE 1 END, 4, 2;
+					  THEN 2 ELSE 1 END, 4, 2, 5;
 END;
 COMMENT ON FUNCTION @extschema@.soa_validate(text) IS
 	'what an auditor would find wrong in a scope''s SoA (all scopes when NULL): rule, severity (errors block approval), control and message';
