@@ -2084,7 +2084,7 @@ CREATE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
 BEGIN ATOMIC
 	-- One pass over the register counts each scope's Annex A entries by
 	-- edition (2022 controls sort after all 2013 ones, from A.5.1 up) and
-	-- collects the keys of entries that may break a rule; only those
+	-- collects the entries that may break a rule; only those
 	-- entries, and only the scopes whose counts are off, are looked at
 	-- again.
 	WITH s AS (
@@ -2095,7 +2095,7 @@ BEGIN ATOMIC
 		SELECT r.scope_id,
 			   pg_catalog.count(*) FILTER (WHERE r.control OPERATOR(@extschema@.>=) 'A.5.1'::@extschema@.iso_control) AS n2022,
 			   pg_catalog.count(r.control) AS nannex,
-			   pg_catalog.array_agg(r.control_key) FILTER (
+			   pg_catalog.array_agg(r) FILTER (
 				WHERE r.entry IS NULL
 				   OR r.needs_review
 				   OR r.control IS NULL
@@ -2121,9 +2121,7 @@ BEGIN ATOMIC
 			   coalesce(r.title, t.title) AS title, r.entry, r.justification, r.evidence,
 			   r.needs_review
 		  FROM checked c
-		  CROSS JOIN LATERAL pg_catalog.unnest(c.suspects) AS k(key)
-		  JOIN @extschema@.soa_register r
-			ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id AND r.control_key OPERATOR(pg_catalog.=) k.key
+		  CROSS JOIN LATERAL pg_catalog.unnest(c.suspects) AS r
 		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
 	), finding AS (
 		SELECT x.name, f.rule, x.control_key, x.control, x.entry, x.title,
