@@ -110,6 +110,8 @@ INSERT INTO result VALUES
 	 bench($$SELECT count(*) FROM soa_as_of_version('history', 25)$$, :runs * 20)),
 	('one scope, 50 versions (ms)', 'iso27001 soa_as_of(scope, now())',
 	 bench($$SELECT count(*) FROM soa_as_of('history', now())$$, :runs * 20)),
+	('one scope, 50 versions (ms)', 'iso27001 table soa_version_entry by primary key',
+	 bench(format('SELECT count(*) FROM (SELECT * FROM soa_version_entry WHERE scope_id = %s AND version = 25) e', :hid), :runs * 20)),
 	('one scope, 50 versions (ms)', 'plain table: current 93 rows by primary key',
 	 bench(format('SELECT count(*) FROM (SELECT * FROM plain_soa WHERE scope_id = %s) p', :scopes / 2), :runs * 20));
 

@@ -2208,21 +2208,21 @@ CREATE FUNCTION @extschema@.soa_coverage(scope text DEFAULT NULL)
 				   implemented_share numeric)
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT g.name, g.section, (g.c).total, (g.c).undecided, (g.c).excluded, (g.c).applicable,
+	SELECT s.name, g.section, (g.c).total, (g.c).undecided, (g.c).excluded, (g.c).applicable,
 		   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented,
 		   (g.c).implemented,
 		   pg_catalog.round((g.c).implemented::numeric
 							OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0)::numeric, 4)
-	  FROM (SELECT s.name, coalesce(x.section, 'Organization-defined') AS section,
+	  FROM (SELECT r.scope_id, coalesce(x.section, 'Organization-defined') AS section,
 				   coalesce(x.section_order, 1000) AS section_order,
 				   @extschema@.soa_summary(r.entry) AS c
 			  FROM @extschema@.soa_register r
-			  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
 			  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control
 			 WHERE soa_coverage.scope IS NULL
 				OR r.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_coverage.scope))
 			 GROUP BY 1, 2, 3) g
-	 ORDER BY g.name, g.section_order;
+	  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+	 ORDER BY s.name, g.section_order;
 END;
 COMMENT ON FUNCTION @extschema@.soa_coverage(text) IS
 	'SoA coverage of a scope (every scope when NULL) by theme (2022) or clause (2013), organization-defined controls last: counts by applicability and implementation, and the implemented share of applicable controls';
