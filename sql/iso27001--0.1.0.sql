@@ -1616,6 +1616,9 @@ CREATE TABLE @extschema@.soa_version_entry (
 	PRIMARY KEY (scope_id, version, control_key),
 	FOREIGN KEY (scope_id, version) REFERENCES @extschema@.soa_version
 );
+-- a version's entries in catalogue order, organization-defined last
+CREATE INDEX soa_version_entry_order ON @extschema@.soa_version_entry
+	(scope_id, version, control, control_key);
 COMMENT ON TABLE @extschema@.soa_version_entry IS
 	'the entries of each approved SoA version, copied from the register at approval; never changed';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.soa_version_entry', '');
@@ -1946,25 +1949,29 @@ CREATE FUNCTION @extschema@.soa_as_of(scope text, at timestamptz)
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = @extschema@, pg_catalog, pg_temp
+AS $$
+-- PL/pgSQL rather than SQL so that the query's plan is kept between calls
+DECLARE
+	id bigint := @extschema@.soa_scope_id(soa_as_of.scope);
+BEGIN
+	RETURN QUERY
 	-- the latest version approved by then, and the changes since
-	WITH sc AS (
-		SELECT @extschema@.soa_scope_id(soa_as_of.scope) AS id
-	), v AS (
+	WITH v AS (
 		SELECT v.version, v.approved_at
-		  FROM @extschema@.soa_version v, sc
-		 WHERE v.scope_id OPERATOR(pg_catalog.=) sc.id
+		  FROM @extschema@.soa_version v
+		 WHERE v.scope_id OPERATOR(pg_catalog.=) id
 		   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
 		 ORDER BY v.version DESC LIMIT 1
 	), base AS (
-		SELECT e.* FROM @extschema@.soa_version_entry e, sc, v
-		 WHERE e.scope_id OPERATOR(pg_catalog.=) sc.id
+		SELECT e.* FROM @extschema@.soa_version_entry e, v
+		 WHERE e.scope_id OPERATOR(pg_catalog.=) id
 		   AND e.version OPERATOR(pg_catalog.=) v.version
 	), delta AS (
 		SELECT DISTINCT ON (h.control_key) h.*
-		  FROM @extschema@.soa_history h, sc
-		 WHERE h.scope_id OPERATOR(pg_catalog.=) sc.id
+		  FROM @extschema@.soa_history h
+		 WHERE h.scope_id OPERATOR(pg_catalog.=) id
 		   AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at
 		   AND h.changed_at OPERATOR(pg_catalog.>)
 			   coalesce((SELECT v.approved_at FROM v), '-infinity'::timestamptz)
@@ -1983,7 +1990,8 @@ BEGIN ATOMIC
 	  FULL JOIN delta d ON d.control_key OPERATOR(pg_catalog.=) b.control_key
 	 WHERE NOT coalesce(d.removed, false)
 	 ORDER BY coalesce(d.control, b.control), coalesce(d.control_key, b.control_key);
-END;
+END
+$$;
 COMMENT ON FUNCTION @extschema@.soa_as_of(text, timestamptz) IS
 	'the SoA of a scope as it stood at a point in time, from the history';
 
@@ -2013,17 +2021,30 @@ CREATE FUNCTION @extschema@.soa_as_of_version(scope text, version integer)
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = @extschema@, pg_catalog, pg_temp
+AS $$
+-- PL/pgSQL rather than SQL so that the query's plan is kept between calls
+DECLARE
+	id bigint;
+BEGIN
+	SELECT s.scope_id INTO id FROM @extschema@.soa_scope s WHERE s.name = soa_as_of_version.scope;
+	IF NOT FOUND THEN
+		-- raises the error for an unknown scope
+		PERFORM @extschema@.soa_scope_id(soa_as_of_version.scope);
+	END IF;
+	RETURN QUERY
 	SELECT e.control_key, e.control, e.title, e.entry, e.justification, e.owner,
 		   e.evidence, e.needs_review, e.changed_at, e.changed_by
 	  FROM @extschema@.soa_version_entry e
-	 WHERE e.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_as_of_version.scope))
-	   AND e.version OPERATOR(pg_catalog.=) soa_as_of_version.version
-	   -- raises the error for a version that does not exist
-	   AND (SELECT @extschema@.soa_version_time(soa_as_of_version.scope, soa_as_of_version.version)) IS NOT NULL
+	 WHERE e.scope_id = id AND e.version = soa_as_of_version.version
 	 ORDER BY e.control, e.control_key;
-END;
+	-- every version holds at least the Annex A controls: no rows, no version
+	IF NOT FOUND THEN
+		PERFORM @extschema@.soa_version_time(soa_as_of_version.scope, soa_as_of_version.version);
+	END IF;
+END
+$$;
 COMMENT ON FUNCTION @extschema@.soa_as_of_version(text, integer) IS
 	'an approved version of a scope''s SoA, by number';
 
@@ -2038,6 +2059,26 @@ COMMENT ON COLUMN @extschema@.soa_versions.approved_at IS 'time of approval';
 COMMENT ON COLUMN @extschema@.soa_versions.approved_by IS 'who approved it';
 COMMENT ON COLUMN @extschema@.soa_versions.recorded_by IS 'database role that recorded the approval';
 COMMENT ON COLUMN @extschema@.soa_versions.note IS 'note given at approval';
+
+CREATE VIEW @extschema@.soa_version_entries AS
+SELECT s.name AS scope, e.version, e.control_key, e.control, e.title, e.entry,
+	   e.justification, e.owner, e.evidence, e.needs_review, e.changed_at, e.changed_by
+  FROM @extschema@.soa_version_entry e
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) e.scope_id;
+COMMENT ON VIEW @extschema@.soa_version_entries IS
+	'the entries of every approved SoA version, by scope name: WHERE scope = ... AND version = ... reads one version by key';
+COMMENT ON COLUMN @extschema@.soa_version_entries.scope IS 'scope name';
+COMMENT ON COLUMN @extschema@.soa_version_entries.version IS 'version number';
+COMMENT ON COLUMN @extschema@.soa_version_entries.control_key IS 'the control: "A.5.7", or the organization''s key';
+COMMENT ON COLUMN @extschema@.soa_version_entries.control IS 'the Annex A control (NULL for an organization-defined one)';
+COMMENT ON COLUMN @extschema@.soa_version_entries.title IS 'title of the control';
+COMMENT ON COLUMN @extschema@.soa_version_entries.entry IS 'the decision (NULL: undecided)';
+COMMENT ON COLUMN @extschema@.soa_version_entries.justification IS 'justification of the inclusion or exclusion';
+COMMENT ON COLUMN @extschema@.soa_version_entries.owner IS 'who is responsible for the control';
+COMMENT ON COLUMN @extschema@.soa_version_entries.evidence IS 'links to the operating evidence';
+COMMENT ON COLUMN @extschema@.soa_version_entries.needs_review IS 'flagged for review';
+COMMENT ON COLUMN @extschema@.soa_version_entries.changed_at IS 'time of the entry''s last change before the approval';
+COMMENT ON COLUMN @extschema@.soa_version_entries.changed_by IS 'database role of that change';
 
 CREATE FUNCTION @extschema@.soa_diff_at(scope text, from_at timestamptz, to_at timestamptz)
 	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text, change text,
