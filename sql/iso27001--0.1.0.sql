@@ -1303,6 +1303,20 @@ SELECT pg_catalog.pg_extension_config_dump(
 COMMENT ON SEQUENCE @extschema@.soa_scope_scope_id_seq IS 'identity of soa_scope.scope_id';
 COMMENT ON SEQUENCE @extschema@.soa_history_change_id_seq IS 'identity of soa_history.change_id';
 
+-- Is pg_dump's output being restored?  pg_dump and pg_restore set
+-- check_function_bodies off; a restore by a superuser puts the register's
+-- rows back as they were, without the triggers' rules and stamps.
+CREATE FUNCTION @extschema@.soa_restoring()
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.current_setting('check_function_bodies') OPERATOR(pg_catalog.=) 'off'
+	   AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r
+					  WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER), false);
+END;
+COMMENT ON FUNCTION @extschema@.soa_restoring() IS
+	'is a superuser restoring a dump (check_function_bodies off)? The register''s triggers then keep rows as they are';
+
 -- The scope of a name, or an error
 CREATE FUNCTION @extschema@.soa_scope_id(scope text)
 	RETURNS bigint
@@ -1338,6 +1352,9 @@ DECLARE
 	scope_edition integer;
 	scope_name text;
 BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
 	IF TG_OP = 'UPDATE'
 	   AND (NEW.scope_id <> OLD.scope_id OR NEW.control_key <> OLD.control_key
 			OR NEW.control IS DISTINCT FROM OLD.control) THEN
@@ -1431,6 +1448,9 @@ CREATE FUNCTION @extschema@.soa_register_log()
 	SET search_path = @extschema@, pg_catalog, pg_temp
 AS $$
 BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NULL;
+	END IF;
 	IF TG_OP = 'DELETE' THEN
 		IF current_setting('iso27001.deleting_scope', true) IS DISTINCT FROM OLD.scope_id::text THEN
 			INSERT INTO @extschema@.soa_history (scope_id, control_key, control, title,
@@ -1467,6 +1487,9 @@ AS $$
 DECLARE
 	r @extschema@.soa_register;
 BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
 	IF TG_OP <> 'INSERT' THEN
 		IF TG_OP = 'DELETE'
 		   AND current_setting('iso27001.deleting_scope', true) = OLD.scope_id::text THEN
@@ -1529,6 +1552,9 @@ DECLARE
 	errors bigint;
 	first_error text;
 BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
 	IF TG_OP <> 'INSERT' THEN
 		IF TG_OP = 'DELETE'
 		   AND current_setting('iso27001.deleting_scope', true) = OLD.scope_id::text THEN
@@ -1630,6 +1656,9 @@ CREATE FUNCTION @extschema@.soa_version_snapshot()
 	SET search_path = @extschema@, pg_catalog, pg_temp
 AS $$
 BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NULL;
+	END IF;
 	INSERT INTO @extschema@.soa_version_entry
 		(scope_id, version, control_key, control, title, entry, justification,
 		 owner, evidence, needs_review, changed_at, changed_by)
@@ -1659,6 +1688,9 @@ AS $$
 DECLARE
 	r @extschema@.soa_register;
 BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
 	IF TG_OP <> 'INSERT' THEN
 		IF TG_OP = 'DELETE'
 		   AND current_setting('iso27001.deleting_scope', true) = OLD.scope_id::text THEN

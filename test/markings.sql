@@ -71,6 +71,7 @@ SELECT set_eq(
 	('iso27001.soa_summary_final(bigint[])', 'i', true, 's', false),
 	('iso27001.soa_summary(iso27001.soa_entry)', 'i', false, 's', false),
 	('iso27001.soa_scope_id(text)', 's', true, 's', false),
+	('iso27001.soa_restoring()', 's', false, 's', false),
 	('iso27001.soa_written_by_current_transaction(xid)', 's', true, 's', false),
 	('iso27001.soa_version_snapshot()', 'v', false, 'u', false),
 	('iso27001.soa_version_entry_check()', 'v', false, 'u', false),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run every test of iso27001: set up (apt, build, install), then on a
 # throwaway PostgreSQL cluster the pg_regress suite (make installcheck), the
-# pgTAP suite (pg_prove test/*.sql) and the concurrency test
-# (test/concurrency.sh, pgbench).  Prints the regression diffs on a
+# pgTAP suite (pg_prove test/*.sql), the concurrency test
+# (test/concurrency.sh, pgbench) and the dump/restore test
+# (test/dump_restore.sh).  Prints the regression diffs on a
 # failure; the last line is the totals of both suites, "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,10 @@ tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 echo "== concurrency (pgbench) =="
 test/concurrency.sh 2>&1 | tee "$log"
+tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+
+echo "== dump and restore =="
+test/dump_restore.sh 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 echo "$passed passed, $failed failed" > "$totals"
