@@ -1,26 +1,9 @@
 -- Run by bench/iso_control.sh; see there.
 CREATE EXTENSION iso27001;
 SET search_path = public, iso27001;
-SET max_parallel_workers_per_gather = 0;
+\ir common.sql
 SET work_mem = '512MB';
 SET maintenance_work_mem = '512MB';
-SET jit = off;
-
--- Median wall time in milliseconds of a statement run several times
-CREATE FUNCTION bench(stmt text, runs int) RETURNS numeric
-LANGUAGE plpgsql AS $$
-DECLARE
-	t0 timestamptz;
-	times numeric[] := '{}';
-BEGIN
-	FOR i IN 1..runs LOOP
-		t0 := clock_timestamp();
-		EXECUTE stmt;
-		times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
-	END LOOP;
-	RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t)
-			  FROM unnest(times) AS t)::numeric(12, 1);
-END $$;
 
 -- The same random controls in every form: canonical text, iso_control,
 -- and an int4 holding the control's position in the catalogue.

@@ -1,25 +1,8 @@
 -- Run by bench/soa.sh; see there.
 CREATE EXTENSION iso27001;
 SET search_path = public, iso27001;
-SET max_parallel_workers_per_gather = 0;
+\ir common.sql
 SET work_mem = '256MB';
-SET jit = off;
-
--- Median wall time in milliseconds of a statement run several times
-CREATE FUNCTION bench(stmt text, runs int) RETURNS numeric
-LANGUAGE plpgsql AS $$
-DECLARE
-	t0 timestamptz;
-	times numeric[] := '{}';
-BEGIN
-	FOR i IN 1..runs LOOP
-		t0 := clock_timestamp();
-		EXECUTE stmt;
-		times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
-	END LOOP;
-	RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t)
-			  FROM unnest(times) AS t)::numeric(12, 3);
-END $$;
 
 -- 10,000 scopes x 93 decided entries.  Loaded in bulk with the triggers
 -- off (the history is not read by these queries); a few entries per scope
