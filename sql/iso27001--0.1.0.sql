@@ -1242,6 +1242,7 @@ CREATE TABLE @extschema@.soa_register (
 		   OR control_key OPERATOR(pg_catalog.=) control::text),
 	CHECK (control IS NOT NULL
 		   OR pg_catalog.btrim(coalesce(title, '')) OPERATOR(pg_catalog.<>) ''),
+	CONSTRAINT annex_a_title_from_catalogue CHECK (control IS NULL OR title IS NULL),
 	CHECK (pg_catalog.array_position(evidence, NULL) IS NULL)
 );
 COMMENT ON TABLE @extschema@.soa_register IS
@@ -1304,24 +1305,53 @@ COMMENT ON SEQUENCE @extschema@.soa_scope_scope_id_seq IS 'identity of soa_scope
 COMMENT ON SEQUENCE @extschema@.soa_history_change_id_seq IS 'identity of soa_history.change_id';
 
 -- Is pg_dump's output being restored?  pg_dump and pg_restore set
--- check_function_bodies off; a restore by a superuser puts the register's
--- rows back as they were, without the triggers' rules and stamps.
+-- check_function_bodies and row_security off; a restore by a superuser
+-- puts the register's rows back as they were, without the triggers' rules
+-- and stamps.
 CREATE FUNCTION @extschema@.soa_restoring()
 	RETURNS boolean
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT pg_catalog.current_setting('check_function_bodies') OPERATOR(pg_catalog.=) 'off'
+	   AND pg_catalog.current_setting('row_security') OPERATOR(pg_catalog.=) 'off'
 	   AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r
 					  WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER), false);
 END;
 COMMENT ON FUNCTION @extschema@.soa_restoring() IS
-	'is a superuser restoring a dump (check_function_bodies off)? The register''s triggers then keep rows as they are';
+	'is a superuser restoring a dump (check_function_bodies and row_security off)? The register''s triggers then keep rows as they are';
+
+-- Is the current role an administrator of the register (a member of the
+-- role that owns its tables, or a superuser)?  Only administrators remove
+-- Annex A entries, history and versions, through delete_scope().
+CREATE FUNCTION @extschema@.soa_administrator()
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'MEMBER')
+	  FROM pg_catalog.pg_class c
+	 WHERE c.oid OPERATOR(pg_catalog.=) '@extschema@.soa_register'::pg_catalog.regclass;
+END;
+COMMENT ON FUNCTION @extschema@.soa_administrator() IS
+	'is the current role a member of the owner of the SoA tables (or a superuser)? Only administrators delete scopes';
+
+-- Serialize changes of one (scope, control) key: an insert, a removal and
+-- a removal record wait for each other
+CREATE FUNCTION @extschema@.soa_lock_key(scope_id bigint, control_key text)
+	RETURNS void
+	LANGUAGE sql VOLATILE PARALLEL UNSAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.pg_advisory_xact_lock(
+		pg_catalog.hashtextextended('iso27001.soa ' OPERATOR(pg_catalog.||) scope_id
+									OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) control_key, 0));
+END;
+COMMENT ON FUNCTION @extschema@.soa_lock_key(bigint, text) IS
+	'take a transaction lock on one control of one scope (used by the register''s triggers)';
 
 -- The scope of a name, or an error
 CREATE FUNCTION @extschema@.soa_scope_id(scope text)
 	RETURNS bigint
 	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	id bigint;
@@ -1346,7 +1376,7 @@ COMMENT ON FUNCTION @extschema@.soa_scope_id(text) IS
 CREATE FUNCTION @extschema@.soa_register_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	scope_edition integer;
@@ -1386,6 +1416,9 @@ BEGIN
 	SELECT s.edition, s.name INTO scope_edition, scope_name
 	  FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id
 	   FOR KEY SHARE;
+	IF TG_OP = 'INSERT' THEN
+		PERFORM @extschema@.soa_lock_key(NEW.scope_id, NEW.control_key);
+	END IF;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
 			USING ERRCODE = 'foreign_key_violation';
@@ -1418,15 +1451,17 @@ CREATE TRIGGER soa_register_check
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.soa_register_check();
 
 -- Annex A controls stay in the SoA: only organization-defined controls
--- can be removed (or a whole scope, through delete_scope()).
+-- can be removed (or a whole scope, by an administrator: delete_scope()).
+-- A removal waits for approvals in flight, like every change.
 CREATE FUNCTION @extschema@.soa_register_guard_delete()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 BEGIN
-	IF OLD.control IS NOT NULL
-	   AND current_setting('iso27001.deleting_scope', true) IS DISTINCT FROM OLD.scope_id::text THEN
+	PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = OLD.scope_id FOR KEY SHARE;
+	PERFORM @extschema@.soa_lock_key(OLD.scope_id, OLD.control_key);
+	IF OLD.control IS NOT NULL AND NOT @extschema@.soa_administrator() THEN
 		RAISE EXCEPTION 'Annex A control % cannot be removed from the SoA', OLD.control
 			USING ERRCODE = 'check_violation',
 				  DETAIL = 'Every Annex A control needs a decision: exclude it with a justification instead.';
@@ -1445,19 +1480,15 @@ CREATE TRIGGER soa_register_guard_delete
 CREATE FUNCTION @extschema@.soa_register_log()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 BEGIN
 	IF @extschema@.soa_restoring() THEN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'DELETE' THEN
-		IF current_setting('iso27001.deleting_scope', true) IS DISTINCT FROM OLD.scope_id::text THEN
-			INSERT INTO @extschema@.soa_history (scope_id, control_key, control, title,
-												 removed, changed_at, changed_by)
-			VALUES (OLD.scope_id, OLD.control_key, OLD.control, OLD.title,
-					true, clock_timestamp(), CURRENT_USER);
-		END IF;
+		INSERT INTO @extschema@.soa_history (scope_id, control_key, removed, changed_at, changed_by)
+		VALUES (OLD.scope_id, OLD.control_key, true, clock_timestamp(), CURRENT_USER);
 		RETURN OLD;
 	END IF;
 	INSERT INTO @extschema@.soa_history (scope_id, control_key, control, title, entry,
@@ -1482,7 +1513,7 @@ CREATE TRIGGER soa_register_log
 CREATE FUNCTION @extschema@.soa_history_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	r @extschema@.soa_register;
@@ -1491,8 +1522,8 @@ BEGIN
 		RETURN NEW;
 	END IF;
 	IF TG_OP <> 'INSERT' THEN
-		IF TG_OP = 'DELETE'
-		   AND current_setting('iso27001.deleting_scope', true) = OLD.scope_id::text THEN
+		-- administrators delete whole scopes (delete_scope)
+		IF TG_OP = 'DELETE' AND @extschema@.soa_administrator() THEN
 			RETURN OLD;
 		END IF;
 		RAISE EXCEPTION 'the SoA history cannot be changed'
@@ -1500,11 +1531,23 @@ BEGIN
 				  DETAIL = 'soa_history is append-only: every change of the register adds a row.';
 	END IF;
 
-	SELECT * INTO r FROM @extschema@.soa_register g
-	 WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key;
 	IF NEW.removed THEN
-		IF FOUND THEN
+		-- a removal: the control was in the SoA and is no more
+		PERFORM @extschema@.soa_lock_key(NEW.scope_id, NEW.control_key);
+		IF EXISTS (SELECT FROM @extschema@.soa_register g
+					WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key) THEN
 			RAISE EXCEPTION 'control % is still in the SoA', NEW.control_key
+				USING ERRCODE = 'check_violation';
+		END IF;
+		SELECT h.control, h.title INTO NEW.control, NEW.title
+		  FROM @extschema@.soa_history h
+		 WHERE h.scope_id = NEW.scope_id AND h.control_key = NEW.control_key AND NOT h.removed
+		   AND NOT EXISTS (SELECT FROM @extschema@.soa_history later
+							WHERE later.scope_id = h.scope_id AND later.control_key = h.control_key
+							  AND later.changed_at > h.changed_at)
+		 LIMIT 1;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'control % was not in the SoA', NEW.control_key
 				USING ERRCODE = 'check_violation';
 		END IF;
 		NEW.changed_at := clock_timestamp();
@@ -1516,6 +1559,8 @@ BEGIN
 		NEW.needs_review := false;
 		RETURN NEW;
 	END IF;
+	SELECT * INTO r FROM @extschema@.soa_register g
+	 WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key;
 	IF NOT FOUND OR r.changed_at <> NEW.changed_at THEN
 		RAISE EXCEPTION 'a history row must record a change of the register'
 			USING ERRCODE = 'check_violation',
@@ -1545,7 +1590,7 @@ CREATE TRIGGER soa_history_check
 CREATE FUNCTION @extschema@.soa_version_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	scope_name text;
@@ -1556,12 +1601,20 @@ BEGIN
 		RETURN NEW;
 	END IF;
 	IF TG_OP <> 'INSERT' THEN
-		IF TG_OP = 'DELETE'
-		   AND current_setting('iso27001.deleting_scope', true) = OLD.scope_id::text THEN
+		-- administrators delete whole scopes (delete_scope)
+		IF TG_OP = 'DELETE' AND @extschema@.soa_administrator() THEN
 			RETURN OLD;
 		END IF;
 		RAISE EXCEPTION 'an approved SoA version cannot be changed'
 			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+
+	-- the approval must see every change committed before it: under
+	-- REPEATABLE READ or SERIALIZABLE its snapshot could miss some
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		RAISE EXCEPTION 'an SoA version is approved in a READ COMMITTED transaction'
+			USING ERRCODE = 'invalid_transaction_state',
+				  DETAIL = format('This transaction is %s.', upper(current_setting('transaction_isolation')));
 	END IF;
 
 	-- wait for changes in flight on this scope, and hold off new ones
@@ -1570,15 +1623,6 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
 			USING ERRCODE = 'foreign_key_violation';
-	END IF;
-
-	SELECT count(*), min(v.control_key || ': ' || v.message) INTO errors, first_error
-	  FROM @extschema@.soa_validate(scope_name) v WHERE v.severity = 'error';
-	IF errors > 0 THEN
-		RAISE EXCEPTION 'the SoA of scope "%" has % error(s) and cannot be approved', scope_name, errors
-			USING ERRCODE = 'check_violation',
-				  DETAIL = 'First: ' || first_error,
-				  HINT = format('SELECT * FROM iso27001.soa_validate(%L) lists them.', scope_name);
 	END IF;
 
 	SELECT coalesce(max(v.version), 0) + 1 INTO NEW.version
@@ -1590,7 +1634,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.soa_version_check() IS
-	'trigger: versions are numbered 1, 2, ... at approval time, only for an SoA without errors, and never change';
+	'trigger: versions are numbered 1, 2, ... at approval time, in READ COMMITTED, and never change';
 
 CREATE TRIGGER soa_version_check
 	BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.soa_version
@@ -1600,7 +1644,7 @@ CREATE TRIGGER soa_version_check
 CREATE FUNCTION @extschema@.soa_refuse_truncate()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 BEGIN
 	RAISE EXCEPTION 'the SoA register cannot be truncated'
@@ -1649,16 +1693,37 @@ COMMENT ON TABLE @extschema@.soa_version_entry IS
 	'the entries of each approved SoA version, copied from the register at approval; never changed';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.soa_version_entry', '');
 
--- At approval, copy the register into the version's entries
+-- At approval, after every change of the approving statement: check the
+-- SoA and copy the register into the version's entries
 CREATE FUNCTION @extschema@.soa_version_snapshot()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
+DECLARE
+	scope_name text;
+	errors bigint;
+	first_error text;
 BEGIN
 	IF @extschema@.soa_restoring() THEN
 		RETURN NULL;
 	END IF;
+	SELECT s.name INTO scope_name FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id;
+	IF EXISTS (SELECT FROM @extschema@.soa_register r
+				WHERE r.scope_id = NEW.scope_id AND r.changed_at > NEW.approved_at) THEN
+		RAISE EXCEPTION 'the SoA of scope "%" changed during its approval', scope_name
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Approve in a statement of its own.';
+	END IF;
+	SELECT count(*), min(v.control_key || ': ' || v.message) INTO errors, first_error
+	  FROM @extschema@.soa_validate(scope_name) v WHERE v.severity = 'error';
+	IF errors > 0 THEN
+		RAISE EXCEPTION 'the SoA of scope "%" has % error(s) and cannot be approved', scope_name, errors
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'First: ' || first_error,
+				  HINT = format('SELECT * FROM iso27001.soa_validate(%L) lists them.', scope_name);
+	END IF;
+
 	INSERT INTO @extschema@.soa_version_entry
 		(scope_id, version, control_key, control, title, entry, justification,
 		 owner, evidence, needs_review, changed_at, changed_by)
@@ -1672,7 +1737,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.soa_version_snapshot() IS
-	'trigger: copy the register into the entries of a newly approved version';
+	'trigger: refuse an approval while soa_validate reports errors, then copy the register into the entries of the new version';
 
 CREATE TRIGGER soa_version_snapshot
 	AFTER INSERT ON @extschema@.soa_version
@@ -1683,33 +1748,36 @@ CREATE TRIGGER soa_version_snapshot
 CREATE FUNCTION @extschema@.soa_version_entry_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	r @extschema@.soa_register;
+	approved timestamptz;
 BEGIN
 	IF @extschema@.soa_restoring() THEN
 		RETURN NEW;
 	END IF;
 	IF TG_OP <> 'INSERT' THEN
-		IF TG_OP = 'DELETE'
-		   AND current_setting('iso27001.deleting_scope', true) = OLD.scope_id::text THEN
+		-- administrators delete whole scopes (delete_scope)
+		IF TG_OP = 'DELETE' AND @extschema@.soa_administrator() THEN
 			RETURN OLD;
 		END IF;
 		RAISE EXCEPTION 'an approved SoA version cannot be changed'
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
-	-- only while the version is being approved, in this transaction
-	IF NOT EXISTS (SELECT FROM @extschema@.soa_version v
-					WHERE v.scope_id = NEW.scope_id AND v.version = NEW.version
-					  AND @extschema@.soa_written_by_current_transaction(v.xmin)) THEN
+	-- only while the version is being approved, in this transaction, and
+	-- only entries as they stood at the approval
+	SELECT v.approved_at INTO approved FROM @extschema@.soa_version v
+	 WHERE v.scope_id = NEW.scope_id AND v.version = NEW.version
+	   AND @extschema@.soa_written_by_current_transaction(v.xmin);
+	IF NOT FOUND THEN
 		RAISE EXCEPTION 'the entries of an SoA version are written at its approval only'
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
 	SELECT * INTO r FROM @extschema@.soa_register g
 	 WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'control % is not in the SoA', NEW.control_key
+	IF NOT FOUND OR r.changed_at > approved THEN
+		RAISE EXCEPTION 'control % was not in the SoA at its approval', NEW.control_key
 			USING ERRCODE = 'check_violation';
 	END IF;
 	NEW.control := r.control;
@@ -1741,7 +1809,7 @@ CREATE FUNCTION @extschema@.create_scope(name text, edition integer DEFAULT 2022
 										 description text DEFAULT NULL)
 	RETURNS bigint
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	id bigint;
@@ -1777,22 +1845,25 @@ COMMENT ON FUNCTION @extschema@.create_scope(text, integer, text) IS
 CREATE FUNCTION @extschema@.delete_scope(scope text)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	id bigint := @extschema@.soa_scope_id(scope);
 BEGIN
-	PERFORM set_config('iso27001.deleting_scope', id::text, true);
+	IF NOT @extschema@.soa_administrator() THEN
+		RAISE EXCEPTION 'only an administrator of the SoA register can delete a scope'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Administrators are members of the role that owns the register''s tables.';
+	END IF;
 	DELETE FROM @extschema@.soa_version_entry e WHERE e.scope_id = id;
 	DELETE FROM @extschema@.soa_version v WHERE v.scope_id = id;
 	DELETE FROM @extschema@.soa_register r WHERE r.scope_id = id;
 	DELETE FROM @extschema@.soa_history h WHERE h.scope_id = id;
 	DELETE FROM @extschema@.soa_scope s WHERE s.scope_id = id;
-	PERFORM set_config('iso27001.deleting_scope', '', true);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.delete_scope(text) IS
-	'delete a scope with its SoA, history and versions (the only way to remove Annex A entries and history)';
+	'delete a scope with its SoA, history and versions (administrators only: the only way to remove Annex A entries and history)';
 
 CREATE FUNCTION @extschema@.soa_set(scope text, control @extschema@.iso_control,
 									entry @extschema@.soa_entry, justification text,
@@ -1800,7 +1871,7 @@ CREATE FUNCTION @extschema@.soa_set(scope text, control @extschema@.iso_control,
 									needs_review boolean DEFAULT false)
 	RETURNS @extschema@.soa_register
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	id bigint := @extschema@.soa_scope_id(soa_set.scope);
@@ -1834,7 +1905,7 @@ CREATE FUNCTION @extschema@.soa_set_custom(scope text, key text, title text,
 										   needs_review boolean DEFAULT false)
 	RETURNS @extschema@.soa_register
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	id bigint := @extschema@.soa_scope_id(soa_set_custom.scope);
@@ -1872,7 +1943,7 @@ COMMENT ON FUNCTION @extschema@.soa_set_custom(text, text, text, @extschema@.soa
 CREATE FUNCTION @extschema@.soa_remove_custom(scope text, key text)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	id bigint := @extschema@.soa_scope_id(scope);
@@ -1891,7 +1962,7 @@ COMMENT ON FUNCTION @extschema@.soa_remove_custom(text, text) IS
 CREATE FUNCTION @extschema@.soa_add_evidence(scope text, control text, link text)
 	RETURNS text[]
 	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	id bigint := @extschema@.soa_scope_id(scope);
@@ -1926,11 +1997,15 @@ CREATE FUNCTION @extschema@.soa_approve(scope text, approved_by text DEFAULT CUR
 										note text DEFAULT NULL)
 	RETURNS integer
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	result integer;
 BEGIN
+	IF soa_approve.scope IS NULL THEN
+		RAISE EXCEPTION 'scope must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
 	INSERT INTO @extschema@.soa_version (scope_id, version, approved_by, note)
 	VALUES (@extschema@.soa_scope_id(soa_approve.scope), 1, soa_approve.approved_by, soa_approve.note)
 	RETURNING version INTO result;
@@ -1981,8 +2056,8 @@ CREATE FUNCTION @extschema@.soa_as_of(scope text, at timestamptz)
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 -- PL/pgSQL rather than SQL so that the query's plan is kept between calls
 DECLARE
@@ -2030,7 +2105,7 @@ COMMENT ON FUNCTION @extschema@.soa_as_of(text, timestamptz) IS
 CREATE FUNCTION @extschema@.soa_version_time(scope text, version integer)
 	RETURNS timestamptz
 	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	result timestamptz;
@@ -2053,8 +2128,8 @@ CREATE FUNCTION @extschema@.soa_as_of_version(scope text, version integer)
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 -- PL/pgSQL rather than SQL so that the query's plan is kept between calls
 DECLARE
@@ -2080,7 +2155,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.soa_as_of_version(text, integer) IS
 	'an approved version of a scope''s SoA, by number';
 
-CREATE VIEW @extschema@.soa_versions AS
+CREATE VIEW @extschema@.soa_versions WITH (security_invoker = true) AS
 SELECT s.name AS scope, v.version, v.approved_at, v.approved_by, v.recorded_by, v.note
   FROM @extschema@.soa_version v
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) v.scope_id;
@@ -2091,8 +2166,10 @@ COMMENT ON COLUMN @extschema@.soa_versions.approved_at IS 'time of approval';
 COMMENT ON COLUMN @extschema@.soa_versions.approved_by IS 'who approved it';
 COMMENT ON COLUMN @extschema@.soa_versions.recorded_by IS 'database role that recorded the approval';
 COMMENT ON COLUMN @extschema@.soa_versions.note IS 'note given at approval';
+-- security_invoker: the reader's own privileges and row-level security apply
+GRANT SELECT ON @extschema@.soa_versions TO PUBLIC;
 
-CREATE VIEW @extschema@.soa_version_entries AS
+CREATE VIEW @extschema@.soa_version_entries WITH (security_invoker = true) AS
 SELECT s.name AS scope, e.version, e.control_key, e.control, e.title, e.entry,
 	   e.justification, e.owner, e.evidence, e.needs_review, e.changed_at, e.changed_by
   FROM @extschema@.soa_version_entry e
@@ -2111,6 +2188,7 @@ COMMENT ON COLUMN @extschema@.soa_version_entries.evidence IS 'links to the oper
 COMMENT ON COLUMN @extschema@.soa_version_entries.needs_review IS 'flagged for review';
 COMMENT ON COLUMN @extschema@.soa_version_entries.changed_at IS 'time of the entry''s last change before the approval';
 COMMENT ON COLUMN @extschema@.soa_version_entries.changed_by IS 'database role of that change';
+GRANT SELECT ON @extschema@.soa_version_entries TO PUBLIC;
 
 CREATE FUNCTION @extschema@.soa_diff_at(scope text, from_at timestamptz, to_at timestamptz)
 	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text, change text,
@@ -2349,7 +2427,7 @@ CREATE FUNCTION @extschema@.soa_migrate_2013_to_2022(from_scope text, to_scope t
 													 description text DEFAULT NULL)
 	RETURNS TABLE (control @extschema@.iso_control, outcome text, predecessors text, detail text)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = @extschema@, pg_catalog, pg_temp
+	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
 	src bigint := @extschema@.soa_scope_id(from_scope);

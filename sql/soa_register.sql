@@ -5,6 +5,13 @@
 SET search_path = iso27001, public;
 \set SHOW_CONTEXT never
 
+-- everything runs as a GRC application role with the grants README gives
+CREATE ROLE iso27001_app NOLOGIN;
+GRANT SELECT, INSERT, UPDATE (description) ON soa_scope TO iso27001_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON soa_register TO iso27001_app;
+GRANT SELECT, INSERT ON soa_history, soa_version, soa_version_entry TO iso27001_app;
+SET ROLE iso27001_app;
+
 -- a scope starts with an undecided entry for each Annex A control
 SELECT create_scope('acme', description => 'ACME Ltd, all operations') > 0 AS created;
 SELECT count(*) AS entries, count(entry) AS decided, count(DISTINCT control) AS controls
@@ -46,7 +53,11 @@ SELECT soa_set_custom('acme', 'A.5.1', 'Policies', 'excluded', 'Not needed.');
 SELECT soa_add_evidence('acme', 'A.5.99', 'https://evidence.example/x');
 SELECT count(*) = :history_before AS nothing_changed FROM soa_history;
 
--- the same rules hold for plain SQL on the register
+-- the same rules hold for plain SQL on the register, even for a role with
+-- more privileges than it needs
+RESET ROLE;
+GRANT UPDATE, DELETE, TRUNCATE ON soa_register, soa_history TO iso27001_app;
+SET ROLE iso27001_app;
 UPDATE soa_register SET justification = '' WHERE control_key = 'A.5.1';
 UPDATE soa_register SET control_key = 'A.5.2' WHERE control_key = 'A.5.1';
 DELETE FROM soa_register WHERE control_key = 'A.5.1';
@@ -63,10 +74,39 @@ DELETE FROM soa_history;
 TRUNCATE soa_history;
 INSERT INTO soa_history (scope_id, control_key, entry, justification, changed_at, changed_by)
 VALUES (soa_scope_id('acme'), 'A.5.1', 'excluded', 'forged', now(), 'mallory');
+INSERT INTO soa_history (scope_id, control_key, removed, changed_at, changed_by)
+VALUES (soa_scope_id('acme'), 'A.5.1', true, now(), 'mallory');
+INSERT INTO soa_history (scope_id, control_key, removed, changed_at, changed_by)
+VALUES (soa_scope_id('acme'), 'NEVER-THERE', true, now(), 'mallory');
+-- Annex A titles come from the catalogue (terse: the detail shows a time)
+\set VERBOSITY terse
+UPDATE soa_register SET title = 'Forged title' WHERE control_key = 'A.5.1';
+\set VERBOSITY default
+SELECT count(*) = :history_before AS nothing_changed FROM soa_history;
+RESET ROLE;
+REVOKE UPDATE, DELETE, TRUNCATE ON soa_register, soa_history FROM iso27001_app;
+GRANT UPDATE, DELETE ON soa_register TO iso27001_app;
+SET ROLE iso27001_app;
 
 -- what the auditor would find: warnings only, so it can be approved
 SELECT rule, severity, control_key, message FROM soa_validate('acme');
+SELECT soa_approve(NULL);
+-- an approval sees every committed change: READ COMMITTED only
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT soa_approve('acme');
+ROLLBACK;
+-- a statement that changes the SoA while approving it is refused
+WITH u AS (UPDATE soa_register SET entry = NULL, justification = NULL
+			WHERE scope_id = soa_scope_id('acme') AND control_key = 'A.5.2' RETURNING 1)
+INSERT INTO soa_version (scope_id, version) VALUES (soa_scope_id('acme'), 1);
 SELECT soa_approve('acme', approved_by => 'Jane Doe, CISO', note => 'Initial certification');
+-- a version's entries cannot be added to afterwards, even in its transaction
+BEGIN;
+SELECT soa_approve('acme', 'Mallory') AS version \gset
+SELECT (soa_set_custom('acme', 'LATE-1', 'Added after approval', 'excluded', 'Late.')).control_key;
+INSERT INTO soa_version_entry (scope_id, version, control_key, changed_at, changed_by)
+VALUES (soa_scope_id('acme'), :version, 'LATE-1', now(), 'mallory');
+ROLLBACK;
 
 -- coverage of version 1, as plain columns for BI
 SELECT theme, controls, undecided, excluded, applicable, implemented, implemented_share
@@ -115,6 +155,7 @@ SELECT (soa_set_custom('draft', 'ORG-1', 'Screening', 'applicable, planned (lega
 SELECT (soa_set_custom('draft', 'org-1', 'Supplier audits', 'applicable, planned (legal)', 'Contract.')).entry;
 SELECT (soa_set('draft', '5.2', NULL, NULL, needs_review => true)).needs_review;
 -- rows that bypassed the triggers (a restore with triggers disabled, say)
+RESET ROLE;
 SET session_replication_role = replica;
 DELETE FROM soa_register WHERE scope_id = soa_scope_id('draft') AND control_key = 'A.5.3';
 UPDATE soa_register SET entry = 'excluded', justification = NULL
@@ -124,6 +165,7 @@ UPDATE soa_register SET entry = 'applicable, planned (legal)', justification = '
 INSERT INTO soa_register (scope_id, control_key, control, entry, justification)
 VALUES (soa_scope_id('draft'), 'A.7.2.2', 'A.7.2.2', 'excluded', 'Old edition.');
 RESET session_replication_role;
+SET ROLE iso27001_app;
 SELECT rule, severity, control_key, message FROM soa_validate('draft')
  WHERE rule <> 'UNDECIDED' OR control_key IN ('A.5.2', 'A.5.6');
 SELECT rule, count(*) FROM soa_validate('draft') GROUP BY rule ORDER BY rule;
@@ -166,6 +208,12 @@ SELECT j->>'scope' AS scope, j->>'standard' AS standard, j->>'version' AS versio
 SELECT jsonb_pretty((j->'controls'->0) - 'changed_at') FROM soa_export_json('acme', 2) AS j;
 SELECT soa_export_json('acme', 7);
 
--- deleting a scope removes its SoA, history and versions
+-- deleting a scope removes its SoA, history and versions: administrators only
 SELECT delete_scope('acme-2022b');
+RESET ROLE;
+SELECT delete_scope('acme-2022b');
+SELECT delete_scope('acme');
 SELECT count(*) FROM soa_history WHERE scope_id NOT IN (SELECT scope_id FROM soa_scope);
+SELECT count(*) FROM soa_version_entry WHERE scope_id NOT IN (SELECT scope_id FROM soa_scope);
+DROP OWNED BY iso27001_app;
+DROP ROLE iso27001_app;

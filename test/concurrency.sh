@@ -23,8 +23,8 @@ q "CREATE EXTENSION iso27001;
    CREATE SEQUENCE evidence_seq; CREATE SEQUENCE decision_seq;" >/dev/null
 
 pgbench -n -d "$db" -c "$clients" -j 2 -t "$per_client" \
-	-f add_evidence.sql@4 -f set_entry.sql@3 -f custom.sql@2 \
-	-f approve.sql@1 -f read.sql@2 > "$log" 2>&1
+	-f add_evidence.sql@4 -f set_entry.sql@3 -f custom.sql@2 -f churn.sql@2 \
+	-f approve.sql@2 -f read.sql@2 > "$log" 2>&1
 status=$?
 
 n=0
@@ -39,7 +39,7 @@ check() {		# check <description> <query that returns t>
 	fi
 }
 
-echo "1..9"
+echo "1..11"
 n=$((n + 1))
 if [ "$status" -eq 0 ] && ! grep -qi 'error\|abort' "$log"; then
 	echo "ok $n - $((clients * per_client)) transactions by $clients clients, none failed, no deadlock"
@@ -77,6 +77,32 @@ check "versions are numbered 1..N without gaps, in time order" \
 			AND bool_and(approved_at > coalesce(before, '-infinity'))
 	   FROM (SELECT version, approved_at, lag(approved_at) OVER (ORDER BY version) AS before
 			   FROM iso27001.soa_version) v"
+check "the SoA as of now equals the register" \
+	"SELECT NOT EXISTS (
+	   (SELECT control_key, entry, justification, evidence FROM iso27001.soa_as_of('shared', 'infinity')
+		EXCEPT SELECT control_key, entry, justification, evidence FROM iso27001.soa_register)
+	   UNION ALL
+	   (SELECT control_key, entry, justification, evidence FROM iso27001.soa_register
+		EXCEPT SELECT control_key, entry, justification, evidence FROM iso27001.soa_as_of('shared', 'infinity')))"
+check "every approved version equals the history replayed up to its approval" \
+	"SELECT NOT EXISTS (
+	   SELECT FROM iso27001.soa_version v
+		WHERE EXISTS (
+		  (SELECT e.control_key, e.entry, e.justification FROM iso27001.soa_version_entry e
+			WHERE e.scope_id = v.scope_id AND e.version = v.version
+		   EXCEPT
+		   SELECT h.control_key, h.entry, h.justification
+			 FROM (SELECT DISTINCT ON (control_key) * FROM iso27001.soa_history h
+					WHERE h.scope_id = v.scope_id AND h.changed_at <= v.approved_at
+					ORDER BY control_key, changed_at DESC) h WHERE NOT h.removed)
+		  UNION ALL
+		  (SELECT h.control_key, h.entry, h.justification
+			 FROM (SELECT DISTINCT ON (control_key) * FROM iso27001.soa_history h
+					WHERE h.scope_id = v.scope_id AND h.changed_at <= v.approved_at
+					ORDER BY control_key, changed_at DESC) h WHERE NOT h.removed
+		   EXCEPT
+		   SELECT e.control_key, e.entry, e.justification FROM iso27001.soa_version_entry e
+			WHERE e.scope_id = v.scope_id AND e.version = v.version)))"
 check "every approved version holds all 93 Annex A controls, decided" \
 	"SELECT bool_and(n = 93)
 	   FROM (SELECT v.version, (SELECT count(*) FROM iso27001.soa_as_of_version('shared', v.version) a

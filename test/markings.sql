@@ -72,6 +72,8 @@ SELECT set_eq(
 	('iso27001.soa_summary(iso27001.soa_entry)', 'i', false, 's', false),
 	('iso27001.soa_scope_id(text)', 's', true, 's', false),
 	('iso27001.soa_restoring()', 's', false, 's', false),
+	('iso27001.soa_administrator()', 's', false, 's', false),
+	('iso27001.soa_lock_key(bigint,text)', 'v', false, 'u', false),
 	('iso27001.soa_written_by_current_transaction(xid)', 's', true, 's', false),
 	('iso27001.soa_version_snapshot()', 'v', false, 'u', false),
 	('iso27001.soa_version_entry_check()', 'v', false, 'u', false),
@@ -88,9 +90,9 @@ SELECT set_eq(
 	('iso27001.soa_remove_custom(text,text)', 'v', true, 'u', false),
 	('iso27001.soa_add_evidence(text,text,text)', 'v', true, 'u', false),
 	('iso27001.soa_approve(text,text,text)', 'v', false, 'u', false),
-	('iso27001.soa_as_of(text,timestamp with time zone)', 's', false, 's', false),
+	('iso27001.soa_as_of(text,timestamp with time zone)', 's', true, 's', false),
 	('iso27001.soa_version_time(text,integer)', 's', true, 's', false),
-	('iso27001.soa_as_of_version(text,integer)', 's', false, 's', false),
+	('iso27001.soa_as_of_version(text,integer)', 's', true, 's', false),
 	('iso27001.soa_diff_at(text,timestamp with time zone,timestamp with time zone)', 's', true, 's', false),
 	('iso27001.soa_diff(text,integer,integer)', 's', true, 's', false),
 	('iso27001.soa_validate(text)', 's', false, 's', false),
@@ -123,7 +125,7 @@ SELECT is_empty(
 		JOIN pg_catalog.pg_language l ON l.oid = f.prolang
 	   WHERE ((l.lanname = 'sql' AND f.prosqlbody IS NULL) OR l.lanname = 'plpgsql')
 		 AND NOT coalesce(f.proconfig, '{}')
-				 && ARRAY['search_path=pg_catalog, pg_temp', 'search_path=iso27001, pg_catalog, pg_temp']$$,
+				 && ARRAY['search_path=pg_catalog, pg_temp', 'search_path=pg_catalog, iso27001, pg_temp']$$,
 	'every SQL function has a BEGIN ATOMIC body or a pinned search_path, every PL/pgSQL function a pinned search_path');
 SELECT is_empty(
 	$$SELECT signature FROM ext_functions f

@@ -13,6 +13,7 @@ BEGIN
 	PERFORM iso27001.create_scope('alpha');
 	PERFORM iso27001.create_scope('beta');
 	PERFORM iso27001.soa_set('beta', 'A.5.1', 'excluded', 'Beta''s own decision.');
+	PERFORM iso27001.soa_set_custom('beta', 'B-1', 'Beta''s own control', 'excluded', 'Beta''s.');
 END $$;
 
 -- the README's policy: which role may work on which scope
@@ -44,7 +45,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_register TO iso27001_alpha_
 GRANT SELECT, INSERT ON iso27001.soa_history, iso27001.soa_version, iso27001.soa_version_entry
 	TO iso27001_alpha_user;
 
-SELECT plan(14);
+SELECT plan(15);
 SELECT scope_id AS beta_id FROM iso27001.soa_scope WHERE name = 'beta' \gset
 
 SET ROLE iso27001_alpha_user;
@@ -85,7 +86,7 @@ UPDATE iso27001.soa_register SET justification = 'Overwritten.'
 DELETE FROM iso27001.soa_register WHERE control IS NULL;
 SELECT throws_ok(format($$INSERT INTO iso27001.soa_register (scope_id, control_key, title, entry, justification)
 						  VALUES (%s, 'X-1', 'Planted', 'excluded', 'Planted.')$$, :beta_id),
-				 '23503', NULL, 'it cannot insert into a scope it cannot see, even knowing its id');
+				 '42501', NULL, 'it cannot insert into a scope it cannot see, even knowing its id');
 
 RESET ROLE;
 
@@ -93,7 +94,10 @@ SELECT is((SELECT justification FROM iso27001.soa_register r JOIN iso27001.soa_s
 			WHERE s.name = 'beta' AND r.control_key = 'A.5.1'),
 		  'Beta''s own decision.', 'the other scope''s entry is untouched');
 SELECT is((SELECT count(*) FROM iso27001.soa_history h JOIN iso27001.soa_scope s USING (scope_id)
-			WHERE s.name = 'beta'), 94::bigint, 'the other scope''s history is untouched');
+			WHERE s.name = 'beta'), 95::bigint, 'the other scope''s history is untouched');
+SELECT is((SELECT count(*) FROM iso27001.soa_register r JOIN iso27001.soa_scope s USING (scope_id)
+			WHERE s.name = 'beta' AND r.control IS NULL), 1::bigint,
+		  'the other scope''s organization-defined control is still there');
 SELECT is((SELECT count(*) FROM iso27001.soa_history h JOIN iso27001.soa_scope s USING (scope_id)
 			WHERE s.name = 'alpha'), 95::bigint, 'its own history recorded its two changes');
 
