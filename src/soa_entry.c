@@ -37,6 +37,21 @@
 #define SOA_REASONS_DETAIL \
 	"Reasons for inclusion are: risk treatment, legal, regulatory, contractual, business requirement, best practice."
 
+/*
+ * The state of an entry, checked: a value that no input path can make
+ * (a binary-coercible cast from a corrupted int2, say) is an error rather
+ * than an index past the vocabulary.
+ */
+static SoaState
+entry_state(SoaEntry entry)
+{
+	if (!soa_is_valid(entry))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid soa_entry value 0x%04X", entry)));
+	return SOA_STATE(entry);
+}
+
 /* Raise (or save, for a soft-error caller) an input syntax error */
 #define invalid_entry(escontext, str, ...) \
 	errsave(escontext, \
@@ -100,9 +115,11 @@ PG_FUNCTION_INFO_V1(soa_entry_out);
 Datum
 soa_entry_out(PG_FUNCTION_ARGS)
 {
+	SoaEntry	entry = PG_GETARG_SOA_ENTRY(0);
 	char		buf[SOA_FORMAT_BUFSIZE];
 
-	soa_format(PG_GETARG_SOA_ENTRY(0), buf);
+	entry_state(entry);
+	soa_format(entry, buf);
 	PG_RETURN_CSTRING(pstrdup(buf));
 }
 
@@ -248,7 +265,7 @@ PG_FUNCTION_INFO_V1(soa_entry_is_applicable);
 Datum
 soa_entry_is_applicable(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(SOA_STATE(PG_GETARG_SOA_ENTRY(0)) != SOA_EXCLUDED);
+	PG_RETURN_BOOL(entry_state(PG_GETARG_SOA_ENTRY(0)) != SOA_EXCLUDED);
 }
 
 /* Implementation state as text; NULL for an excluded entry */
@@ -256,7 +273,7 @@ PG_FUNCTION_INFO_V1(soa_entry_implementation);
 Datum
 soa_entry_implementation(PG_FUNCTION_ARGS)
 {
-	SoaState	state = SOA_STATE(PG_GETARG_SOA_ENTRY(0));
+	SoaState	state = entry_state(PG_GETARG_SOA_ENTRY(0));
 
 	if (state == SOA_EXCLUDED)
 		PG_RETURN_NULL();
@@ -268,7 +285,7 @@ PG_FUNCTION_INFO_V1(soa_entry_is_implemented);
 Datum
 soa_entry_is_implemented(PG_FUNCTION_ARGS)
 {
-	SoaState	state = SOA_STATE(PG_GETARG_SOA_ENTRY(0));
+	SoaState	state = entry_state(PG_GETARG_SOA_ENTRY(0));
 
 	if (state == SOA_EXCLUDED)
 		PG_RETURN_NULL();
@@ -304,7 +321,7 @@ soa_entry_oscal_status(PG_FUNCTION_ARGS)
 		"not-applicable", "planned", "planned", "partial", "implemented"
 	};
 
-	PG_RETURN_TEXT_P(cstring_to_text(oscal[SOA_STATE(PG_GETARG_SOA_ENTRY(0))]));
+	PG_RETURN_TEXT_P(cstring_to_text(oscal[entry_state(PG_GETARG_SOA_ENTRY(0))]));
 }
 
 /*
@@ -355,7 +372,7 @@ soa_summary_accum(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		count[SUMMARY_UNDECIDED]++;
 	else
-		count[SUMMARY_STATE(SOA_STATE(PG_GETARG_SOA_ENTRY(1)))]++;
+		count[SUMMARY_STATE(entry_state(PG_GETARG_SOA_ENTRY(1)))]++;
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
