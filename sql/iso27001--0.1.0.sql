@@ -1160,6 +1160,13 @@ CREATE FUNCTION @extschema@.oscal_status(@extschema@.soa_entry)
 COMMENT ON FUNCTION @extschema@.oscal_status(@extschema@.soa_entry) IS
 	'NIST OSCAL implementation-status: implemented, partial, planned (also for not implemented) or not-applicable';
 
+CREATE FUNCTION @extschema@.soa_entry_problems(entry @extschema@.soa_entry, justification text,
+											   evidence text[])
+	RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_entry_problems(@extschema@.soa_entry, text, text[]) IS
+	'what is wrong with one SoA entry, as bits: 1 undecided (NULL), 2 decided without justification, 4 (partially) implemented without evidence';
+
 CREATE TYPE @extschema@.soa_counts AS (
 	total bigint,
 	undecided bigint,
@@ -2246,17 +2253,11 @@ BEGIN ATOMIC
 		SELECT r.scope_id,
 			   pg_catalog.count(*) FILTER (WHERE r.control OPERATOR(@extschema@.>=) 'A.5.1'::@extschema@.iso_control) AS n2022,
 			   pg_catalog.count(r.control) AS nannex,
-			   pg_catalog.array_agg(r) FILTER (
-				WHERE r.entry IS NULL
-				   OR r.needs_review
+			   pg_catalog.array_agg(r.control_key) FILTER (
+				WHERE r.needs_review
 				   OR r.control IS NULL
-				   OR r.justification IS NULL
-				   OR (pg_catalog.ascii(r.justification) OPERATOR(pg_catalog.<=) 32
-					   AND pg_catalog.btrim(r.justification, E' \t\n\r\v\f') OPERATOR(pg_catalog.=) '')
-				   -- partially implemented or implemented: in soa_entry order,
-				   -- the entries from the smallest partially implemented one up
-				   OR (r.entry OPERATOR(@extschema@.>=) 'applicable, partially implemented (risk treatment)'::@extschema@.soa_entry
-					   AND pg_catalog.cardinality(r.evidence) OPERATOR(pg_catalog.=) 0)) AS suspects
+				   OR @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence)
+					  OPERATOR(pg_catalog.<>) 0) AS suspects
 		  FROM @extschema@.soa_register r
 		 WHERE soa_validate.scope IS NULL
 			OR r.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
@@ -2267,27 +2268,33 @@ BEGIN ATOMIC
 			   coalesce(CASE s.edition WHEN 2022 THEN p.nannex OPERATOR(pg_catalog.-) p.n2022 ELSE p.n2022 END, 0) AS nwrong,
 			   p.suspects
 		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
-	), suspect AS (
+	), suspect_row AS MATERIALIZED (
 		SELECT c.scope_id, c.name, c.edition AS scope_edition, r.control_key, r.control,
-			   coalesce(r.title, t.title) AS title, r.entry, r.justification, r.evidence,
-			   r.needs_review
+			   r.title, r.entry, r.needs_review,
+			   @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence) AS problems
 		  FROM checked c
-		  CROSS JOIN LATERAL pg_catalog.unnest(c.suspects) AS r
-		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
+		  CROSS JOIN LATERAL pg_catalog.unnest(c.suspects) AS k(key)
+		  -- one look-up by key per suspect row (LIMIT: not a join over the register)
+		  CROSS JOIN LATERAL (SELECT g.* FROM @extschema@.soa_register g
+							   WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+								 AND g.control_key OPERATOR(pg_catalog.=) k.key
+							   LIMIT 1) r
+	), suspect AS (
+		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
+			   coalesce(x.title, t.title) AS title, x.entry, x.needs_review, x.problems
+		  FROM suspect_row x
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) x.control
 	), finding AS (
 		SELECT x.name, f.rule, x.control_key, x.control, x.entry, x.title,
 			   x.scope_edition, NULL::text AS other
 		  FROM suspect x
 		  CROSS JOIN LATERAL (VALUES
-			(CASE WHEN x.entry IS NULL THEN 'UNDECIDED' END),
-			(CASE WHEN x.entry IS NOT NULL
-					   AND pg_catalog.btrim(coalesce(x.justification, ''), E' \t\n\r\v\f') OPERATOR(pg_catalog.=) ''
+			(CASE WHEN x.problems OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.<>) 0 THEN 'UNDECIDED' END),
+			(CASE WHEN x.problems OPERATOR(pg_catalog.&) 2 OPERATOR(pg_catalog.<>) 0
 				  THEN CASE WHEN @extschema@.is_applicable(x.entry)
 							THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
 							ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END END),
-			(CASE WHEN x.entry OPERATOR(@extschema@.>=) 'applicable, partially implemented (risk treatment)'::@extschema@.soa_entry
-					   AND pg_catalog.cardinality(x.evidence) OPERATOR(pg_catalog.=) 0
-				  THEN 'NO_EVIDENCE' END),
+			(CASE WHEN x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.<>) 0 THEN 'NO_EVIDENCE' END),
 			(CASE WHEN x.needs_review THEN 'NEEDS_REVIEW' END)) AS f(rule)
 		 WHERE f.rule IS NOT NULL
 		UNION ALL

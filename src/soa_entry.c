@@ -325,6 +325,61 @@ soa_entry_oscal_status(PG_FUNCTION_ARGS)
 }
 
 /*
+ * What is wrong with one register entry, as a bit set: 1 undecided (NULL
+ * entry), 2 decided without a justification (NULL or only blanks), 4
+ * partially implemented or implemented without evidence.  Not STRICT: a
+ * NULL entry is itself the first problem.  The validator filters and
+ * classifies the register's rows with it, in one call per row.
+ */
+#define PROBLEM_UNDECIDED			1
+#define PROBLEM_NO_JUSTIFICATION	2
+#define PROBLEM_NO_EVIDENCE			4
+
+/* Is a text value NULL, empty or only blanks? */
+static bool
+text_is_blank(FunctionCallInfo fcinfo, int argno)
+{
+	text	   *t;
+	const char *p;
+	int			len;
+
+	if (PG_ARGISNULL(argno))
+		return true;
+	t = PG_GETARG_TEXT_PP(argno);
+	p = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	for (int i = 0; i < len; i++)
+		if (!(p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r' ||
+			  p[i] == '\v' || p[i] == '\f'))
+			return false;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(soa_entry_problems);
+Datum
+soa_entry_problems(PG_FUNCTION_ARGS)
+{
+	int			problems = 0;
+	SoaState	state;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT32(PROBLEM_UNDECIDED);
+	state = entry_state(PG_GETARG_SOA_ENTRY(0));
+
+	if (text_is_blank(fcinfo, 1))
+		problems |= PROBLEM_NO_JUSTIFICATION;
+	if (state >= SOA_PARTIALLY_IMPLEMENTED)
+	{
+		ArrayType  *evidence = PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2);
+
+		if (evidence == NULL ||
+			ArrayGetNItems(ARR_NDIM(evidence), ARR_DIMS(evidence)) == 0)
+			problems |= PROBLEM_NO_EVIDENCE;
+	}
+	PG_RETURN_INT32(problems);
+}
+
+/*
  * The soa_summary aggregate.  Its state is a concrete int8[] (so that it
  * can be combined anywhere, Citus included) of SUMMARY_SLOTS counters:
  * total, undecided (NULL entries), then one per SoaState.

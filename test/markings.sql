@@ -66,6 +66,7 @@ SELECT set_eq(
 	('iso27001.is_implemented(iso27001.soa_entry)', 'i', true, 's', false),
 	('iso27001.reasons(iso27001.soa_entry)', 'i', true, 's', false),
 	('iso27001.oscal_status(iso27001.soa_entry)', 'i', true, 's', false),
+	('iso27001.soa_entry_problems(iso27001.soa_entry,text,text[])', 'i', false, 's', false),
 	('iso27001.soa_summary_accum(bigint[],iso27001.soa_entry)', 'i', false, 's', false),
 	('iso27001.soa_summary_combine(bigint[],bigint[])', 'i', true, 's', false),
 	('iso27001.soa_summary_final(bigint[])', 'i', true, 's', false),
