@@ -124,3 +124,11 @@ DROP TABLE entries;
 -- a state that is not a summary is refused
 SELECT soa_summary_combine('{1,2}', '{1,2}');
 SELECT soa_summary_final('{1,2,3,4,5,6,NULL}');
+
+-- what the validator finds wrong with one entry, as bits: 1 undecided,
+-- 2 no justification, 4 (partially) implemented without evidence
+SELECT soa_entry_problems(NULL, NULL, NULL) AS undecided,
+	   soa_entry_problems('excluded', ' ', NULL) AS blank,
+	   soa_entry_problems('applicable, implemented (legal)', E'\t', '{}') AS blank_no_evidence,
+	   soa_entry_problems('applicable, partially implemented (legal)', 'Why.', '{https://e/1}') AS fine,
+	   soa_entry_problems('applicable, planned (legal)', 'Why.', NULL) AS planned_needs_none;
