@@ -1436,7 +1436,9 @@ BEGIN
 				  DETAIL = format('The SoA of scope "%s" follows ISO/IEC 27001:%s Annex A.', scope_name, scope_edition),
 				  HINT = 'Migrate a 2013 SoA with iso27001.soa_migrate_2013_to_2022().';
 	END IF;
-	IF NEW.entry IS NOT NULL AND btrim(coalesce(NEW.justification, ''), E' \t\n\r\v\f') = '' THEN
+	-- the same blank test as the validator's (bit 2 of soa_entry_problems)
+	IF NEW.entry IS NOT NULL
+	   AND @extschema@.soa_entry_problems(NEW.entry, NEW.justification, NULL) & 2 <> 0 THEN
 		RAISE EXCEPTION 'the SoA entry of % needs a justification', NEW.control_key
 			USING ERRCODE = 'check_violation',
 				  DETAIL = 'ISO/IEC 27001:2022 clause 6.1.3 d) requires the justification of every inclusion and exclusion.';
@@ -2242,9 +2244,9 @@ CREATE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
 BEGIN ATOMIC
 	-- One pass over the register counts each scope's Annex A entries by
 	-- edition (2022 controls sort after all 2013 ones, from A.5.1 up) and
-	-- collects the entries that may break a rule; only those
-	-- entries, and only the scopes whose counts are off, are looked at
-	-- again.
+	-- collects the keys of entries that may break a rule; only those
+	-- entries (looked up by key), and only the scopes whose counts are
+	-- off, are looked at again.
 	WITH s AS (
 		SELECT s.scope_id, s.name, s.edition FROM @extschema@.soa_scope s
 		 WHERE soa_validate.scope IS NULL

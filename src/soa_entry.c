@@ -457,6 +457,7 @@ soa_summary_final(PG_FUNCTION_ARGS)
 	bool		nulls[8] = {false};
 	int64		applicable = 0;
 
+	/* can't happen: the install script declares it to return soa_counts */
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "soa_summary_final must return a composite type");
 	desc = BlessTupleDesc(desc);
