@@ -2132,35 +2132,54 @@ $$;
 COMMENT ON FUNCTION @extschema@.soa_version_time(text, integer) IS
 	'when a version of a scope''s SoA was approved; an unknown version raises SQLSTATE 22023';
 
+-- The scope_id behind a scope name and version number, checked: an unknown
+-- scope or version raises its error.  Called once per call of
+-- soa_as_of_version, whose query then reads the version by key.
+CREATE FUNCTION @extschema@.soa_version_scope_id(scope text, version integer)
+	RETURNS bigint
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	id bigint;
+	found_version integer;
+BEGIN
+	SELECT s.scope_id, v.version INTO id, found_version
+	  FROM @extschema@.soa_scope s
+	  LEFT JOIN @extschema@.soa_version v
+		ON v.scope_id = s.scope_id AND v.version = soa_version_scope_id.version
+	 WHERE s.name = soa_version_scope_id.scope;
+	IF NOT FOUND THEN
+		-- raises the error for an unknown scope
+		PERFORM @extschema@.soa_scope_id(soa_version_scope_id.scope);
+	ELSIF found_version IS NULL THEN
+		-- raises the error for an unknown version
+		PERFORM @extschema@.soa_version_time(soa_version_scope_id.scope, soa_version_scope_id.version);
+	END IF;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_version_scope_id(text, integer) IS
+	'the scope_id of a scope that has an approved version of that number; an unknown scope or version raises SQLSTATE 22023';
+
+-- SQL, not STRICT and without SET so that the planner inlines it: a call
+-- costs one look-up of the scope and version and a read by key.  A NULL
+-- argument returns no rows.
 CREATE FUNCTION @extschema@.soa_as_of_version(scope text, version integer)
 	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text,
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
--- PL/pgSQL rather than SQL so that the query's plan is kept between calls
-DECLARE
-	id bigint;
-BEGIN
-	SELECT s.scope_id INTO id FROM @extschema@.soa_scope s WHERE s.name = soa_as_of_version.scope;
-	IF NOT FOUND THEN
-		-- raises the error for an unknown scope
-		PERFORM @extschema@.soa_scope_id(soa_as_of_version.scope);
-	END IF;
-	RETURN QUERY
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
 	SELECT e.control_key, e.control, e.title, e.entry, e.justification, e.owner,
 		   e.evidence, e.needs_review, e.changed_at, e.changed_by
 	  FROM @extschema@.soa_version_entry e
-	 WHERE e.scope_id = id AND e.version = soa_as_of_version.version
+	 WHERE e.scope_id OPERATOR(pg_catalog.=)
+		   (SELECT @extschema@.soa_version_scope_id(soa_as_of_version.scope, soa_as_of_version.version))
+	   AND e.version OPERATOR(pg_catalog.=) soa_as_of_version.version
 	 ORDER BY e.control, e.control_key;
-	-- every version holds at least the Annex A controls: no rows, no version
-	IF NOT FOUND THEN
-		PERFORM @extschema@.soa_version_time(soa_as_of_version.scope, soa_as_of_version.version);
-	END IF;
-END
-$$;
+END;
 COMMENT ON FUNCTION @extschema@.soa_as_of_version(text, integer) IS
 	'an approved version of a scope''s SoA, by number';
 
@@ -2242,11 +2261,11 @@ CREATE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
 	RETURNS TABLE (scope text, rule text, severity text, control_key text, message text)
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	-- One pass over the register counts each scope's Annex A entries by
-	-- edition (2022 controls sort after all 2013 ones, from A.5.1 up) and
-	-- collects the keys of entries that may break a rule; only those
-	-- entries (looked up by key), and only the scopes whose counts are
-	-- off, are looked at again.
+	-- Two scans of the register, each kept to the scopes asked for (all of
+	-- them, or one read by key): one counts each scope's Annex A entries by
+	-- edition (2022 controls sort after all 2013 ones, from A.5.1 up); the
+	-- other keeps the few entries that may break a per-entry rule.  Only
+	-- the scopes whose counts are off are looked at again.
 	WITH s AS (
 		SELECT s.scope_id, s.name, s.edition FROM @extschema@.soa_scope s
 		 WHERE soa_validate.scope IS NULL
@@ -2254,51 +2273,56 @@ BEGIN ATOMIC
 	), pass AS (
 		SELECT r.scope_id,
 			   pg_catalog.count(*) FILTER (WHERE r.control OPERATOR(@extschema@.>=) 'A.5.1'::@extschema@.iso_control) AS n2022,
-			   pg_catalog.count(r.control) AS nannex,
-			   pg_catalog.array_agg(r.control_key) FILTER (
-				WHERE r.needs_review
-				   OR r.control IS NULL
-				   OR @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence)
-					  OPERATOR(pg_catalog.<>) 0) AS suspects
-		  FROM @extschema@.soa_register r
-		 WHERE soa_validate.scope IS NULL
-			OR r.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+			   pg_catalog.count(r.control) AS nannex
+		  FROM (SELECT g.scope_id, g.control FROM @extschema@.soa_register g
+				 WHERE soa_validate.scope IS NULL
+				UNION ALL
+				SELECT g.scope_id, g.control FROM @extschema@.soa_register g
+				 WHERE soa_validate.scope IS NOT NULL
+				   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))) r
 		 GROUP BY r.scope_id
 	), checked AS (
 		SELECT s.scope_id, s.name, s.edition,
 			   coalesce(CASE s.edition WHEN 2022 THEN p.n2022 ELSE p.nannex OPERATOR(pg_catalog.-) p.n2022 END, 0) AS nright,
-			   coalesce(CASE s.edition WHEN 2022 THEN p.nannex OPERATOR(pg_catalog.-) p.n2022 ELSE p.n2022 END, 0) AS nwrong,
-			   p.suspects
+			   coalesce(CASE s.edition WHEN 2022 THEN p.nannex OPERATOR(pg_catalog.-) p.n2022 ELSE p.n2022 END, 0) AS nwrong
 		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
-	), suspect_row AS MATERIALIZED (
-		SELECT c.scope_id, c.name, c.edition AS scope_edition, r.control_key, r.control,
-			   r.title, r.entry, r.needs_review,
-			   @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence) AS problems
-		  FROM checked c
-		  CROSS JOIN LATERAL pg_catalog.unnest(c.suspects) AS k(key)
-		  -- one look-up by key per suspect row (LIMIT: not a join over the register)
-		  CROSS JOIN LATERAL (SELECT g.* FROM @extschema@.soa_register g
-							   WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
-								 AND g.control_key OPERATOR(pg_catalog.=) k.key
-							   LIMIT 1) r
 	), suspect AS (
-		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
-			   coalesce(x.title, t.title) AS title, x.entry, x.needs_review, x.problems
-		  FROM suspect_row x
-		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) x.control
+		SELECT s.scope_id, s.name, s.edition AS scope_edition, r.control_key, r.control,
+			   coalesce(r.title, t.title) AS title, r.entry, r.needs_review,
+			   @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence) AS problems
+		  FROM (SELECT g.* FROM @extschema@.soa_register g
+				 WHERE soa_validate.scope IS NULL
+				UNION ALL
+				SELECT g.* FROM @extschema@.soa_register g
+				 WHERE soa_validate.scope IS NOT NULL
+				   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))) r
+		  JOIN s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
+		 WHERE r.needs_review
+			OR r.control IS NULL
+			OR @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence)
+			   OPERATOR(pg_catalog.<>) 0
 	), finding AS (
-		SELECT x.name, f.rule, x.control_key, x.control, x.entry, x.title,
+		-- the per-entry rules, one branch per bit of soa_entry_problems()
+		SELECT x.name, 'UNDECIDED' AS rule, x.control_key, x.control, x.entry, x.title,
 			   x.scope_edition, NULL::text AS other
 		  FROM suspect x
-		  CROSS JOIN LATERAL (VALUES
-			(CASE WHEN x.problems OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.<>) 0 THEN 'UNDECIDED' END),
-			(CASE WHEN x.problems OPERATOR(pg_catalog.&) 2 OPERATOR(pg_catalog.<>) 0
-				  THEN CASE WHEN @extschema@.is_applicable(x.entry)
-							THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
-							ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END END),
-			(CASE WHEN x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.<>) 0 THEN 'NO_EVIDENCE' END),
-			(CASE WHEN x.needs_review THEN 'NEEDS_REVIEW' END)) AS f(rule)
-		 WHERE f.rule IS NOT NULL
+		 WHERE x.problems OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name,
+			   CASE WHEN @extschema@.is_applicable(x.entry) THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
+					ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END,
+			   x.control_key, x.control, x.entry, x.title, x.scope_edition, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 2 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name, 'NO_EVIDENCE', x.control_key, x.control, x.entry, x.title, x.scope_edition, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name, 'NEEDS_REVIEW', x.control_key, x.control, x.entry, x.title, x.scope_edition, NULL
+		  FROM suspect x
+		 WHERE x.needs_review
 		UNION ALL
 		-- organization-defined controls that repeat another control's key
 		-- (up to case) or title

@@ -19,7 +19,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON iso27001.soa_register TO iso27
 GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_history, iso27001.soa_version,
 	iso27001.soa_version_entry TO iso27001_errors_app;
 
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT throws_ok($$SELECT create_scope('acme')$$, '23505',
 				 'ISMS scope "acme" already exists', 'a scope name is unique');
@@ -46,6 +46,8 @@ SELECT throws_ok($$SELECT soa_add_evidence('acme', 'A.5.1', ' ')$$, '22023',
 				 'an evidence link must not be empty', 'an empty evidence link');
 SELECT throws_ok($$SELECT * FROM soa_as_of_version('acme', 1)$$, '22023',
 				 'scope "acme" has no approved version 1', 'a version that does not exist');
+SELECT throws_ok($$SELECT * FROM soa_as_of_version('nope', 1)$$, '22023',
+				 'ISMS scope "nope" does not exist', 'a version of an unknown scope');
 SELECT throws_ok($$SELECT soa_diff('acme', 1, 2)$$, '22023',
 				 'scope "acme" has no approved version 1', 'a diff with a version that does not exist');
 SELECT throws_ok($$SELECT soa_approve('acme')$$, '23514',
