@@ -98,6 +98,19 @@ INSERT INTO result VALUES
 	('one scope, 50 versions (ms)', 'plain table: current 93 rows by primary key',
 	 bench(format('SELECT count(*) FROM (SELECT * FROM plain_soa WHERE scope_id = %s) p', :scopes / 2), :runs * 20));
 
+-- the same, as an application sends it: prepared once, executed many
+-- times (planning left out on both sides)
+SELECT format('PREPARE p_plain AS SELECT count(*) FROM (SELECT * FROM plain_soa WHERE scope_id = %s) p', :scopes / 2) \gexec
+PREPARE p_version AS SELECT count(*) FROM soa_as_of_version('history', 25);
+PREPARE p_asof AS SELECT count(*) FROM soa_as_of('history', now());
+INSERT INTO result VALUES
+	('one scope, 50 versions, prepared (ms)', 'iso27001 soa_as_of_version(scope, 25)',
+	 bench('EXECUTE p_version', :runs * 20)),
+	('one scope, 50 versions, prepared (ms)', 'iso27001 soa_as_of(scope, now())',
+	 bench('EXECUTE p_asof', :runs * 20)),
+	('one scope, 50 versions, prepared (ms)', 'plain table: current 93 rows by primary key',
+	 bench('EXECUTE p_plain', :runs * 20));
+
 SELECT format('SoA benchmark: %s scopes x 93 entries (%s register rows), one scope with %s history rows, median of %s runs, PostgreSQL %s',
 			  :scopes, (SELECT count(*) FROM soa_register), (SELECT count(*) FROM soa_history WHERE scope_id = :hid),
 			  :runs, current_setting('server_version')) AS title \gset
