@@ -2628,3 +2628,85 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.soa_export_json(text, integer) IS
 	'a scope''s SoA (current, or an approved version) as one jsonb document with its summary, for GRC applications';
+
+--
+-- The certification cycle (ISO/IEC 17021-1:2015 9.1.3, ISO/IEC 27006,
+-- IAF MD 26): the schedule of a certificate, the check of an audit history
+-- and what is due next.  Hard rules are reported as such; practice values
+-- are arguments with the design memo's defaults.
+--
+
+CREATE TYPE @extschema@.certification_event AS (
+	kind text,
+	on_date date
+);
+COMMENT ON TYPE @extschema@.certification_event IS
+	'one event of an audit history: kind (stage1, stage2, stage2_major_nonconformity, surveillance, recertification_audit, recertification_decision, restoration_decision, suspension_start, suspension_end, transition_audit, special_audit) and date';
+
+CREATE FUNCTION @extschema@.certification_cycle(
+	certification_decision date,
+	stage1_date date DEFAULT NULL,
+	stage2_last_day date DEFAULT NULL,
+	cycles integer DEFAULT 1,
+	recertification_decisions date[] DEFAULT NULL,
+	extension_days integer DEFAULT 0,
+	extension_cycle integer DEFAULT 1,
+	edition integer DEFAULT 2022,
+	expiry_rule text DEFAULT 'day_before',
+	first_surveillance_anchor text DEFAULT 'decision',
+	surveillance_months_before integer DEFAULT 3,
+	surveillance_months_after integer DEFAULT 3,
+	calendar_safe boolean DEFAULT true,
+	recertification_month integer DEFAULT 33,
+	recertification_lead_months integer DEFAULT 6,
+	recertification_buffer_days integer DEFAULT 30)
+	RETURNS TABLE (cycle integer, seq integer, event text, due_date date,
+				   window_start date, window_end date, requirement text,
+				   basis text, note text)
+	AS 'MODULE_PATHNAME', 'certification_cycle'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	ROWS 12;
+COMMENT ON FUNCTION @extschema@.certification_cycle(date, date, date, integer, date[], integer, integer, integer, text, text, integer, integer, boolean, integer, integer, integer) IS
+	'the schedule of an ISO/IEC 27001 certificate: one row per event of each three-year cycle, with its window, requirement level (hard, practice, info) and basis';
+
+CREATE FUNCTION @extschema@.certification_cycle_check(
+	certification_decision date,
+	events @extschema@.certification_event[],
+	as_of date DEFAULT NULL,
+	edition integer DEFAULT 2022,
+	expiry_rule text DEFAULT 'day_before',
+	decision_year_covered boolean DEFAULT true,
+	extension_days integer DEFAULT 0,
+	extension_cycle integer DEFAULT 1,
+	first_surveillance_anchor text DEFAULT 'decision',
+	stage_gap_months integer DEFAULT 6)
+	RETURNS TABLE (rule text, severity text, cycle integer, on_date date,
+				   detail text, basis text)
+	AS 'MODULE_PATHNAME', 'certification_cycle_check'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	ROWS 2;
+COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, @extschema@.certification_event[], date, integer, text, boolean, integer, integer, text, integer) IS
+	'the certification-cycle rules an audit history breaks, one row per finding (none for a compliant history)';
+
+CREATE FUNCTION @extschema@.certification_next_due(
+	certification_decision date,
+	events @extschema@.certification_event[],
+	as_of date DEFAULT CURRENT_DATE,
+	edition integer DEFAULT 2022,
+	expiry_rule text DEFAULT 'day_before',
+	decision_year_covered boolean DEFAULT true,
+	extension_days integer DEFAULT 0,
+	extension_cycle integer DEFAULT 1,
+	first_surveillance_anchor text DEFAULT 'decision',
+	surveillance_months_before integer DEFAULT 3,
+	surveillance_months_after integer DEFAULT 3,
+	recertification_month integer DEFAULT 33,
+	recertification_lead_months integer DEFAULT 6,
+	recertification_buffer_days integer DEFAULT 30)
+	RETURNS TABLE (event text, due_date date, window_start date, window_end date,
+				   days_left integer, requirement text, basis text, note text)
+	AS 'MODULE_PATHNAME', 'certification_next_due'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	ROWS 3;
+COMMENT ON FUNCTION @extschema@.certification_next_due(date, @extschema@.certification_event[], date, integer, text, boolean, integer, integer, text, integer, integer, integer, integer, integer) IS
+	'what is due next for a certificate: the next audit with its window, then the hard deadlines still ahead (as_of defaults to today)';

@@ -1,0 +1,1132 @@
+/*-------------------------------------------------------------------------
+ *
+ * certification_cycle.c
+ *	  The three-year ISO/IEC 27001 certification cycle as set-returning
+ *	  functions: the schedule (certification_cycle), the check of an audit
+ *	  history (certification_cycle_check) and what is due next
+ *	  (certification_next_due).
+ *
+ *	  The rules and their sources are in the design memo
+ *	  certification_rules.md (sections 2, 4 and 6): hard rules of ISO/IEC
+ *	  17021-1:2015 and IAF MD 26 are reported as such; the practice values
+ *	  are arguments with the memo's defaults.
+ *
+ * src/certification_cycle.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "cycle.h"
+
+/* "no date": infinite dates are refused on input, so this one is free */
+#define NO_DATE			DATEVAL_NOBEGIN
+
+#define BASIS_17021(clause)	"ISO/IEC 17021-1:2015 " clause
+#define BASIS_MD26			"IAF MD 26:2023"
+
+static const char *const expiry_rules[] = {"day_before", "same_day", NULL};
+static const char *const sa1_anchors[] = {"decision", "stage2_end", NULL};
+
+/* Kinds of the events of an audit history, as certification_event.kind */
+typedef enum EventKind
+{
+	EV_STAGE1,
+	EV_STAGE2,
+	EV_STAGE2_MAJOR_NC,
+	EV_SURVEILLANCE,
+	EV_RECERT_AUDIT,
+	EV_RECERT_DECISION,
+	EV_RESTORATION_DECISION,
+	EV_SUSPENSION_START,
+	EV_SUSPENSION_END,
+	EV_TRANSITION_AUDIT,
+	EV_SPECIAL_AUDIT
+} EventKind;
+
+static const char *const event_kinds[] = {
+	"stage1", "stage2", "stage2_major_nonconformity", "surveillance",
+	"recertification_audit", "recertification_decision",
+	"restoration_decision", "suspension_start", "suspension_end",
+	"transition_audit", "special_audit", NULL
+};
+
+typedef struct Event
+{
+	DateADT		date;
+	EventKind	kind;
+} Event;
+
+/* Where the rows of a set-returning call go */
+typedef struct RowSink
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+} RowSink;
+
+/*
+ * Set up materialize mode.  The row descriptor is built once per call
+ * site and kept in fn_extra; setDesc stays NULL, so the executor uses its
+ * own descriptor and frees nothing of ours.
+ */
+static void
+sink_init(FunctionCallInfo fcinfo, RowSink *sink)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext oldcxt;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		(rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+
+	if (fcinfo->flinfo->fn_extra == NULL)
+	{
+		TupleDesc	desc;
+
+		oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		fcinfo->flinfo->fn_extra = CreateTupleDescCopy(desc);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	sink->desc = (TupleDesc) fcinfo->flinfo->fn_extra;
+
+	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	sink->store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+										false, work_mem);
+	MemoryContextSwitchTo(oldcxt);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = sink->store;
+	rsinfo->setDesc = NULL;
+}
+
+/* A date Datum, or NULL for NO_DATE */
+static inline void
+put_date(Datum *values, bool *nulls, int i, DateADT date)
+{
+	nulls[i] = (date == NO_DATE);
+	values[i] = DateADTGetDatum(date);
+}
+
+/* A text Datum, or NULL */
+static inline void
+put_text(Datum *values, bool *nulls, int i, const char *text)
+{
+	nulls[i] = (text == NULL);
+	values[i] = text ? CStringGetTextDatum(text) : (Datum) 0;
+}
+
+static inline DateADT
+date_max(DateADT a, DateADT b)
+{
+	return a > b ? a : b;
+}
+
+static inline DateADT
+date_min(DateADT a, DateADT b)
+{
+	return a < b ? a : b;
+}
+
+/* 1 January and 31 December of a date's year */
+static inline DateADT
+year_first(int year)
+{
+	return cycle_date(year, 1, 1);
+}
+
+static inline DateADT
+year_last(int year)
+{
+	return cycle_date(year, 12, 31);
+}
+
+/*
+ * The 1-D array of recertification decisions: NULL elements are decisions
+ * not yet taken.  Each known one must come after the start of its cycle.
+ */
+static int
+recert_decisions_arg(FunctionCallInfo fcinfo, int argno, const CycleRules *rules,
+					 int cycles, DateADT **result)
+{
+	ArrayType  *array;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	DateADT		previous = rules->decision;
+
+	*result = NULL;
+	if (PG_ARGISNULL(argno))
+		return 0;
+	array = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recertification_decisions must be a one-dimensional array")));
+	deconstruct_array(array, DATEOID, sizeof(DateADT), true, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	if (n > cycles)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recertification_decisions has %d elements but only %d cycles are asked for",
+						n, cycles),
+				 errdetail("Element k is the recertification decision that ends cycle k.")));
+	*result = palloc(sizeof(DateADT) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		DateADT		date;
+
+		if (nulls[i])
+		{
+			/* unknown: later ones are unknown too */
+			(*result)[i] = NO_DATE;
+			previous = cycle_start(rules, i + 2);
+			continue;
+		}
+		date = DatumGetDateADT(elems[i]);
+		if (DATE_NOT_FINITE(date))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("recertification_decisions[%d] must be a finite date", i + 1)));
+		if (date <= previous)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("recertification_decisions[%d] (%s) is not after the start of cycle %d (%s)",
+							i + 1, cycle_date_text(date), i + 1, cycle_date_text(previous))));
+		(*result)[i] = date;
+		previous = date;
+	}
+	return n;
+}
+
+/* One row of the schedule */
+static void
+schedule_row(RowSink *sink, int cycle, int seq, const char *event,
+			 DateADT due, DateADT start, DateADT end,
+			 const char *requirement, const char *basis, const char *note)
+{
+	Datum		values[9];
+	bool		nulls[9];
+
+	values[0] = Int32GetDatum(cycle);
+	nulls[0] = false;
+	values[1] = Int32GetDatum(seq);
+	nulls[1] = false;
+	put_text(values, nulls, 2, event);
+	put_date(values, nulls, 3, due);
+	put_date(values, nulls, 4, start);
+	put_date(values, nulls, 5, end);
+	put_text(values, nulls, 6, requirement);
+	put_text(values, nulls, 7, basis);
+	put_text(values, nulls, 8, note);
+	tuplestore_putvalues(sink->store, sink->desc, values, nulls);
+}
+
+/*
+ * certification_cycle(): one row per event of every cycle projected, in
+ * cycle and seq order.  See the memo, section 6.2.
+ */
+PG_FUNCTION_INFO_V1(certification_cycle);
+Datum
+certification_cycle(PG_FUNCTION_ARGS)
+{
+	CycleRules	rules;
+	RowSink		sink;
+	bool		isnull;
+	DateADT		decision,
+				stage1,
+				stage2;
+	bool		has_stage1,
+				has_stage2;
+	int			cycles,
+				extension_days,
+				extension_cycle,
+				edition,
+				before,
+				after,
+				recert_month,
+				lead,
+				buffer;
+	ExpiryRule	expiry_rule;
+	Sa1Anchor	sa1_anchor;
+	bool		calendar_safe;
+	DateADT    *recert;
+	int			nrecert;
+
+	decision = cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
+	stage1 = cycle_date_arg(fcinfo, 1, "stage1_date", false, &isnull);
+	has_stage1 = !isnull;
+	stage2 = cycle_date_arg(fcinfo, 2, "stage2_last_day", false, &isnull);
+	has_stage2 = !isnull;
+	cycles = cycle_int_arg(fcinfo, 3, "cycles", 1, 100);
+	extension_days = cycle_int_arg(fcinfo, 5, "extension_days", 0, 366);
+	extension_cycle = cycle_int_arg(fcinfo, 6, "extension_cycle", 1, 100);
+	edition = cycle_int_arg(fcinfo, 7, "edition", PG_INT32_MIN, PG_INT32_MAX);
+	expiry_rule = (ExpiryRule) cycle_option(fcinfo, 8, "expiry_rule", expiry_rules);
+	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 9, "first_surveillance_anchor", sa1_anchors);
+	before = cycle_int_arg(fcinfo, 10, "surveillance_months_before", 0, 12);
+	after = cycle_int_arg(fcinfo, 11, "surveillance_months_after", 0, 12);
+	if (PG_ARGISNULL(12))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("calendar_safe must not be null")));
+	calendar_safe = PG_GETARG_BOOL(12);
+	recert_month = cycle_int_arg(fcinfo, 13, "recertification_month", 25, 35);
+	lead = cycle_int_arg(fcinfo, 14, "recertification_lead_months", 1, 12);
+	buffer = cycle_int_arg(fcinfo, 15, "recertification_buffer_days", 0, 180);
+
+	if (has_stage1 && has_stage2 && stage1 > stage2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("stage1_date (%s) must not be later than stage2_last_day (%s)",
+						cycle_date_text(stage1), cycle_date_text(stage2))));
+	if (has_stage2 && stage2 > decision)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("stage2_last_day (%s) must not be later than certification_decision (%s)",
+						cycle_date_text(stage2), cycle_date_text(decision)),
+				 errdetail("The certification decision follows the end of stage 2 (ISO/IEC 17021-1:2015 9.5).")));
+	if (has_stage1 && !has_stage2 && stage1 > decision)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("stage1_date (%s) must not be later than certification_decision (%s)",
+						cycle_date_text(stage1), cycle_date_text(decision))));
+	if (sa1_anchor == SA1_FROM_STAGE2_END && !has_stage2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("first_surveillance_anchor \"stage2_end\" needs stage2_last_day")));
+
+	cycle_rules_init(&rules, decision, edition, expiry_rule, extension_days,
+					 extension_cycle, cycles);
+	if (edition == 2013 && decision > rules.md26_end)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no ISO/IEC 27001:2013 certification is possible after %s",
+						MD26_TRANSITION_END),
+				 errdetail("IAF MD 26 ended the transition to ISO/IEC 27001:2022 on %s.",
+						   MD26_TRANSITION_END)));
+	nrecert = recert_decisions_arg(fcinfo, 4, &rules, cycles, &recert);
+
+	sink_init(fcinfo, &sink);
+
+	for (int k = 1; k <= cycles; k++)
+	{
+		DateADT		nominal = cycle_start(&rules, k);
+		DateADT		expiry = cycle_expiry(&rules, k);
+		DateADT		start;
+		DateADT		anchor;
+		DateADT		due,
+					ws,
+					we,
+					recert_ws;
+		const char *expiry_note;
+
+		/* a 2013 certificate has no cycle after the transition's end */
+		if (edition == 2013 && nominal > rules.md26_end)
+			break;
+
+		/* the cycle starts with the actual recertification decision */
+		start = (k == 1) ? decision
+			: (k - 2 < nrecert && recert[k - 2] != NO_DATE) ? recert[k - 2] : nominal;
+
+		if (k == 1)
+		{
+			if (has_stage1)
+				schedule_row(&sink, k, 5, "stage1_audit", stage1, NO_DATE, NO_DATE,
+							 "info", BASIS_17021("9.3.1.2"), NULL);
+			if (has_stage2)
+			{
+				schedule_row(&sink, k, 8, "stage2_audit", stage2,
+							 has_stage1 ? stage1 : NO_DATE, NO_DATE, "info",
+							 BASIS_17021("9.3.1.2.4"),
+							 "no maximum gap between stage 1 and stage 2 (EA FAQ 49.3)");
+				schedule_row(&sink, k, 10, "stage2_major_nc_closure_deadline",
+							 cycle_add_months(stage2, 6), stage2,
+							 cycle_add_months(stage2, 6), "hard",
+							 BASIS_17021("9.5.3"),
+							 "major nonconformities of stage 2 corrected and verified within 6 months, otherwise another stage 2; sub-clause number unverified");
+			}
+			schedule_row(&sink, k, 20, "certification_decision", decision, decision,
+						 decision, "info", BASIS_17021("9.1.3.2"),
+						 "the first cycle begins with the certification decision");
+		}
+		else if (start != nominal)
+			schedule_row(&sink, k, 20, "cycle_start", start, start, start, "info",
+						 BASIS_17021("9.1.3.2"),
+						 "the recertification decision: the cycle and its surveillance start here");
+		else
+			schedule_row(&sink, k, 20, "cycle_start", nominal, NO_DATE, NO_DATE, "info",
+						 BASIS_17021("9.1.3.2"),
+						 "nominal: the cycle begins with the recertification decision");
+
+		schedule_row(&sink, k, 25, "certificate_issue", start, start, NO_DATE, "hard",
+					 BASIS_17021("8.2.2 c)"),
+					 "effective date not before the (re)certification decision");
+
+		if (edition == 2013 && expiry > rules.md26_end)
+		{
+			expiry = rules.md26_end;
+			expiry_note = "capped by IAF MD 26: no ISO/IEC 27001:2013 certificate is valid after 2025-10-31";
+		}
+		else if (k == rules.extension_cycle && rules.extension_days > 0)
+			expiry_note = psprintf("extended by %d days (IAF ID 3); later cycles keep their dates",
+								   rules.extension_days);
+		else if (expiry_rule == EXPIRY_DAY_BEFORE)
+			expiry_note = "last valid day: the day before the third anniversary of the cycle's anchor";
+		else
+			expiry_note = "last valid day: the third anniversary of the cycle's anchor";
+		schedule_row(&sink, k, 30, "certificate_expiry", expiry, NO_DATE, NO_DATE, "hard",
+					 BASIS_17021("8.2.2 d), 9.1.3.2"), expiry_note);
+
+		/* recertification window, needed to close surveillance 2's */
+		recert_ws = date_max(cycle_add_months(expiry + 1, -lead),
+							 cycle_add_months(nominal, 24));
+
+		/* surveillance 1 */
+		anchor = (k == 1 && sa1_anchor == SA1_FROM_STAGE2_END) ? stage2 : start;
+		due = cycle_add_months(anchor, 12);
+		ws = date_max(cycle_add_months(due, -before), start + 1);
+		if (calendar_safe)
+			ws = date_max(ws, year_first(cycle_year(due)));
+		if (k == 1)
+		{
+			const char *note = "not more than 12 months after the certification decision; the window start is practice";
+
+			we = due;
+			if (we - ws < 30)
+				note = psprintf("narrow window (%d days) because of the calendar-year rule; alternative: surveillance 1 in %d, surveillance 2 in %d",
+								we - ws + 1, cycle_year(decision), cycle_year(decision) + 1);
+			schedule_row(&sink, k, 40, "surveillance_1", due, ws, we, "hard",
+						 BASIS_17021("9.1.3.3"), note);
+		}
+		else
+		{
+			we = cycle_add_months(due, after);
+			if (calendar_safe)
+				we = date_min(we, year_last(cycle_year(due)));
+			schedule_row(&sink, k, 40, "surveillance_1", due, ws, we, "practice",
+						 BASIS_17021("9.1.3.2, 9.1.3.3"),
+						 "no 12-month limit after a recertification; at least one audit in each calendar year");
+		}
+
+		/* surveillance 2 */
+		due = cycle_add_months(anchor, 24);
+		ws = cycle_add_months(due, -before);
+		we = cycle_add_months(due, after);
+		if (calendar_safe)
+		{
+			ws = date_max(ws, year_first(cycle_year(due)));
+			we = date_min(we, year_last(cycle_year(due)));
+		}
+		we = date_min(we, recert_ws - 1);
+		schedule_row(&sink, k, 50, "surveillance_2", due, ws, we, "practice",
+					 BASIS_17021("9.1.3.2, 9.1.3.3"),
+					 "second year of the cycle; at least one audit in each calendar year");
+
+		/* recertification */
+		due = cycle_add_months(nominal, recert_month);
+		we = expiry - buffer;
+		schedule_row(&sink, k, 60, "recertification_audit", due, recert_ws, we, "practice",
+					 BASIS_17021("9.1.3.2, 9.6.3.1"),
+					 recert_ws < year_first(cycle_year(expiry))
+					 ? psprintf("third year, before expiry; if carried out before %d-01-01, calendar year %d needs a surveillance: plan the next cycle's surveillance 1 from the recertification decision",
+								cycle_year(expiry), cycle_year(expiry))
+					 : "third year, before expiry");
+		schedule_row(&sink, k, 70, "recertification_decision_deadline", expiry,
+					 cycle_add_months(nominal, 24), expiry, "hard",
+					 BASIS_17021("9.6.3.2.3, 9.6.3.2.4"),
+					 "renewed before expiry, the certification stays continuous");
+		schedule_row(&sink, k, 80, "restoration_deadline", cycle_add_months(expiry, 6),
+					 expiry + 1, cycle_add_months(expiry, 6), "hard",
+					 BASIS_17021("9.6.3.2.5"),
+					 "only if the certificate lapsed: restored within 6 months after expiry, otherwise at least a stage 2");
+
+		if (edition == 2013 && k == 1)
+		{
+			schedule_row(&sink, k, 90, "last_2013_audit", rules.md26_last_audit, NO_DATE,
+						 rules.md26_last_audit, "hard", BASIS_MD26,
+						 has_stage2 && stage2 > rules.md26_last_audit
+						 ? psprintf("no initial or recertification audit against ISO/IEC 27001:2013 after this date; stage 2 ended on %s, later",
+									cycle_date_text(stage2))
+						 : "no initial or recertification audit against ISO/IEC 27001:2013 after this date");
+			schedule_row(&sink, k, 91, "transition_audit", cycle_date(2025, 7, 31),
+						 decision + 1, rules.md26_end - buffer, "practice", BASIS_MD26,
+						 "to ISO/IEC 27001:2022 at a surveillance (+1.0 auditor-day), a recertification (+0.5) or a separate audit (+1.0); target 2025-07-31 is practice");
+			schedule_row(&sink, k, 92, "transition_deadline", rules.md26_end, NO_DATE,
+						 rules.md26_end, "hard", BASIS_MD26,
+						 "certificates to ISO/IEC 27001:2013 expire or are withdrawn");
+		}
+	}
+	return (Datum) 0;
+}
+
+/*
+ * The audit history argument, an array of certification_event: sorted by
+ * date (then kind).  NULL elements, kinds or dates are refused.
+ */
+static int
+events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
+{
+	ArrayType  *array;
+	Oid			elemtype;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	TupleDesc	desc;
+
+	*result = NULL;
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("events must not be null"),
+				 errhint("Pass an empty array for a history without audits.")));
+	array = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events must be a one-dimensional array")));
+	elemtype = ARR_ELEMTYPE(array);
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(array, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
+	desc = lookup_rowtype_tupdesc(elemtype, -1);
+	*result = palloc(sizeof(Event) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		HeapTupleHeader th;
+		HeapTupleData tuple;
+		Datum		fields[2];
+		bool		fieldnulls[2];
+		char	   *kind;
+		int			k;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("events[%d] must not be null", i + 1)));
+		th = DatumGetHeapTupleHeader(elems[i]);
+		tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+		ItemPointerSetInvalid(&tuple.t_self);
+		tuple.t_tableOid = InvalidOid;
+		tuple.t_data = th;
+		heap_deform_tuple(&tuple, desc, fields, fieldnulls);
+		if (fieldnulls[0] || fieldnulls[1])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("events[%d] must have a kind and a date", i + 1)));
+		kind = TextDatumGetCString(fields[0]);
+		for (k = 0; event_kinds[k] != NULL; k++)
+			if (pg_strcasecmp(kind, event_kinds[k]) == 0)
+				break;
+		if (event_kinds[k] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid event kind in events[%d]: \"%s\"", i + 1, kind),
+					 errdetail("Accepted kinds: %s.", cycle_word_list(event_kinds))));
+		(*result)[i].kind = (EventKind) k;
+		(*result)[i].date = DatumGetDateADT(fields[1]);
+		if (DATE_NOT_FINITE((*result)[i].date))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("events[%d] must have a finite date", i + 1)));
+	}
+	ReleaseTupleDesc(desc);
+
+	/* insertion sort: histories are short */
+	for (int i = 1; i < n; i++)
+	{
+		Event		e = (*result)[i];
+		int			j = i - 1;
+
+		while (j >= 0 && ((*result)[j].date > e.date ||
+						  ((*result)[j].date == e.date && (*result)[j].kind > e.kind)))
+		{
+			(*result)[j + 1] = (*result)[j];
+			j--;
+		}
+		(*result)[j + 1] = e;
+	}
+	return n;
+}
+
+/* What the checker and next-due functions know of a history */
+typedef struct History
+{
+	CycleRules	rules;
+	Event	   *events;
+	int			nevents;
+	DateADT		stage1;			/* first stage 1, or NO_DATE */
+	DateADT		stage2;			/* last day of stage 2, or NO_DATE */
+	DateADT    *decisions;		/* recertification/restoration decisions */
+	int			ndecisions;
+	DateADT		transition;		/* first transition audit, or NO_DATE */
+} History;
+
+static void
+history_init(History *h, Event *events, int nevents)
+{
+	h->events = events;
+	h->nevents = nevents;
+	h->stage1 = h->stage2 = h->transition = NO_DATE;
+	h->decisions = palloc(sizeof(DateADT) * Max(nevents, 1));
+	h->ndecisions = 0;
+	for (int i = 0; i < nevents; i++)
+	{
+		switch (events[i].kind)
+		{
+			case EV_STAGE1:
+				if (h->stage1 == NO_DATE)
+					h->stage1 = events[i].date;
+				break;
+			case EV_STAGE2:
+				h->stage2 = events[i].date;
+				break;
+			case EV_RECERT_DECISION:
+			case EV_RESTORATION_DECISION:
+				if (events[i].date > h->rules.decision)
+					h->decisions[h->ndecisions++] = events[i].date;
+				break;
+			case EV_TRANSITION_AUDIT:
+				if (h->transition == NO_DATE)
+					h->transition = events[i].date;
+				break;
+			default:
+				break;
+		}
+	}
+}
+
+/* Is there an event of this kind in the calendar year? */
+static bool
+history_has_in_year(const History *h, EventKind kind, int year)
+{
+	DateADT		first = year_first(year),
+				last = year_last(year);
+
+	for (int i = 0; i < h->nevents; i++)
+		if (h->events[i].kind == kind &&
+			h->events[i].date >= first && h->events[i].date <= last)
+			return true;
+	return false;
+}
+
+/* A finding of the checker */
+typedef struct Finding
+{
+	const char *rule;
+	const char *severity;
+	int			cycle;
+	DateADT		date;
+	char	   *detail;
+	const char *basis;
+} Finding;
+
+typedef struct Findings
+{
+	Finding    *items;
+	int			n;
+	int			size;
+} Findings;
+
+static void
+finding_add(Findings *f, const char *rule, const char *severity, int cycle,
+			DateADT date, char *detail, const char *basis)
+{
+	if (f->n == f->size)
+	{
+		f->size = f->size ? f->size * 2 : 8;
+		f->items = f->items ? repalloc(f->items, sizeof(Finding) * f->size)
+			: palloc(sizeof(Finding) * f->size);
+	}
+	f->items[f->n].rule = rule;
+	f->items[f->n].severity = severity;
+	f->items[f->n].cycle = cycle;
+	f->items[f->n].date = date;
+	f->items[f->n].detail = detail;
+	f->items[f->n].basis = basis;
+	f->n++;
+}
+
+static int
+finding_cmp(const void *a, const void *b)
+{
+	const Finding *x = a,
+			   *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return strcmp(x->rule, y->rule);
+}
+
+/*
+ * The rules of the memo's section 6.4 over one history.  end is the end of
+ * the timeline looked at: as_of, or the last event.
+ */
+static void
+check_history(History *h, DateADT end, bool decision_year_covered,
+			  Sa1Anchor sa1_anchor, int stage_gap, Findings *f)
+{
+	const CycleRules *rules = &h->rules;
+	DateADT		decision = rules->decision;
+	DateADT		valid_until = end;
+	DateADT		anchor,
+				deadline,
+				first_sa = NO_DATE;
+	DateADT		suspended = NO_DATE;
+	int			first_year,
+				last_year;
+
+	/* stage order and gaps */
+	for (int i = 0; i < h->nevents; i++)
+		if ((h->events[i].kind == EV_STAGE1 || h->events[i].kind == EV_STAGE2) &&
+			h->events[i].date > decision)
+			finding_add(f, "STAGE_ORDER", "error", 1, h->events[i].date,
+						psprintf("%s on %s is after the certification decision of %s.",
+								 h->events[i].kind == EV_STAGE1 ? "Stage 1" : "Stage 2",
+								 cycle_date_text(h->events[i].date), cycle_date_text(decision)),
+						BASIS_17021("9.3.1, 9.5"));
+	if (h->stage1 != NO_DATE && h->stage2 != NO_DATE && h->stage1 > h->stage2)
+		finding_add(f, "STAGE_ORDER", "error", 1, h->stage2,
+					psprintf("Stage 2 ended on %s, before stage 1 on %s.",
+							 cycle_date_text(h->stage2), cycle_date_text(h->stage1)),
+					BASIS_17021("9.3.1"));
+	if (h->stage1 != NO_DATE && h->stage2 != NO_DATE &&
+		h->stage2 > cycle_add_months(h->stage1, stage_gap))
+		finding_add(f, "STAGE_GAP_LONG", "warning", 1, h->stage2,
+					psprintf("Stage 2 ended %d days after stage 1 (more than %d months): the certification body decides whether stage 1 is still valid.",
+							 h->stage2 - h->stage1, stage_gap),
+					"EA FAQ 49.3; practice");
+	for (int i = 0; i < h->nevents; i++)
+		if (h->events[i].kind == EV_STAGE2_MAJOR_NC)
+		{
+			DateADT		s2 = h->stage2 != NO_DATE ? h->stage2 : h->events[i].date;
+
+			if (decision > cycle_add_months(s2, 6))
+				finding_add(f, "STAGE2_MAJOR_NC_6_MONTHS", "error", 1, decision,
+							psprintf("The certification decision of %s is more than 6 months after stage 2 (%s) with major nonconformities: another stage 2 was required by %s.",
+									 cycle_date_text(decision), cycle_date_text(s2),
+									 cycle_date_text(cycle_add_months(s2, 6))),
+							BASIS_17021("9.5.3"));
+			break;
+		}
+
+	/* IAF MD 26 for a 2013 certificate */
+	if (rules->edition == 2013)
+	{
+		for (int i = 0; i < h->nevents; i++)
+			if ((h->events[i].kind == EV_STAGE2 || h->events[i].kind == EV_RECERT_AUDIT) &&
+				h->events[i].date > rules->md26_last_audit)
+				finding_add(f, "MD26_2013_CUTOFFS", "error", 0, h->events[i].date,
+							psprintf("An ISO/IEC 27001:2013 %s on %s is after %s.",
+									 h->events[i].kind == EV_STAGE2 ? "initial audit (stage 2)" : "recertification audit",
+									 cycle_date_text(h->events[i].date), MD26_LAST_2013_AUDIT),
+							BASIS_MD26);
+		if (h->transition != NO_DATE && h->transition > rules->md26_end)
+			finding_add(f, "MD26_2013_CUTOFFS", "error", 0, h->transition,
+						psprintf("The transition audit on %s is after the end of the transition on %s.",
+								 cycle_date_text(h->transition), MD26_TRANSITION_END),
+						BASIS_MD26);
+		if ((h->transition == NO_DATE || h->transition > rules->md26_end) &&
+			end > rules->md26_end)
+		{
+			finding_add(f, "MD26_2013_CUTOFFS", "error", 0, rules->md26_end,
+						psprintf("No ISO/IEC 27001:2013 certificate is valid after %s: without a transition audit by then, the certificate expired or was withdrawn.",
+								 MD26_TRANSITION_END),
+						BASIS_MD26);
+			valid_until = date_min(valid_until, rules->md26_end);
+		}
+	}
+
+	/* recertification before expiry, restoration within 6 months */
+	for (int k = 1; k <= h->ndecisions + 1 && cycle_start(rules, k) <= end; k++)
+	{
+		DateADT		expiry = cycle_expiry(rules, k);
+		DateADT		restoration = cycle_add_months(expiry, 6);
+
+		if (k <= h->ndecisions)
+		{
+			DateADT		r = h->decisions[k - 1];
+
+			if (r > expiry)
+				finding_add(f, "RECERT_BEFORE_EXPIRY", "error", k, r,
+							psprintf("The recertification decision of %s came after the certificate expired on %s: no valid certification from %s; restoration was possible until %s.",
+									 cycle_date_text(r), cycle_date_text(expiry),
+									 cycle_date_text(expiry + 1), cycle_date_text(restoration)),
+							BASIS_17021("9.6.3.2.4"));
+			if (r > restoration)
+				finding_add(f, "RESTORATION_WITHIN_6_MONTHS", "error", k, r,
+							psprintf("The decision of %s is more than 6 months after the expiry on %s (deadline %s): at least a stage 2 was required.",
+									 cycle_date_text(r), cycle_date_text(expiry),
+									 cycle_date_text(restoration)),
+							BASIS_17021("9.6.3.2.5"));
+		}
+		else if (end > expiry)
+		{
+			finding_add(f, "RECERT_BEFORE_EXPIRY", "error", k, expiry,
+						psprintf("No recertification decision by the expiry of cycle %d on %s: the certificate lapsed; restoration is possible until %s.",
+								 k, cycle_date_text(expiry), cycle_date_text(restoration)),
+						BASIS_17021("9.6.3.2.4"));
+			if (end > restoration)
+				finding_add(f, "RESTORATION_WITHIN_6_MONTHS", "error", k, restoration,
+							psprintf("No restoration by %s, 6 months after the expiry on %s: at least a stage 2 is required.",
+									 cycle_date_text(restoration), cycle_date_text(expiry)),
+							BASIS_17021("9.6.3.2.5"));
+			valid_until = date_min(valid_until, expiry);
+		}
+	}
+
+	/* the first surveillance within 12 months of the decision */
+	anchor = (sa1_anchor == SA1_FROM_STAGE2_END && h->stage2 != NO_DATE) ? h->stage2 : decision;
+	deadline = cycle_add_months(anchor, 12);
+	for (int i = 0; i < h->nevents; i++)
+		if (h->events[i].kind == EV_SURVEILLANCE && h->events[i].date > decision)
+		{
+			first_sa = h->events[i].date;
+			break;
+		}
+	if (first_sa != NO_DATE && first_sa > deadline)
+		finding_add(f, "SA1_WITHIN_12_MONTHS", "error", 1, first_sa,
+					psprintf("The first surveillance audit, on %s, is %d days after the deadline of %s (12 months after %s).",
+							 cycle_date_text(first_sa), first_sa - deadline,
+							 cycle_date_text(deadline), cycle_date_text(anchor)),
+					BASIS_17021("9.1.3.3"));
+	else if (first_sa == NO_DATE && date_min(end, valid_until) > deadline)
+		finding_add(f, "SA1_WITHIN_12_MONTHS", "error", 1, deadline,
+					psprintf("No surveillance audit by %s, 12 months after %s.",
+							 cycle_date_text(deadline), cycle_date_text(anchor)),
+					BASIS_17021("9.1.3.3"));
+
+	/* a surveillance in every calendar year but recertification years */
+	first_year = cycle_year(decision) + (decision_year_covered ? 1 : 0);
+	last_year = cycle_year(valid_until);
+	if (valid_until != year_last(last_year))
+		last_year--;			/* the year is not over */
+	for (int year = first_year; year <= last_year; year++)
+		if (!history_has_in_year(h, EV_SURVEILLANCE, year) &&
+			!history_has_in_year(h, EV_RECERT_AUDIT, year))
+			finding_add(f, "SURVEILLANCE_EVERY_CALENDAR_YEAR", "error", 0, year_last(year),
+						psprintf("No surveillance audit in calendar year %d, which has no recertification audit either.",
+								 year),
+						BASIS_17021("9.1.3.3"));
+
+	/* suspensions longer than 6 months */
+	for (int i = 0; i < h->nevents; i++)
+	{
+		if (h->events[i].kind == EV_SUSPENSION_START && suspended == NO_DATE)
+			suspended = h->events[i].date;
+		else if (h->events[i].kind == EV_SUSPENSION_END)
+		{
+			if (suspended == NO_DATE)
+				finding_add(f, "SUSPENSION_END_WITHOUT_START", "warning", 0, h->events[i].date,
+							psprintf("A suspension ends on %s but none started before.",
+									 cycle_date_text(h->events[i].date)),
+							BASIS_17021("9.6.5"));
+			else if (h->events[i].date > cycle_add_months(suspended, 6))
+				finding_add(f, "SUSPENSION_LONG", "warning", 0, h->events[i].date,
+							psprintf("Suspended from %s to %s (%d days), longer than 6 months.",
+									 cycle_date_text(suspended), cycle_date_text(h->events[i].date),
+									 h->events[i].date - suspended),
+							BASIS_17021("9.6.5 NOTE"));
+			suspended = NO_DATE;
+		}
+	}
+	if (suspended != NO_DATE && end > cycle_add_months(suspended, 6))
+		finding_add(f, "SUSPENSION_LONG", "warning", 0, end,
+					psprintf("Suspended since %s, more than 6 months by %s.",
+							 cycle_date_text(suspended), cycle_date_text(end)),
+					BASIS_17021("9.6.5 NOTE"));
+}
+
+/* The options the checker and next-due functions share */
+static void
+history_rules(FunctionCallInfo fcinfo, History *h, DateADT decision,
+			  int edition_arg, int expiry_arg, int ext_days_arg, int ext_cycle_arg)
+{
+	int			edition = cycle_int_arg(fcinfo, edition_arg, "edition", PG_INT32_MIN, PG_INT32_MAX);
+	ExpiryRule	expiry_rule = (ExpiryRule) cycle_option(fcinfo, expiry_arg, "expiry_rule", expiry_rules);
+	int			extension_days = cycle_int_arg(fcinfo, ext_days_arg, "extension_days", 0, 366);
+	int			extension_cycle = cycle_int_arg(fcinfo, ext_cycle_arg, "extension_cycle", 1, 100);
+
+	cycle_rules_init(&h->rules, decision, edition, expiry_rule, extension_days,
+					 extension_cycle, 100);
+}
+
+/*
+ * certification_cycle_check(): the rules an audit history breaks, one row
+ * per finding, by date.  A compliant history returns no rows.
+ */
+PG_FUNCTION_INFO_V1(certification_cycle_check);
+Datum
+certification_cycle_check(PG_FUNCTION_ARGS)
+{
+	History		h;
+	Findings	f = {0};
+	RowSink		sink;
+	bool		isnull;
+	DateADT		decision,
+				as_of,
+				end;
+	Event	   *events;
+	int			nevents;
+	bool		decision_year_covered;
+	Sa1Anchor	sa1_anchor;
+	int			stage_gap;
+
+	decision = cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
+	nevents = events_arg(fcinfo, 1, &events);
+	as_of = cycle_date_arg(fcinfo, 2, "as_of", false, &isnull);
+	if (isnull)
+		as_of = NO_DATE;
+	history_rules(fcinfo, &h, decision, 3, 4, 6, 7);
+	if (PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("decision_year_covered must not be null")));
+	decision_year_covered = PG_GETARG_BOOL(5);
+	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
+	stage_gap = cycle_int_arg(fcinfo, 9, "stage_gap_months", 1, 36);
+
+	history_init(&h, events, nevents);
+	if (as_of != NO_DATE)
+		end = as_of;
+	else
+		end = nevents > 0 ? date_max(decision, events[nevents - 1].date) : decision;
+	check_history(&h, end, decision_year_covered, sa1_anchor, stage_gap, &f);
+
+	sink_init(fcinfo, &sink);
+	if (f.n > 1)
+		qsort(f.items, f.n, sizeof(Finding), finding_cmp);
+	for (int i = 0; i < f.n; i++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false};
+
+		values[0] = CStringGetTextDatum(f.items[i].rule);
+		values[1] = CStringGetTextDatum(f.items[i].severity);
+		values[2] = Int32GetDatum(f.items[i].cycle);
+		nulls[2] = (f.items[i].cycle == 0);
+		put_date(values, nulls, 3, f.items[i].date);
+		values[4] = CStringGetTextDatum(f.items[i].detail);
+		values[5] = CStringGetTextDatum(f.items[i].basis);
+		tuplestore_putvalues(sink.store, sink.desc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* One row of certification_next_due() */
+static void
+due_row(RowSink *sink, DateADT as_of, const char *event, DateADT due,
+		DateADT start, DateADT end, const char *requirement,
+		const char *basis, const char *note)
+{
+	Datum		values[8];
+	bool		nulls[8];
+
+	put_text(values, nulls, 0, event);
+	put_date(values, nulls, 1, due);
+	put_date(values, nulls, 2, start);
+	put_date(values, nulls, 3, end);
+	values[4] = Int32GetDatum((end != NO_DATE ? end : due) - as_of);
+	nulls[4] = false;
+	put_text(values, nulls, 5, requirement);
+	put_text(values, nulls, 6, basis);
+	put_text(values, nulls, 7, note);
+	tuplestore_putvalues(sink->store, sink->desc, values, nulls);
+}
+
+/*
+ * certification_next_due(): for a history and a day, the next audit with
+ * its window (re-planned into the first calendar year still without an
+ * audit), then the hard deadlines still ahead.  days_left counts to the
+ * window's end, negative when overdue.
+ */
+PG_FUNCTION_INFO_V1(certification_next_due);
+Datum
+certification_next_due(PG_FUNCTION_ARGS)
+{
+	History		h;
+	RowSink		sink;
+	bool		isnull;
+	DateADT		decision,
+				as_of;
+	Event	   *events;
+	int			nevents,
+				past = 0;
+	bool		decision_year_covered;
+	Sa1Anchor	sa1_anchor;
+	int			before,
+				after,
+				recert_month,
+				lead,
+				buffer,
+				k,
+				done = 0;
+	bool		recert_done = false;
+	DateADT		start,
+				nominal,
+				expiry,
+				anchor,
+				due,
+				ws,
+				we,
+				recert_ws;
+	const char *event;
+	const char *requirement;
+	const char *note;
+	int			free_year;
+
+	decision = cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
+	nevents = events_arg(fcinfo, 1, &events);
+	as_of = cycle_date_arg(fcinfo, 2, "as_of", true, &isnull);
+	history_rules(fcinfo, &h, decision, 3, 4, 6, 7);
+	if (PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("decision_year_covered must not be null")));
+	decision_year_covered = PG_GETARG_BOOL(5);
+	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
+	before = cycle_int_arg(fcinfo, 9, "surveillance_months_before", 0, 12);
+	after = cycle_int_arg(fcinfo, 10, "surveillance_months_after", 0, 12);
+	recert_month = cycle_int_arg(fcinfo, 11, "recertification_month", 25, 35);
+	lead = cycle_int_arg(fcinfo, 12, "recertification_lead_months", 1, 12);
+	buffer = cycle_int_arg(fcinfo, 13, "recertification_buffer_days", 0, 180);
+	if (as_of < decision)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of (%s) must not be earlier than certification_decision (%s)",
+						cycle_date_text(as_of), cycle_date_text(decision))));
+
+	/* only what happened by as_of counts */
+	while (past < nevents && events[past].date <= as_of)
+		past++;
+	history_init(&h, events, past);
+
+	/* the current cycle: one more than the decisions taken */
+	k = h.ndecisions + 1;
+	nominal = cycle_start(&h.rules, k);
+	expiry = cycle_expiry(&h.rules, k);
+	if (h.rules.edition == 2013 && expiry > h.rules.md26_end &&
+		(h.transition == NO_DATE || h.transition > h.rules.md26_end))
+		expiry = h.rules.md26_end;
+	start = k == 1 ? decision : h.decisions[k - 2];
+	for (int i = 0; i < past; i++)
+		if (events[i].date > start)
+		{
+			if (events[i].kind == EV_SURVEILLANCE)
+				done++;
+			else if (events[i].kind == EV_RECERT_AUDIT)
+				recert_done = true;
+		}
+
+	/* the first calendar year from as_of's on without an audit */
+	free_year = cycle_year(as_of);
+	if (history_has_in_year(&h, EV_SURVEILLANCE, free_year) ||
+		history_has_in_year(&h, EV_RECERT_AUDIT, free_year) ||
+		(decision_year_covered && free_year == cycle_year(decision)))
+		free_year++;
+
+	sink_init(fcinfo, &sink);
+	recert_ws = date_max(cycle_add_months(expiry + 1, -lead), cycle_add_months(nominal, 24));
+	if (as_of > expiry)
+	{
+		event = "restoration_audit";
+		due = cycle_add_months(expiry, 6);
+		ws = expiry + 1;
+		we = due;
+		requirement = "hard";
+		note = "the certificate lapsed: recertification activities completed and decided within 6 months after expiry restore it";
+		due_row(&sink, as_of, event, due, ws, we, requirement, BASIS_17021("9.6.3.2.5"), note);
+		return (Datum) 0;
+	}
+	if (recert_done || done >= 2)
+	{
+		if (recert_done)
+		{
+			/* the next cycle's surveillance 1, from the coming decision */
+			event = "surveillance_1";
+			due = cycle_add_months(cycle_start(&h.rules, k + 1), 12);
+			ws = as_of;
+			we = date_min(due, year_last(free_year));
+			requirement = we < due ? "hard" : "practice";
+			note = "of the next cycle, planned from its recertification decision; the calendar-year rule bounds it";
+		}
+		else
+		{
+			event = "recertification_audit";
+			due = cycle_add_months(nominal, recert_month);
+			ws = recert_ws;
+			we = date_min(expiry - buffer, year_last(free_year));
+			requirement = we < expiry - buffer ? "hard" : "practice";
+			note = "third year, before expiry";
+		}
+	}
+	else
+	{
+		anchor = (k == 1 && sa1_anchor == SA1_FROM_STAGE2_END && h.stage2 != NO_DATE)
+			? h.stage2 : start;
+		event = done == 0 ? "surveillance_1" : "surveillance_2";
+		due = cycle_add_months(anchor, done == 0 ? 12 : 24);
+		ws = date_max(cycle_add_months(due, -before), start + 1);
+		if (k == 1 && done == 0)
+		{
+			we = due;
+			requirement = "hard";
+			note = "not more than 12 months after the certification decision";
+		}
+		else
+		{
+			we = date_min(cycle_add_months(due, after), recert_ws - 1);
+			requirement = "practice";
+			note = "at least one audit in each calendar year";
+		}
+		if (year_last(free_year) < we)
+		{
+			we = year_last(free_year);
+			due = date_min(due, we);
+			requirement = "hard";
+			note = psprintf("calendar year %d has no audit yet: due by its end", free_year);
+		}
+		if (ws > we)
+		{
+			ws = date_max(year_first(free_year), start + 1);
+			due = we;
+			note = psprintf("re-planned: calendar year %d has no audit yet", free_year);
+		}
+	}
+	due_row(&sink, as_of, event, due, ws, we, requirement,
+			BASIS_17021("9.1.3.2, 9.1.3.3"), note);
+
+	/* the hard deadlines still ahead */
+	due_row(&sink, as_of, "recertification_decision_deadline", expiry,
+			cycle_add_months(nominal, 24), expiry, "hard",
+			BASIS_17021("9.6.3.2.3, 9.6.3.2.4"),
+			"renewed before expiry, the certification stays continuous");
+	due_row(&sink, as_of, "certificate_expiry", expiry, NO_DATE, NO_DATE, "hard",
+			BASIS_17021("8.2.2 d), 9.1.3.2"), NULL);
+	if (h.rules.edition == 2013)
+	{
+		if (as_of <= h.rules.md26_last_audit)
+			due_row(&sink, as_of, "last_2013_audit", h.rules.md26_last_audit, NO_DATE,
+					h.rules.md26_last_audit, "hard", BASIS_MD26,
+					"no initial or recertification audit against ISO/IEC 27001:2013 after this date");
+		if (h.transition == NO_DATE && as_of <= h.rules.md26_end)
+			due_row(&sink, as_of, "transition_deadline", h.rules.md26_end, NO_DATE,
+					h.rules.md26_end, "hard", BASIS_MD26,
+					"certificates to ISO/IEC 27001:2013 expire or are withdrawn");
+	}
+	return (Datum) 0;
+}

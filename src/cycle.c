@@ -1,0 +1,240 @@
+/*-------------------------------------------------------------------------
+ *
+ * cycle.c
+ *	  Date arithmetic and argument checks of the certification cycle
+ *	  (ISO/IEC 17021-1:2015 9.1.3), shared by the functions of
+ *	  certification_cycle.c.  See cycle.h.
+ *
+ * src/cycle.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+
+#include "cycle.h"
+
+/* A date from its year, month and day; the caller passes a valid day */
+DateADT
+cycle_date(int year, int month, int day)
+{
+	if (!IS_VALID_JULIAN(year, month, day))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("date out of range for the certification cycle")));
+	return date2j(year, month, day) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * date + months, clamped to the last day of the target month as
+ * PostgreSQL's date + interval does: 2024-01-31 + 1 month = 2024-02-29.
+ */
+DateADT
+cycle_add_months(DateADT date, int months)
+{
+	int			year,
+				month,
+				day;
+	int64		total;
+	DateADT		result;
+
+	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	total = (int64) year * MONTHS_PER_YEAR + (month - 1) + months;
+	/* floor division: the year of a negative month count goes down */
+	year = (int) (total >= 0 ? total / MONTHS_PER_YEAR
+				  : -((-total + MONTHS_PER_YEAR - 1) / MONTHS_PER_YEAR));
+	month = (int) (total - (int64) year * MONTHS_PER_YEAR) + 1;
+	day = Min(day, day_tab[isleap(year)][month - 1]);
+	result = cycle_date(year, month, day);
+	if (!IS_VALID_DATE(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("date out of range for the certification cycle")));
+	return result;
+}
+
+/* The calendar year of a date */
+int
+cycle_year(DateADT date)
+{
+	int			year,
+				month,
+				day;
+
+	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	return year;
+}
+
+/* A date as YYYY-MM-DD whatever DateStyle says, for notes and details */
+char *
+cycle_date_text(DateADT date)
+{
+	int			year,
+				month,
+				day;
+
+	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	if (year > 0)
+		return psprintf("%04d-%02d-%02d", year, month, day);
+	return psprintf("%04d-%02d-%02d BC", 1 - year, month, day);
+}
+
+/* Nominal start of cycle k: D + 36 (k - 1) months */
+DateADT
+cycle_start(const CycleRules *rules, int cycle)
+{
+	return cycle_add_months(rules->decision, 36 * (cycle - 1));
+}
+
+/*
+ * Last valid day of the certificate of cycle k, computed from D directly:
+ * (D - 1 day) + 36k months with the day-before convention, so that a
+ * 29 February decision keeps 28 February (section 6.1 of the memo), or
+ * D + 36k months with the same-day convention; plus the IAF ID 3
+ * extension of that one cycle.
+ */
+DateADT
+cycle_expiry(const CycleRules *rules, int cycle)
+{
+	DateADT		expiry;
+
+	if (rules->expiry_rule == EXPIRY_DAY_BEFORE)
+		expiry = cycle_add_months(rules->decision - 1, 36 * cycle);
+	else
+		expiry = cycle_add_months(rules->decision, 36 * cycle);
+	if (cycle == rules->extension_cycle)
+		expiry += rules->extension_days;
+	return expiry;
+}
+
+/*
+ * A date argument: finite, and present when required.  Returns the date;
+ * *isnull tells an absent optional one.
+ */
+DateADT
+cycle_date_arg(FunctionCallInfo fcinfo, int argno, const char *name,
+			   bool required, bool *isnull)
+{
+	DateADT		date;
+
+	*isnull = PG_ARGISNULL(argno);
+	if (*isnull)
+	{
+		if (required)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not be null", name)));
+		return 0;
+	}
+	date = PG_GETARG_DATEADT(argno);
+	if (DATE_NOT_FINITE(date))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be a finite date", name)));
+	return date;
+}
+
+/* An integer argument within [lo, hi] */
+int
+cycle_int_arg(FunctionCallInfo fcinfo, int argno, const char *name, int lo, int hi)
+{
+	int32		value;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+	value = PG_GETARG_INT32(argno);
+	if (value < lo || value > hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between %d and %d, not %d", name, lo, hi, value)));
+	return value;
+}
+
+/* The words of a NULL-terminated list, joined with commas */
+char *
+cycle_word_list(const char *const *words)
+{
+	StringInfoData list;
+
+	initStringInfo(&list);
+	for (int i = 0; words[i] != NULL; i++)
+		appendStringInfo(&list, "%s%s", i > 0 ? ", " : "", words[i]);
+	return list.data;
+}
+
+/*
+ * A text option: its index in the NULL-terminated list of accepted values
+ * (compared without regard to case).
+ */
+int
+cycle_option(FunctionCallInfo fcinfo, int argno, const char *name,
+			 const char *const *accepted)
+{
+	char	   *value;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+	value = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	for (int i = 0; accepted[i] != NULL; i++)
+		if (pg_strcasecmp(value, accepted[i]) == 0)
+			return i;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid value for %s: \"%s\"", name, value),
+			 errdetail("Accepted values: %s.", cycle_word_list(accepted))));
+	return -1;					/* keep the compiler quiet */
+}
+
+/*
+ * Check and fill the rules every cycle function shares.  extension_cycle
+ * must lie within the cycles asked for, and the extension must not reach
+ * past 6 months after that cycle's expiry (IAF ID 3).
+ */
+void
+cycle_rules_init(CycleRules *rules, DateADT decision, int edition,
+				 ExpiryRule expiry_rule, int extension_days,
+				 int extension_cycle, int cycles)
+{
+	rules->decision = decision;
+	rules->md26_last_audit = cycle_date(2024, 4, 30);
+	rules->md26_end = cycle_date(2025, 10, 31);
+
+	if (edition != 2013 && edition != 2022)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for edition: %d", edition),
+				 errdetail("Accepted values: 2013, 2022 (the ISO/IEC 27001 edition of the certificate).")));
+	rules->edition = edition;
+	rules->expiry_rule = expiry_rule;
+
+	if (extension_cycle < 1 || extension_cycle > cycles)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("extension_cycle must be between 1 and %d, not %d",
+						cycles, extension_cycle)));
+	rules->extension_cycle = extension_cycle;
+	rules->extension_days = 0;
+	if (extension_days > 0)
+	{
+		DateADT		expiry = cycle_expiry(rules, extension_cycle);
+		DateADT		limit = cycle_add_months(expiry, 6);
+
+		if (expiry + (int64) extension_days > limit)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("extension_days must not exceed 6 months"),
+					 errdetail("The certificate of cycle %d expires on %s; an IAF ID 3 extension reaches %s at most (%d days).",
+							   extension_cycle, cycle_date_text(expiry),
+							   cycle_date_text(limit), limit - expiry)));
+	}
+	rules->extension_days = extension_days;
+}
