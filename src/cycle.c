@@ -92,11 +92,14 @@ cycle_start(const CycleRules *rules, int cycle)
 }
 
 /*
- * Last valid day of the certificate of cycle k, computed from D directly:
- * (D - 1 day) + 36k months with the day-before convention, so that a
- * 29 February decision keeps 28 February (section 6.1 of the memo), or
- * D + 36k months with the same-day convention; plus the IAF ID 3
- * extension of that one cycle.
+ * Last valid day of the certificate of cycle k, computed from D directly.
+ * With the day-before convention it is the day before the anniversary
+ * D + 36k months, where the anniversary of 29 February in a common year
+ * is 1 March: the later of (D - 1 day) + 36k months (the memo's formula,
+ * section 6.1, which keeps 2027-02-28 for 2024-02-29) and D + 36k months
+ * - 1 day (which keeps 2028-02-29 for 2025-03-01, where the memo's
+ * formula loses a day).  With the same-day convention, D + 36k months.
+ * Plus the IAF ID 3 extension of that one cycle.
  */
 DateADT
 cycle_expiry(const CycleRules *rules, int cycle)
@@ -104,7 +107,13 @@ cycle_expiry(const CycleRules *rules, int cycle)
 	DateADT		expiry;
 
 	if (rules->expiry_rule == EXPIRY_DAY_BEFORE)
-		expiry = cycle_add_months(rules->decision - 1, 36 * cycle);
+	{
+		DateADT		memo = cycle_add_months(rules->decision - 1, 36 * cycle);
+
+		expiry = cycle_add_months(rules->decision, 36 * cycle) - 1;
+		if (memo > expiry)
+			expiry = memo;
+	}
 	else
 		expiry = cycle_add_months(rules->decision, 36 * cycle);
 	if (cycle == rules->extension_cycle)

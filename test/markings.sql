@@ -109,7 +109,10 @@ SELECT set_eq(
 	('iso27001.objective(iso27001.iso_control)', 's', true, 's', false),
 	('iso27001.is_new(iso27001.iso_control)', 's', true, 's', false),
 	('iso27001.successors(iso27001.iso_control)', 's', false, 's', false),
-	('iso27001.predecessors(iso27001.iso_control)', 's', false, 's', false)
+	('iso27001.predecessors(iso27001.iso_control)', 's', false, 's', false),
+	('iso27001.certification_cycle(date,date,date,integer,date[],integer,integer,integer,text,text,integer,integer,boolean,integer,integer,integer)', 'i', false, 's', false),
+	('iso27001.certification_cycle_check(date,iso27001.certification_event[],date,integer,text,boolean,integer,integer,text,integer)', 'i', false, 's', false),
+	('iso27001.certification_next_due(date,iso27001.certification_event[],date,integer,text,boolean,integer,integer,text,integer,integer,integer,integer,integer)', 'i', false, 's', false)
 	$$,
 	'every function has the reviewed volatility, strictness, parallel safety and leakproofness');
 
