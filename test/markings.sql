@@ -112,7 +112,10 @@ SELECT set_eq(
 	('iso27001.predecessors(iso27001.iso_control)', 's', false, 's', false),
 	('iso27001.certification_cycle(date,date,date,integer,date[],integer,integer,integer,text,text,integer,integer,boolean,integer,integer,integer)', 'i', false, 's', false),
 	('iso27001.certification_cycle_check(date,iso27001.certification_event[],date,integer,text,boolean,integer,integer,text,integer)', 'i', false, 's', false),
-	('iso27001.certification_next_due(date,iso27001.certification_event[],date,integer,text,boolean,integer,integer,text,integer,integer,integer,integer,integer)', 'i', false, 's', false)
+	('iso27001.certification_next_due(date,iso27001.certification_event[],date,integer,text,boolean,integer,integer,text,integer,integer,integer,integer,integer)', 'i', false, 's', false),
+	('iso27001.isms_audit_time(integer,double precision,double precision,double precision,double precision,double precision,text,text,text)', 'i', false, 's', false),
+	('iso27001.ms_site_sample(integer)', 'i', true, 's', false),
+	('iso27001.isms_effective_persons(integer[])', 'i', true, 's', false)
 	$$,
 	'every function has the reviewed volatility, strictness, parallel safety and leakproofness');
 

@@ -9,7 +9,8 @@ CREATE EXTENSION iso27001;
 CREATE TEMP TABLE ref_tables (name text);
 INSERT INTO ref_tables VALUES ('iso27001.ref_control_2022'),
 	('iso27001.ref_clause_2013'), ('iso27001.ref_objective_2013'),
-	('iso27001.ref_control_2013'), ('iso27001.ref_correspondence');
+	('iso27001.ref_control_2013'), ('iso27001.ref_correspondence'),
+	('iso27001.isms_audit_time_band');
 CREATE TEMP TABLE ref_views (name text);
 INSERT INTO ref_views VALUES ('iso27001.annex_a_2022'),
 	('iso27001.annex_a_2013'), ('iso27001.correspondence');
@@ -17,7 +18,7 @@ GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
 
 CREATE ROLE iso27001_test_user NOLOGIN;
 
-SELECT plan(38);
+SELECT plan(43);
 
 -- pg_dump dumps the SoA register (user data), never the reference tables
 SELECT set_eq(
@@ -42,9 +43,11 @@ SELECT throws_ok(format(stmt, name), '42501', NULL, format(stmt, name) || ' is r
   FROM ref_tables,
 	   unnest(ARRAY['INSERT INTO %s SELECT * FROM %1$s', 'UPDATE %s SET title = title',
 					'DELETE FROM %s', 'TRUNCATE %s']) AS stmt
- WHERE stmt NOT LIKE 'UPDATE%' OR name <> 'iso27001.ref_correspondence';
+ WHERE stmt NOT LIKE 'UPDATE%' OR name NOT IN ('iso27001.ref_correspondence', 'iso27001.isms_audit_time_band');
 SELECT throws_ok($$UPDATE iso27001.ref_correspondence SET control_2022 = control_2022$$,
 				 '42501', NULL, 'UPDATE of ref_correspondence is refused');
+SELECT throws_ok($$UPDATE iso27001.isms_audit_time_band SET initial_days = 1$$,
+				 '42501', NULL, 'UPDATE of isms_audit_time_band is refused');
 
 RESET ROLE;
 
