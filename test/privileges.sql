@@ -18,7 +18,7 @@ GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
 
 CREATE ROLE iso27001_test_user NOLOGIN;
 
-SELECT plan(43);
+SELECT plan(44);
 
 -- pg_dump dumps the SoA register (user data), never the reference tables
 SELECT set_eq(
