@@ -1080,7 +1080,9 @@ certification_next_due(PG_FUNCTION_ARGS)
 			? h.stage2 : start;
 		event = done == 0 ? "surveillance_1" : "surveillance_2";
 		due = cycle_add_months(anchor, done == 0 ? 12 : 24);
-		ws = date_max(cycle_add_months(due, -before), start + 1);
+		/* inside the due date's calendar year, as the calendar-safe plan */
+		ws = date_max(date_max(cycle_add_months(due, -before), start + 1),
+					  year_first(cycle_year(due)));
 		if (k == 1 && done == 0)
 		{
 			we = due;
@@ -1089,7 +1091,8 @@ certification_next_due(PG_FUNCTION_ARGS)
 		}
 		else
 		{
-			we = date_min(cycle_add_months(due, after), recert_ws - 1);
+			we = date_min(date_min(cycle_add_months(due, after), recert_ws - 1),
+						  year_last(cycle_year(due)));
 			requirement = "practice";
 			note = "at least one audit in each calendar year";
 		}

@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(50);
+SELECT plan(51);
 
 -- one event of a schedule: (due, window start, window end)
 CREATE FUNCTION pg_temp.ev(d date, e text, k int DEFAULT 1, VARIADIC opts text[] DEFAULT '{}')
@@ -159,8 +159,8 @@ SELECT results_eq(
 SELECT results_eq(
 	$$SELECT event, due_date, window_start, window_end, days_left FROM certification_next_due('2024-01-05',
 		ARRAY[('surveillance', '2024-12-10')]::certification_event[], as_of => '2025-02-01') LIMIT 1$$,
-	$$VALUES ('surveillance_2', '2025-12-31'::date, '2025-10-05'::date, '2025-12-31'::date, 333)$$,
-	'next due: surveillance 1 done in the decision year pulls surveillance 2 into 2025');
+	$$VALUES ('surveillance_2', '2025-12-31'::date, '2025-01-01'::date, '2025-12-31'::date, 333)$$,
+	'next due: surveillance 1 done in the decision year pulls surveillance 2 into 2025, any day of it');
 SELECT results_eq(
 	$$SELECT event, due_date, days_left FROM certification_next_due('2024-03-15',
 		'{}', as_of => '2025-03-01')$$,
@@ -168,6 +168,11 @@ SELECT results_eq(
 			 ('recertification_decision_deadline', '2027-03-14', 743),
 			 ('certificate_expiry', '2027-03-14', 743)$$,
 	'next due: surveillance 1 within 14 days, then the hard deadlines');
+SELECT results_eq(
+	$$SELECT event, due_date, window_start, window_end, days_left FROM certification_next_due('2025-03-14',
+		ARRAY[('surveillance', '2026-03-30')]::certification_event[], as_of => '2026-11-28') LIMIT 1$$,
+	$$VALUES ('surveillance_2', '2027-03-14'::date, '2027-01-01'::date, '2027-06-14'::date, 198)$$,
+	'next due: surveillance 2 planned inside its calendar year, as the schedule plans it');
 
 -- properties over every decision date of 2023 to 2028
 CREATE TEMP TABLE plan AS

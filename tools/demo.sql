@@ -116,3 +116,30 @@ SELECT control_key, entry, needs_review, justification FROM soa_register
  WHERE scope_id = soa_scope_id('legacy-2022') AND control_key IN ('A.6.3', 'A.6.8', 'A.8.8', 'A.5.7')
  ORDER BY control;
 \echo
+
+\echo '== 15. A certificate''s cycle: decision 2025-03-14 after stage 2 on 2025-02-20 =='
+SELECT cycle, event, due_date, window_start, window_end, requirement, basis
+  FROM certification_cycle('2025-03-14', stage1_date => '2025-01-15',
+						   stage2_last_day => '2025-02-20', cycles => 2);
+
+\echo
+\echo '== 16. Its audit history, with surveillance 1 two weeks late: what the checker says =='
+SELECT rule, severity, on_date, detail
+  FROM certification_cycle_check('2025-03-14',
+		ARRAY[('stage1', '2025-01-15'), ('stage2', '2025-02-20'),
+			  ('surveillance', '2026-03-30')]::certification_event[],
+		as_of => '2026-11-28');
+
+\echo
+\echo '== 17. What is due next on 2026-11-28 (a GRC dashboard''s line) =='
+SELECT event, due_date, window_start, window_end, days_left, requirement, note
+  FROM certification_next_due('2025-03-14',
+		ARRAY[('surveillance', '2026-03-30')]::certification_event[], as_of => '2026-11-28');
+
+\echo
+\echo '== 18. Audit time for 450 persons (ISO/IEC 27006:2015 Table B.1), and 3 sites =='
+SELECT persons_min, persons_max, table_days, stage1_days, stage2_days,
+	   surveillance_days, recertification_days
+  FROM isms_audit_time(450);
+SELECT * FROM ms_site_sample(3);
+\echo
