@@ -2688,6 +2688,28 @@ CREATE FUNCTION @extschema@.certification_cycle_check(
 COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, @extschema@.certification_event[], date, integer, text, boolean, integer, integer, text, integer) IS
 	'the certification-cycle rules an audit history breaks, one row per finding (none for a compliant history)';
 
+-- The same, with the history read from a query whose first two columns
+-- are the kind and the date.  It runs the caller's query with the
+-- caller's privileges and search_path: VOLATILE, as it may run anything.
+CREATE FUNCTION @extschema@.certification_cycle_check(
+	certification_decision date,
+	events_query text,
+	as_of date DEFAULT NULL,
+	edition integer DEFAULT 2022,
+	expiry_rule text DEFAULT 'day_before',
+	decision_year_covered boolean DEFAULT true,
+	extension_days integer DEFAULT 0,
+	extension_cycle integer DEFAULT 1,
+	first_surveillance_anchor text DEFAULT 'decision',
+	stage_gap_months integer DEFAULT 6)
+	RETURNS TABLE (rule text, severity text, cycle integer, on_date date,
+				   detail text, basis text)
+	AS 'MODULE_PATHNAME', 'certification_cycle_check_query'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE
+	ROWS 2;
+COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
+	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date)';
+
 CREATE FUNCTION @extschema@.certification_next_due(
 	certification_decision date,
 	events @extschema@.certification_event[],

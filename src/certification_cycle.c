@@ -3,8 +3,8 @@
  * certification_cycle.c
  *	  The three-year ISO/IEC 27001 certification cycle as set-returning
  *	  functions: the schedule (certification_cycle), the check of an audit
- *	  history (certification_cycle_check) and what is due next
- *	  (certification_next_due).
+ *	  history given as an array or a query (certification_cycle_check) and
+ *	  what is due next (certification_next_due).
  *
  *	  The rules and their sources are in the design memo
  *	  certification_rules.md (sections 2, 4 and 6): hard rules of ISO/IEC
@@ -17,7 +17,10 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "access/htup_details.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -472,6 +475,49 @@ certification_cycle(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* One event, its kind checked; where names the argument in errors */
+static Event
+event_make(const char *kind, DateADT date, const char *where, int position)
+{
+	Event		e;
+	int			k;
+
+	for (k = 0; event_kinds[k] != NULL; k++)
+		if (pg_strcasecmp(kind, event_kinds[k]) == 0)
+			break;
+	if (event_kinds[k] == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid event kind in %s[%d]: \"%s\"", where, position, kind),
+				 errdetail("Accepted kinds: %s.", cycle_word_list(event_kinds))));
+	if (DATE_NOT_FINITE(date))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s[%d] must have a finite date", where, position)));
+	e.kind = (EventKind) k;
+	e.date = date;
+	return e;
+}
+
+/* Sort a history by date, then kind (insertion sort: histories are short) */
+static void
+events_sort(Event *events, int n)
+{
+	for (int i = 1; i < n; i++)
+	{
+		Event		e = events[i];
+		int			j = i - 1;
+
+		while (j >= 0 && (events[j].date > e.date ||
+						  (events[j].date == e.date && events[j].kind > e.kind)))
+		{
+			events[j + 1] = events[j];
+			j--;
+		}
+		events[j + 1] = e;
+	}
+}
+
 /*
  * The audit history argument, an array of certification_event: sorted by
  * date (then kind).  NULL elements, kinds or dates are refused.
@@ -511,9 +557,6 @@ events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 		HeapTupleData tuple;
 		Datum		fields[2];
 		bool		fieldnulls[2];
-		char	   *kind;
-		int			k;
-
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -528,38 +571,63 @@ events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("events[%d] must have a kind and a date", i + 1)));
-		kind = TextDatumGetCString(fields[0]);
-		for (k = 0; event_kinds[k] != NULL; k++)
-			if (pg_strcasecmp(kind, event_kinds[k]) == 0)
-				break;
-		if (event_kinds[k] == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid event kind in events[%d]: \"%s\"", i + 1, kind),
-					 errdetail("Accepted kinds: %s.", cycle_word_list(event_kinds))));
-		(*result)[i].kind = (EventKind) k;
-		(*result)[i].date = DatumGetDateADT(fields[1]);
-		if (DATE_NOT_FINITE((*result)[i].date))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("events[%d] must have a finite date", i + 1)));
+		(*result)[i] = event_make(TextDatumGetCString(fields[0]),
+								  DatumGetDateADT(fields[1]), "events", i + 1);
 	}
 	ReleaseTupleDesc(desc);
+	events_sort(*result, n);
+	return n;
+}
 
-	/* insertion sort: histories are short */
-	for (int i = 1; i < n; i++)
+/*
+ * The audit history read from a query whose first two columns are the
+ * kind and the date: run with the caller's privileges and search_path.
+ */
+static int
+events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
+{
+	char	   *query;
+	int			len;
+	int			n;
+	Event	   *events;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("events_query must not be null")));
+	query = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	/* a trailing semicolon would end the subquery */
+	len = strlen(query);
+	while (len > 0 && (query[len - 1] == ';' || isspace((unsigned char) query[len - 1])))
+		query[--len] = '\0';
+
+	SPI_connect();
+	if (SPI_execute(psprintf("SELECT q.kind::pg_catalog.text, q.on_date::pg_catalog.date FROM (%s) AS q (kind, on_date)",
+							 query), false, 0) != SPI_OK_SELECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events_query must be a query returning rows of (kind, on_date)")));
+	n = (int) SPI_processed;
+	events = MemoryContextAlloc(caller, sizeof(Event) * Max(n, 1));
+	for (int i = 0; i < n; i++)
 	{
-		Event		e = (*result)[i];
-		int			j = i - 1;
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		bool		kindnull,
+					datenull;
+		Datum		kind = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &kindnull);
+		Datum		date = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &datenull);
 
-		while (j >= 0 && ((*result)[j].date > e.date ||
-						  ((*result)[j].date == e.date && (*result)[j].kind > e.kind)))
-		{
-			(*result)[j + 1] = (*result)[j];
-			j--;
-		}
-		(*result)[j + 1] = e;
+		if (kindnull || datenull)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("row %d of events_query must have a kind and a date", i + 1)));
+		events[i] = event_make(TextDatumGetCString(kind), DatumGetDateADT(date),
+							   "events_query row", i + 1);
 	}
+	SPI_finish();
+	events_sort(events, n);
+	*result = events;
 	return n;
 }
 
@@ -869,9 +937,41 @@ history_rules(FunctionCallInfo fcinfo, History *h, DateADT decision,
  * certification_cycle_check(): the rules an audit history breaks, one row
  * per finding, by date.  A compliant history returns no rows.
  */
+static Datum check_events(FunctionCallInfo fcinfo, Event *events, int nevents);
+
 PG_FUNCTION_INFO_V1(certification_cycle_check);
 Datum
 certification_cycle_check(PG_FUNCTION_ARGS)
+{
+	bool		isnull;
+	Event	   *events;
+	int			nevents;
+
+	(void) cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
+	nevents = events_arg(fcinfo, 1, &events);
+	return check_events(fcinfo, events, nevents);
+}
+
+/*
+ * certification_cycle_check(decision, events_query => ...): the same,
+ * with the history read from a query.
+ */
+PG_FUNCTION_INFO_V1(certification_cycle_check_query);
+Datum
+certification_cycle_check_query(PG_FUNCTION_ARGS)
+{
+	bool		isnull;
+	Event	   *events;
+	int			nevents;
+
+	(void) cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
+	nevents = events_query_arg(fcinfo, 1, &events);
+	return check_events(fcinfo, events, nevents);
+}
+
+/* The checker's work once the history is read */
+static Datum
+check_events(FunctionCallInfo fcinfo, Event *events, int nevents)
 {
 	History		h;
 	Findings	f = {0};
@@ -880,14 +980,11 @@ certification_cycle_check(PG_FUNCTION_ARGS)
 	DateADT		decision,
 				as_of,
 				end;
-	Event	   *events;
-	int			nevents;
 	bool		decision_year_covered;
 	Sa1Anchor	sa1_anchor;
 	int			stage_gap;
 
 	decision = cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
-	nevents = events_arg(fcinfo, 1, &events);
 	as_of = cycle_date_arg(fcinfo, 2, "as_of", false, &isnull);
 	if (isnull)
 		as_of = NO_DATE;

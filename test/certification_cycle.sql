@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(51);
+SELECT plan(55);
 
 -- one event of a schedule: (due, window start, window end)
 CREATE FUNCTION pg_temp.ev(d date, e text, k int DEFAULT 1, VARIADIC opts text[] DEFAULT '{}')
@@ -154,6 +154,25 @@ SELECT results_eq(
 		as_of => '2025-11-15', edition => 2013) WHERE rule = 'MD26_2013_CUTOFFS'$$,
 	$$VALUES ('MD26_2013_CUTOFFS', '2024-05-02'::date), ('MD26_2013_CUTOFFS', '2025-10-31')$$,
 	'IAF MD 26: a 2013 audit after 2024-04-30, and validity past 2025-10-31 without transition');
+
+-- the history read from a query
+CREATE TEMP TABLE audit (certificate int, kind varchar(40), held_on timestamp);
+INSERT INTO audit VALUES (1, 'surveillance', '2024-12-10 09:00'), (1, 'surveillance', '2026-01-20 09:00'),
+	(1, 'recertification_audit', '2026-11-10 09:00'), (2, 'surveillance', '2025-01-03');
+SELECT results_eq(
+	$$SELECT rule, on_date FROM certification_cycle_check('2024-01-05',
+		events_query => 'SELECT kind, held_on FROM audit WHERE certificate = 1;')$$,
+	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2025-12-31'::date)$$,
+	'events_query: the same finding from a table, its columns cast to (text, date)');
+SELECT results_eq(
+	$$SELECT rule, on_date FROM certification_cycle_check('2024-01-05',
+		ARRAY(SELECT ROW(kind, held_on)::certification_event FROM audit WHERE certificate = 1))$$,
+	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2025-12-31'::date)$$,
+	'... and from an ARRAY(subquery) argument');
+SELECT throws_ok($$SELECT * FROM certification_cycle_check('2024-01-05', events_query => 'SELECT ''audit'', current_date')$$,
+				 '22023', 'invalid event kind in events_query row[1]: "audit"', 'events_query: an unknown kind');
+SELECT throws_ok($$SELECT * FROM certification_cycle_check('2024-01-05', events_query => 'SELECT 1')$$,
+				 '42P10', NULL, 'events_query: one column only');
 
 -- what is due next
 SELECT results_eq(
