@@ -2132,54 +2132,35 @@ $$;
 COMMENT ON FUNCTION @extschema@.soa_version_time(text, integer) IS
 	'when a version of a scope''s SoA was approved; an unknown version raises SQLSTATE 22023';
 
--- The scope_id behind a scope name and version number, checked: an unknown
--- scope or version raises its error.  Called once per call of
--- soa_as_of_version, whose query then reads the version by key.
-CREATE FUNCTION @extschema@.soa_version_scope_id(scope text, version integer)
-	RETURNS bigint
-	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-DECLARE
-	id bigint;
-	found_version integer;
-BEGIN
-	SELECT s.scope_id, v.version INTO id, found_version
-	  FROM @extschema@.soa_scope s
-	  LEFT JOIN @extschema@.soa_version v
-		ON v.scope_id = s.scope_id AND v.version = soa_version_scope_id.version
-	 WHERE s.name = soa_version_scope_id.scope;
-	IF NOT FOUND THEN
-		-- raises the error for an unknown scope
-		PERFORM @extschema@.soa_scope_id(soa_version_scope_id.scope);
-	ELSIF found_version IS NULL THEN
-		-- raises the error for an unknown version
-		PERFORM @extschema@.soa_version_time(soa_version_scope_id.scope, soa_version_scope_id.version);
-	END IF;
-	RETURN id;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.soa_version_scope_id(text, integer) IS
-	'the scope_id of a scope that has an approved version of that number; an unknown scope or version raises SQLSTATE 22023';
-
--- SQL, not STRICT and without SET so that the planner inlines it: a call
--- costs one look-up of the scope and version and a read by key.  A NULL
--- argument returns no rows.
 CREATE FUNCTION @extschema@.soa_as_of_version(scope text, version integer)
 	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text,
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+-- PL/pgSQL rather than SQL so that the query's plan is kept between calls
+DECLARE
+	id bigint;
+BEGIN
+	SELECT s.scope_id INTO id FROM @extschema@.soa_scope s WHERE s.name = soa_as_of_version.scope;
+	IF NOT FOUND THEN
+		-- raises the error for an unknown scope
+		PERFORM @extschema@.soa_scope_id(soa_as_of_version.scope);
+	END IF;
+	RETURN QUERY
 	SELECT e.control_key, e.control, e.title, e.entry, e.justification, e.owner,
 		   e.evidence, e.needs_review, e.changed_at, e.changed_by
 	  FROM @extschema@.soa_version_entry e
-	 WHERE e.scope_id OPERATOR(pg_catalog.=)
-		   (SELECT @extschema@.soa_version_scope_id(soa_as_of_version.scope, soa_as_of_version.version))
-	   AND e.version OPERATOR(pg_catalog.=) soa_as_of_version.version
+	 WHERE e.scope_id = id AND e.version = soa_as_of_version.version
 	 ORDER BY e.control, e.control_key;
-END;
+	-- every version holds at least the Annex A controls: no rows, no version
+	IF NOT FOUND THEN
+		PERFORM @extschema@.soa_version_time(soa_as_of_version.scope, soa_as_of_version.version);
+	END IF;
+END
+$$;
 COMMENT ON FUNCTION @extschema@.soa_as_of_version(text, integer) IS
 	'an approved version of a scope''s SoA, by number';
 
