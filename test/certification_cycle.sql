@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(55);
+SELECT plan(59);
 
 -- one event of a schedule: (due, window start, window end)
 CREATE FUNCTION pg_temp.ev(d date, e text, k int DEFAULT 1, VARIADIC opts text[] DEFAULT '{}')
@@ -84,6 +84,12 @@ SELECT results_eq(
 	$$VALUES ('cycle_start', '2026-12-20'::date), ('certificate_expiry', '2030-03-14'),
 			 ('surveillance_1', '2027-12-20'), ('surveillance_2', '2028-12-20')$$,
 	'memo 2.4 item 2: an early recertification decision anchors cycle 2''s surveillance, not its expiry');
+-- memo 6.3: month ends clamp, never chained
+SELECT is(pg_temp.ev('2023-08-31', 'surveillance_2', 1, 'unsafe'), '2025-08-31 2025-05-31 2025-11-30',
+		  'memo 6.3: 2023-08-31 + 24 months + 3 months clamps to 2025-11-30');
+SELECT matches((SELECT note FROM certification_cycle('2024-03-15') WHERE event = 'recertification_audit'),
+			   'if carried out before 2027-01-01, calendar year 2027 needs a surveillance',
+			   'memo 6.2: the recertification window straddles the new year and the note says what follows');
 -- IAF ID 3: the extension moves that cycle's expiry only
 SELECT results_eq(
 	$$SELECT cycle, due_date FROM certification_cycle('2024-03-15', cycles => 2,
@@ -121,6 +127,19 @@ SELECT is_empty(
 			  ('surveillance', '2026-03-01'), ('recertification_audit', '2026-12-01'),
 			  ('recertification_decision', '2027-01-15')]::certification_event[])$$,
 	'memo 6.4: a compliant history returns no rows');
+SELECT results_eq(
+	$$SELECT rule, on_date FROM certification_cycle_check('2024-03-15',
+		ARRAY[('surveillance', '2025-03-01'), ('surveillance', '2026-03-01'),
+			  ('recertification_audit', '2026-11-10'), ('recertification_decision', '2026-12-20'),
+			  ('surveillance', '2028-01-10')]::certification_event[])$$,
+	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2027-12-31'::date)$$,
+	'memo 6.3: recertified early in 2026, the expiry year 2027 still needs a surveillance');
+SELECT results_eq(
+	$$SELECT rule, on_date FROM certification_cycle_check('2024-03-15',
+		ARRAY[('surveillance', '2025-03-01'), ('special_audit', '2026-05-01'),
+			  ('recertification_audit', '2027-01-10')]::certification_event[])$$,
+	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2026-12-31'::date)$$,
+	'memo 2.6: a special (short-notice) audit is not a surveillance');
 SELECT results_eq(
 	$$SELECT rule FROM certification_cycle_check('2024-03-15',
 		ARRAY[('stage2', '2024-03-20'), ('stage1', '2024-03-21')]::certification_event[])$$,
