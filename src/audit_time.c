@@ -107,7 +107,7 @@ isms_audit_time(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Datum		values[11];
 	bool		nulls[11] = {false};
-	Datum		notes[4];
+	Datum		notes[5];
 	int			nnotes = 0;
 	const Band *band = NULL;
 
@@ -140,6 +140,7 @@ isms_audit_time(PG_FUNCTION_ARGS)
 			band = &table_b1[i];
 
 	notes[nnotes++] = CStringGetTextDatum("stage split, surveillance and recertification fractions and rounding are certification-body practice (IAF MD 5 analogy), not ISO/IEC 27006 text");
+	notes[nnotes++] = CStringGetTextDatum("the days are those of ISO/IEC 27006:2015 Table B.1; whether ISO/IEC 27006-1:2024 Table C.1 changed them is unverified");
 	if (band == NULL)
 	{
 		/* more than 10,700: the standard gives no formula */
