@@ -93,6 +93,8 @@ INSERT INTO result VALUES
 	 bench($$SELECT count(*) FROM soa_as_of_version('history', 25)$$, :runs * 20)),
 	('one scope, 50 versions (ms)', 'iso27001 soa_as_of(scope, now())',
 	 bench($$SELECT count(*) FROM soa_as_of('history', now())$$, :runs * 20)),
+	('one scope, 50 versions (ms)', 'iso27001 view soa_version_entries (scope name, version)',
+	 bench($$SELECT count(*) FROM (SELECT * FROM soa_version_entries WHERE scope = 'history' AND version = 25 ORDER BY control, control_key) e$$, :runs * 20)),
 	('one scope, 50 versions (ms)', 'iso27001 table soa_version_entry by primary key',
 	 bench(format('SELECT count(*) FROM (SELECT * FROM soa_version_entry WHERE scope_id = %s AND version = 25) e', :hid), :runs * 20)),
 	('one scope, 50 versions (ms)', 'plain table: current 93 rows by primary key',
