@@ -88,23 +88,25 @@ BEGIN
 	END LOOP;
 END $$;
 ANALYZE;
+-- every row with every column is read (bench() discards them): counting
+-- rows would let the plain read answer from the index alone
 INSERT INTO result VALUES
 	('one scope, 50 versions (ms)', 'iso27001 soa_as_of_version(scope, 25)',
-	 bench($$SELECT count(*) FROM soa_as_of_version('history', 25)$$, :runs * 20)),
+	 bench($$SELECT * FROM soa_as_of_version('history', 25)$$, :runs * 20)),
 	('one scope, 50 versions (ms)', 'iso27001 soa_as_of(scope, now())',
-	 bench($$SELECT count(*) FROM soa_as_of('history', now())$$, :runs * 20)),
+	 bench($$SELECT * FROM soa_as_of('history', now())$$, :runs * 20)),
 	('one scope, 50 versions (ms)', 'iso27001 view soa_version_entries (scope name, version)',
-	 bench($$SELECT count(*) FROM (SELECT * FROM soa_version_entries WHERE scope = 'history' AND version = 25 ORDER BY control, control_key) e$$, :runs * 20)),
+	 bench($$SELECT * FROM soa_version_entries WHERE scope = 'history' AND version = 25 ORDER BY control, control_key$$, :runs * 20)),
 	('one scope, 50 versions (ms)', 'iso27001 table soa_version_entry by primary key',
-	 bench(format('SELECT count(*) FROM (SELECT * FROM soa_version_entry WHERE scope_id = %s AND version = 25) e', :hid), :runs * 20)),
+	 bench(format('SELECT * FROM soa_version_entry WHERE scope_id = %s AND version = 25', :hid), :runs * 20)),
 	('one scope, 50 versions (ms)', 'plain table: current 93 rows by primary key',
-	 bench(format('SELECT count(*) FROM (SELECT * FROM plain_soa WHERE scope_id = %s) p', :scopes / 2), :runs * 20));
+	 bench(format('SELECT * FROM plain_soa WHERE scope_id = %s', :scopes / 2), :runs * 20));
 
 -- the same, as an application sends it: prepared once, executed many
 -- times (planning left out on both sides)
-SELECT format('PREPARE p_plain AS SELECT count(*) FROM (SELECT * FROM plain_soa WHERE scope_id = %s) p', :scopes / 2) \gexec
-PREPARE p_version AS SELECT count(*) FROM soa_as_of_version('history', 25);
-PREPARE p_asof AS SELECT count(*) FROM soa_as_of('history', now());
+SELECT format('PREPARE p_plain AS SELECT * FROM plain_soa WHERE scope_id = %s', :scopes / 2) \gexec
+PREPARE p_version AS SELECT * FROM soa_as_of_version('history', 25);
+PREPARE p_asof AS SELECT * FROM soa_as_of('history', now());
 INSERT INTO result VALUES
 	('one scope, 50 versions, prepared (ms)', 'iso27001 soa_as_of_version(scope, 25)',
 	 bench('EXECUTE p_version', :runs * 20)),
