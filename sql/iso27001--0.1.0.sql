@@ -2670,9 +2670,11 @@ COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, @extschema@.cert
 	'the certification-cycle rules an audit history breaks, one row per finding (none for a compliant history)';
 
 -- The same, with the history read from a query whose first two columns
--- are the kind and the date.  It runs the caller's query with the
--- caller's privileges and search_path: VOLATILE, as it may run anything.
-CREATE FUNCTION @extschema@.certification_cycle_check(
+-- are the kind and the date.  It runs the caller's query (one read-only
+-- statement) with the caller's privileges and search_path; VOLATILE, as
+-- the query may call anything.  A name of its own, so that an untyped
+-- literal never picks the wrong one of two overloads.
+CREATE FUNCTION @extschema@.certification_cycle_check_query(
 	certification_decision date,
 	events_query text,
 	as_of date DEFAULT NULL,
@@ -2688,7 +2690,7 @@ CREATE FUNCTION @extschema@.certification_cycle_check(
 	AS 'MODULE_PATHNAME', 'certification_cycle_check_query'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE
 	ROWS 2;
-COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
+COMMENT ON FUNCTION @extschema@.certification_cycle_check_query(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
 	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date)';
 
 CREATE FUNCTION @extschema@.certification_next_due(

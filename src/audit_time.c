@@ -262,6 +262,10 @@ isms_effective_persons(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("group_sizes[%d] must be at least 1, not %d", i + 1, size)));
 		total += ceil_scaled_sqrt(size, 100);
+		if (total > PG_INT32_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("isms_effective_persons result out of range for integer")));
 	}
 	PG_RETURN_INT32((int32) total);
 }

@@ -17,13 +17,12 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
 #include "access/htup_details.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "parser/parse_coerce.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -156,9 +155,56 @@ year_last(int year)
 	return cycle_date(year, 12, 31);
 }
 
+/* The practice values of a plan (the memo's defaults are the arguments') */
+typedef struct Practice
+{
+	int			before;			/* surveillance window, months before due */
+	int			after;			/* ... and after */
+	int			recert_month;	/* planned recertification month of a cycle */
+	int			lead;			/* recertification window opens, months before expiry */
+	int			buffer;			/* ... and closes, days before expiry */
+} Practice;
+
+/*
+ * Read and check the practice arguments: the limits keep every window of
+ * the plan in order (surveillance 1's before surveillance 2's, surveillance
+ * 2's before the recertification window, which is not empty).
+ */
+static void
+practice_args(FunctionCallInfo fcinfo, Practice *p, int before_arg, int after_arg,
+			  int month_arg, int lead_arg, int buffer_arg)
+{
+	p->before = cycle_int_arg(fcinfo, before_arg, "surveillance_months_before", 0, 11);
+	p->after = cycle_int_arg(fcinfo, after_arg, "surveillance_months_after", 0, 11);
+	if (p->before + p->after > 11)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("surveillance_months_before + surveillance_months_after must be at most 11"),
+				 errdetail("Otherwise the windows of surveillance 1 and surveillance 2 would overlap.")));
+	p->recert_month = cycle_int_arg(fcinfo, month_arg, "recertification_month", 25, 35);
+	p->lead = cycle_int_arg(fcinfo, lead_arg, "recertification_lead_months", 1, 11);
+	p->buffer = cycle_int_arg(fcinfo, buffer_arg, "recertification_buffer_days", 0, 180);
+	if (p->buffer >= 28 * p->lead)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recertification_buffer_days (%d) must be shorter than recertification_lead_months (%d)",
+						p->buffer, p->lead),
+				 errdetail("The recertification window opens %d months before expiry and closes %d days before it.",
+						   p->lead, p->buffer)));
+}
+
+/* First day of a cycle's recertification window: in year 3, lead months before expiry */
+static DateADT
+recert_window_start(DateADT nominal, DateADT expiry, const Practice *p)
+{
+	return date_max(cycle_add_months(expiry + 1, -p->lead), cycle_add_months(nominal, 24));
+}
+
 /*
  * The 1-D array of recertification decisions: NULL elements are decisions
- * not yet taken.  Each known one must come after the start of its cycle.
+ * not yet taken.  Each known one must come after the start of its cycle
+ * and not after its restoration deadline (later, a new initial
+ * certification starts a schedule of its own).
  */
 static int
 recert_decisions_arg(FunctionCallInfo fcinfo, int argno, const CycleRules *rules,
@@ -208,6 +254,13 @@ recert_decisions_arg(FunctionCallInfo fcinfo, int argno, const CycleRules *rules
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("recertification_decisions[%d] (%s) is not after the start of cycle %d (%s)",
 							i + 1, cycle_date_text(date), i + 1, cycle_date_text(previous))));
+		if (date > cycle_add_months(cycle_expiry(rules, i + 1), 6))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("recertification_decisions[%d] (%s) is after the restoration deadline of cycle %d (%s)",
+							i + 1, cycle_date_text(date), i + 1,
+							cycle_date_text(cycle_add_months(cycle_expiry(rules, i + 1), 6))),
+					 errdetail("After it, at least a stage 2 is needed: a new initial certification with a schedule of its own.")));
 		(*result)[i] = date;
 		previous = date;
 	}
@@ -238,6 +291,37 @@ schedule_row(RowSink *sink, int cycle, int seq, const char *event,
 }
 
 /*
+ * With first_surveillance_anchor = stage2_end, the first surveillance is
+ * due 12 months after stage 2: there must be a stage 2, and that deadline
+ * must come after the decision.
+ */
+static void
+sa1_anchor_check(Sa1Anchor anchor, DateADT stage2, DateADT decision)
+{
+	if (anchor != SA1_FROM_STAGE2_END)
+		return;
+	if (stage2 == NO_DATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("first_surveillance_anchor \"stage2_end\" needs the last day of stage 2")));
+	if (cycle_add_months(stage2, 12) <= decision)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("with first_surveillance_anchor \"stage2_end\", surveillance 1 would be due on %s, not after the certification decision (%s)",
+						cycle_date_text(cycle_add_months(stage2, 12)), cycle_date_text(decision))));
+}
+
+/* A row's note, with the IAF MD 26 proviso for a 2013 certificate's later rows */
+static const char *
+md26_note(const CycleRules *rules, DateADT date, const char *note)
+{
+	if (rules->edition == 2013 && date > rules->md26_end)
+		return psprintf("%s; after %s, only as an ISO/IEC 27001:2022 certificate (IAF MD 26 transition)",
+						note, MD26_TRANSITION_END);
+	return note;
+}
+
+/*
  * certification_cycle(): one row per event of every cycle projected, in
  * cycle and seq order.  See the memo, section 6.2.
  */
@@ -246,6 +330,7 @@ Datum
 certification_cycle(PG_FUNCTION_ARGS)
 {
 	CycleRules	rules;
+	Practice	practice;
 	RowSink		sink;
 	bool		isnull;
 	DateADT		decision,
@@ -256,12 +341,7 @@ certification_cycle(PG_FUNCTION_ARGS)
 	int			cycles,
 				extension_days,
 				extension_cycle,
-				edition,
-				before,
-				after,
-				recert_month,
-				lead,
-				buffer;
+				edition;
 	ExpiryRule	expiry_rule;
 	Sa1Anchor	sa1_anchor;
 	bool		calendar_safe;
@@ -279,16 +359,12 @@ certification_cycle(PG_FUNCTION_ARGS)
 	edition = cycle_int_arg(fcinfo, 7, "edition", PG_INT32_MIN, PG_INT32_MAX);
 	expiry_rule = (ExpiryRule) cycle_option(fcinfo, 8, "expiry_rule", expiry_rules);
 	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 9, "first_surveillance_anchor", sa1_anchors);
-	before = cycle_int_arg(fcinfo, 10, "surveillance_months_before", 0, 12);
-	after = cycle_int_arg(fcinfo, 11, "surveillance_months_after", 0, 12);
 	if (PG_ARGISNULL(12))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("calendar_safe must not be null")));
 	calendar_safe = PG_GETARG_BOOL(12);
-	recert_month = cycle_int_arg(fcinfo, 13, "recertification_month", 25, 35);
-	lead = cycle_int_arg(fcinfo, 14, "recertification_lead_months", 1, 12);
-	buffer = cycle_int_arg(fcinfo, 15, "recertification_buffer_days", 0, 180);
+	practice_args(fcinfo, &practice, 10, 11, 13, 14, 15);
 
 	if (has_stage1 && has_stage2 && stage1 > stage2)
 		ereport(ERROR,
@@ -306,10 +382,7 @@ certification_cycle(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("stage1_date (%s) must not be later than certification_decision (%s)",
 						cycle_date_text(stage1), cycle_date_text(decision))));
-	if (sa1_anchor == SA1_FROM_STAGE2_END && !has_stage2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("first_surveillance_anchor \"stage2_end\" needs stage2_last_day")));
+	sa1_anchor_check(sa1_anchor, has_stage2 ? stage2 : NO_DATE, decision);
 
 	cycle_rules_init(&rules, decision, edition, expiry_rule, extension_days,
 					 extension_cycle, cycles);
@@ -334,7 +407,7 @@ certification_cycle(PG_FUNCTION_ARGS)
 					ws,
 					we,
 					recert_ws;
-		const char *expiry_note;
+		const char *note;
 
 		/* a 2013 certificate has no cycle after the transition's end */
 		if (edition == 2013 && nominal > rules.md26_end)
@@ -378,56 +451,61 @@ certification_cycle(PG_FUNCTION_ARGS)
 					 BASIS_17021("8.2.2 c)"),
 					 "effective date not before the (re)certification decision");
 
+		/*
+		 * A 2013 certificate is valid until 2025-10-31 at most; after a
+		 * transition audit it goes on, to ISO/IEC 27001:2022, with its
+		 * expiry.  The windows are planned on that expiry.
+		 */
 		if (edition == 2013 && expiry > rules.md26_end)
-		{
-			expiry = rules.md26_end;
-			expiry_note = "capped by IAF MD 26: no ISO/IEC 27001:2013 certificate is valid after 2025-10-31";
-		}
-		else if (k == rules.extension_cycle && rules.extension_days > 0)
-			expiry_note = psprintf("extended by %d days (IAF ID 3); later cycles keep their dates",
-								   rules.extension_days);
-		else if (expiry_rule == EXPIRY_DAY_BEFORE)
-			expiry_note = "last valid day: the day before the third anniversary of the cycle's anchor";
+			schedule_row(&sink, k, 30, "certificate_expiry", rules.md26_end, NO_DATE, NO_DATE,
+						 "hard", BASIS_MD26,
+						 psprintf("capped by IAF MD 26: no ISO/IEC 27001:2013 certificate is valid after %s; after a transition audit, the ISO/IEC 27001:2022 certificate expires on %s",
+								  MD26_TRANSITION_END, cycle_date_text(expiry)));
 		else
-			expiry_note = "last valid day: the third anniversary of the cycle's anchor";
-		schedule_row(&sink, k, 30, "certificate_expiry", expiry, NO_DATE, NO_DATE, "hard",
-					 BASIS_17021("8.2.2 d), 9.1.3.2"), expiry_note);
+		{
+			if (k == rules.extension_cycle && rules.extension_days > 0)
+				note = psprintf("extended by %d days (IAF ID 3); later cycles keep their dates",
+								rules.extension_days);
+			else if (expiry_rule == EXPIRY_DAY_BEFORE)
+				note = "last valid day: the day before the third anniversary of the cycle's anchor";
+			else
+				note = "last valid day: the third anniversary of the cycle's anchor";
+			schedule_row(&sink, k, 30, "certificate_expiry", expiry, NO_DATE, NO_DATE, "hard",
+						 BASIS_17021("8.2.2 d), 9.1.3.2"), note);
+		}
 
-		/* recertification window, needed to close surveillance 2's */
-		recert_ws = date_max(cycle_add_months(expiry + 1, -lead),
-							 cycle_add_months(nominal, 24));
+		recert_ws = recert_window_start(nominal, expiry, &practice);
 
-		/* surveillance 1 */
+		/* surveillance 1; the stage 2 anchor is for the first cycle's only */
 		anchor = (k == 1 && sa1_anchor == SA1_FROM_STAGE2_END) ? stage2 : start;
 		due = cycle_add_months(anchor, 12);
-		ws = date_max(cycle_add_months(due, -before), start + 1);
+		ws = date_max(cycle_add_months(due, -practice.before), start + 1);
 		if (calendar_safe)
 			ws = date_max(ws, year_first(cycle_year(due)));
 		if (k == 1)
 		{
-			const char *note = "not more than 12 months after the certification decision; the window start is practice";
-
 			we = due;
+			note = "not more than 12 months after the certification decision; the window start is practice";
 			if (we - ws < 30)
 				note = psprintf("narrow window (%d days) because of the calendar-year rule; alternative: surveillance 1 in %d, surveillance 2 in %d",
 								we - ws + 1, cycle_year(decision), cycle_year(decision) + 1);
 			schedule_row(&sink, k, 40, "surveillance_1", due, ws, we, "hard",
-						 BASIS_17021("9.1.3.3"), note);
+						 BASIS_17021("9.1.3.3"), md26_note(&rules, due, note));
 		}
 		else
 		{
-			we = cycle_add_months(due, after);
+			we = cycle_add_months(due, practice.after);
 			if (calendar_safe)
 				we = date_min(we, year_last(cycle_year(due)));
 			schedule_row(&sink, k, 40, "surveillance_1", due, ws, we, "practice",
 						 BASIS_17021("9.1.3.2, 9.1.3.3"),
-						 "no 12-month limit after a recertification; at least one audit in each calendar year");
+						 md26_note(&rules, due, "no 12-month limit after a recertification; at least one audit in each calendar year"));
 		}
 
 		/* surveillance 2 */
-		due = cycle_add_months(anchor, 24);
-		ws = cycle_add_months(due, -before);
-		we = cycle_add_months(due, after);
+		due = cycle_add_months(start, 24);
+		ws = cycle_add_months(due, -practice.before);
+		we = cycle_add_months(due, practice.after);
 		if (calendar_safe)
 		{
 			ws = date_max(ws, year_first(cycle_year(due)));
@@ -436,25 +514,28 @@ certification_cycle(PG_FUNCTION_ARGS)
 		we = date_min(we, recert_ws - 1);
 		schedule_row(&sink, k, 50, "surveillance_2", due, ws, we, "practice",
 					 BASIS_17021("9.1.3.2, 9.1.3.3"),
-					 "second year of the cycle; at least one audit in each calendar year");
+					 md26_note(&rules, due, "second year of the cycle; at least one audit in each calendar year"));
 
-		/* recertification */
-		due = cycle_add_months(nominal, recert_month);
-		we = expiry - buffer;
+		/* recertification, its due date kept inside its window */
+		we = expiry - practice.buffer;
+		due = date_max(date_min(cycle_add_months(nominal, practice.recert_month), we), recert_ws);
+		if (edition == 2013 && we > rules.md26_last_audit)
+			note = "third year, before expiry: to ISO/IEC 27001:2022, as no ISO/IEC 27001:2013 recertification audit is allowed after 2024-04-30 (IAF MD 26)";
+		else if (recert_ws < year_first(cycle_year(expiry)))
+			note = psprintf("third year, before expiry; if carried out before %d-01-01, calendar year %d needs a surveillance: plan the next cycle's surveillance 1 from the recertification decision",
+							cycle_year(expiry), cycle_year(expiry));
+		else
+			note = "third year, before expiry";
 		schedule_row(&sink, k, 60, "recertification_audit", due, recert_ws, we, "practice",
-					 BASIS_17021("9.1.3.2, 9.6.3.1"),
-					 recert_ws < year_first(cycle_year(expiry))
-					 ? psprintf("third year, before expiry; if carried out before %d-01-01, calendar year %d needs a surveillance: plan the next cycle's surveillance 1 from the recertification decision",
-								cycle_year(expiry), cycle_year(expiry))
-					 : "third year, before expiry");
+					 BASIS_17021("9.1.3.2, 9.6.3.1"), note);
 		schedule_row(&sink, k, 70, "recertification_decision_deadline", expiry,
 					 cycle_add_months(nominal, 24), expiry, "hard",
 					 BASIS_17021("9.6.3.2.3, 9.6.3.2.4"),
-					 "renewed before expiry, the certification stays continuous");
+					 md26_note(&rules, expiry, "renewed before expiry, the certification stays continuous"));
 		schedule_row(&sink, k, 80, "restoration_deadline", cycle_add_months(expiry, 6),
 					 expiry + 1, cycle_add_months(expiry, 6), "hard",
 					 BASIS_17021("9.6.3.2.5"),
-					 "only if the certificate lapsed: restored within 6 months after expiry, otherwise at least a stage 2");
+					 md26_note(&rules, expiry + 1, "only if the certificate lapsed: restored within 6 months after expiry, otherwise at least a stage 2"));
 
 		if (edition == 2013 && k == 1)
 		{
@@ -464,8 +545,12 @@ certification_cycle(PG_FUNCTION_ARGS)
 						 ? psprintf("no initial or recertification audit against ISO/IEC 27001:2013 after this date; stage 2 ended on %s, later",
 									cycle_date_text(stage2))
 						 : "no initial or recertification audit against ISO/IEC 27001:2013 after this date");
-			schedule_row(&sink, k, 91, "transition_audit", cycle_date(2025, 7, 31),
-						 decision + 1, rules.md26_end - buffer, "practice", BASIS_MD26,
+			/* a decision late in the transition leaves no room for the buffer */
+			ws = date_min(decision + 1, rules.md26_end);
+			we = date_max(rules.md26_end - practice.buffer, ws);
+			schedule_row(&sink, k, 91, "transition_audit",
+						 date_max(date_min(cycle_date(2025, 7, 31), we), ws), ws, we,
+						 "practice", BASIS_MD26,
 						 "to ISO/IEC 27001:2022 at a surveillance (+1.0 auditor-day), a recertification (+0.5) or a separate audit (+1.0); target 2025-07-31 is practice");
 			schedule_row(&sink, k, 92, "transition_deadline", rules.md26_end, NO_DATE,
 						 rules.md26_end, "hard", BASIS_MD26,
@@ -499,23 +584,42 @@ event_make(const char *kind, DateADT date, const char *where, int position)
 	return e;
 }
 
-/* Sort a history by date, then kind (insertion sort: histories are short) */
+static int
+event_cmp(const void *a, const void *b)
+{
+	const Event *x = a,
+			   *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return (int) x->kind - (int) y->kind;
+}
+
+/* Sort a history by date, then kind */
 static void
 events_sort(Event *events, int n)
 {
-	for (int i = 1; i < n; i++)
-	{
-		Event		e = events[i];
-		int			j = i - 1;
+	if (n > 1)
+		qsort(events, n, sizeof(Event), event_cmp);
+}
 
-		while (j >= 0 && (events[j].date > e.date ||
-						  (events[j].date == e.date && events[j].kind > e.kind)))
-		{
-			events[j + 1] = events[j];
-			j--;
-		}
-		events[j + 1] = e;
-	}
+/*
+ * The row type of the events argument must still be (kind text, on_date
+ * date): its owner could have altered it since the functions were made.
+ */
+static TupleDesc
+event_type_desc(Oid elemtype)
+{
+	TupleDesc	desc = lookup_rowtype_tupdesc(elemtype, -1);
+
+	if (desc->natts != 2 ||
+		TupleDescAttr(desc, 0)->attisdropped || TupleDescAttr(desc, 0)->atttypid != TEXTOID ||
+		TupleDescAttr(desc, 1)->attisdropped || TupleDescAttr(desc, 1)->atttypid != DATEOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("type %s is not (kind text, on_date date)", format_type_be(elemtype)),
+				 errdetail("The type certification_event has been altered; recreate the extension.")));
+	return desc;
 }
 
 /*
@@ -547,9 +651,9 @@ events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("events must be a one-dimensional array")));
 	elemtype = ARR_ELEMTYPE(array);
+	desc = event_type_desc(elemtype);
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(array, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
-	desc = lookup_rowtype_tupdesc(elemtype, -1);
 	*result = palloc(sizeof(Event) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
@@ -557,6 +661,8 @@ events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 		HeapTupleData tuple;
 		Datum		fields[2];
 		bool		fieldnulls[2];
+
+		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -581,13 +687,18 @@ events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 
 /*
  * The audit history read from a query whose first two columns are the
- * kind and the date: run with the caller's privileges and search_path.
+ * kind (a string) and the date (date, timestamp or timestamptz).  The
+ * query runs alone, as one read-only statement, with the caller's
+ * privileges and search_path.
  */
 static int
 events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 {
 	char	   *query;
-	int			len;
+	SPIPlanPtr	plan;
+	TupleDesc	desc;
+	Oid			kindtype,
+				datetype;
 	int			n;
 	Event	   *events;
 	MemoryContext caller = CurrentMemoryContext;
@@ -597,33 +708,50 @@ events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("events_query must not be null")));
 	query = text_to_cstring(PG_GETARG_TEXT_PP(argno));
-	/* a trailing semicolon would end the subquery */
-	len = strlen(query);
-	while (len > 0 && (query[len - 1] == ';' || isspace((unsigned char) query[len - 1])))
-		query[--len] = '\0';
 
 	SPI_connect();
-	if (SPI_execute(psprintf("SELECT q.kind::pg_catalog.text, q.on_date::pg_catalog.date FROM (%s) AS q (kind, on_date)",
-							 query), false, 0) != SPI_OK_SELECT)
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (list_length(SPI_plan_get_plan_sources(plan)) != 1 || !SPI_is_cursor_plan(plan))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("events_query must be a query returning rows of (kind, on_date)")));
+				 errmsg("events_query must be one query that returns rows")));
+	/* read-only: INSERT ... RETURNING or a data-modifying WITH is refused */
+	if (SPI_execute_plan(plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events_query must be one query that returns rows")));
+	desc = SPI_tuptable->tupdesc;
+	kindtype = desc->natts >= 2 ? getBaseType(SPI_gettypeid(desc, 1)) : InvalidOid;
+	datetype = desc->natts >= 2 ? getBaseType(SPI_gettypeid(desc, 2)) : InvalidOid;
+	if (desc->natts < 2 ||
+		TypeCategory(kindtype) != TYPCATEGORY_STRING ||
+		(datetype != DATEOID && datetype != TIMESTAMPOID && datetype != TIMESTAMPTZOID))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("events_query must return (kind, on_date): a string and a date"),
+				 errdetail("The first two columns are used; on_date may also be a timestamp.")));
+
 	n = (int) SPI_processed;
 	events = MemoryContextAlloc(caller, sizeof(Event) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
-		bool		kindnull,
-					datenull;
-		Datum		kind = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &kindnull);
-		Datum		date = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &datenull);
+		bool		datenull;
+		char	   *kind = SPI_getvalue(tuple, desc, 1);
+		Datum		date = SPI_getbinval(tuple, desc, 2, &datenull);
 
-		if (kindnull || datenull)
+		CHECK_FOR_INTERRUPTS();
+		if (kind == NULL || datenull)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("row %d of events_query must have a kind and a date", i + 1)));
-		events[i] = event_make(TextDatumGetCString(kind), DatumGetDateADT(date),
-							   "events_query row", i + 1);
+		if (datetype == TIMESTAMPOID)
+			date = DirectFunctionCall1(timestamp_date, date);
+		else if (datetype == TIMESTAMPTZOID)
+			date = DirectFunctionCall1(timestamptz_date, date);
+		events[i] = event_make(kind, DatumGetDateADT(date), "events_query row", i + 1);
 	}
 	SPI_finish();
 	events_sort(events, n);
@@ -795,9 +923,11 @@ check_history(History *h, DateADT end, bool decision_year_covered,
 	/* IAF MD 26 for a 2013 certificate */
 	if (rules->edition == 2013)
 	{
+		/* audits to 2013 are those before the transition audit */
 		for (int i = 0; i < h->nevents; i++)
 			if ((h->events[i].kind == EV_STAGE2 || h->events[i].kind == EV_RECERT_AUDIT) &&
-				h->events[i].date > rules->md26_last_audit)
+				h->events[i].date > rules->md26_last_audit &&
+				(h->transition == NO_DATE || h->events[i].date < h->transition))
 				finding_add(f, "MD26_2013_CUTOFFS", "error", 0, h->events[i].date,
 							psprintf("An ISO/IEC 27001:2013 %s on %s is after %s.",
 									 h->events[i].kind == EV_STAGE2 ? "initial audit (stage 2)" : "recertification audit",
@@ -858,7 +988,7 @@ check_history(History *h, DateADT end, bool decision_year_covered,
 	}
 
 	/* the first surveillance within 12 months of the decision */
-	anchor = (sa1_anchor == SA1_FROM_STAGE2_END && h->stage2 != NO_DATE) ? h->stage2 : decision;
+	anchor = sa1_anchor == SA1_FROM_STAGE2_END ? h->stage2 : decision;
 	deadline = cycle_add_months(anchor, 12);
 	for (int i = 0; i < h->nevents; i++)
 		if (h->events[i].kind == EV_SURVEILLANCE && h->events[i].date > decision)
@@ -883,13 +1013,30 @@ check_history(History *h, DateADT end, bool decision_year_covered,
 	last_year = cycle_year(valid_until);
 	if (valid_until != year_last(last_year))
 		last_year--;			/* the year is not over */
-	for (int year = first_year; year <= last_year; year++)
-		if (!history_has_in_year(h, EV_SURVEILLANCE, year) &&
-			!history_has_in_year(h, EV_RECERT_AUDIT, year))
-			finding_add(f, "SURVEILLANCE_EVERY_CALENDAR_YEAR", "error", 0, year_last(year),
-						psprintf("No surveillance audit in calendar year %d, which has no recertification audit either.",
-								 year),
-						BASIS_17021("9.1.3.3"));
+	{
+		/* the events are sorted: walk them along the years */
+		int			i = 0;
+
+		for (int year = first_year; year <= last_year; year++)
+		{
+			bool		covered = false;
+
+			CHECK_FOR_INTERRUPTS();
+			while (i < h->nevents && cycle_year(h->events[i].date) < year)
+				i++;
+			for (int j = i; j < h->nevents && cycle_year(h->events[j].date) == year; j++)
+				if (h->events[j].kind == EV_SURVEILLANCE || h->events[j].kind == EV_RECERT_AUDIT)
+				{
+					covered = true;
+					break;
+				}
+			if (!covered)
+				finding_add(f, "SURVEILLANCE_EVERY_CALENDAR_YEAR", "error", 0, year_last(year),
+							psprintf("No surveillance audit in calendar year %d, which has no recertification audit either.",
+									 year),
+							BASIS_17021("9.1.3.3"));
+		}
+	}
 
 	/* suspensions longer than 6 months */
 	for (int i = 0; i < h->nevents; i++)
@@ -997,11 +1144,17 @@ check_events(FunctionCallInfo fcinfo, Event *events, int nevents)
 	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
 	stage_gap = cycle_int_arg(fcinfo, 9, "stage_gap_months", 1, 36);
 
-	history_init(&h, events, nevents);
+	/* what happened after as_of is not looked at */
 	if (as_of != NO_DATE)
+	{
+		while (nevents > 0 && events[nevents - 1].date > as_of)
+			nevents--;
 		end = as_of;
+	}
 	else
 		end = nevents > 0 ? date_max(decision, events[nevents - 1].date) : decision;
+	history_init(&h, events, nevents);
+	sa1_anchor_check(sa1_anchor, h.stage2, decision);
 	check_history(&h, end, decision_year_covered, sa1_anchor, stage_gap, &f);
 
 	sink_init(fcinfo, &sink);
@@ -1038,7 +1191,7 @@ due_row(RowSink *sink, DateADT as_of, const char *event, DateADT due,
 	put_date(values, nulls, 2, start);
 	put_date(values, nulls, 3, end);
 	values[4] = Int32GetDatum((end != NO_DATE ? end : due) - as_of);
-	nulls[4] = false;
+	nulls[4] = (end == NO_DATE && due == NO_DATE);
 	put_text(values, nulls, 5, requirement);
 	put_text(values, nulls, 6, basis);
 	put_text(values, nulls, 7, note);
@@ -1056,6 +1209,7 @@ Datum
 certification_next_due(PG_FUNCTION_ARGS)
 {
 	History		h;
+	Practice	practice;
 	RowSink		sink;
 	bool		isnull;
 	DateADT		decision,
@@ -1065,14 +1219,11 @@ certification_next_due(PG_FUNCTION_ARGS)
 				past = 0;
 	bool		decision_year_covered;
 	Sa1Anchor	sa1_anchor;
-	int			before,
-				after,
-				recert_month,
-				lead,
-				buffer,
-				k,
-				done = 0;
+	int			k,
+				done = 0,
+				free_year;
 	bool		recert_done = false;
+	bool		as_2013;
 	DateADT		start,
 				nominal,
 				expiry,
@@ -1084,7 +1235,6 @@ certification_next_due(PG_FUNCTION_ARGS)
 	const char *event;
 	const char *requirement;
 	const char *note;
-	int			free_year;
 
 	decision = cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
 	nevents = events_arg(fcinfo, 1, &events);
@@ -1096,11 +1246,7 @@ certification_next_due(PG_FUNCTION_ARGS)
 				 errmsg("decision_year_covered must not be null")));
 	decision_year_covered = PG_GETARG_BOOL(5);
 	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
-	before = cycle_int_arg(fcinfo, 9, "surveillance_months_before", 0, 12);
-	after = cycle_int_arg(fcinfo, 10, "surveillance_months_after", 0, 12);
-	recert_month = cycle_int_arg(fcinfo, 11, "recertification_month", 25, 35);
-	lead = cycle_int_arg(fcinfo, 12, "recertification_lead_months", 1, 12);
-	buffer = cycle_int_arg(fcinfo, 13, "recertification_buffer_days", 0, 180);
+	practice_args(fcinfo, &practice, 9, 10, 11, 12, 13);
 	if (as_of < decision)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1111,15 +1257,15 @@ certification_next_due(PG_FUNCTION_ARGS)
 	while (past < nevents && events[past].date <= as_of)
 		past++;
 	history_init(&h, events, past);
+	sa1_anchor_check(sa1_anchor, h.stage2, decision);
 
 	/* the current cycle: one more than the decisions taken */
 	k = h.ndecisions + 1;
 	nominal = cycle_start(&h.rules, k);
 	expiry = cycle_expiry(&h.rules, k);
-	if (h.rules.edition == 2013 && expiry > h.rules.md26_end &&
-		(h.transition == NO_DATE || h.transition > h.rules.md26_end))
-		expiry = h.rules.md26_end;
 	start = k == 1 ? decision : h.decisions[k - 2];
+	/* still a 2013 certificate: no transition audit yet */
+	as_2013 = h.rules.edition == 2013 && h.transition == NO_DATE;
 	for (int i = 0; i < past; i++)
 		if (events[i].date > start)
 		{
@@ -1137,48 +1283,68 @@ certification_next_due(PG_FUNCTION_ARGS)
 		free_year++;
 
 	sink_init(fcinfo, &sink);
-	recert_ws = date_max(cycle_add_months(expiry + 1, -lead), cycle_add_months(nominal, 24));
-	if (as_of > expiry)
+	recert_ws = recert_window_start(nominal, expiry, &practice);
+
+	/* no valid certificate left: a new initial certification */
+	if ((as_2013 && as_of > h.rules.md26_end) || as_of > cycle_add_months(expiry, 6))
 	{
-		event = "restoration_audit";
-		due = cycle_add_months(expiry, 6);
-		ws = expiry + 1;
-		we = due;
-		requirement = "hard";
-		note = "the certificate lapsed: recertification activities completed and decided within 6 months after expiry restore it";
-		due_row(&sink, as_of, event, due, ws, we, requirement, BASIS_17021("9.6.3.2.5"), note);
+		due_row(&sink, as_of, "new_initial_certification", NO_DATE, as_of, NO_DATE, "hard",
+				as_2013 && as_of > h.rules.md26_end ? BASIS_MD26 : BASIS_17021("9.6.3.2.5"),
+				as_2013 && as_of > h.rules.md26_end
+				? "no ISO/IEC 27001:2013 certificate is valid after 2025-10-31: certification to ISO/IEC 27001:2022 starts anew (stage 1 and stage 2)"
+				: psprintf("the certificate expired on %s and was not restored by %s: at least a stage 2, a new initial certification",
+						   cycle_date_text(expiry), cycle_date_text(cycle_add_months(expiry, 6))));
 		return (Datum) 0;
 	}
-	if (recert_done || done >= 2)
+	if (as_of > expiry)
 	{
-		if (recert_done)
-		{
-			/* the next cycle's surveillance 1, from the coming decision */
-			event = "surveillance_1";
-			due = cycle_add_months(cycle_start(&h.rules, k + 1), 12);
-			ws = as_of;
-			we = date_min(due, year_last(free_year));
-			requirement = we < due ? "hard" : "practice";
-			note = "of the next cycle, planned from its recertification decision; the calendar-year rule bounds it";
-		}
-		else
-		{
-			event = "recertification_audit";
-			due = cycle_add_months(nominal, recert_month);
-			ws = recert_ws;
-			we = date_min(expiry - buffer, year_last(free_year));
-			requirement = we < expiry - buffer ? "hard" : "practice";
-			note = "third year, before expiry";
-		}
+		due = cycle_add_months(expiry, 6);
+		due_row(&sink, as_of, "restoration_audit", due, expiry + 1, due, "hard",
+				BASIS_17021("9.6.3.2.5"),
+				"the certificate lapsed: recertification activities completed and decided within 6 months after expiry restore it");
+		return (Datum) 0;
+	}
+
+	if (recert_done)
+	{
+		/* the next cycle's surveillance 1, after the coming decision */
+		event = "surveillance_1";
+		due = cycle_add_months(cycle_start(&h.rules, k + 1), 12);
+		ws = date_max(as_of + 1, year_first(free_year));
+		we = date_min(due, year_last(free_year));
+		due = date_min(due, we);
+		requirement = we < cycle_add_months(cycle_start(&h.rules, k + 1), 12) ? "hard" : "practice";
+		note = psprintf("of the next cycle, which starts with the recertification decision (due by %s); calendar year %d needs an audit",
+						cycle_date_text(expiry), free_year);
+	}
+	else if (done >= 2 && year_last(free_year) < recert_ws)
+	{
+		/* both surveillances done early: a year is left before year 3 */
+		event = "surveillance";
+		ws = year_first(free_year);
+		we = due = year_last(free_year);
+		requirement = "hard";
+		note = psprintf("an extra surveillance: calendar year %d has no audit and the recertification window opens on %s",
+						free_year, cycle_date_text(recert_ws));
+	}
+	else if (done >= 2)
+	{
+		event = "recertification_audit";
+		ws = recert_ws;
+		we = date_min(expiry - practice.buffer, year_last(free_year));
+		due = date_max(date_min(cycle_add_months(nominal, practice.recert_month), we), ws);
+		requirement = we < expiry - practice.buffer ? "hard" : "practice";
+		note = as_2013 && we > h.rules.md26_last_audit
+			? "third year, before expiry: to ISO/IEC 27001:2022 (no ISO/IEC 27001:2013 recertification audit after 2024-04-30)"
+			: "third year, before expiry";
 	}
 	else
 	{
-		anchor = (k == 1 && sa1_anchor == SA1_FROM_STAGE2_END && h.stage2 != NO_DATE)
-			? h.stage2 : start;
+		/* surveillance 1 or 2, inside the due date's calendar year */
+		anchor = (k == 1 && done == 0 && sa1_anchor == SA1_FROM_STAGE2_END) ? h.stage2 : start;
 		event = done == 0 ? "surveillance_1" : "surveillance_2";
 		due = cycle_add_months(anchor, done == 0 ? 12 : 24);
-		/* inside the due date's calendar year, as the calendar-safe plan */
-		ws = date_max(date_max(cycle_add_months(due, -before), start + 1),
+		ws = date_max(date_max(cycle_add_months(due, -practice.before), start + 1),
 					  year_first(cycle_year(due)));
 		if (k == 1 && done == 0)
 		{
@@ -1188,7 +1354,7 @@ certification_next_due(PG_FUNCTION_ARGS)
 		}
 		else
 		{
-			we = date_min(date_min(cycle_add_months(due, after), recert_ws - 1),
+			we = date_min(date_min(cycle_add_months(due, practice.after), recert_ws - 1),
 						  year_last(cycle_year(due)));
 			requirement = "practice";
 			note = "at least one audit in each calendar year";
@@ -1208,7 +1374,7 @@ certification_next_due(PG_FUNCTION_ARGS)
 		}
 	}
 	due_row(&sink, as_of, event, due, ws, we, requirement,
-			BASIS_17021("9.1.3.2, 9.1.3.3"), note);
+			BASIS_17021("9.1.3.2, 9.1.3.3"), md26_note(&h.rules, as_2013 ? due : NO_DATE, note));
 
 	/* the hard deadlines still ahead */
 	due_row(&sink, as_of, "recertification_decision_deadline", expiry,
@@ -1216,17 +1382,19 @@ certification_next_due(PG_FUNCTION_ARGS)
 			BASIS_17021("9.6.3.2.3, 9.6.3.2.4"),
 			"renewed before expiry, the certification stays continuous");
 	due_row(&sink, as_of, "certificate_expiry", expiry, NO_DATE, NO_DATE, "hard",
-			BASIS_17021("8.2.2 d), 9.1.3.2"), NULL);
-	if (h.rules.edition == 2013)
+			BASIS_17021("8.2.2 d), 9.1.3.2"),
+			as_2013 && expiry > h.rules.md26_end
+			? "as an ISO/IEC 27001:2022 certificate, after a transition audit by 2025-10-31"
+			: NULL);
+	if (as_2013)
 	{
 		if (as_of <= h.rules.md26_last_audit)
 			due_row(&sink, as_of, "last_2013_audit", h.rules.md26_last_audit, NO_DATE,
 					h.rules.md26_last_audit, "hard", BASIS_MD26,
 					"no initial or recertification audit against ISO/IEC 27001:2013 after this date");
-		if (h.transition == NO_DATE && as_of <= h.rules.md26_end)
-			due_row(&sink, as_of, "transition_deadline", h.rules.md26_end, NO_DATE,
-					h.rules.md26_end, "hard", BASIS_MD26,
-					"certificates to ISO/IEC 27001:2013 expire or are withdrawn");
+		due_row(&sink, as_of, "transition_deadline", h.rules.md26_end, NO_DATE,
+				h.rules.md26_end, "hard", BASIS_MD26,
+				"certificates to ISO/IEC 27001:2013 expire or are withdrawn");
 	}
 	return (Datum) 0;
 }

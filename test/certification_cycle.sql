@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(59);
+SELECT plan(78);
 
 -- one event of a schedule: (due, window start, window end)
 CREATE FUNCTION pg_temp.ev(d date, e text, k int DEFAULT 1, VARIADIC opts text[] DEFAULT '{}')
@@ -179,7 +179,7 @@ CREATE TEMP TABLE audit (certificate int, kind varchar(40), held_on timestamp);
 INSERT INTO audit VALUES (1, 'surveillance', '2024-12-10 09:00'), (1, 'surveillance', '2026-01-20 09:00'),
 	(1, 'recertification_audit', '2026-11-10 09:00'), (2, 'surveillance', '2025-01-03');
 SELECT results_eq(
-	$$SELECT rule, on_date FROM certification_cycle_check('2024-01-05',
+	$$SELECT rule, on_date FROM certification_cycle_check_query('2024-01-05',
 		events_query => 'SELECT kind, held_on FROM audit WHERE certificate = 1;')$$,
 	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2025-12-31'::date)$$,
 	'events_query: the same finding from a table, its columns cast to (text, date)');
@@ -188,10 +188,17 @@ SELECT results_eq(
 		ARRAY(SELECT ROW(kind, held_on)::certification_event FROM audit WHERE certificate = 1))$$,
 	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2025-12-31'::date)$$,
 	'... and from an ARRAY(subquery) argument');
-SELECT throws_ok($$SELECT * FROM certification_cycle_check('2024-01-05', events_query => 'SELECT ''audit'', current_date')$$,
+SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query => 'SELECT ''audit'', current_date')$$,
 				 '22023', 'invalid event kind in events_query row[1]: "audit"', 'events_query: an unknown kind');
-SELECT throws_ok($$SELECT * FROM certification_cycle_check('2024-01-05', events_query => 'SELECT 1')$$,
-				 '42P10', NULL, 'events_query: one column only');
+SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query => 'SELECT 1')$$,
+				 '42804', 'events_query must return (kind, on_date): a string and a date', 'events_query: one column only');
+SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query =>
+					'SELECT ''surveillance'', current_date; DELETE FROM audit')$$,
+				 '22023', 'events_query must be one query that returns rows', 'events_query: two statements');
+SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query =>
+					'DELETE FROM audit RETURNING kind, held_on')$$,
+				 '0A000', NULL, 'events_query: a DELETE ... RETURNING is refused');
+SELECT is((SELECT count(*) FROM audit), 4::bigint, '... and the table is intact');
 
 -- what is due next
 SELECT results_eq(
@@ -291,6 +298,69 @@ SELECT is_empty(
 				  ELSE ARRAY[make_date(extract(year FROM h.events[2].on_date)::int, 12, 31)] END$$,
 	'property: moving surveillance 2 reports exactly the missed year, none in a recertification year');
 
+-- review findings: a 2013 certificate's plan, transitions, next due
+SELECT is_empty(
+	$$SELECT d, c.event FROM generate_series('2021-01-01'::date, '2025-10-31', '1 day') AS d,
+			 certification_cycle(d::date, edition => 2013, cycles => 3) c
+	   WHERE c.window_start > c.window_end OR c.due_date < c.window_start OR c.due_date > c.window_end$$,
+	'property: every window of a 2013 certificate is ordered and holds its due date');
+SELECT results_eq(
+	$$SELECT event, due_date, note FROM certification_cycle('2024-01-01', edition => 2013)
+	   WHERE event IN ('certificate_expiry', 'recertification_audit')$$,
+	$$VALUES ('certificate_expiry', '2025-10-31'::date,
+			  'capped by IAF MD 26: no ISO/IEC 27001:2013 certificate is valid after 2025-10-31; after a transition audit, the ISO/IEC 27001:2022 certificate expires on 2026-12-31'),
+			 ('recertification_audit', '2026-10-01',
+			  'third year, before expiry: to ISO/IEC 27001:2022, as no ISO/IEC 27001:2013 recertification audit is allowed after 2024-04-30 (IAF MD 26)')$$,
+	'a 2013 certificate: expiry capped, later audits to ISO/IEC 27001:2022');
+SELECT is_empty(
+	$$SELECT * FROM certification_cycle_check('2022-03-01',
+		ARRAY[('surveillance', '2023-02-01'), ('transition_audit', '2023-02-01'), ('surveillance', '2024-02-01'),
+			  ('recertification_audit', '2024-12-01'), ('recertification_decision', '2025-01-15')]::certification_event[],
+		edition => 2013)$$,
+	'IAF MD 26: after a transition audit, a recertification audit is to 2022 and no finding');
+SELECT results_eq(
+	$$SELECT rule FROM certification_cycle_check('2024-03-15',
+		ARRAY[('surveillance', '2025-03-01'), ('recertification_decision', '2027-05-01')]::certification_event[],
+		as_of => '2026-06-01')$$,
+	$$SELECT NULL::text WHERE false$$,
+	'the checker does not look past as_of');
+SELECT results_eq(
+	$$SELECT event, window_start, window_end FROM certification_next_due('2024-03-15',
+		ARRAY[('surveillance', '2025-03-01'), ('surveillance', '2026-03-01'), ('recertification_audit', '2026-10-01')]::certification_event[],
+		as_of => '2026-10-02') LIMIT 1$$,
+	$$VALUES ('surveillance_1', '2027-01-01'::date, '2027-12-31'::date)$$,
+	'next due after an early recertification audit: an audit in 2027, the expiry year');
+SELECT results_eq(
+	$$SELECT event, window_start, window_end FROM certification_next_due('2024-09-01',
+		ARRAY[('surveillance', '2024-12-01'), ('surveillance', '2025-01-10')]::certification_event[],
+		as_of => '2025-01-11') LIMIT 1$$,
+	$$VALUES ('surveillance', '2026-01-01'::date, '2026-12-31'::date)$$,
+	'next due when both surveillances came early: an extra one in 2026, before the recertification window');
+SELECT results_eq(
+	$$SELECT event, days_left FROM certification_next_due('2020-03-15', '{}', as_of => '2026-11-28')$$,
+	$$VALUES ('new_initial_certification', NULL::integer)$$,
+	'next due past the restoration deadline: a new initial certification');
+SELECT results_eq(
+	$$SELECT event FROM certification_next_due('2023-06-01', ARRAY[('surveillance', '2024-05-20')]::certification_event[],
+		as_of => '2025-12-01', edition => 2013)$$,
+	$$VALUES ('new_initial_certification')$$,
+	'next due for a 2013 certificate after 2025-10-31 without transition: a new initial certification');
+SELECT results_eq(
+	$$SELECT event, due_date FROM certification_cycle('2024-06-15', stage2_last_day => '2024-01-10',
+		first_surveillance_anchor => 'stage2_end') WHERE event LIKE 'surveillance%'$$,
+	$$VALUES ('surveillance_1', '2025-01-10'::date), ('surveillance_2', '2026-06-15')$$,
+	'memo 6.2: the stage 2 anchor moves surveillance 1 only');
+SELECT is_empty(
+	$$SELECT o, d, c.event FROM (VALUES (0, 0, 25, 1, 0), (6, 5, 35, 11, 300), (3, 3, 33, 6, 30),
+									   (11, 0, 30, 11, 307), (0, 11, 26, 2, 55)) AS o(b, a, m, l, bf),
+			 generate_series('2023-01-01'::date, '2026-12-31', '7 days') AS d,
+			 certification_cycle(d::date, cycles => 2, surveillance_months_before => o.b,
+				surveillance_months_after => o.a, recertification_month => o.m,
+				recertification_lead_months => o.l, recertification_buffer_days => least(o.bf, 180),
+				calendar_safe => o.b % 2 = 0) c
+	   WHERE c.window_start > c.window_end OR c.due_date < c.window_start OR c.due_date > c.window_end$$,
+	'property: over extreme practice values, every window is ordered and holds its due date');
+
 -- bad input: SQLSTATE and message naming the argument
 SELECT throws_ok($$SELECT * FROM certification_cycle(NULL)$$, '22004',
 				 'certification_decision must not be null', 'a NULL decision');
@@ -307,6 +377,24 @@ SELECT throws_ok($$SELECT * FROM certification_cycle('infinity')$$, '22008',
 				 'certification_decision must be a finite date', 'an infinite decision date');
 SELECT throws_ok($$SELECT * FROM certification_cycle_check('2024-03-15', ARRAY[('audit', '2025-01-01')]::certification_event[])$$,
 				 '22023', 'invalid event kind in events[1]: "audit"', 'an unknown event kind');
+SELECT throws_ok($$SELECT * FROM certification_cycle('2024-03-15', cycles => 2, recertification_decisions => '{2031-01-01}')$$,
+				 '22023', 'recertification_decisions[1] (2031-01-01) is after the restoration deadline of cycle 1 (2027-09-14)',
+				 'a recertification decision after the restoration deadline');
+SELECT throws_ok($$SELECT * FROM certification_cycle('2024-06-15', stage2_last_day => '2023-05-01', first_surveillance_anchor => 'stage2_end')$$,
+				 '22023', 'with first_surveillance_anchor "stage2_end", surveillance 1 would be due on 2024-05-01, not after the certification decision (2024-06-15)',
+				 'a stage 2 anchor that puts surveillance 1 before the decision');
+SELECT throws_ok($$SELECT * FROM certification_cycle('2024-03-15', surveillance_months_before => 6, surveillance_months_after => 6)$$,
+				 '22023', 'surveillance_months_before + surveillance_months_after must be at most 11',
+				 'surveillance windows that would overlap');
+SELECT throws_ok($$SELECT * FROM certification_cycle('2024-03-15', recertification_lead_months => 1, recertification_buffer_days => 28)$$,
+				 '22023', 'recertification_buffer_days (28) must be shorter than recertification_lead_months (1)',
+				 'an empty recertification window');
+SELECT throws_ok($$SELECT isms_effective_persons(array_fill(2147483647, ARRAY[46342]))$$, '22003', NULL,
+				 'isms_effective_persons overflowing an integer');
+-- last: the event type altered under the functions (rolled back with the test)
+ALTER TYPE certification_event ADD ATTRIBUTE note text;
+SELECT throws_ok($$SELECT * FROM certification_cycle_check('2024-03-15', ARRAY[('surveillance', '2025-01-01', 'x')]::certification_event[])$$,
+				 '42804', 'type certification_event is not (kind text, on_date date)', 'an altered event type is refused, not read');
 
 SELECT * FROM finish();
 ROLLBACK;

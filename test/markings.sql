@@ -111,7 +111,7 @@ SELECT set_eq(
 	('iso27001.predecessors(iso27001.iso_control)', 's', false, 's', false),
 	('iso27001.certification_cycle(date,date,date,integer,date[],integer,integer,integer,text,text,integer,integer,boolean,integer,integer,integer)', 'i', false, 's', false),
 	('iso27001.certification_cycle_check(date,iso27001.certification_event[],date,integer,text,boolean,integer,integer,text,integer)', 'i', false, 's', false),
-	('iso27001.certification_cycle_check(date,text,date,integer,text,boolean,integer,integer,text,integer)', 'v', false, 'u', false),
+	('iso27001.certification_cycle_check_query(date,text,date,integer,text,boolean,integer,integer,text,integer)', 'v', false, 'u', false),
 	('iso27001.certification_next_due(date,iso27001.certification_event[],date,integer,text,boolean,integer,integer,text,integer,integer,integer,integer,integer)', 'i', false, 's', false),
 	('iso27001.isms_audit_time(integer,double precision,double precision,double precision,double precision,double precision,text,text,text)', 'i', false, 's', false),
 	('iso27001.ms_site_sample(integer)', 'i', true, 's', false),
@@ -140,7 +140,7 @@ SELECT is_empty(
 		JOIN pg_catalog.pg_language l ON l.oid = f.prolang
 	   WHERE l.lanname IN ('c', 'internal') AND f.provolatile <> 'i'
 		 AND f.signature NOT IN ('iso27001.soa_written_by_current_transaction(xid)',
-				 'iso27001.certification_cycle_check(date,text,date,integer,text,boolean,integer,integer,text,integer)')$$,
+				 'iso27001.certification_cycle_check_query(date,text,date,integer,text,boolean,integer,integer,text,integer)')$$,
 	'every C function is IMMUTABLE (none reads a table or a setting), but the one that asks about the current transaction and the one that runs a query');
 SELECT is_empty(
 	$$SELECT a.aggfnoid::regprocedure::text FROM pg_catalog.pg_aggregate a
