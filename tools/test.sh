@@ -32,21 +32,30 @@ trap 'rm -f "$log"' EXIT
 # static checks: the install script's seed matches data/*.csv, and the
 # control file, META.json and the script name agree on the version
 echo "== static checks =="
-if make -s lint; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if make -s lint; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+="static checks: make lint failed"$'\n'; fi
 
 # Add a suite's passes and failures, counted in its output in "$log" with
 # the two patterns given; a suite that failed without a failing test (it
 # could not run, say) counts as one failure.
+# The failing lines are kept, to be listed again before the totals.
+failures=""
 tally() {
 	local status=$1 ok bad
 	ok=$(grep -cE "$2" "$log")
 	bad=$(grep -cE "$3" "$log")
-	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+	if [ "$bad" -gt 0 ]; then
+		failures+="$suite: $(grep -E "$3" "$log" | tr '\n' ';')"$'\n'
+	fi
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1
+		failures+="$suite: exited with status $status without a failing test"$'\n'
+	fi
 	passed=$((passed + ok))
 	failed=$((failed + bad))
 }
 
 echo "== pg_regress =="
+suite=pg_regress
 rm -rf results regression.diffs regression.out
 make -s installcheck 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^(test |     )?[a-z_]+ +\.\.\. ok|^ok [0-9]+ ' '\.\.\. FAILED|^not ok [0-9]+ '
@@ -56,16 +65,23 @@ if [ -f regression.diffs ]; then
 fi
 
 echo "== pgTAP =="
+suite=pgTAP
 pg_prove --verbose --ext .sql test/*.sql 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 echo "== concurrency (pgbench) =="
+suite=concurrency
 test/concurrency.sh 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 echo "== dump and restore =="
+suite="dump and restore"
 test/dump_restore.sh 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
+if [ -n "$failures" ]; then
+	echo "== failures =="
+	printf '%s' "$failures"
+fi
 echo "$passed passed, $failed failed" > "$totals"
 [ "$failed" -eq 0 ]
