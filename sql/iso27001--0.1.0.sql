@@ -2808,3 +2808,190 @@ CREATE FUNCTION @extschema@.isms_effective_persons(group_sizes integer[])
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.isms_effective_persons(integer[]) IS
 	'the largest reduction ISO/IEC 27006-1:2024 C.3.4 allows for groups doing identical activities: the sum of ceil(sqrt(size)); advisory, the certification body justifies the count';
+
+--
+-- Behaviour trends (1): the least-squares trend of a measure over time.
+-- trend_ols is the aggregate's state: fixed size (112 bytes), with text
+-- and binary I/O, so that it can be stored, rolled up and combined by
+-- parallel workers or Citus; the accessors read slopes and tests from it.
+--
+
+CREATE TYPE @extschema@.trend_ols;
+
+CREATE FUNCTION @extschema@.trend_ols_in(cstring)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_in(cstring) IS 'trend_ols text input';
+CREATE FUNCTION @extschema@.trend_ols_out(@extschema@.trend_ols)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_out(@extschema@.trend_ols) IS 'trend_ols text output';
+CREATE FUNCTION @extschema@.trend_ols_recv(internal)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_recv(internal) IS 'trend_ols binary input';
+CREATE FUNCTION @extschema@.trend_ols_send(@extschema@.trend_ols)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_send(@extschema@.trend_ols) IS 'trend_ols binary output';
+
+CREATE TYPE @extschema@.trend_ols (
+	INPUT = @extschema@.trend_ols_in,
+	OUTPUT = @extschema@.trend_ols_out,
+	RECEIVE = @extschema@.trend_ols_recv,
+	SEND = @extschema@.trend_ols_send,
+	INTERNALLENGTH = 112,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.trend_ols IS
+	'state of a least-squares trend: count, Youngs-Cramer sums over seconds since an anchor (or over x), first and last observation';
+
+CREATE FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, timestamptz)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME', 'trend_ols_accum_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, timestamptz) IS
+	'trend_ols_agg transition: one (y, t) row';
+CREATE FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, double precision)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME', 'trend_ols_accum_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, double precision) IS
+	'trend_ols_agg transition: one (y, x) row';
+CREATE FUNCTION @extschema@.trend_ols_combine(@extschema@.trend_ols, @extschema@.trend_ols)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_combine(@extschema@.trend_ols, @extschema@.trend_ols) IS
+	'two trend_ols states as one (parallel workers, rollup)';
+CREATE FUNCTION @extschema@.trend_ols_maccum(internal, double precision, timestamptz)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_maccum_t' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_maccum(internal, double precision, timestamptz) IS
+	'trend_ols_agg in a window frame: one (y, t) row in';
+CREATE FUNCTION @extschema@.trend_ols_maccum(internal, double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_maccum_x' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_maccum(internal, double precision, double precision) IS
+	'trend_ols_agg in a window frame: one (y, x) row in';
+CREATE FUNCTION @extschema@.trend_ols_minvert(internal, double precision, timestamptz)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_minvert_t' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_minvert(internal, double precision, timestamptz) IS
+	'trend_ols_agg in a window frame: one (y, t) row out';
+CREATE FUNCTION @extschema@.trend_ols_minvert(internal, double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_minvert_x' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_minvert(internal, double precision, double precision) IS
+	'trend_ols_agg in a window frame: one (y, x) row out';
+CREATE FUNCTION @extschema@.trend_ols_mfinal(internal)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_mfinal(internal) IS
+	'trend_ols_agg in a window frame: the frame''s state';
+
+CREATE AGGREGATE @extschema@.trend_ols_agg(y double precision, t timestamptz) (
+	SFUNC = @extschema@.trend_ols_accum,
+	STYPE = @extschema@.trend_ols,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_ols_combine,
+	MSFUNC = @extschema@.trend_ols_maccum,
+	MINVFUNC = @extschema@.trend_ols_minvert,
+	MSTYPE = internal,
+	MFINALFUNC = @extschema@.trend_ols_mfinal,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_ols_agg(double precision, timestamptz) IS
+	'least-squares trend of y over time, as a trend_ols state (rows with a NULL skipped)';
+CREATE AGGREGATE @extschema@.trend_ols_agg(y double precision, x double precision) (
+	SFUNC = @extschema@.trend_ols_accum,
+	STYPE = @extschema@.trend_ols,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_ols_combine,
+	MSFUNC = @extschema@.trend_ols_maccum,
+	MINVFUNC = @extschema@.trend_ols_minvert,
+	MSTYPE = internal,
+	MFINALFUNC = @extschema@.trend_ols_mfinal,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_ols_agg(double precision, double precision) IS
+	'least-squares trend of y over a float8 x, as a trend_ols state (rows with a NULL skipped)';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_ols) (
+	SFUNC = @extschema@.trend_ols_combine,
+	STYPE = @extschema@.trend_ols,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_ols_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.trend_ols) IS
+	'trend_ols states (daily summaries, say) combined into one';
+
+CREATE FUNCTION @extschema@.n(@extschema@.trend_ols)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_ols_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.n(@extschema@.trend_ols) IS 'number of observations';
+CREATE FUNCTION @extschema@.slope(state @extschema@.trend_ols, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope(@extschema@.trend_ols, interval) IS
+	'least-squares slope per unit of time (NULL unit: per day; a month is 30.436875 days, a year 365.2425) or per unit of x';
+CREATE FUNCTION @extschema@.slope_stderr(state @extschema@.trend_ols, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope_stderr' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_stderr(@extschema@.trend_ols, interval) IS
+	'standard error of the slope, in the slope''s unit (NULL below 3 observations)';
+CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_ols, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_ols, interval, double precision) IS
+	'lower bound of the slope''s confidence interval (Student t, n - 2 degrees of freedom)';
+CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_ols, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_ols, interval, double precision) IS
+	'upper bound of the slope''s confidence interval (Student t, n - 2 degrees of freedom)';
+CREATE FUNCTION @extschema@.t_value(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_t_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.t_value(@extschema@.trend_ols) IS
+	't statistic of the slope (n - 2 degrees of freedom)';
+CREATE FUNCTION @extschema@.p_value(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_ols) IS
+	'two-sided p-value of the slope (Student t)';
+CREATE FUNCTION @extschema@.r2(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_r2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.r2(@extschema@.trend_ols) IS
+	'coefficient of determination, as regr_r2';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, timestamptz)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_at_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, timestamptz) IS
+	'the fitted value at a timestamp';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_at_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, double precision) IS
+	'the fitted value at an x';
+CREATE FUNCTION @extschema@.fitted_first(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_first' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_first(@extschema@.trend_ols) IS
+	'the fitted value at the first observation';
+CREATE FUNCTION @extschema@.fitted_last(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_last' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_last(@extschema@.trend_ols) IS
+	'the fitted value at the last observation';
+CREATE FUNCTION @extschema@.first_time(@extschema@.trend_ols)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_ols_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_ols) IS
+	'the first observation''s time (NULL for a trend over x)';
+CREATE FUNCTION @extschema@.last_time(@extschema@.trend_ols)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_ols_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_ols) IS
+	'the last observation''s time (NULL for a trend over x)';

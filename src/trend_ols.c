@@ -1,0 +1,1168 @@
+/*-------------------------------------------------------------------------
+ *
+ * trend_ols.c
+ *	  The least-squares trend of a measure over time: the fixed-size state
+ *	  type trend_ols, its aggregates (trend_ols_agg over timestamptz or a
+ *	  float8 x, rollup over states, a moving-aggregate form for window
+ *	  frames) and its accessors (slope per unit with standard error,
+ *	  confidence interval, t and p, r2, fitted values).
+ *
+ *	  The sums are PostgreSQL's Youngs-Cramer ones (float8_regr_accum and
+ *	  float8_regr_combine, with their NaN, infinity and overflow rules),
+ *	  over x = seconds since an int64 anchor, the first timestamp seen, so
+ *	  that x is small; states with different anchors are re-based when
+ *	  combined (the centred sums do not move).  While every x (or y) is the
+ *	  same, its sum of squares stays exactly 0, so a vertical line has no
+ *	  slope rather than a rounding error's.
+ *
+ * src/trend_ols.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/timestamp.h"
+
+#include "trend_stats.h"
+
+#define USECS_PER_SECOND	1000000.0
+
+typedef enum TrendKind
+{
+	TREND_EMPTY = 0,			/* no row yet */
+	TREND_TIME = 1,				/* x = seconds since anchor (timestamptz input) */
+	TREND_X = 2					/* x as given (float8 input) */
+} TrendKind;
+
+static const char *const kind_names[] = {"empty", "time", "x"};
+
+/* The state: fixed size, passed by reference */
+typedef struct TrendOls
+{
+	int32		kind;			/* TrendKind */
+	int32		reserved;		/* 0 */
+	int64		n;
+	int64		anchor;			/* TREND_TIME: microseconds of x = 0 */
+	int64		t_first;		/* TREND_TIME: first and last timestamps */
+	int64		t_last;
+	double		x_first;		/* TREND_X: smallest and largest x */
+	double		x_last;
+	double		sx;				/* sum of x */
+	double		sxx;			/* sum of (x - mean x)^2 */
+	double		sy;
+	double		syy;
+	double		sxy;
+	double		cx;				/* the x every row has, NaN once they differ */
+	double		cy;
+} TrendOls;
+
+#define DatumGetTrendOls(X)		((TrendOls *) DatumGetPointer(X))
+#define PG_GETARG_TREND_OLS(n)	DatumGetTrendOls(PG_GETARG_DATUM(n))
+
+/* A state with no rows */
+static void
+ols_init(TrendOls *s)
+{
+	memset(s, 0, sizeof(TrendOls));
+	s->kind = TREND_EMPTY;
+}
+
+/*
+ * Check a state's invariants; called by every way in (text, binary), so
+ * that a corrupted or hand-written state never reaches the arithmetic.
+ */
+static bool
+ols_valid(const TrendOls *s)
+{
+	if (s->reserved != 0 || s->n < 0)
+		return false;
+	if (s->kind == TREND_EMPTY)
+	{
+		TrendOls	empty;
+
+		ols_init(&empty);
+		return memcmp(s, &empty, sizeof(TrendOls)) == 0;
+	}
+	if (s->kind != TREND_TIME && s->kind != TREND_X)
+		return false;
+	if (s->n < 1)
+		return false;
+	if (s->kind == TREND_TIME &&
+		(s->t_first > s->t_last || s->x_first != 0 || s->x_last != 0 ||
+		 !IS_VALID_TIMESTAMP(s->t_first) || !IS_VALID_TIMESTAMP(s->t_last) ||
+		 !IS_VALID_TIMESTAMP(s->anchor)))
+		return false;
+	if (s->kind == TREND_X &&
+		(s->anchor != 0 || s->t_first != 0 || s->t_last != 0 || s->x_first > s->x_last))
+		return false;
+	/* sums of squares are never negative; exact zeros while x or y is common */
+	if (s->sxx < 0 || s->syy < 0)
+		return false;
+	if ((!isnan(s->cx) && s->sxx != 0) || (!isnan(s->cy) && s->syy != 0))
+		return false;
+	if (s->n == 1 && (s->sxx != 0 || s->syy != 0 || s->sxy != 0) &&
+		!isnan(s->sxx) && !isnan(s->syy) && !isnan(s->sxy))
+		return false;
+	return true;
+}
+
+static void
+ols_check(const TrendOls *s)
+{
+	if (!ols_valid(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid trend_ols state"),
+				 errdetail("The counts, sums or bounds of the state are inconsistent.")));
+}
+
+/*
+ * Add one row: PostgreSQL's float8_regr_accum, with the exact zero of a
+ * common x or y.
+ */
+static void
+ols_add(TrendOls *s, double x, double y)
+{
+	double		n = (double) s->n;
+	double		n1 = n + 1.0;
+	double		sx = s->sx + x;
+	double		sy = s->sy + y;
+
+	if (s->n == 0)
+	{
+		s->n = 1;
+		s->sx = x;
+		s->sy = y;
+		s->sxx = s->syy = s->sxy = 0.0;
+		/* an infinite or NaN first row: no variance can be computed */
+		if (isnan(x) || isinf(x))
+			s->sxx = s->sxy = get_float8_nan();
+		if (isnan(y) || isinf(y))
+			s->syy = s->sxy = get_float8_nan();
+		s->cx = x;
+		s->cy = y;
+		return;
+	}
+	else
+	{
+		bool		common_x = (x == s->cx);
+		bool		common_y = (y == s->cy);
+		double		tmpx = common_x ? 0.0 : x * n1 - sx;
+		double		tmpy = common_y ? 0.0 : y * n1 - sy;
+		double		scale = 1.0 / (n1 * n);
+		double		sxx = s->sxx + tmpx * tmpx * scale;
+		double		syy = s->syy + tmpy * tmpy * scale;
+		double		sxy = s->sxy + tmpx * tmpy * scale;
+
+		/* finite inputs that overflow are an error, as in regr_* */
+		if (isinf(sx) || isinf(sxx))
+		{
+			if (!isinf(s->sx) && !isinf(x))
+				float_overflow_error();
+			sxx = get_float8_nan();
+		}
+		if (isinf(sy) || isinf(syy))
+		{
+			if (!isinf(s->sy) && !isinf(y))
+				float_overflow_error();
+			syy = get_float8_nan();
+		}
+		if (isinf(sxy))
+		{
+			if (!isinf(s->sx) && !isinf(x) && !isinf(s->sy) && !isinf(y))
+				float_overflow_error();
+			sxy = get_float8_nan();
+		}
+		s->n++;
+		s->sx = sx;
+		s->sy = sy;
+		s->sxx = sxx;
+		s->syy = syy;
+		s->sxy = sxy;
+		if (!common_x)
+			s->cx = get_float8_nan();
+		if (!common_y)
+			s->cy = get_float8_nan();
+	}
+}
+
+/*
+ * Fold state b into a: PostgreSQL's float8_regr_combine (Chan, Golub and
+ * LeVeque), after moving b to a's anchor.
+ */
+static void
+ols_merge(TrendOls *a, const TrendOls *b)
+{
+	TrendOls	r = *b;
+	double		n1,
+				n2,
+				n,
+				dx,
+				dy,
+				sx,
+				sy,
+				sxx,
+				syy,
+				sxy;
+	bool		common_x,
+				common_y;
+
+	if (b->kind == TREND_EMPTY)
+		return;
+	if (a->kind == TREND_EMPTY)
+	{
+		*a = *b;
+		return;
+	}
+	if (a->kind != b->kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a trend over time with a trend over a float8 x")));
+
+	if (r.kind == TREND_TIME && r.anchor != a->anchor)
+	{
+		double		shift = (double) (r.anchor - a->anchor) / USECS_PER_SECOND;
+
+		r.sx += (double) r.n * shift;
+		r.cx += shift;
+		r.anchor = a->anchor;
+	}
+	n1 = (double) a->n;
+	n2 = (double) r.n;
+	n = n1 + n2;
+	common_x = (a->cx == r.cx);
+	common_y = (a->cy == r.cy);
+	sx = float8_pl(a->sx, r.sx);
+	sy = float8_pl(a->sy, r.sy);
+	dx = common_x ? 0.0 : a->sx / n1 - r.sx / n2;
+	dy = common_y ? 0.0 : a->sy / n1 - r.sy / n2;
+	sxx = a->sxx + r.sxx + n1 * n2 * dx * dx / n;
+	if (unlikely(isinf(sxx)) && !isinf(a->sxx) && !isinf(r.sxx))
+		float_overflow_error();
+	syy = a->syy + r.syy + n1 * n2 * dy * dy / n;
+	if (unlikely(isinf(syy)) && !isinf(a->syy) && !isinf(r.syy))
+		float_overflow_error();
+	sxy = a->sxy + r.sxy + n1 * n2 * dx * dy / n;
+	if (unlikely(isinf(sxy)) && !isinf(a->sxy) && !isinf(r.sxy))
+		float_overflow_error();
+
+	a->n += r.n;
+	a->sx = sx;
+	a->sy = sy;
+	a->sxx = sxx;
+	a->syy = syy;
+	a->sxy = sxy;
+	if (!common_x)
+		a->cx = get_float8_nan();
+	if (!common_y)
+		a->cy = get_float8_nan();
+	if (a->kind == TREND_TIME)
+	{
+		a->t_first = Min(a->t_first, r.t_first);
+		a->t_last = Max(a->t_last, r.t_last);
+	}
+	else
+	{
+		a->x_first = Min(a->x_first, r.x_first);
+		a->x_last = Max(a->x_last, r.x_last);
+	}
+}
+
+/* The state argument to update: in place inside an aggregate, else a copy */
+static TrendOls *
+ols_state_for_update(FunctionCallInfo fcinfo)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		return s;
+	else
+	{
+		TrendOls   *copy = palloc(sizeof(TrendOls));
+
+		*copy = *s;
+		return copy;
+	}
+}
+
+/* Microseconds to x in seconds from the anchor, the anchor set by the first row */
+static double
+ols_time_x(TrendOls *s, TimestampTz t)
+{
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("a trend over time needs finite timestamps")));
+	if (s->kind == TREND_EMPTY)
+	{
+		s->kind = TREND_TIME;
+		s->anchor = t;
+		s->t_first = s->t_last = t;
+	}
+	else if (s->kind != TREND_TIME)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add a timestamp to a trend over a float8 x")));
+	else
+	{
+		s->t_first = Min(s->t_first, t);
+		s->t_last = Max(s->t_last, t);
+	}
+	return (double) (t - s->anchor) / USECS_PER_SECOND;
+}
+
+/* Record a float8 x's bounds; the first row makes the state a trend over x */
+static void
+ols_plain_x(TrendOls *s, double x)
+{
+	if (s->kind == TREND_EMPTY)
+	{
+		s->kind = TREND_X;
+		s->x_first = s->x_last = x;
+	}
+	else if (s->kind != TREND_X)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add a float8 x to a trend over time")));
+	else
+	{
+		/* float8 order: NaN after everything */
+		if (!isnan(x) && (isnan(s->x_first) || x < s->x_first))
+			s->x_first = x;
+		if (!isnan(s->x_last) && (isnan(x) || x > s->x_last))
+			s->x_last = x;
+	}
+}
+
+/* trend_ols_agg(y, t timestamptz) transition: one row */
+PG_FUNCTION_INFO_V1(trend_ols_accum_t);
+Datum
+trend_ols_accum_t(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = ols_state_for_update(fcinfo);
+	double		y = PG_GETARG_FLOAT8(1);
+	double		x = ols_time_x(s, PG_GETARG_TIMESTAMPTZ(2));
+
+	ols_add(s, x, y);
+	PG_RETURN_POINTER(s);
+}
+
+/* trend_ols_agg(y, x float8) transition: one row */
+PG_FUNCTION_INFO_V1(trend_ols_accum_x);
+Datum
+trend_ols_accum_x(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = ols_state_for_update(fcinfo);
+	double		y = PG_GETARG_FLOAT8(1);
+	double		x = PG_GETARG_FLOAT8(2);
+
+	ols_plain_x(s, x);
+	ols_add(s, x, y);
+	PG_RETURN_POINTER(s);
+}
+
+/* Combine two states (parallel workers, rollup) */
+PG_FUNCTION_INFO_V1(trend_ols_combine);
+Datum
+trend_ols_combine(PG_FUNCTION_ARGS)
+{
+	TrendOls   *a = ols_state_for_update(fcinfo);
+	TrendOls   *b = PG_GETARG_TREND_OLS(1);
+
+	ols_merge(a, b);
+	PG_RETURN_POINTER(a);
+}
+
+/* A double as the shortest text that reads back to it, whatever the settings */
+static void
+append_double(StringInfo buf, double d)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (isnan(d))
+		appendStringInfoString(buf, "NaN");
+	else if (isinf(d))
+		appendStringInfoString(buf, d > 0 ? "Infinity" : "-Infinity");
+	else
+	{
+		double_to_shortest_decimal_buf(d, digits);
+		appendStringInfoString(buf, digits);
+	}
+}
+
+/*
+ * Text form: (kind,n,anchor,first,last,sx,sxx,sy,syy,sxy,cx,cy), where
+ * first and last are microseconds for a trend over time and x values for
+ * a trend over x.  Exact: the floats are printed shortest round-trip.
+ */
+PG_FUNCTION_INFO_V1(trend_ols_out);
+Datum
+trend_ols_out(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(%s," INT64_FORMAT "," INT64_FORMAT ",",
+					 kind_names[s->kind], s->n, s->anchor);
+	if (s->kind == TREND_X)
+	{
+		append_double(&buf, s->x_first);
+		appendStringInfoChar(&buf, ',');
+		append_double(&buf, s->x_last);
+	}
+	else
+		appendStringInfo(&buf, INT64_FORMAT "," INT64_FORMAT, s->t_first, s->t_last);
+	{
+		double		sums[7] = {s->sx, s->sxx, s->sy, s->syy, s->sxy, s->cx, s->cy};
+
+		for (int i = 0; i < 7; i++)
+		{
+			appendStringInfoChar(&buf, ',');
+			append_double(&buf, sums[i]);
+		}
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Read one field ending at the delimiter given (',' or ')'); NULL if it does not */
+static char *
+next_field(char **p, char delimiter)
+{
+	char	   *start = *p;
+	char	   *end = strpbrk(start, ",)");
+
+	if (end == NULL || *end != delimiter)
+		return NULL;
+	*p = end + 1;
+	*end = '\0';
+	return start;
+}
+
+static bool
+parse_int64(const char *field, int64 *result)
+{
+	char	   *end;
+
+	errno = 0;
+	*result = strtoi64(field, &end, 10);
+	return field[0] != '\0' && *end == '\0' && errno == 0;
+}
+
+static bool
+parse_double(const char *field, double *result)
+{
+	char	   *end;
+
+	errno = 0;
+	*result = strtod(field, &end);
+	return field[0] != '\0' && *end == '\0' && (errno == 0 || isinf(*result) == false);
+}
+
+/* Parse the text form; false if it is not one */
+static bool
+ols_parse(char *str, TrendOls *s)
+{
+	char	   *p = str;
+	char	   *f;
+	int			k;
+	double		sums[7];
+
+	ols_init(s);
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p++ != '(')
+		return false;
+	if ((f = next_field(&p, ',')) == NULL)
+		return false;
+	for (k = 0; k < 3; k++)
+		if (pg_strcasecmp(f, kind_names[k]) == 0)
+			break;
+	if (k == 3)
+		return false;
+	s->kind = k;
+	if ((f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->n) ||
+		(f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->anchor))
+		return false;
+	if (s->kind == TREND_X)
+	{
+		if ((f = next_field(&p, ',')) == NULL || !parse_double(f, &s->x_first) ||
+			(f = next_field(&p, ',')) == NULL || !parse_double(f, &s->x_last))
+			return false;
+	}
+	else if ((f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->t_first) ||
+			 (f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->t_last))
+		return false;
+	/* seven sums, the last one closing the parenthesis */
+	for (int i = 0; i < 7; i++)
+		if ((f = next_field(&p, i < 6 ? ',' : ')')) == NULL || !parse_double(f, &sums[i]))
+			return false;
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p != '\0')
+		return false;
+	s->sx = sums[0];
+	s->sxx = sums[1];
+	s->sy = sums[2];
+	s->syy = sums[3];
+	s->sxy = sums[4];
+	s->cx = sums[5];
+	s->cy = sums[6];
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_in);
+Datum
+trend_ols_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	char	   *copy = pstrdup(str);
+	TrendOls   *s = palloc(sizeof(TrendOls));
+
+	if (!ols_parse(copy, s) || !ols_valid(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type trend_ols: \"%s\"", str),
+				 errdetail("A trend_ols is (kind,n,anchor,first,last,sx,sxx,sy,syy,sxy,cx,cy) with kind empty, time or x, as trend_ols_agg() makes it.")));
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_send);
+Datum
+trend_ols_send(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, s->kind);
+	pq_sendint64(&buf, s->n);
+	pq_sendint64(&buf, s->anchor);
+	pq_sendint64(&buf, s->t_first);
+	pq_sendint64(&buf, s->t_last);
+	pq_sendfloat8(&buf, s->x_first);
+	pq_sendfloat8(&buf, s->x_last);
+	pq_sendfloat8(&buf, s->sx);
+	pq_sendfloat8(&buf, s->sxx);
+	pq_sendfloat8(&buf, s->sy);
+	pq_sendfloat8(&buf, s->syy);
+	pq_sendfloat8(&buf, s->sxy);
+	pq_sendfloat8(&buf, s->cx);
+	pq_sendfloat8(&buf, s->cy);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_recv);
+Datum
+trend_ols_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	TrendOls   *s = palloc0(sizeof(TrendOls));
+
+	s->kind = pq_getmsgint(buf, 4);
+	s->n = pq_getmsgint64(buf);
+	s->anchor = pq_getmsgint64(buf);
+	s->t_first = pq_getmsgint64(buf);
+	s->t_last = pq_getmsgint64(buf);
+	s->x_first = pq_getmsgfloat8(buf);
+	s->x_last = pq_getmsgfloat8(buf);
+	s->sx = pq_getmsgfloat8(buf);
+	s->sxx = pq_getmsgfloat8(buf);
+	s->sy = pq_getmsgfloat8(buf);
+	s->syy = pq_getmsgfloat8(buf);
+	s->sxy = pq_getmsgfloat8(buf);
+	s->cx = pq_getmsgfloat8(buf);
+	s->cy = pq_getmsgfloat8(buf);
+	ols_check(s);
+	PG_RETURN_POINTER(s);
+}
+
+/*
+ * The moving-aggregate state, for window frames: the sums, plus the
+ * frame's x values in order so that the first and last stay known when
+ * rows leave the frame.  Internal: window aggregation is never split.
+ */
+typedef struct OlsMoving
+{
+	TrendOls	s;
+	MemoryContext cxt;
+	int			head;			/* values[head .. head + count - 1], sorted */
+	int			count;
+	int			removed;		/* rows taken out since the sums were built afresh */
+	int			size;
+	int64	   *values;			/* microseconds, or the bits of x's doubles */
+} OlsMoving;
+
+#define SIGN_BIT	((uint64) 1 << 63)
+
+/*
+ * The sort key of an x: its microseconds, or for a double the integer
+ * whose order is the double's: positive doubles keep their bits, negative
+ * ones have them inverted (so that -2 sorts before -1).
+ */
+static int64
+moving_key(const TrendOls *s, TimestampTz t, double x)
+{
+	uint64		bits;
+
+	if (s->kind == TREND_TIME)
+		return t;
+	memcpy(&bits, &x, sizeof(bits));
+	return (bits & SIGN_BIT) ? (int64) (~bits ^ SIGN_BIT) : (int64) bits;
+}
+
+/* The double of a moving_key */
+static double
+moving_key_x(int64 key)
+{
+	uint64		bits = key < 0 ? ~((uint64) key ^ SIGN_BIT) : (uint64) key;
+	double		x;
+
+	memcpy(&x, &bits, sizeof(x));
+	return x;
+}
+
+/* First index in values[head..] whose key is >= key */
+static int
+moving_find(const OlsMoving *m, int64 key)
+{
+	int			lo = m->head,
+				hi = m->head + m->count;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (m->values[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+moving_insert(OlsMoving *m, int64 key)
+{
+	int			at;
+
+	if (m->head + m->count == m->size)
+	{
+		if (m->head > m->size / 2)
+		{
+			memmove(m->values, m->values + m->head, sizeof(int64) * m->count);
+			m->head = 0;
+		}
+		else
+		{
+			m->size = Max(16, m->size * 2);
+			m->values = m->values
+				? repalloc(m->values, sizeof(int64) * m->size)
+				: MemoryContextAlloc(m->cxt, sizeof(int64) * m->size);
+		}
+	}
+	at = moving_find(m, key);
+	memmove(m->values + at + 1, m->values + at,
+			sizeof(int64) * (m->head + m->count - at));
+	m->values[at] = key;
+	m->count++;
+}
+
+/* Remove one value equal to key; false if there is none */
+static bool
+moving_remove(OlsMoving *m, int64 key)
+{
+	int			at = moving_find(m, key);
+
+	if (at >= m->head + m->count || m->values[at] != key)
+		return false;
+	if (at == m->head)
+		m->head++;
+	else
+		memmove(m->values + at, m->values + at + 1,
+				sizeof(int64) * (m->head + m->count - at - 1));
+	m->count--;
+	return true;
+}
+
+/* The moving state of a call, made on the first row */
+static OlsMoving *
+moving_state(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+	OlsMoving  *m;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "trend_ols moving-aggregate function called in non-aggregate context");
+	if (!PG_ARGISNULL(0))
+		return (OlsMoving *) PG_GETARG_POINTER(0);
+	m = MemoryContextAllocZero(aggcxt, sizeof(OlsMoving));
+	ols_init(&m->s);
+	m->cxt = aggcxt;
+	return m;
+}
+
+/* Moving transition: one row in */
+static Datum
+moving_add(FunctionCallInfo fcinfo, bool time)
+{
+	OlsMoving  *m = moving_state(fcinfo);
+	double		x,
+				y;
+	TimestampTz t = 0;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(m);
+	y = PG_GETARG_FLOAT8(1);
+	if (time)
+	{
+		t = PG_GETARG_TIMESTAMPTZ(2);
+		x = ols_time_x(&m->s, t);
+	}
+	else
+	{
+		x = PG_GETARG_FLOAT8(2);
+		ols_plain_x(&m->s, x);
+	}
+	ols_add(&m->s, x, y);
+	moving_insert(m, moving_key(&m->s, t, x));
+	PG_RETURN_POINTER(m);
+}
+
+/*
+ * Moving inverse: one row out.  The Youngs-Cramer update run backwards;
+ * NULL (recompute the frame) when that would lose precision: a sum of
+ * squares cancelling to a small fraction of itself, a value that is not
+ * finite, or the frame's x values becoming all equal.  Rounding errors
+ * of the backward steps add up, so the frame is also recomputed once as
+ * many rows have left it as it holds (at least 32): at most one extra
+ * forward step per row, and the drift of a bounded number of steps.
+ */
+static Datum
+moving_remove_row(FunctionCallInfo fcinfo, bool time)
+{
+	OlsMoving  *m = moving_state(fcinfo);
+	TrendOls   *s = &m->s;
+	double		x,
+				y,
+				n,
+				n1,
+				mx,
+				my,
+				dx,
+				dy,
+				f,
+				sxx,
+				syy,
+				sxy;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(m);
+	if (++m->removed > Max(m->count, 32))
+		PG_RETURN_NULL();
+	y = PG_GETARG_FLOAT8(1);
+	x = time ? (double) (PG_GETARG_TIMESTAMPTZ(2) - s->anchor) / USECS_PER_SECOND
+		: PG_GETARG_FLOAT8(2);
+	if (s->n < 1 || !isfinite(x) || !isfinite(y) || !isfinite(s->sxx) ||
+		!isfinite(s->syy) || !isfinite(s->sxy) ||
+		!moving_remove(m, moving_key(s, time ? PG_GETARG_TIMESTAMPTZ(2) : 0, x)))
+		PG_RETURN_NULL();
+	if (s->n == 1)
+	{
+		MemoryContext cxt = m->cxt;
+		int64	   *values = m->values;
+		int			size = m->size;
+
+		ols_init(s);
+		m->head = m->count = m->removed = 0;
+		m->values = values;
+		m->size = size;
+		m->cxt = cxt;
+		PG_RETURN_POINTER(m);
+	}
+	n = (double) s->n;
+	n1 = n - 1.0;
+	mx = (s->sx - x) / n1;
+	my = (s->sy - y) / n1;
+	dx = isnan(s->cx) ? x - mx : 0.0;
+	dy = isnan(s->cy) ? y - my : 0.0;
+	f = n1 / n;
+	sxx = s->sxx - f * dx * dx;
+	syy = s->syy - f * dy * dy;
+	sxy = s->sxy - f * dx * dy;
+	if (sxx < 1e-9 * s->sxx || syy < 1e-9 * s->syy)
+		PG_RETURN_NULL();
+	s->n--;
+	s->sx -= x;
+	s->sy -= y;
+	s->sxx = sxx;
+	s->syy = syy;
+	s->sxy = sxy;
+	if (s->kind == TREND_TIME)
+	{
+		s->t_first = m->values[m->head];
+		s->t_last = m->values[m->head + m->count - 1];
+	}
+	else
+	{
+		s->x_first = moving_key_x(m->values[m->head]);
+		s->x_last = moving_key_x(m->values[m->head + m->count - 1]);
+	}
+	/* the rows left have one x: restore its exact zero */
+	if (m->values[m->head] == m->values[m->head + m->count - 1] && isnan(s->cx))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(m);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_maccum_t);
+Datum
+trend_ols_maccum_t(PG_FUNCTION_ARGS)
+{
+	return moving_add(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_maccum_x);
+Datum
+trend_ols_maccum_x(PG_FUNCTION_ARGS)
+{
+	return moving_add(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_minvert_t);
+Datum
+trend_ols_minvert_t(PG_FUNCTION_ARGS)
+{
+	return moving_remove_row(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_minvert_x);
+Datum
+trend_ols_minvert_x(PG_FUNCTION_ARGS)
+{
+	return moving_remove_row(fcinfo, false);
+}
+
+/* Moving final: the frame's state as a trend_ols value */
+PG_FUNCTION_INFO_V1(trend_ols_mfinal);
+Datum
+trend_ols_mfinal(PG_FUNCTION_ARGS)
+{
+	TrendOls   *result = palloc(sizeof(TrendOls));
+
+	if (PG_ARGISNULL(0))
+		ols_init(result);
+	else
+		*result = ((OlsMoving *) PG_GETARG_POINTER(0))->s;
+	PG_RETURN_POINTER(result);
+}
+
+/*
+ * The length of a time unit in seconds: days of 86,400 s, months of
+ * 30.436875 days (the Gregorian mean), the interval's time part as is.
+ */
+static double
+unit_seconds(Interval *unit)
+{
+	double		seconds = (double) unit->time / USECS_PER_SECOND +
+		(double) unit->day * TREND_SECONDS_PER_DAY +
+		(double) unit->month * TREND_DAYS_PER_MONTH * TREND_SECONDS_PER_DAY;
+
+	if (!(seconds > 0) || !isfinite(seconds))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be a positive interval")));
+	return seconds;
+}
+
+/*
+ * The state and the scale of its slope for an accessor taking (state,
+ * unit): per unit of time for a trend over time (a day by default), per
+ * unit of x for a trend over x, which takes no unit.  NULL state: NULL.
+ */
+static TrendOls *
+ols_accessor_args(FunctionCallInfo fcinfo, double *scale)
+{
+	TrendOls   *s;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	s = PG_GETARG_TREND_OLS(0);
+	*scale = 1.0;
+	if (s->kind == TREND_TIME)
+		*scale = PG_NARGS() > 1 && !PG_ARGISNULL(1)
+			? unit_seconds(PG_GETARG_INTERVAL_P(1)) : TREND_SECONDS_PER_DAY;
+	else if (s->kind == TREND_X && PG_NARGS() > 1 && !PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a trend over a float8 x has no time unit"),
+				 errhint("Leave unit out (or NULL): the slope is per unit of x.")));
+	return s;
+}
+
+/* Slope per second or per x; false when there is none (n < 1, all x equal) */
+static bool
+ols_slope(const TrendOls *s, double *slope)
+{
+	if (s->n < 1 || s->sxx == 0 || !isnan(s->cx))
+		return false;
+	*slope = s->sxy / s->sxx;
+	return true;
+}
+
+/* Standard error of the slope per second or x; false when n < 3 */
+static bool
+ols_stderr(const TrendOls *s, double *se)
+{
+	double		slope,
+				resid;
+
+	if (s->n < 3 || !ols_slope(s, &slope))
+		return false;
+	resid = s->syy - s->sxy * slope;
+	if (resid < 0)
+		resid = 0;				/* a perfect fit, up to rounding */
+	*se = sqrt(resid / (double) (s->n - 2) / s->sxx);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_n);
+Datum
+trend_ols_n(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_TREND_OLS(0)->n);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_slope);
+Datum
+trend_ols_slope(PG_FUNCTION_ARGS)
+{
+	double		scale,
+				slope;
+	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+
+	if (s == NULL || !ols_slope(s, &slope))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(slope * scale);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_slope_stderr);
+Datum
+trend_ols_slope_stderr(PG_FUNCTION_ARGS)
+{
+	double		scale,
+				se;
+	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+
+	if (s == NULL || !ols_stderr(s, &se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(se * scale);
+}
+
+/* The bound of the confidence interval: lower (sign -1) or upper (+1) */
+static Datum
+ols_ci_bound(FunctionCallInfo fcinfo, double sign)
+{
+	double		scale,
+				slope,
+				se,
+				level;
+	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+
+	if (s == NULL || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	level = PG_GETARG_FLOAT8(2);
+	if (!(level > 0 && level < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	if (!ols_stderr(s, &se) || !ols_slope(s, &slope))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((slope + sign * t_critical(level, (double) (s->n - 2)) * se) * scale);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_slope_lower);
+Datum
+trend_ols_slope_lower(PG_FUNCTION_ARGS)
+{
+	return ols_ci_bound(fcinfo, -1.0);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_slope_upper);
+Datum
+trend_ols_slope_upper(PG_FUNCTION_ARGS)
+{
+	return ols_ci_bound(fcinfo, 1.0);
+}
+
+/* t statistic of the slope (df = n - 2); infinite for a perfect fit */
+static bool
+ols_t(const TrendOls *s, double *t)
+{
+	double		slope,
+				se;
+
+	if (!ols_stderr(s, &se) || !ols_slope(s, &slope))
+		return false;
+	if (se == 0)
+	{
+		if (slope == 0)
+			return false;
+		*t = slope > 0 ? INFINITY : -INFINITY;
+	}
+	else
+		*t = slope / se;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_t_value);
+Datum
+trend_ols_t_value(PG_FUNCTION_ARGS)
+{
+	double		t;
+
+	if (!ols_t(PG_GETARG_TREND_OLS(0), &t))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(t);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_p_value);
+Datum
+trend_ols_p_value(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	double		t;
+
+	if (!ols_t(s, &t))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(t_two_sided_p(t, (double) (s->n - 2)));
+}
+
+/* r2 as regr_r2: NULL without a slope, 1 for a horizontal line */
+PG_FUNCTION_INFO_V1(trend_ols_r2);
+Datum
+trend_ols_r2(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	double		slope,
+				r2;
+
+	if (!ols_slope(s, &slope))
+		PG_RETURN_NULL();
+	if (s->syy == 0)
+		PG_RETURN_FLOAT8(1.0);
+	r2 = (s->sxy / s->sxx) * (s->sxy / s->syy);
+	PG_RETURN_FLOAT8(r2 > 1.0 ? 1.0 : r2);
+}
+
+/* The fitted value at x (seconds from the anchor, or x) */
+static bool
+ols_fitted(const TrendOls *s, double x, double *value)
+{
+	double		slope;
+
+	if (!ols_slope(s, &slope))
+		return false;
+	*value = s->sy / (double) s->n + slope * (x - s->sx / (double) s->n);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_fitted_at_t);
+Datum
+trend_ols_fitted_at_t(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
+	double		value;
+
+	if (s->kind == TREND_X)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a trend over a float8 x is fitted at an x, not a timestamp")));
+	if (TIMESTAMP_NOT_FINITE(t) ||
+		!ols_fitted(s, (double) (t - s->anchor) / USECS_PER_SECOND, &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_fitted_at_x);
+Datum
+trend_ols_fitted_at_x(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	double		value;
+
+	if (s->kind == TREND_TIME)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a trend over time is fitted at a timestamp, not an x")));
+	if (!ols_fitted(s, PG_GETARG_FLOAT8(1), &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+/* The fitted value at the first (last) observation */
+static Datum
+ols_fitted_end(FunctionCallInfo fcinfo, bool last)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	double		x,
+				value;
+
+	if (s->kind == TREND_TIME)
+		x = (double) ((last ? s->t_last : s->t_first) - s->anchor) / USECS_PER_SECOND;
+	else
+		x = last ? s->x_last : s->x_first;
+	if (s->kind == TREND_EMPTY || !ols_fitted(s, x, &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_fitted_first);
+Datum
+trend_ols_fitted_first(PG_FUNCTION_ARGS)
+{
+	return ols_fitted_end(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_fitted_last);
+Datum
+trend_ols_fitted_last(PG_FUNCTION_ARGS)
+{
+	return ols_fitted_end(fcinfo, true);
+}
+
+/* First (last) timestamp of a trend over time */
+static Datum
+ols_time_end(FunctionCallInfo fcinfo, bool last)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	if (s->kind != TREND_TIME)
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(last ? s->t_last : s->t_first);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_first_time);
+Datum
+trend_ols_first_time(PG_FUNCTION_ARGS)
+{
+	return ols_time_end(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(trend_ols_last_time);
+Datum
+trend_ols_last_time(PG_FUNCTION_ARGS)
+{
+	return ols_time_end(fcinfo, true);
+}
