@@ -23,40 +23,21 @@
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/datetime.h"
 #include "utils/float.h"
 #include "utils/timestamp.h"
 
+#include "trend.h"
 #include "trend_stats.h"
-
-#define USECS_PER_SECOND	1000000.0
-
-typedef enum TrendKind
-{
-	TREND_EMPTY = 0,			/* no row yet */
-	TREND_TIME = 1,				/* x = seconds since anchor (timestamptz input) */
-	TREND_X = 2					/* x as given (float8 input) */
-} TrendKind;
-
-static const char *const kind_names[] = {"empty", "time", "x"};
 
 /* The state: fixed size, passed by reference */
 typedef struct TrendOls
 {
-	int32		kind;			/* TrendKind */
-	int32		reserved;		/* 0 */
+	TrendAxis	axis;			/* time or x, anchor, first and last */
 	int64		n;
-	int64		anchor;			/* TREND_TIME: microseconds of x = 0 */
-	int64		t_first;		/* TREND_TIME: first and last timestamps */
-	int64		t_last;
-	double		x_first;		/* TREND_X: smallest and largest x */
-	double		x_last;
 	double		sx;				/* sum of x */
 	double		sxx;			/* sum of (x - mean x)^2 */
 	double		sy;
@@ -74,7 +55,7 @@ static void
 ols_init(TrendOls *s)
 {
 	memset(s, 0, sizeof(TrendOls));
-	s->kind = TREND_EMPTY;
+	trend_axis_init(&s->axis);
 }
 
 /*
@@ -84,26 +65,16 @@ ols_init(TrendOls *s)
 static bool
 ols_valid(const TrendOls *s)
 {
-	if (s->reserved != 0 || s->n < 0)
+	if (!trend_axis_valid(&s->axis) || s->n < 0)
 		return false;
-	if (s->kind == TREND_EMPTY)
+	if (s->axis.kind == TREND_EMPTY)
 	{
 		TrendOls	empty;
 
 		ols_init(&empty);
 		return memcmp(s, &empty, sizeof(TrendOls)) == 0;
 	}
-	if (s->kind != TREND_TIME && s->kind != TREND_X)
-		return false;
 	if (s->n < 1)
-		return false;
-	if (s->kind == TREND_TIME &&
-		(s->t_first > s->t_last || s->x_first != 0 || s->x_last != 0 ||
-		 !IS_VALID_TIMESTAMP(s->t_first) || !IS_VALID_TIMESTAMP(s->t_last) ||
-		 !IS_VALID_TIMESTAMP(s->anchor)))
-		return false;
-	if (s->kind == TREND_X &&
-		(s->anchor != 0 || s->t_first != 0 || s->t_last != 0 || s->x_first > s->x_last))
 		return false;
 	/* sums of squares are never negative; exact zeros while x or y is common */
 	if (s->sxx < 0 || s->syy < 0)
@@ -151,7 +122,6 @@ ols_add(TrendOls *s, double x, double y)
 			s->syy = s->sxy = get_float8_nan();
 		s->cx = x;
 		s->cy = y;
-		return;
 	}
 	else
 	{
@@ -198,15 +168,17 @@ ols_add(TrendOls *s, double x, double y)
 
 /*
  * Fold state b into a: PostgreSQL's float8_regr_combine (Chan, Golub and
- * LeVeque), after moving b to a's anchor.
+ * LeVeque), after moving b to a's anchor (the centred sums do not move).
  */
 static void
 ols_merge(TrendOls *a, const TrendOls *b)
 {
-	TrendOls	r = *b;
-	double		n1,
+	double		shift,
+				n1,
 				n2,
 				n,
+				bsx,
+				bcx,
 				dx,
 				dy,
 				sx,
@@ -217,46 +189,36 @@ ols_merge(TrendOls *a, const TrendOls *b)
 	bool		common_x,
 				common_y;
 
-	if (b->kind == TREND_EMPTY)
+	if (b->axis.kind == TREND_EMPTY)
 		return;
-	if (a->kind == TREND_EMPTY)
+	if (a->axis.kind == TREND_EMPTY)
 	{
 		*a = *b;
 		return;
 	}
-	if (a->kind != b->kind)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot combine a trend over time with a trend over a float8 x")));
-
-	if (r.kind == TREND_TIME && r.anchor != a->anchor)
-	{
-		double		shift = (double) (r.anchor - a->anchor) / USECS_PER_SECOND;
-
-		r.sx += (double) r.n * shift;
-		r.cx += shift;
-		r.anchor = a->anchor;
-	}
+	shift = trend_axis_merge(&a->axis, &b->axis);
 	n1 = (double) a->n;
-	n2 = (double) r.n;
+	n2 = (double) b->n;
 	n = n1 + n2;
-	common_x = (a->cx == r.cx);
-	common_y = (a->cy == r.cy);
-	sx = float8_pl(a->sx, r.sx);
-	sy = float8_pl(a->sy, r.sy);
-	dx = common_x ? 0.0 : a->sx / n1 - r.sx / n2;
-	dy = common_y ? 0.0 : a->sy / n1 - r.sy / n2;
-	sxx = a->sxx + r.sxx + n1 * n2 * dx * dx / n;
-	if (unlikely(isinf(sxx)) && !isinf(a->sxx) && !isinf(r.sxx))
+	bsx = b->sx + n2 * shift;
+	bcx = b->cx + shift;
+	common_x = (a->cx == bcx);
+	common_y = (a->cy == b->cy);
+	sx = float8_pl(a->sx, bsx);
+	sy = float8_pl(a->sy, b->sy);
+	dx = common_x ? 0.0 : a->sx / n1 - bsx / n2;
+	dy = common_y ? 0.0 : a->sy / n1 - b->sy / n2;
+	sxx = a->sxx + b->sxx + n1 * n2 * dx * dx / n;
+	if (unlikely(isinf(sxx)) && !isinf(a->sxx) && !isinf(b->sxx))
 		float_overflow_error();
-	syy = a->syy + r.syy + n1 * n2 * dy * dy / n;
-	if (unlikely(isinf(syy)) && !isinf(a->syy) && !isinf(r.syy))
+	syy = a->syy + b->syy + n1 * n2 * dy * dy / n;
+	if (unlikely(isinf(syy)) && !isinf(a->syy) && !isinf(b->syy))
 		float_overflow_error();
-	sxy = a->sxy + r.sxy + n1 * n2 * dx * dy / n;
-	if (unlikely(isinf(sxy)) && !isinf(a->sxy) && !isinf(r.sxy))
+	sxy = a->sxy + b->sxy + n1 * n2 * dx * dy / n;
+	if (unlikely(isinf(sxy)) && !isinf(a->sxy) && !isinf(b->sxy))
 		float_overflow_error();
 
-	a->n += r.n;
+	a->n += b->n;
 	a->sx = sx;
 	a->sy = sy;
 	a->sxx = sxx;
@@ -266,16 +228,6 @@ ols_merge(TrendOls *a, const TrendOls *b)
 		a->cx = get_float8_nan();
 	if (!common_y)
 		a->cy = get_float8_nan();
-	if (a->kind == TREND_TIME)
-	{
-		a->t_first = Min(a->t_first, r.t_first);
-		a->t_last = Max(a->t_last, r.t_last);
-	}
-	else
-	{
-		a->x_first = Min(a->x_first, r.x_first);
-		a->x_last = Max(a->x_last, r.x_last);
-	}
 }
 
 /* The state argument to update: in place inside an aggregate, else a copy */
@@ -295,55 +247,6 @@ ols_state_for_update(FunctionCallInfo fcinfo)
 	}
 }
 
-/* Microseconds to x in seconds from the anchor, the anchor set by the first row */
-static double
-ols_time_x(TrendOls *s, TimestampTz t)
-{
-	if (TIMESTAMP_NOT_FINITE(t))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("a trend over time needs finite timestamps")));
-	if (s->kind == TREND_EMPTY)
-	{
-		s->kind = TREND_TIME;
-		s->anchor = t;
-		s->t_first = s->t_last = t;
-	}
-	else if (s->kind != TREND_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot add a timestamp to a trend over a float8 x")));
-	else
-	{
-		s->t_first = Min(s->t_first, t);
-		s->t_last = Max(s->t_last, t);
-	}
-	return (double) (t - s->anchor) / USECS_PER_SECOND;
-}
-
-/* Record a float8 x's bounds; the first row makes the state a trend over x */
-static void
-ols_plain_x(TrendOls *s, double x)
-{
-	if (s->kind == TREND_EMPTY)
-	{
-		s->kind = TREND_X;
-		s->x_first = s->x_last = x;
-	}
-	else if (s->kind != TREND_X)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot add a float8 x to a trend over time")));
-	else
-	{
-		/* float8 order: NaN after everything */
-		if (!isnan(x) && (isnan(s->x_first) || x < s->x_first))
-			s->x_first = x;
-		if (!isnan(s->x_last) && (isnan(x) || x > s->x_last))
-			s->x_last = x;
-	}
-}
-
 /* trend_ols_agg(y, t timestamptz) transition: one row */
 PG_FUNCTION_INFO_V1(trend_ols_accum_t);
 Datum
@@ -351,7 +254,7 @@ trend_ols_accum_t(PG_FUNCTION_ARGS)
 {
 	TrendOls   *s = ols_state_for_update(fcinfo);
 	double		y = PG_GETARG_FLOAT8(1);
-	double		x = ols_time_x(s, PG_GETARG_TIMESTAMPTZ(2));
+	double		x = trend_axis_time(&s->axis, PG_GETARG_TIMESTAMPTZ(2));
 
 	ols_add(s, x, y);
 	PG_RETURN_POINTER(s);
@@ -364,9 +267,8 @@ trend_ols_accum_x(PG_FUNCTION_ARGS)
 {
 	TrendOls   *s = ols_state_for_update(fcinfo);
 	double		y = PG_GETARG_FLOAT8(1);
-	double		x = PG_GETARG_FLOAT8(2);
+	double		x = trend_axis_x(&s->axis, PG_GETARG_FLOAT8(2));
 
-	ols_plain_x(s, x);
 	ols_add(s, x, y);
 	PG_RETURN_POINTER(s);
 }
@@ -383,25 +285,8 @@ trend_ols_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* A double as the shortest text that reads back to it, whatever the settings */
-static void
-append_double(StringInfo buf, double d)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	if (isnan(d))
-		appendStringInfoString(buf, "NaN");
-	else if (isinf(d))
-		appendStringInfoString(buf, d > 0 ? "Infinity" : "-Infinity");
-	else
-	{
-		double_to_shortest_decimal_buf(d, digits);
-		appendStringInfoString(buf, digits);
-	}
-}
-
 /*
- * Text form: (kind,n,anchor,first,last,sx,sxx,sy,syy,sxy,cx,cy), where
+ * Text form: (kind,anchor,first,last,n,sx,sxx,sy,syy,sxy,cx,cy), where
  * first and last are microseconds for a trend over time and x values for
  * a trend over x.  Exact: the floats are printed shortest round-trip.
  */
@@ -410,64 +295,20 @@ Datum
 trend_ols_out(PG_FUNCTION_ARGS)
 {
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+	double		sums[7] = {s->sx, s->sxx, s->sy, s->syy, s->sxy, s->cx, s->cy};
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "(%s," INT64_FORMAT "," INT64_FORMAT ",",
-					 kind_names[s->kind], s->n, s->anchor);
-	if (s->kind == TREND_X)
+	appendStringInfoChar(&buf, '(');
+	trend_axis_out(&buf, &s->axis);
+	appendStringInfo(&buf, INT64_FORMAT, s->n);
+	for (int i = 0; i < 7; i++)
 	{
-		append_double(&buf, s->x_first);
 		appendStringInfoChar(&buf, ',');
-		append_double(&buf, s->x_last);
-	}
-	else
-		appendStringInfo(&buf, INT64_FORMAT "," INT64_FORMAT, s->t_first, s->t_last);
-	{
-		double		sums[7] = {s->sx, s->sxx, s->sy, s->syy, s->sxy, s->cx, s->cy};
-
-		for (int i = 0; i < 7; i++)
-		{
-			appendStringInfoChar(&buf, ',');
-			append_double(&buf, sums[i]);
-		}
+		trend_append_double(&buf, sums[i]);
 	}
 	appendStringInfoChar(&buf, ')');
 	PG_RETURN_CSTRING(buf.data);
-}
-
-/* Read one field ending at the delimiter given (',' or ')'); NULL if it does not */
-static char *
-next_field(char **p, char delimiter)
-{
-	char	   *start = *p;
-	char	   *end = strpbrk(start, ",)");
-
-	if (end == NULL || *end != delimiter)
-		return NULL;
-	*p = end + 1;
-	*end = '\0';
-	return start;
-}
-
-static bool
-parse_int64(const char *field, int64 *result)
-{
-	char	   *end;
-
-	errno = 0;
-	*result = strtoi64(field, &end, 10);
-	return field[0] != '\0' && *end == '\0' && errno == 0;
-}
-
-static bool
-parse_double(const char *field, double *result)
-{
-	char	   *end;
-
-	errno = 0;
-	*result = strtod(field, &end);
-	return field[0] != '\0' && *end == '\0' && (errno == 0 || isinf(*result) == false);
 }
 
 /* Parse the text form; false if it is not one */
@@ -476,41 +317,19 @@ ols_parse(char *str, TrendOls *s)
 {
 	char	   *p = str;
 	char	   *f;
-	int			k;
 	double		sums[7];
 
 	ols_init(s);
 	while (isspace((unsigned char) *p))
 		p++;
-	if (*p++ != '(')
-		return false;
-	if ((f = next_field(&p, ',')) == NULL)
-		return false;
-	for (k = 0; k < 3; k++)
-		if (pg_strcasecmp(f, kind_names[k]) == 0)
-			break;
-	if (k == 3)
-		return false;
-	s->kind = k;
-	if ((f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->n) ||
-		(f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->anchor))
-		return false;
-	if (s->kind == TREND_X)
-	{
-		if ((f = next_field(&p, ',')) == NULL || !parse_double(f, &s->x_first) ||
-			(f = next_field(&p, ',')) == NULL || !parse_double(f, &s->x_last))
-			return false;
-	}
-	else if ((f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->t_first) ||
-			 (f = next_field(&p, ',')) == NULL || !parse_int64(f, &s->t_last))
+	if (*p++ != '(' || !trend_axis_parse(&p, &s->axis) ||
+		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->n))
 		return false;
 	/* seven sums, the last one closing the parenthesis */
 	for (int i = 0; i < 7; i++)
-		if ((f = next_field(&p, i < 6 ? ',' : ')')) == NULL || !parse_double(f, &sums[i]))
+		if ((f = trend_next_field(&p, i < 6 ? ',' : ')')) == NULL || !trend_parse_double(f, &sums[i]))
 			return false;
-	while (isspace((unsigned char) *p))
-		p++;
-	if (*p != '\0')
+	if (!trend_parse_end(p))
 		return false;
 	s->sx = sums[0];
 	s->sxx = sums[1];
@@ -527,14 +346,13 @@ Datum
 trend_ols_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	char	   *copy = pstrdup(str);
 	TrendOls   *s = palloc(sizeof(TrendOls));
 
-	if (!ols_parse(copy, s) || !ols_valid(s))
+	if (!ols_parse(pstrdup(str), s) || !ols_valid(s))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type trend_ols: \"%s\"", str),
-				 errdetail("A trend_ols is (kind,n,anchor,first,last,sx,sxx,sy,syy,sxy,cx,cy) with kind empty, time or x, as trend_ols_agg() makes it.")));
+				 errdetail("A trend_ols is (kind,anchor,first,last,n,sx,sxx,sy,syy,sxy,cx,cy) with kind empty, time or x, as trend_ols_agg() makes it.")));
 	PG_RETURN_POINTER(s);
 }
 
@@ -546,13 +364,8 @@ trend_ols_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendint32(&buf, s->kind);
+	trend_axis_send(&buf, &s->axis);
 	pq_sendint64(&buf, s->n);
-	pq_sendint64(&buf, s->anchor);
-	pq_sendint64(&buf, s->t_first);
-	pq_sendint64(&buf, s->t_last);
-	pq_sendfloat8(&buf, s->x_first);
-	pq_sendfloat8(&buf, s->x_last);
 	pq_sendfloat8(&buf, s->sx);
 	pq_sendfloat8(&buf, s->sxx);
 	pq_sendfloat8(&buf, s->sy);
@@ -570,13 +383,8 @@ trend_ols_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	TrendOls   *s = palloc0(sizeof(TrendOls));
 
-	s->kind = pq_getmsgint(buf, 4);
+	trend_axis_recv(buf, &s->axis);
 	s->n = pq_getmsgint64(buf);
-	s->anchor = pq_getmsgint64(buf);
-	s->t_first = pq_getmsgint64(buf);
-	s->t_last = pq_getmsgint64(buf);
-	s->x_first = pq_getmsgfloat8(buf);
-	s->x_last = pq_getmsgfloat8(buf);
 	s->sx = pq_getmsgfloat8(buf);
 	s->sxx = pq_getmsgfloat8(buf);
 	s->sy = pq_getmsgfloat8(buf);
@@ -616,7 +424,7 @@ moving_key(const TrendOls *s, TimestampTz t, double x)
 {
 	uint64		bits;
 
-	if (s->kind == TREND_TIME)
+	if (s->axis.kind == TREND_TIME)
 		return t;
 	memcpy(&bits, &x, sizeof(bits));
 	return (bits & SIGN_BIT) ? (int64) (~bits ^ SIGN_BIT) : (int64) bits;
@@ -728,13 +536,10 @@ moving_add(FunctionCallInfo fcinfo, bool time)
 	if (time)
 	{
 		t = PG_GETARG_TIMESTAMPTZ(2);
-		x = ols_time_x(&m->s, t);
+		x = trend_axis_time(&m->s.axis, t);
 	}
 	else
-	{
-		x = PG_GETARG_FLOAT8(2);
-		ols_plain_x(&m->s, x);
-	}
+		x = trend_axis_x(&m->s.axis, PG_GETARG_FLOAT8(2));
 	ols_add(&m->s, x, y);
 	moving_insert(m, moving_key(&m->s, t, x));
 	PG_RETURN_POINTER(m);
@@ -772,8 +577,7 @@ moving_remove_row(FunctionCallInfo fcinfo, bool time)
 	if (++m->removed > Max(m->count, 32))
 		PG_RETURN_NULL();
 	y = PG_GETARG_FLOAT8(1);
-	x = time ? (double) (PG_GETARG_TIMESTAMPTZ(2) - s->anchor) / USECS_PER_SECOND
-		: PG_GETARG_FLOAT8(2);
+	x = time ? trend_axis_at(&s->axis, PG_GETARG_TIMESTAMPTZ(2)) : PG_GETARG_FLOAT8(2);
 	if (s->n < 1 || !isfinite(x) || !isfinite(y) || !isfinite(s->sxx) ||
 		!isfinite(s->syy) || !isfinite(s->sxy) ||
 		!moving_remove(m, moving_key(s, time ? PG_GETARG_TIMESTAMPTZ(2) : 0, x)))
@@ -809,15 +613,15 @@ moving_remove_row(FunctionCallInfo fcinfo, bool time)
 	s->sxx = sxx;
 	s->syy = syy;
 	s->sxy = sxy;
-	if (s->kind == TREND_TIME)
+	if (s->axis.kind == TREND_TIME)
 	{
-		s->t_first = m->values[m->head];
-		s->t_last = m->values[m->head + m->count - 1];
+		s->axis.t_first = m->values[m->head];
+		s->axis.t_last = m->values[m->head + m->count - 1];
 	}
 	else
 	{
-		s->x_first = moving_key_x(m->values[m->head]);
-		s->x_last = moving_key_x(m->values[m->head + m->count - 1]);
+		s->axis.x_first = moving_key_x(m->values[m->head]);
+		s->axis.x_last = moving_key_x(m->values[m->head + m->count - 1]);
 	}
 	/* the rows left have one x: restore its exact zero */
 	if (m->values[m->head] == m->values[m->head + m->count - 1] && isnan(s->cx))
@@ -868,27 +672,8 @@ trend_ols_mfinal(PG_FUNCTION_ARGS)
 }
 
 /*
- * The length of a time unit in seconds: days of 86,400 s, months of
- * 30.436875 days (the Gregorian mean), the interval's time part as is.
- */
-static double
-unit_seconds(Interval *unit)
-{
-	double		seconds = (double) unit->time / USECS_PER_SECOND +
-		(double) unit->day * TREND_SECONDS_PER_DAY +
-		(double) unit->month * TREND_DAYS_PER_MONTH * TREND_SECONDS_PER_DAY;
-
-	if (!(seconds > 0) || !isfinite(seconds))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit must be a positive interval")));
-	return seconds;
-}
-
-/*
  * The state and the scale of its slope for an accessor taking (state,
- * unit): per unit of time for a trend over time (a day by default), per
- * unit of x for a trend over x, which takes no unit.  NULL state: NULL.
+ * unit): see trend_slope_scale.  NULL state: NULL.
  */
 static TrendOls *
 ols_accessor_args(FunctionCallInfo fcinfo, double *scale)
@@ -898,15 +683,7 @@ ols_accessor_args(FunctionCallInfo fcinfo, double *scale)
 	if (PG_ARGISNULL(0))
 		return NULL;
 	s = PG_GETARG_TREND_OLS(0);
-	*scale = 1.0;
-	if (s->kind == TREND_TIME)
-		*scale = PG_NARGS() > 1 && !PG_ARGISNULL(1)
-			? unit_seconds(PG_GETARG_INTERVAL_P(1)) : TREND_SECONDS_PER_DAY;
-	else if (s->kind == TREND_X && PG_NARGS() > 1 && !PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over a float8 x has no time unit"),
-				 errhint("Leave unit out (or NULL): the slope is per unit of x.")));
+	*scale = trend_slope_scale(fcinfo, &s->axis, 1);
 	return s;
 }
 
@@ -1085,12 +862,7 @@ trend_ols_fitted_at_t(PG_FUNCTION_ARGS)
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
 	double		value;
 
-	if (s->kind == TREND_X)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over a float8 x is fitted at an x, not a timestamp")));
-	if (TIMESTAMP_NOT_FINITE(t) ||
-		!ols_fitted(s, (double) (t - s->anchor) / USECS_PER_SECOND, &value))
+	if (TIMESTAMP_NOT_FINITE(t) || !ols_fitted(s, trend_axis_at(&s->axis, t), &value))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(value);
 }
@@ -1102,10 +874,10 @@ trend_ols_fitted_at_x(PG_FUNCTION_ARGS)
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
 	double		value;
 
-	if (s->kind == TREND_TIME)
+	if (s->axis.kind == TREND_TIME)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over time is fitted at a timestamp, not an x")));
+				 errmsg("a trend over time is read at a timestamp, not an x")));
 	if (!ols_fitted(s, PG_GETARG_FLOAT8(1), &value))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(value);
@@ -1116,14 +888,9 @@ static Datum
 ols_fitted_end(FunctionCallInfo fcinfo, bool last)
 {
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-	double		x,
-				value;
+	double		value;
 
-	if (s->kind == TREND_TIME)
-		x = (double) ((last ? s->t_last : s->t_first) - s->anchor) / USECS_PER_SECOND;
-	else
-		x = last ? s->x_last : s->x_first;
-	if (s->kind == TREND_EMPTY || !ols_fitted(s, x, &value))
+	if (s->axis.kind == TREND_EMPTY || !ols_fitted(s, trend_axis_end(&s->axis, last), &value))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(value);
 }
@@ -1148,9 +915,9 @@ ols_time_end(FunctionCallInfo fcinfo, bool last)
 {
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
 
-	if (s->kind != TREND_TIME)
+	if (s->axis.kind != TREND_TIME)
 		PG_RETURN_NULL();
-	PG_RETURN_TIMESTAMPTZ(last ? s->t_last : s->t_first);
+	PG_RETURN_TIMESTAMPTZ(last ? s->axis.t_last : s->axis.t_first);
 }
 
 PG_FUNCTION_INFO_V1(trend_ols_first_time);

@@ -201,11 +201,11 @@ END $$;
 SELECT is(pg_temp.recv(trend_ols_send(s)), s::text, 'the binary form round-trips')
   FROM state WHERE dataset = 'pg_aggtest_float4';
 SELECT throws_ok($$SELECT pg_temp.recv(overlay(trend_ols_send(s) placing '\xffffffff' from 5 for 4)) FROM state WHERE dataset = 'noisy_52wk'$$,
-				 '22P03', 'invalid trend_ols state', 'a corrupted binary state (negative count) is refused');
-SELECT throws_ok($$SELECT '(x,2,0,0,1,1,-1,2,0,0,NaN,NaN)'::trend_ols$$, '22P02', NULL, 'a negative sum of squares is refused');
-SELECT throws_ok($$SELECT '(time,1,0,5,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'a first time after the last is refused');
-SELECT throws_ok($$SELECT '(empty,1,0,0,0,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'an empty state with rows is refused');
-SELECT throws_ok($$SELECT '(ols,1,0,0,0,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'an unknown kind is refused');
+				 '22P03', 'invalid trend_ols state', 'a corrupted binary state (an anchor on a trend over x) is refused');
+SELECT throws_ok($$SELECT '(x,0,0,1,2,1,-1,2,0,0,NaN,NaN)'::trend_ols$$, '22P02', NULL, 'a negative sum of squares is refused');
+SELECT throws_ok($$SELECT '(time,0,5,1,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'a first time after the last is refused');
+SELECT throws_ok($$SELECT '(empty,0,0,0,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'an empty state with rows is refused');
+SELECT throws_ok($$SELECT '(ols,0,0,0,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'an unknown kind is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

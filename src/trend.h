@@ -1,0 +1,61 @@
+/*-------------------------------------------------------------------------
+ *
+ * trend.h
+ *	  What the trend aggregates share: the time axis of a state (a trend
+ *	  over timestamps, measured in seconds from an int64 anchor, or over a
+ *	  plain float8 x), the unit of a slope, and the pieces of their text
+ *	  and binary forms.  See trend_axis.c.
+ *
+ * src/trend.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ISO27001_TREND_H
+#define ISO27001_TREND_H
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/timestamp.h"
+
+#define USECS_PER_SECOND_F	1000000.0
+
+typedef enum TrendKind
+{
+	TREND_EMPTY = 0,			/* no row yet */
+	TREND_TIME = 1,				/* x = seconds since anchor (timestamptz input) */
+	TREND_X = 2					/* x as given (float8 input) */
+} TrendKind;
+
+/* The axis of a state: 48 bytes at the head of every fixed-size state */
+typedef struct TrendAxis
+{
+	int32		kind;			/* TrendKind */
+	int32		reserved;		/* 0 */
+	int64		anchor;			/* TREND_TIME: microseconds of x = 0 */
+	int64		t_first;		/* TREND_TIME: first and last timestamps */
+	int64		t_last;
+	double		x_first;		/* TREND_X: smallest and largest x */
+	double		x_last;
+} TrendAxis;
+
+extern void trend_axis_init(TrendAxis *axis);
+extern bool trend_axis_valid(const TrendAxis *axis);
+extern double trend_axis_time(TrendAxis *axis, TimestampTz t);
+extern double trend_axis_x(TrendAxis *axis, double x);
+extern double trend_axis_merge(TrendAxis *into, const TrendAxis *from);
+extern double trend_axis_end(const TrendAxis *axis, bool last);
+extern double trend_axis_at(const TrendAxis *axis, TimestampTz t);
+extern double trend_slope_scale(FunctionCallInfo fcinfo, const TrendAxis *axis, int unit_arg);
+
+extern void trend_axis_out(StringInfo buf, const TrendAxis *axis);
+extern bool trend_axis_parse(char **p, TrendAxis *axis);
+extern void trend_axis_send(StringInfo buf, const TrendAxis *axis);
+extern void trend_axis_recv(StringInfo buf, TrendAxis *axis);
+
+extern void trend_append_double(StringInfo buf, double d);
+extern char *trend_next_field(char **p, char delimiter);
+extern bool trend_parse_int64(const char *field, int64 *result);
+extern bool trend_parse_double(const char *field, double *result);
+extern bool trend_parse_end(char *p);
+
+#endif							/* ISO27001_TREND_H */

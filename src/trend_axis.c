@@ -1,0 +1,312 @@
+/*-------------------------------------------------------------------------
+ *
+ * trend_axis.c
+ *	  The time axis the trend states share (see trend.h): the anchor and
+ *	  bounds of a trend over timestamps or over a float8 x, the unit of a
+ *	  slope, and the pieces of the states' text and binary forms.
+ *
+ * src/trend_axis.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+
+#include "trend.h"
+#include "trend_stats.h"
+
+static const char *const kind_names[] = {"empty", "time", "x"};
+
+/* An axis with no rows */
+void
+trend_axis_init(TrendAxis *axis)
+{
+	memset(axis, 0, sizeof(TrendAxis));
+	axis->kind = TREND_EMPTY;
+}
+
+/* Is this an axis trend_axis_time or trend_axis_x could have made? */
+bool
+trend_axis_valid(const TrendAxis *axis)
+{
+	switch (axis->kind)
+	{
+		case TREND_EMPTY:
+			return axis->reserved == 0 && axis->anchor == 0 && axis->t_first == 0 &&
+				axis->t_last == 0 && axis->x_first == 0 && axis->x_last == 0;
+		case TREND_TIME:
+			return axis->reserved == 0 && axis->x_first == 0 && axis->x_last == 0 &&
+				axis->t_first <= axis->t_last && IS_VALID_TIMESTAMP(axis->t_first) &&
+				IS_VALID_TIMESTAMP(axis->t_last) && IS_VALID_TIMESTAMP(axis->anchor);
+		case TREND_X:
+			return axis->reserved == 0 && axis->anchor == 0 && axis->t_first == 0 &&
+				axis->t_last == 0 && !(axis->x_first > axis->x_last);
+		default:
+			return false;
+	}
+}
+
+/*
+ * A timestamp's x: seconds since the anchor, which the first row sets.
+ * The bounds follow.
+ */
+double
+trend_axis_time(TrendAxis *axis, TimestampTz t)
+{
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("a trend over time needs finite timestamps")));
+	if (axis->kind == TREND_EMPTY)
+	{
+		axis->kind = TREND_TIME;
+		axis->anchor = t;
+		axis->t_first = axis->t_last = t;
+	}
+	else if (axis->kind != TREND_TIME)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add a timestamp to a trend over a float8 x")));
+	else
+	{
+		axis->t_first = Min(axis->t_first, t);
+		axis->t_last = Max(axis->t_last, t);
+	}
+	return (double) (t - axis->anchor) / USECS_PER_SECOND_F;
+}
+
+/* A float8 x: the first row makes the axis one over x; the bounds follow */
+double
+trend_axis_x(TrendAxis *axis, double x)
+{
+	if (axis->kind == TREND_EMPTY)
+	{
+		axis->kind = TREND_X;
+		axis->x_first = axis->x_last = x;
+	}
+	else if (axis->kind != TREND_X)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add a float8 x to a trend over time")));
+	else
+	{
+		/* float8 order: NaN after everything */
+		if (!isnan(x) && (isnan(axis->x_first) || x < axis->x_first))
+			axis->x_first = x;
+		if (!isnan(axis->x_last) && (isnan(x) || x > axis->x_last))
+			axis->x_last = x;
+	}
+	return x;
+}
+
+/*
+ * Widen an axis by another's bounds; the result keeps the first axis's
+ * anchor.  Returns what to add to the other state's x values (the shift
+ * between anchors, in seconds).  The caller handles empty states.
+ */
+double
+trend_axis_merge(TrendAxis *into, const TrendAxis *from)
+{
+	if (into->kind != from->kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a trend over time with a trend over a float8 x")));
+	if (into->kind == TREND_TIME)
+	{
+		into->t_first = Min(into->t_first, from->t_first);
+		into->t_last = Max(into->t_last, from->t_last);
+		return (double) (from->anchor - into->anchor) / USECS_PER_SECOND_F;
+	}
+	if (!isnan(from->x_first) && (isnan(into->x_first) || from->x_first < into->x_first))
+		into->x_first = from->x_first;
+	if (!isnan(into->x_last) && (isnan(from->x_last) || from->x_last > into->x_last))
+		into->x_last = from->x_last;
+	return 0.0;
+}
+
+/* The x of the first (last) observation */
+double
+trend_axis_end(const TrendAxis *axis, bool last)
+{
+	if (axis->kind == TREND_TIME)
+		return (double) ((last ? axis->t_last : axis->t_first) - axis->anchor) / USECS_PER_SECOND_F;
+	return last ? axis->x_last : axis->x_first;
+}
+
+/* The x of a timestamp on a trend over time */
+double
+trend_axis_at(const TrendAxis *axis, TimestampTz t)
+{
+	if (axis->kind == TREND_X)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a trend over a float8 x is read at an x, not a timestamp")));
+	return (double) (t - axis->anchor) / USECS_PER_SECOND_F;
+}
+
+/*
+ * What a slope per second (or per x) is multiplied by for the unit asked:
+ * for a trend over time, the unit's length in seconds — days of 86,400 s,
+ * months of 30.436875 days (the Gregorian mean), the interval's time part
+ * as is — a day when the unit is NULL; for a trend over x, 1, and a unit
+ * is an error.
+ */
+double
+trend_slope_scale(FunctionCallInfo fcinfo, const TrendAxis *axis, int unit_arg)
+{
+	bool		has_unit = PG_NARGS() > unit_arg && !PG_ARGISNULL(unit_arg);
+	Interval   *unit;
+	double		seconds;
+
+	if (axis->kind == TREND_X)
+	{
+		if (has_unit)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a trend over a float8 x has no time unit"),
+					 errhint("Leave unit out (or NULL): the slope is per unit of x.")));
+		return 1.0;
+	}
+	if (!has_unit)
+		return TREND_SECONDS_PER_DAY;
+	unit = PG_GETARG_INTERVAL_P(unit_arg);
+	seconds = (double) unit->time / USECS_PER_SECOND_F +
+		(double) unit->day * TREND_SECONDS_PER_DAY +
+		(double) unit->month * TREND_DAYS_PER_MONTH * TREND_SECONDS_PER_DAY;
+	if (!(seconds > 0) || !isfinite(seconds))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be a positive interval")));
+	return seconds;
+}
+
+/* A double as the shortest text that reads back to it, whatever the settings */
+void
+trend_append_double(StringInfo buf, double d)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	if (isnan(d))
+		appendStringInfoString(buf, "NaN");
+	else if (isinf(d))
+		appendStringInfoString(buf, d > 0 ? "Infinity" : "-Infinity");
+	else
+	{
+		double_to_shortest_decimal_buf(d, digits);
+		appendStringInfoString(buf, digits);
+	}
+}
+
+/* The axis's fields of a text form: kind,anchor,first,last, */
+void
+trend_axis_out(StringInfo buf, const TrendAxis *axis)
+{
+	appendStringInfo(buf, "%s," INT64_FORMAT ",", kind_names[axis->kind], axis->anchor);
+	if (axis->kind == TREND_X)
+	{
+		trend_append_double(buf, axis->x_first);
+		appendStringInfoChar(buf, ',');
+		trend_append_double(buf, axis->x_last);
+	}
+	else
+		appendStringInfo(buf, INT64_FORMAT "," INT64_FORMAT, axis->t_first, axis->t_last);
+	appendStringInfoChar(buf, ',');
+}
+
+/* One field ending at the delimiter given (',' or ')'); NULL if it does not */
+char *
+trend_next_field(char **p, char delimiter)
+{
+	char	   *start = *p;
+	char	   *end = strpbrk(start, ",)");
+
+	if (end == NULL || *end != delimiter)
+		return NULL;
+	*p = end + 1;
+	*end = '\0';
+	return start;
+}
+
+bool
+trend_parse_int64(const char *field, int64 *result)
+{
+	char	   *end;
+
+	errno = 0;
+	*result = strtoi64(field, &end, 10);
+	return field[0] != '\0' && *end == '\0' && errno == 0;
+}
+
+bool
+trend_parse_double(const char *field, double *result)
+{
+	char	   *end;
+
+	errno = 0;
+	*result = strtod(field, &end);
+	/* strtod sets ERANGE for denormals too: only overflow is refused */
+	return field[0] != '\0' && *end == '\0' && !(errno == ERANGE && isinf(*result));
+}
+
+/* Nothing but blanks after the closing parenthesis */
+bool
+trend_parse_end(char *p)
+{
+	while (isspace((unsigned char) *p))
+		p++;
+	return *p == '\0';
+}
+
+/* Parse the axis's fields after the opening parenthesis */
+bool
+trend_axis_parse(char **p, TrendAxis *axis)
+{
+	char	   *f;
+	int			k;
+
+	trend_axis_init(axis);
+	if ((f = trend_next_field(p, ',')) == NULL)
+		return false;
+	for (k = 0; k < 3; k++)
+		if (pg_strcasecmp(f, kind_names[k]) == 0)
+			break;
+	if (k == 3)
+		return false;
+	axis->kind = k;
+	if ((f = trend_next_field(p, ',')) == NULL || !trend_parse_int64(f, &axis->anchor))
+		return false;
+	if (axis->kind == TREND_X)
+		return (f = trend_next_field(p, ',')) != NULL && trend_parse_double(f, &axis->x_first) &&
+			(f = trend_next_field(p, ',')) != NULL && trend_parse_double(f, &axis->x_last);
+	return (f = trend_next_field(p, ',')) != NULL && trend_parse_int64(f, &axis->t_first) &&
+		(f = trend_next_field(p, ',')) != NULL && trend_parse_int64(f, &axis->t_last);
+}
+
+void
+trend_axis_send(StringInfo buf, const TrendAxis *axis)
+{
+	pq_sendint32(buf, axis->kind);
+	pq_sendint64(buf, axis->anchor);
+	pq_sendint64(buf, axis->t_first);
+	pq_sendint64(buf, axis->t_last);
+	pq_sendfloat8(buf, axis->x_first);
+	pq_sendfloat8(buf, axis->x_last);
+}
+
+void
+trend_axis_recv(StringInfo buf, TrendAxis *axis)
+{
+	axis->kind = pq_getmsgint(buf, 4);
+	axis->reserved = 0;
+	axis->anchor = pq_getmsgint64(buf);
+	axis->t_first = pq_getmsgint64(buf);
+	axis->t_last = pq_getmsgint64(buf);
+	axis->x_first = pq_getmsgfloat8(buf);
+	axis->x_last = pq_getmsgfloat8(buf);
+}
