@@ -2987,11 +2987,169 @@ COMMENT ON FUNCTION @extschema@.fitted_last(@extschema@.trend_ols) IS
 	'the fitted value at the last observation';
 CREATE FUNCTION @extschema@.first_time(@extschema@.trend_ols)
 	RETURNS timestamptz
-	AS 'MODULE_PATHNAME', 'trend_ols_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_ols) IS
 	'the first observation''s time (NULL for a trend over x)';
 CREATE FUNCTION @extschema@.last_time(@extschema@.trend_ols)
 	RETURNS timestamptz
-	AS 'MODULE_PATHNAME', 'trend_ols_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_ols) IS
+	'the last observation''s time (NULL for a trend over x)';
+
+--
+-- Behaviour trends (2): the trend of a rate with denominators (clicks out
+-- of recipients per campaign): the slope of the proportion weighted by
+-- the trials, and the Cochran-Armitage trend test, from one mergeable
+-- fixed-size state (104 bytes).
+--
+
+CREATE TYPE @extschema@.trend_rate;
+
+CREATE FUNCTION @extschema@.trend_rate_in(cstring)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_in(cstring) IS 'trend_rate text input';
+CREATE FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate) IS 'trend_rate text output';
+CREATE FUNCTION @extschema@.trend_rate_recv(internal)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_recv(internal) IS 'trend_rate binary input';
+CREATE FUNCTION @extschema@.trend_rate_send(@extschema@.trend_rate)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_send(@extschema@.trend_rate) IS 'trend_rate binary output';
+
+CREATE TYPE @extschema@.trend_rate (
+	INPUT = @extschema@.trend_rate_in,
+	OUTPUT = @extschema@.trend_rate_out,
+	RECEIVE = @extschema@.trend_rate_recv,
+	SEND = @extschema@.trend_rate_send,
+	INTERNALLENGTH = 104,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.trend_rate IS
+	'state of a rate trend: rows, trials, events, weighted means and sums over seconds since an anchor (or over x)';
+
+CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz) IS
+	'trend_rate_agg transition: one (events, trials, t) row';
+CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision) IS
+	'trend_rate_agg transition: one (events, trials, x) row';
+CREATE FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate) IS
+	'two trend_rate states as one (parallel workers, rollup)';
+
+CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, t timestamptz) (
+	SFUNC = @extschema@.trend_rate_accum,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, timestamptz) IS
+	'trend of events out of trials over time, as a trend_rate state (rows with a NULL or no trials skipped)';
+CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, x double precision) (
+	SFUNC = @extschema@.trend_rate_accum,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, double precision) IS
+	'trend of events out of trials over a float8 x (a score), as a trend_rate state';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_rate) (
+	SFUNC = @extschema@.trend_rate_combine,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.trend_rate) IS
+	'trend_rate states combined into one';
+
+CREATE FUNCTION @extschema@.n(@extschema@.trend_rate)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_rate_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.n(@extschema@.trend_rate) IS 'number of rows with trials';
+CREATE FUNCTION @extschema@.rate(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rate(@extschema@.trend_rate) IS 'all events over all trials';
+CREATE FUNCTION @extschema@.slope(state @extschema@.trend_rate, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope(@extschema@.trend_rate, interval) IS
+	'slope of the proportion weighted by the trials, per unit of time (NULL: per day) or of x';
+CREATE FUNCTION @extschema@.slope_stderr(state @extschema@.trend_rate, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_stderr' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_stderr(@extschema@.trend_rate, interval) IS
+	'standard error of the weighted slope under the binomial null, sqrt(pbar (1 - pbar) / Sxx)';
+CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_rate, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_rate, interval, double precision) IS
+	'lower bound of the weighted slope''s normal confidence interval';
+CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_rate, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_rate, interval, double precision) IS
+	'upper bound of the weighted slope''s normal confidence interval';
+CREATE FUNCTION @extschema@.ca_chi2(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_chi2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_chi2(@extschema@.trend_rate) IS
+	'Cochran-Armitage trend chi-square (1 degree of freedom), as R prop.trend.test';
+CREATE FUNCTION @extschema@.ca_z(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_z' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_z(@extschema@.trend_rate) IS
+	'Cochran-Armitage z, signed like the slope';
+CREATE FUNCTION @extschema@.ca_p(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_p(@extschema@.trend_rate) IS
+	'Cochran-Armitage two-sided p-value';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, timestamptz)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_at_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, timestamptz) IS
+	'the fitted proportion at a timestamp';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_at_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, double precision) IS
+	'the fitted proportion at an x';
+CREATE FUNCTION @extschema@.fitted_first(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_first' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_first(@extschema@.trend_rate) IS
+	'the fitted proportion at the first observation';
+CREATE FUNCTION @extschema@.fitted_last(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_last' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_last(@extschema@.trend_rate) IS
+	'the fitted proportion at the last observation';
+CREATE FUNCTION @extschema@.first_time(@extschema@.trend_rate)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_rate) IS
+	'the first observation''s time (NULL for a trend over x)';
+CREATE FUNCTION @extschema@.last_time(@extschema@.trend_rate)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_rate) IS
 	'the last observation''s time (NULL for a trend over x)';

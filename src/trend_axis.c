@@ -310,3 +310,31 @@ trend_axis_recv(StringInfo buf, TrendAxis *axis)
 	axis->x_first = pq_getmsgfloat8(buf);
 	axis->x_last = pq_getmsgfloat8(buf);
 }
+
+/*
+ * first_time(state), last_time(state): every trend state begins with its
+ * axis, so one function serves them all.  NULL for a trend over x.
+ */
+static Datum
+axis_time_end(FunctionCallInfo fcinfo, bool last)
+{
+	TrendAxis  *axis = (TrendAxis *) PG_GETARG_POINTER(0);
+
+	if (axis->kind != TREND_TIME)
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(last ? axis->t_last : axis->t_first);
+}
+
+PG_FUNCTION_INFO_V1(trend_first_time);
+Datum
+trend_first_time(PG_FUNCTION_ARGS)
+{
+	return axis_time_end(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(trend_last_time);
+Datum
+trend_last_time(PG_FUNCTION_ARGS)
+{
+	return axis_time_end(fcinfo, true);
+}

@@ -908,28 +908,3 @@ trend_ols_fitted_last(PG_FUNCTION_ARGS)
 {
 	return ols_fitted_end(fcinfo, true);
 }
-
-/* First (last) timestamp of a trend over time */
-static Datum
-ols_time_end(FunctionCallInfo fcinfo, bool last)
-{
-	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-
-	if (s->axis.kind != TREND_TIME)
-		PG_RETURN_NULL();
-	PG_RETURN_TIMESTAMPTZ(last ? s->axis.t_last : s->axis.t_first);
-}
-
-PG_FUNCTION_INFO_V1(trend_ols_first_time);
-Datum
-trend_ols_first_time(PG_FUNCTION_ARGS)
-{
-	return ols_time_end(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(trend_ols_last_time);
-Datum
-trend_ols_last_time(PG_FUNCTION_ARGS)
-{
-	return ols_time_end(fcinfo, true);
-}

@@ -1,0 +1,550 @@
+/*-------------------------------------------------------------------------
+ *
+ * trend_rate.c
+ *	  The trend of a rate with denominators (clicks out of recipients per
+ *	  campaign): the fixed-size state type trend_rate, its aggregate
+ *	  trend_rate_agg(events, trials, t or x), rollup over states, and its
+ *	  accessors: the slope of the proportion weighted by the trials, and
+ *	  the Cochran-Armitage trend test.
+ *
+ *	  One mergeable state gives both.  With weights w = trials and rates
+ *	  p = events / trials, the weighted sums Sxx = sum w (x - mean x)^2 and
+ *	  Sxp = sum w (x - mean x)(p - mean p) (West's update, Chan's combine)
+ *	  give the slope Sxp / Sxx, and the Cochran-Armitage statistic is
+ *	  T = Sxp with Var(T) = pbar (1 - pbar) Sxx, pbar = events / trials
+ *	  over all rows (trend_statistics.md, section 3.7).
+ *
+ * src/trend_rate.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/int.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "trend.h"
+#include "trend_stats.h"
+
+typedef struct TrendRate
+{
+	TrendAxis	axis;			/* time or x, anchor, first and last */
+	int64		n;				/* rows with trials */
+	int64		trials;			/* sum of trials: the weight */
+	int64		events;			/* sum of events */
+	double		mean_x;			/* means weighted by the trials */
+	double		mean_p;
+	double		sxx;			/* sum w (x - mean x)^2 */
+	double		sxp;			/* sum w (x - mean x)(p - mean p) */
+} TrendRate;
+
+#define DatumGetTrendRate(X)	((TrendRate *) DatumGetPointer(X))
+#define PG_GETARG_TREND_RATE(n) DatumGetTrendRate(PG_GETARG_DATUM(n))
+
+static void
+rate_init(TrendRate *s)
+{
+	memset(s, 0, sizeof(TrendRate));
+	trend_axis_init(&s->axis);
+}
+
+/* Check a state's invariants (every way in: text, binary) */
+static bool
+rate_valid(const TrendRate *s)
+{
+	if (!trend_axis_valid(&s->axis))
+		return false;
+	if (s->axis.kind == TREND_EMPTY)
+	{
+		TrendRate	empty;
+
+		rate_init(&empty);
+		return memcmp(s, &empty, sizeof(TrendRate)) == 0;
+	}
+	return s->n >= 1 && s->trials >= s->n && s->events >= 0 && s->events <= s->trials &&
+		s->mean_p >= 0 && s->mean_p <= 1 && s->sxx >= 0 && isfinite(s->mean_x) &&
+		isfinite(s->sxx) && isfinite(s->sxp) && (s->n > 1 || (s->sxx == 0 && s->sxp == 0));
+}
+
+/* The state argument to update: in place inside an aggregate, else a copy */
+static TrendRate *
+rate_state_for_update(FunctionCallInfo fcinfo)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	TrendRate  *copy;
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		return s;
+	copy = palloc(sizeof(TrendRate));
+	*copy = *s;
+	return copy;
+}
+
+/* Add one row of events out of trials at x (West's weighted update) */
+static void
+rate_add(TrendRate *s, double x, int64 events, int64 trials)
+{
+	double		w = (double) trials;
+	double		p = (double) events / w;
+	double		total,
+				dx,
+				dp;
+
+	if (!isfinite(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a rate trend needs finite x values")));
+	if (pg_add_s64_overflow(s->trials, trials, &s->trials))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the sum of trials is out of range for bigint")));
+	s->events += events;		/* events <= trials: cannot overflow first */
+	total = (double) s->trials;
+	if (s->n++ == 0)
+	{
+		s->mean_x = x;
+		s->mean_p = p;
+		return;
+	}
+	dx = x - s->mean_x;
+	dp = p - s->mean_p;
+	s->mean_x += w * dx / total;
+	s->mean_p += w * dp / total;
+	s->sxx += w * dx * (x - s->mean_x);
+	s->sxp += w * dx * (p - s->mean_p);
+}
+
+/* Fold state b into a (Chan's weighted combine), after moving b to a's anchor */
+static void
+rate_merge(TrendRate *a, const TrendRate *b)
+{
+	double		shift,
+				w1,
+				w2,
+				w,
+				dx,
+				dp;
+	int64		trials;
+
+	if (b->axis.kind == TREND_EMPTY)
+		return;
+	if (a->axis.kind == TREND_EMPTY)
+	{
+		*a = *b;
+		return;
+	}
+	shift = trend_axis_merge(&a->axis, &b->axis);
+	if (pg_add_s64_overflow(a->trials, b->trials, &trials))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the sum of trials is out of range for bigint")));
+	w1 = (double) a->trials;
+	w2 = (double) b->trials;
+	w = (double) trials;
+	dx = (b->mean_x + shift) - a->mean_x;
+	dp = b->mean_p - a->mean_p;
+	a->sxx += b->sxx + w1 * w2 * dx * dx / w;
+	a->sxp += b->sxp + w1 * w2 * dx * dp / w;
+	a->mean_x += dx * w2 / w;
+	a->mean_p += dp * w2 / w;
+	a->n += b->n;
+	a->trials = trials;
+	a->events += b->events;
+}
+
+/* Check one row's counts; false for a row without trials (it is skipped) */
+static bool
+rate_row(FunctionCallInfo fcinfo, int64 *events, int64 *trials)
+{
+	*events = PG_GETARG_INT64(1);
+	*trials = PG_GETARG_INT64(2);
+	if (*events < 0 || *trials < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events and trials must not be negative (events " INT64_FORMAT ", trials " INT64_FORMAT ")",
+						*events, *trials)));
+	if (*events > *trials)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events (" INT64_FORMAT ") must not exceed trials (" INT64_FORMAT ")",
+						*events, *trials)));
+	return *trials > 0;
+}
+
+/* trend_rate_agg(events, trials, t timestamptz) transition: one row */
+PG_FUNCTION_INFO_V1(trend_rate_accum_t);
+Datum
+trend_rate_accum_t(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = rate_state_for_update(fcinfo);
+	int64		events,
+				trials;
+
+	if (rate_row(fcinfo, &events, &trials))
+		rate_add(s, trend_axis_time(&s->axis, PG_GETARG_TIMESTAMPTZ(3)), events, trials);
+	PG_RETURN_POINTER(s);
+}
+
+/* trend_rate_agg(events, trials, x float8) transition: one row */
+PG_FUNCTION_INFO_V1(trend_rate_accum_x);
+Datum
+trend_rate_accum_x(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = rate_state_for_update(fcinfo);
+	int64		events,
+				trials;
+
+	if (rate_row(fcinfo, &events, &trials))
+		rate_add(s, trend_axis_x(&s->axis, PG_GETARG_FLOAT8(3)), events, trials);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_combine);
+Datum
+trend_rate_combine(PG_FUNCTION_ARGS)
+{
+	TrendRate  *a = rate_state_for_update(fcinfo);
+
+	rate_merge(a, PG_GETARG_TREND_RATE(1));
+	PG_RETURN_POINTER(a);
+}
+
+/* Text form: (kind,anchor,first,last,n,trials,events,mean_x,mean_p,sxx,sxp) */
+PG_FUNCTION_INFO_V1(trend_rate_out);
+Datum
+trend_rate_out(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	double		sums[4] = {s->mean_x, s->mean_p, s->sxx, s->sxp};
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	trend_axis_out(&buf, &s->axis);
+	appendStringInfo(&buf, INT64_FORMAT "," INT64_FORMAT "," INT64_FORMAT,
+					 s->n, s->trials, s->events);
+	for (int i = 0; i < 4; i++)
+	{
+		appendStringInfoChar(&buf, ',');
+		trend_append_double(&buf, sums[i]);
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static bool
+rate_parse(char *p, TrendRate *s)
+{
+	char	   *f;
+	double		sums[4];
+
+	rate_init(s);
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p++ != '(' || !trend_axis_parse(&p, &s->axis) ||
+		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->n) ||
+		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->trials) ||
+		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->events))
+		return false;
+	for (int i = 0; i < 4; i++)
+		if ((f = trend_next_field(&p, i < 3 ? ',' : ')')) == NULL || !trend_parse_double(f, &sums[i]))
+			return false;
+	s->mean_x = sums[0];
+	s->mean_p = sums[1];
+	s->sxx = sums[2];
+	s->sxp = sums[3];
+	return trend_parse_end(p);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_in);
+Datum
+trend_rate_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	TrendRate  *s = palloc(sizeof(TrendRate));
+
+	if (!rate_parse(pstrdup(str), s) || !rate_valid(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type trend_rate: \"%s\"", str),
+				 errdetail("A trend_rate is (kind,anchor,first,last,n,trials,events,mean_x,mean_p,sxx,sxp) with kind empty, time or x, as trend_rate_agg() makes it.")));
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_send);
+Datum
+trend_rate_send(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	trend_axis_send(&buf, &s->axis);
+	pq_sendint64(&buf, s->n);
+	pq_sendint64(&buf, s->trials);
+	pq_sendint64(&buf, s->events);
+	pq_sendfloat8(&buf, s->mean_x);
+	pq_sendfloat8(&buf, s->mean_p);
+	pq_sendfloat8(&buf, s->sxx);
+	pq_sendfloat8(&buf, s->sxp);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_recv);
+Datum
+trend_rate_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	TrendRate  *s = palloc0(sizeof(TrendRate));
+
+	trend_axis_recv(buf, &s->axis);
+	s->n = pq_getmsgint64(buf);
+	s->trials = pq_getmsgint64(buf);
+	s->events = pq_getmsgint64(buf);
+	s->mean_x = pq_getmsgfloat8(buf);
+	s->mean_p = pq_getmsgfloat8(buf);
+	s->sxx = pq_getmsgfloat8(buf);
+	s->sxp = pq_getmsgfloat8(buf);
+	if (!rate_valid(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid trend_rate state"),
+				 errdetail("The counts, means or sums of the state are inconsistent.")));
+	PG_RETURN_POINTER(s);
+}
+
+/* The slope of the proportion per second or x; false without two distinct x */
+static bool
+rate_slope(const TrendRate *s, double *slope)
+{
+	if (s->n < 2 || s->sxx == 0)
+		return false;
+	*slope = s->sxp / s->sxx;
+	return true;
+}
+
+/* pbar (1 - pbar) Sxx, the Cochran-Armitage variance of T = Sxp; false if 0 */
+static bool
+rate_var_t(const TrendRate *s, double *var)
+{
+	double		pbar = (double) s->events / (double) s->trials;
+	double		slope;
+
+	if (!rate_slope(s, &slope))
+		return false;
+	*var = pbar * (1.0 - pbar) * s->sxx;
+	return *var > 0;
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_n);
+Datum
+trend_rate_n(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_TREND_RATE(0)->n);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_rate);
+Datum
+trend_rate_rate(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+
+	if (s->trials == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) s->events / (double) s->trials);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_slope);
+Datum
+trend_rate_slope(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s;
+	double		scale,
+				slope;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = PG_GETARG_TREND_RATE(0);
+	scale = trend_slope_scale(fcinfo, &s->axis, 1);
+	if (!rate_slope(s, &slope))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(slope * scale);
+}
+
+/* Standard error of the slope under the binomial null: sqrt(pbar qbar / Sxx) */
+static bool
+rate_stderr(const TrendRate *s, double *se)
+{
+	double		var;
+
+	if (!rate_var_t(s, &var))
+		return false;
+	*se = sqrt(var) / s->sxx;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_slope_stderr);
+Datum
+trend_rate_slope_stderr(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s;
+	double		scale,
+				se;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = PG_GETARG_TREND_RATE(0);
+	scale = trend_slope_scale(fcinfo, &s->axis, 1);
+	if (!rate_stderr(s, &se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(se * scale);
+}
+
+/* A bound of the slope's normal confidence interval: lower (-1) or upper (+1) */
+static Datum
+rate_ci_bound(FunctionCallInfo fcinfo, double sign)
+{
+	TrendRate  *s;
+	double		scale,
+				slope,
+				se,
+				level;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	s = PG_GETARG_TREND_RATE(0);
+	scale = trend_slope_scale(fcinfo, &s->axis, 1);
+	level = PG_GETARG_FLOAT8(2);
+	if (!(level > 0 && level < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	if (!rate_slope(s, &slope) || !rate_stderr(s, &se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((slope + sign * normal_critical(level) * se) * scale);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_slope_lower);
+Datum
+trend_rate_slope_lower(PG_FUNCTION_ARGS)
+{
+	return rate_ci_bound(fcinfo, -1.0);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_slope_upper);
+Datum
+trend_rate_slope_upper(PG_FUNCTION_ARGS)
+{
+	return rate_ci_bound(fcinfo, 1.0);
+}
+
+/* Cochran-Armitage chi-square (1 df): T^2 / Var(T) */
+PG_FUNCTION_INFO_V1(trend_rate_ca_chi2);
+Datum
+trend_rate_ca_chi2(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	double		var;
+
+	if (!rate_var_t(s, &var))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(s->sxp * s->sxp / var);
+}
+
+/* Cochran-Armitage z: T / sqrt(Var(T)), with the slope's sign */
+PG_FUNCTION_INFO_V1(trend_rate_ca_z);
+Datum
+trend_rate_ca_z(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	double		var;
+
+	if (!rate_var_t(s, &var))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(s->sxp / sqrt(var));
+}
+
+/* Cochran-Armitage two-sided p-value */
+PG_FUNCTION_INFO_V1(trend_rate_ca_p);
+Datum
+trend_rate_ca_p(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	double		var;
+
+	if (!rate_var_t(s, &var))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(normal_two_sided_p(s->sxp / sqrt(var)));
+}
+
+/* The fitted proportion at x */
+static bool
+rate_fitted(const TrendRate *s, double x, double *value)
+{
+	double		slope;
+
+	if (!rate_slope(s, &slope))
+		return false;
+	*value = s->mean_p + slope * (x - s->mean_x);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_fitted_at_t);
+Datum
+trend_rate_fitted_at_t(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
+	double		value;
+
+	if (TIMESTAMP_NOT_FINITE(t) || !rate_fitted(s, trend_axis_at(&s->axis, t), &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_fitted_at_x);
+Datum
+trend_rate_fitted_at_x(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	double		value;
+
+	if (s->axis.kind == TREND_TIME)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a trend over time is read at a timestamp, not an x")));
+	if (!rate_fitted(s, PG_GETARG_FLOAT8(1), &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+static Datum
+rate_fitted_end(FunctionCallInfo fcinfo, bool last)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	double		value;
+
+	if (s->axis.kind == TREND_EMPTY || !rate_fitted(s, trend_axis_end(&s->axis, last), &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_fitted_first);
+Datum
+trend_rate_fitted_first(PG_FUNCTION_ARGS)
+{
+	return rate_fitted_end(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(trend_rate_fitted_last);
+Datum
+trend_rate_fitted_last(PG_FUNCTION_ARGS)
+{
+	return rate_fitted_end(fcinfo, true);
+}
