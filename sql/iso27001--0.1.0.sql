@@ -3153,3 +3153,181 @@ CREATE FUNCTION @extschema@.last_time(@extschema@.trend_rate)
 	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_rate) IS
 	'the last observation''s time (NULL for a trend over x)';
+
+--
+-- Behaviour trends (3): the robust trend, Theil-Sen slope with Sen's
+-- interval and the Mann-Kendall test.  The aggregate keeps the points
+-- (internal state, serialized for parallel workers); its result
+-- trend_robust holds them sorted, with the Mann-Kendall numbers.
+--
+
+CREATE TYPE @extschema@.trend_robust;
+
+CREATE FUNCTION @extschema@.trend_robust_in(cstring)
+	RETURNS @extschema@.trend_robust
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_in(cstring) IS 'trend_robust text input';
+CREATE FUNCTION @extschema@.trend_robust_out(@extschema@.trend_robust)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_out(@extschema@.trend_robust) IS 'trend_robust text output';
+CREATE FUNCTION @extschema@.trend_robust_recv(internal)
+	RETURNS @extschema@.trend_robust
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_recv(internal) IS 'trend_robust binary input';
+CREATE FUNCTION @extschema@.trend_robust_send(@extschema@.trend_robust)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_send(@extschema@.trend_robust) IS 'trend_robust binary output';
+
+CREATE TYPE @extschema@.trend_robust (
+	INPUT = @extschema@.trend_robust_in,
+	OUTPUT = @extschema@.trend_robust_out,
+	RECEIVE = @extschema@.trend_robust_recv,
+	SEND = @extschema@.trend_robust_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.trend_robust IS
+	'a robust trend: the points sorted by time, with the Mann-Kendall S, tie counts and variances';
+
+CREATE FUNCTION @extschema@.trend_robust_accum(internal, double precision, timestamptz)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_robust_accum_t' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_accum(internal, double precision, timestamptz) IS
+	'trend_robust_agg transition: one (y, t) row';
+CREATE FUNCTION @extschema@.trend_robust_accum(internal, double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_robust_accum_x' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_accum(internal, double precision, double precision) IS
+	'trend_robust_agg transition: one (y, x) row';
+CREATE FUNCTION @extschema@.trend_robust_rollup_accum(internal, @extschema@.trend_robust)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_rollup_accum(internal, @extschema@.trend_robust) IS
+	'rollup(trend_robust) transition: the points of one result';
+CREATE FUNCTION @extschema@.trend_robust_combine(internal, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_combine(internal, internal) IS
+	'two robust-trend states as one: their points together';
+CREATE FUNCTION @extschema@.trend_robust_serialize(internal)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_serialize(internal) IS
+	'a robust-trend state as bytes, for parallel workers';
+CREATE FUNCTION @extschema@.trend_robust_deserialize(bytea, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_deserialize(bytea, internal) IS
+	'a robust-trend state from bytes, checked';
+CREATE FUNCTION @extschema@.trend_robust_final(internal)
+	RETURNS @extschema@.trend_robust
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_final(internal) IS
+	'the points sorted, with the Mann-Kendall numbers';
+
+CREATE AGGREGATE @extschema@.trend_robust_agg(y double precision, t timestamptz) (
+	SFUNC = @extschema@.trend_robust_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.trend_robust_final,
+	COMBINEFUNC = @extschema@.trend_robust_combine,
+	SERIALFUNC = @extschema@.trend_robust_serialize,
+	DESERIALFUNC = @extschema@.trend_robust_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_robust_agg(double precision, timestamptz) IS
+	'robust trend of y over time: Theil-Sen and Mann-Kendall (rows with a NULL skipped; NaN and infinity refused)';
+CREATE AGGREGATE @extschema@.trend_robust_agg(y double precision, x double precision) (
+	SFUNC = @extschema@.trend_robust_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.trend_robust_final,
+	COMBINEFUNC = @extschema@.trend_robust_combine,
+	SERIALFUNC = @extschema@.trend_robust_serialize,
+	DESERIALFUNC = @extschema@.trend_robust_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_robust_agg(double precision, double precision) IS
+	'robust trend of y over a float8 x: Theil-Sen and Mann-Kendall';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_robust) (
+	SFUNC = @extschema@.trend_robust_rollup_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.trend_robust_final,
+	COMBINEFUNC = @extschema@.trend_robust_combine,
+	SERIALFUNC = @extschema@.trend_robust_serialize,
+	DESERIALFUNC = @extschema@.trend_robust_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.trend_robust) IS
+	'robust trends combined into one (their points together)';
+
+CREATE FUNCTION @extschema@.n(@extschema@.trend_robust)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_robust_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.n(@extschema@.trend_robust) IS 'number of points';
+CREATE FUNCTION @extschema@.slope(state @extschema@.trend_robust, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_sen_slope' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope(@extschema@.trend_robust, interval) IS
+	'Sen''s slope: the median slope over pairs with distinct times (even count: mean of the middle two), per unit of time (NULL: per day) or of x';
+CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_robust, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_sen_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_robust, interval, double precision) IS
+	'lower bound of Sen''s (1968) confidence interval of the slope';
+CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_robust, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_sen_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_robust, interval, double precision) IS
+	'upper bound of Sen''s (1968) confidence interval of the slope';
+CREATE FUNCTION @extschema@.mk_s(@extschema@.trend_robust)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_s' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_s(@extschema@.trend_robust) IS 'Mann-Kendall S';
+CREATE FUNCTION @extschema@.mk_var_s(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_var_s' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_var_s(@extschema@.trend_robust) IS
+	'variance of S, corrected for ties in time and in y';
+CREATE FUNCTION @extschema@.mk_z(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_z' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_z(@extschema@.trend_robust) IS
+	'Mann-Kendall z with continuity correction (NULL when var(S) = 0)';
+CREATE FUNCTION @extschema@.mk_p(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_p(@extschema@.trend_robust) IS
+	'Mann-Kendall two-sided p from the normal approximation';
+CREATE FUNCTION @extschema@.mk_p_exact(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_p_exact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_p_exact(@extschema@.trend_robust) IS
+	'Mann-Kendall exact two-sided p (fewer than 50 points, no ties; NULL otherwise)';
+CREATE FUNCTION @extschema@.kendall_tau_b(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_kendall_tau_b' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.kendall_tau_b(@extschema@.trend_robust) IS 'Kendall''s tau-b';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, timestamptz)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_fitted_at_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, timestamptz) IS
+	'the value at a timestamp on Sen''s line through the medians';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_fitted_at_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, double precision) IS
+	'the value at an x on Sen''s line through the medians (Conover)';
+CREATE FUNCTION @extschema@.first_time(@extschema@.trend_robust)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_robust) IS
+	'the first point''s time (NULL for a trend over x)';
+CREATE FUNCTION @extschema@.last_time(@extschema@.trend_robust)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_robust) IS
+	'the last point''s time (NULL for a trend over x)';

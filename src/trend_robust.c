@@ -1,0 +1,1172 @@
+/*-------------------------------------------------------------------------
+ *
+ * trend_robust.c
+ *	  The robust trend: Theil-Sen (Sen's) slope with its confidence
+ *	  interval, the Mann-Kendall test (S, var(S) with tie corrections, z
+ *	  with continuity correction, two-sided p, exact p for short series
+ *	  without ties) and Kendall's tau-b.
+ *
+ *	  None of these merges from a fixed-size summary, so the aggregate
+ *	  keeps the points (internal state, 16 bytes a point, with serialize
+ *	  and deserialize for parallel plans; combine appends).  The final
+ *	  function sorts them and computes the Mann-Kendall numbers once, in
+ *	  O(n log n) (Knight's merge sort for S); the result is a varlena
+ *	  trend_robust holding the sorted points and those numbers, from which
+ *	  the accessors read, selecting Sen's slope and its bounds as order
+ *	  statistics of the pairwise slopes.  Every result depends on the set
+ *	  of points only, never on the order rows or partial states arrive in.
+ *	  Conventions and test vectors: trend_statistics.md, section 3.
+ *
+ * src/trend_robust.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include <float.h>
+
+#include "trend.h"
+#include "trend_stats.h"
+
+#define ROBUST_VERSION		1
+/* Sen's slope by listing every pair up to this many pairs (8 bytes each) */
+#define PAIR_LIMIT			((int64) 8 * 1000 * 1000)
+/* the exact Mann-Kendall distribution below this many points */
+#define EXACT_P_LIMIT		50
+
+/* The aggregate's state while rows arrive */
+typedef struct RobustAcc
+{
+	TrendAxis	axis;
+	int64		n;
+	int64		size;
+	double	   *x;				/* microseconds since the anchor, or x */
+	double	   *y;
+	MemoryContext cxt;
+} RobustAcc;
+
+/* The aggregate's result: the sorted points and the Mann-Kendall numbers */
+typedef struct TrendRobust
+{
+	int32		vl_len_;
+	int32		version;
+	TrendAxis	axis;
+	int64		n;
+	int64		s;				/* Mann-Kendall S */
+	int64		ties_x;			/* pairs tied in x */
+	int64		ties_y;			/* pairs tied in y */
+	int64		ties_xy;		/* pairs tied in both */
+	double		var_s;			/* var(S), tie-corrected in x and y */
+	double		var_sen;		/* Sen's (1968) variance for the slope's interval */
+	double		points[FLEXIBLE_ARRAY_MEMBER];	/* x[0..n-1], then y[0..n-1] */
+} TrendRobust;
+
+#define ROBUST_X(r)		((r)->points)
+#define ROBUST_Y(r)		((r)->points + (r)->n)
+#define ROBUST_SIZE(n)	(offsetof(TrendRobust, points) + sizeof(double) * 2 * (size_t) (n))
+#define PG_GETARG_TREND_ROBUST(n) ((TrendRobust *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* Check that a point can be ranked: NaN and infinity cannot */
+static void
+robust_check_value(double v, const char *what)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a robust trend cannot rank a %s that is NaN or infinite", what)));
+}
+
+/*
+ * Merge another state's axis into one and return what to add to its x
+ * values: microseconds between the anchors (exact), or 0 for a trend
+ * over x.
+ */
+static double
+axis_shift(TrendAxis *into, const TrendAxis *from)
+{
+	(void) trend_axis_merge(into, from);
+	return into->kind == TREND_TIME ? (double) (from->anchor - into->anchor) : 0.0;
+}
+
+/* Room for more points */
+static void
+robust_grow(RobustAcc *acc, int64 more)
+{
+	int64		size = acc->size;
+
+	if (acc->n + more <= size)
+		return;
+	while (size < acc->n + more)
+		size = Max(64, size * 2);
+	if ((Size) size * sizeof(double) > MaxAllocHugeSize / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a robust trend holds at most %zu points", MaxAllocHugeSize / 2 / sizeof(double))));
+	if (acc->x == NULL)
+	{
+		acc->x = MemoryContextAllocHuge(acc->cxt, size * sizeof(double));
+		acc->y = MemoryContextAllocHuge(acc->cxt, size * sizeof(double));
+	}
+	else
+	{
+		acc->x = repalloc_huge(acc->x, size * sizeof(double));
+		acc->y = repalloc_huge(acc->y, size * sizeof(double));
+	}
+	acc->size = size;
+}
+
+/* The state of an aggregate call, made on the first row */
+static RobustAcc *
+robust_acc(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+	RobustAcc  *acc;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "trend_robust_agg transition called in non-aggregate context");
+	if (!PG_ARGISNULL(0))
+		return (RobustAcc *) PG_GETARG_POINTER(0);
+	acc = MemoryContextAllocZero(aggcxt, sizeof(RobustAcc));
+	trend_axis_init(&acc->axis);
+	acc->cxt = aggcxt;
+	return acc;
+}
+
+/* trend_robust_agg(y, t timestamptz) transition: one row (NULLs skipped) */
+PG_FUNCTION_INFO_V1(trend_robust_accum_t);
+Datum
+trend_robust_accum_t(PG_FUNCTION_ARGS)
+{
+	RobustAcc  *acc = robust_acc(fcinfo);
+	double		y;
+	TimestampTz t;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(acc);
+	y = PG_GETARG_FLOAT8(1);
+	t = PG_GETARG_TIMESTAMPTZ(2);
+	robust_check_value(y, "y");
+	robust_grow(acc, 1);
+	(void) trend_axis_time(&acc->axis, t);
+	/* x in microseconds: exact as a double within 285 years of the anchor */
+	acc->x[acc->n] = (double) (t - acc->axis.anchor);
+	acc->y[acc->n++] = y;
+	PG_RETURN_POINTER(acc);
+}
+
+/* trend_robust_agg(y, x float8) transition: one row (NULLs skipped) */
+PG_FUNCTION_INFO_V1(trend_robust_accum_x);
+Datum
+trend_robust_accum_x(PG_FUNCTION_ARGS)
+{
+	RobustAcc  *acc = robust_acc(fcinfo);
+	double		x,
+				y;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(acc);
+	y = PG_GETARG_FLOAT8(1);
+	x = PG_GETARG_FLOAT8(2);
+	robust_check_value(y, "y");
+	robust_check_value(x, "x");
+	robust_grow(acc, 1);
+	acc->x[acc->n] = trend_axis_x(&acc->axis, x);
+	acc->y[acc->n++] = y;
+	PG_RETURN_POINTER(acc);
+}
+
+/* Combine: append b's points to a's, moved to a's anchor */
+PG_FUNCTION_INFO_V1(trend_robust_combine);
+Datum
+trend_robust_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	RobustAcc  *a,
+			   *b;
+	double		shift;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "trend_robust_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	b = (RobustAcc *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+	{
+		a = MemoryContextAllocZero(aggcxt, sizeof(RobustAcc));
+		trend_axis_init(&a->axis);
+		a->cxt = aggcxt;
+	}
+	else
+		a = (RobustAcc *) PG_GETARG_POINTER(0);
+	if (b->axis.kind == TREND_EMPTY)
+		PG_RETURN_POINTER(a);
+	if (a->axis.kind == TREND_EMPTY)
+	{
+		a->axis = b->axis;
+		shift = 0;
+	}
+	else
+		shift = axis_shift(&a->axis, &b->axis);
+	robust_grow(a, b->n);
+	for (int64 i = 0; i < b->n; i++)
+	{
+		a->x[a->n + i] = b->x[i] + shift;
+		a->y[a->n + i] = b->y[i];
+	}
+	a->n += b->n;
+	PG_RETURN_POINTER(a);
+}
+
+/* Serialize for parallel workers: version, axis, n, then x and y */
+PG_FUNCTION_INFO_V1(trend_robust_serialize);
+Datum
+trend_robust_serialize(PG_FUNCTION_ARGS)
+{
+	RobustAcc  *acc = (RobustAcc *) PG_GETARG_POINTER(0);
+	Size		size = VARHDRSZ + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64) +
+		sizeof(double) * 2 * (Size) acc->n;
+	bytea	   *result;
+	char	   *p;
+	int32		version = ROBUST_VERSION;
+
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a robust trend of " INT64_FORMAT " points is too large to pass between parallel workers", acc->n),
+				 errhint("Run it without parallel workers, or on fewer points.")));
+	result = palloc(size);
+	SET_VARSIZE(result, size);
+	p = VARDATA(result);
+	memcpy(p, &version, sizeof(int32));
+	p += sizeof(int32);
+	memcpy(p, &acc->axis, sizeof(TrendAxis));
+	p += sizeof(TrendAxis);
+	memcpy(p, &acc->n, sizeof(int64));
+	p += sizeof(int64);
+	memcpy(p, acc->x, sizeof(double) * acc->n);
+	p += sizeof(double) * acc->n;
+	memcpy(p, acc->y, sizeof(double) * acc->n);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* Deserialize, checking every size and value: a bad state is an error */
+PG_FUNCTION_INFO_V1(trend_robust_deserialize);
+Datum
+trend_robust_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(data);
+	Size		len = VARSIZE_ANY_EXHDR(data);
+	MemoryContext aggcxt;
+	RobustAcc  *acc;
+	int32		version;
+	int64		n;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "trend_robust_deserialize called in non-aggregate context");
+	if (len < sizeof(int32) + sizeof(TrendAxis) + sizeof(int64))
+		goto bad;
+	memcpy(&version, p, sizeof(int32));
+	memcpy(&n, p + sizeof(int32) + sizeof(TrendAxis), sizeof(int64));
+	if (version != ROBUST_VERSION || n < 0 ||
+		(Size) n > (len - sizeof(int32) - sizeof(TrendAxis) - sizeof(int64)) / (2 * sizeof(double)) ||
+		len != sizeof(int32) + sizeof(TrendAxis) + sizeof(int64) + sizeof(double) * 2 * (Size) n)
+		goto bad;
+	acc = MemoryContextAllocZero(aggcxt, sizeof(RobustAcc));
+	acc->cxt = aggcxt;
+	memcpy(&acc->axis, p + sizeof(int32), sizeof(TrendAxis));
+	if (!trend_axis_valid(&acc->axis) || (n == 0) != (acc->axis.kind == TREND_EMPTY))
+		goto bad;
+	robust_grow(acc, n);
+	memcpy(acc->x, p + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64), sizeof(double) * n);
+	memcpy(acc->y, p + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64) + sizeof(double) * n,
+		   sizeof(double) * n);
+	for (int64 i = 0; i < n; i++)
+		if (!isfinite(acc->x[i]) || !isfinite(acc->y[i]))
+			goto bad;
+	acc->n = n;
+	PG_RETURN_POINTER(acc);
+
+bad:
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid serialized trend_robust state")));
+	PG_RETURN_NULL();			/* keep the compiler quiet */
+}
+
+/* A point while sorting */
+typedef struct Point
+{
+	double		x;
+	double		y;
+} Point;
+
+static int
+point_cmp(const void *a, const void *b)
+{
+	const Point *p = a,
+			   *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	if (p->y != q->y)
+		return p->y < q->y ? -1 : 1;
+	return 0;
+}
+
+static int
+double_cmp(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * Strict inversions of v[0..n-1] (pairs i < j with v[i] > v[j]), sorting
+ * v by merge sort into ascending order (Knight 1966).
+ */
+static int64
+count_inversions(double *v, double *tmp, int64 n)
+{
+	int64		count = 0;
+
+	/* bottom-up merge sort */
+	for (int64 width = 1; width < n; width *= 2)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int64 lo = 0; lo < n; lo += 2 * width)
+		{
+			int64		mid = Min(lo + width, n),
+						hi = Min(lo + 2 * width, n),
+						i = lo,
+						j = mid,
+						k = lo;
+
+			while (i < mid && j < hi)
+			{
+				if (v[j] < v[i])
+				{
+					count += mid - i;	/* v[j] is below every v[i..mid-1] */
+					tmp[k++] = v[j++];
+				}
+				else
+					tmp[k++] = v[i++];
+			}
+			while (i < mid)
+				tmp[k++] = v[i++];
+			while (j < hi)
+				tmp[k++] = v[j++];
+		}
+		memcpy(v, tmp, sizeof(double) * n);
+	}
+	return count;
+}
+
+/*
+ * Tie groups of a sorted array: the pairs tied, and the sums that var(S)
+ * and Sen's variance take out: sum u(u-1)(2u+5), u(u-1)(u-2), u(u-1).
+ */
+typedef struct Ties
+{
+	int64		pairs;
+	long double t25;
+	long double t2;
+	long double t1;
+} Ties;
+
+static void
+tie_groups(const double *v, int64 n, Ties *ties)
+{
+	memset(ties, 0, sizeof(Ties));
+	for (int64 i = 0; i < n;)
+	{
+		int64		j = i + 1;
+		long double u;
+
+		while (j < n && v[j] == v[i])
+			j++;
+		u = (long double) (j - i);
+		ties->pairs += (j - i) * (j - i - 1) / 2;
+		ties->t25 += u * (u - 1) * (2 * u + 5);
+		ties->t2 += u * (u - 1) * (u - 2);
+		ties->t1 += u * (u - 1);
+		i = j;
+	}
+}
+
+/*
+ * Build the result from n points: sorted by (x, y), with S, the tie counts
+ * and both variances (trend_statistics.md 3.3 and 3.4).
+ */
+static TrendRobust *
+robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
+{
+	TrendRobust *r = palloc_extended(ROBUST_SIZE(n), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	Point	   *pts = palloc_extended(sizeof(Point) * Max(n, 1), MCXT_ALLOC_HUGE);
+	double	   *work = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	double	   *tmp = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	Ties		tx,
+				ty,
+				txy;
+	long double nn = (long double) n,
+				v0;
+	int64		pairs = n * (n - 1) / 2,
+				d;
+
+	SET_VARSIZE(r, ROBUST_SIZE(n));
+	r->version = ROBUST_VERSION;
+	r->axis = *axis;
+	r->n = n;
+	for (int64 i = 0; i < n; i++)
+	{
+		pts[i].x = x[i];
+		pts[i].y = y[i];
+	}
+	qsort(pts, n, sizeof(Point), point_cmp);
+	for (int64 i = 0; i < n; i++)
+	{
+		ROBUST_X(r)[i] = pts[i].x;
+		ROBUST_Y(r)[i] = pts[i].y;
+	}
+
+	/* ties in x (sorted), in (x, y) (runs of equal points), in y */
+	tie_groups(ROBUST_X(r), n, &tx);
+	txy.pairs = 0;
+	for (int64 i = 0; i < n;)
+	{
+		int64		j = i + 1;
+
+		while (j < n && pts[j].x == pts[i].x && pts[j].y == pts[i].y)
+			j++;
+		txy.pairs += (j - i) * (j - i - 1) / 2;
+		i = j;
+	}
+	/* Knight: y in (x, y) order, its strict inversions are the discordant pairs */
+	memcpy(work, ROBUST_Y(r), sizeof(double) * n);
+	d = count_inversions(work, tmp, n);
+	tie_groups(work, n, &ty);	/* work is now y sorted */
+
+	r->ties_x = tx.pairs;
+	r->ties_y = ty.pairs;
+	r->ties_xy = txy.pairs;
+	r->s = pairs - tx.pairs - ty.pairs + txy.pairs - 2 * d;
+	v0 = (nn * (nn - 1) * (2 * nn + 5) - tx.t25 - ty.t25) / 18;
+	r->var_sen = (double) v0;
+	if (n >= 3)
+		v0 += tx.t2 * ty.t2 / (9 * nn * (nn - 1) * (nn - 2));
+	if (n >= 2)
+		v0 += tx.t1 * ty.t1 / (2 * nn * (nn - 1));
+	r->var_s = n >= 2 ? (double) v0 : 0;
+	pfree(pts);
+	pfree(work);
+	pfree(tmp);
+	return r;
+}
+
+/* Final function: the points, sorted, with the Mann-Kendall numbers */
+PG_FUNCTION_INFO_V1(trend_robust_final);
+Datum
+trend_robust_final(PG_FUNCTION_ARGS)
+{
+	RobustAcc  *acc;
+	TrendAxis	empty;
+
+	if (PG_ARGISNULL(0))
+	{
+		trend_axis_init(&empty);
+		PG_RETURN_POINTER(robust_build(&empty, NULL, NULL, 0));
+	}
+	acc = (RobustAcc *) PG_GETARG_POINTER(0);
+	PG_RETURN_POINTER(robust_build(&acc->axis, acc->x, acc->y, acc->n));
+}
+
+/*
+ * rollup(trend_robust): the points of several results as one.  The
+ * transition reuses the aggregate's state.
+ */
+PG_FUNCTION_INFO_V1(trend_robust_rollup_accum);
+Datum
+trend_robust_rollup_accum(PG_FUNCTION_ARGS)
+{
+	RobustAcc  *acc = robust_acc(fcinfo);
+	TrendRobust *r;
+	double		shift;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(acc);
+	r = PG_GETARG_TREND_ROBUST(1);
+	if (r->axis.kind == TREND_EMPTY)
+		PG_RETURN_POINTER(acc);
+	if (acc->axis.kind == TREND_EMPTY)
+	{
+		acc->axis = r->axis;
+		shift = 0;
+	}
+	else
+		shift = axis_shift(&acc->axis, &r->axis);
+	robust_grow(acc, r->n);
+	for (int64 i = 0; i < r->n; i++)
+	{
+		acc->x[acc->n + i] = ROBUST_X(r)[i] + shift;
+		acc->y[acc->n + i] = ROBUST_Y(r)[i];
+	}
+	acc->n += r->n;
+	PG_RETURN_POINTER(acc);
+}
+
+/* Text form: (kind,anchor,first,last,n,{x,y,x,y,...}) with x as stored */
+PG_FUNCTION_INFO_V1(trend_robust_out);
+Datum
+trend_robust_out(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	trend_axis_out(&buf, &r->axis);
+	appendStringInfo(&buf, INT64_FORMAT ",{", r->n);
+	for (int64 i = 0; i < r->n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		trend_append_double(&buf, ROBUST_X(r)[i]);
+		appendStringInfoChar(&buf, ',');
+		trend_append_double(&buf, ROBUST_Y(r)[i]);
+	}
+	appendStringInfoString(&buf, "})");
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* Do the points fit the axis (finite, within its bounds)? */
+static bool
+robust_points_valid(const TrendAxis *axis, const double *x, const double *y, int64 n)
+{
+	double		lo,
+				hi;
+
+	if ((n == 0) != (axis->kind == TREND_EMPTY))
+		return false;
+	if (n == 0)
+		return true;
+	lo = axis->kind == TREND_TIME ? (double) (axis->t_first - axis->anchor) : axis->x_first;
+	hi = axis->kind == TREND_TIME ? (double) (axis->t_last - axis->anchor) : axis->x_last;
+	for (int64 i = 0; i < n; i++)
+		if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] < lo || x[i] > hi)
+			return false;
+	return true;
+}
+
+/* Text input: the points are checked and the numbers computed afresh */
+PG_FUNCTION_INFO_V1(trend_robust_in);
+Datum
+trend_robust_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	char	   *p = pstrdup(str);
+	TrendAxis	axis;
+	int64		n;
+	double	   *x,
+			   *y;
+	char	   *f;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p++ != '(' || !trend_axis_parse(&p, &axis) ||
+		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &n) ||
+		n < 0 || (Size) n > MaxAllocHugeSize / (2 * sizeof(double)) || *p++ != '{')
+		goto bad;
+	x = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	y = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	if (n == 0)
+	{
+		if (*p++ != '}' || *p++ != ')')
+			goto bad;
+	}
+	for (int64 i = 0; i < n; i++)
+	{
+		char	   *end;
+
+		/* x, y pairs separated by commas; the last y ends at '}' */
+		end = strpbrk(p, ",}");
+		if (end == NULL || *end != ',')
+			goto bad;
+		*end = '\0';
+		if (!trend_parse_double(p, &x[i]))
+			goto bad;
+		p = end + 1;
+		end = strpbrk(p, ",}");
+		if (end == NULL || *end != (i < n - 1 ? ',' : '}'))
+			goto bad;
+		*end = '\0';
+		if (!trend_parse_double(p, &y[i]))
+			goto bad;
+		p = end + 1;
+		if (i == n - 1 && *p++ != ')')
+			goto bad;
+	}
+	if (!trend_parse_end(p) || !trend_axis_valid(&axis) || !robust_points_valid(&axis, x, y, n))
+		goto bad;
+	PG_RETURN_POINTER(robust_build(&axis, x, y, n));
+
+bad:
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type trend_robust: \"%.200s%s\"", str,
+					strlen(str) > 200 ? "..." : ""),
+			 errdetail("A trend_robust is (kind,anchor,first,last,n,{x,y,...}) with n finite points inside the bounds, as trend_robust_agg() makes it.")));
+	PG_RETURN_NULL();
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_send);
+Datum
+trend_robust_send(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	trend_axis_send(&buf, &r->axis);
+	pq_sendint64(&buf, r->n);
+	for (int64 i = 0; i < 2 * r->n; i++)
+		pq_sendfloat8(&buf, r->points[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_recv);
+Datum
+trend_robust_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	TrendAxis	axis;
+	int64		n;
+	double	   *x,
+			   *y;
+
+	trend_axis_recv(buf, &axis);
+	n = pq_getmsgint64(buf);
+	if (n < 0 || n > (buf->len - buf->cursor) / 16)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid trend_robust state")));
+	x = palloc(sizeof(double) * Max(n, 1));
+	y = palloc(sizeof(double) * Max(n, 1));
+	for (int64 i = 0; i < n; i++)
+		x[i] = pq_getmsgfloat8(buf);
+	for (int64 i = 0; i < n; i++)
+		y[i] = pq_getmsgfloat8(buf);
+	if (!trend_axis_valid(&axis) || !robust_points_valid(&axis, x, y, n))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid trend_robust state"),
+				 errdetail("The points must be finite and inside the state's bounds.")));
+	PG_RETURN_POINTER(robust_build(&axis, x, y, n));
+}
+
+/* ---- Sen's slope: order statistics of the pairwise slopes ---- */
+
+/* The pairs with distinct x: the slopes Sen's median is taken over */
+static int64
+sen_pairs(const TrendRobust *r)
+{
+	return r->n * (r->n - 1) / 2 - r->ties_x;
+}
+
+/* The k-th smallest (0-based) of v[0..n-1], reordering v (quickselect) */
+static double
+select_kth(double *v, int64 n, int64 k)
+{
+	int64		lo = 0,
+				hi = n - 1;
+
+	while (lo < hi)
+	{
+		/* median of three as pivot, then a three-way partition */
+		double		a = v[lo],
+					b = v[lo + (hi - lo) / 2],
+					c = v[hi];
+		double		pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
+		int64		lt = lo,
+					i = lo,
+					gt = hi;
+
+		CHECK_FOR_INTERRUPTS();
+		while (i <= gt)
+		{
+			if (v[i] < pivot)
+			{
+				double		t = v[lt];
+
+				v[lt++] = v[i];
+				v[i++] = t;
+			}
+			else if (v[i] > pivot)
+			{
+				double		t = v[gt];
+
+				v[gt--] = v[i];
+				v[i] = t;
+			}
+			else
+				i++;
+		}
+		if (k < lt)
+			hi = lt - 1;
+		else if (k > gt)
+			lo = gt + 1;
+		else
+			return pivot;
+	}
+	return v[k];
+}
+
+/* Every slope with distinct x, computed as (y_j - y_i) / (x_j - x_i) */
+static double *
+all_slopes(const TrendRobust *r, int64 *count)
+{
+	const double *x = ROBUST_X(r),
+			   *y = ROBUST_Y(r);
+	int64		m = 0;
+	double	   *slopes = palloc_extended(sizeof(double) * Max(sen_pairs(r), 1), MCXT_ALLOC_HUGE);
+
+	for (int64 i = 0; i < r->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int64 j = i + 1; j < r->n; j++)
+			if (x[j] != x[i])
+				slopes[m++] = (y[j] - y[i]) / (x[j] - x[i]);
+	}
+	*count = m;
+	return slopes;
+}
+
+/*
+ * The number of slopes <= theta over pairs with distinct x, in
+ * O(n log n): with u_i = y_i - theta x_i, slope(i, j) <= theta exactly
+ * when u_j <= u_i for x_i < x_j, so the count is the number of inversions
+ * between the points' order by x and their order by u (larger x first
+ * among equal u; among equal x the y order, which both orders share).
+ */
+typedef struct Ranked
+{
+	double		u;
+	double		x;
+	int64		base;			/* position in (x, y) order */
+} Ranked;
+
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	const Ranked *p = a,
+			   *q = b;
+
+	if (p->u != q->u)
+		return p->u < q->u ? -1 : 1;
+	if (p->x != q->x)
+		return p->x > q->x ? -1 : 1;
+	return p->base < q->base ? -1 : p->base > q->base ? 1 : 0;
+}
+
+static int64
+slopes_at_most(const TrendRobust *r, double theta, Ranked *ranked, double *work, double *tmp)
+{
+	const double *x = ROBUST_X(r),
+			   *y = ROBUST_Y(r);
+
+	for (int64 i = 0; i < r->n; i++)
+	{
+		ranked[i].u = fma(-theta, x[i], y[i]);
+		ranked[i].x = x[i];
+		ranked[i].base = i;
+	}
+	qsort(ranked, r->n, sizeof(Ranked), ranked_cmp);
+	for (int64 i = 0; i < r->n; i++)
+		work[i] = (double) ranked[i].base;
+	return count_inversions(work, tmp, r->n);
+}
+
+/* Doubles as ordered integers, to bisect between two doubles */
+static int64
+double_key(double d)
+{
+	uint64		bits;
+
+	memcpy(&bits, &d, sizeof(bits));
+	return (bits >> 63) ? (int64) (~bits ^ ((uint64) 1 << 63)) : (int64) bits;
+}
+
+static double
+key_double(int64 key)
+{
+	uint64		bits = key < 0 ? ~((uint64) key ^ ((uint64) 1 << 63)) : (uint64) key;
+	double		d;
+
+	memcpy(&d, &bits, sizeof(d));
+	return d;
+}
+
+/*
+ * The k-th smallest slope (0-based) for many points: the least double
+ * theta with more than k slopes <= theta, found by bisecting the doubles
+ * between the smallest and largest slope, each step counting in
+ * O(n log n).  The count compares y_j - theta x_j with y_i - theta x_i,
+ * each rounded once (fma), so near-equal slopes may be ordered by that
+ * rounding: the result can differ from the exact order statistic in the
+ * last bits.
+ */
+static double
+select_slope_large(const TrendRobust *r, int64 k)
+{
+	Ranked	   *ranked = palloc_extended(sizeof(Ranked) * r->n, MCXT_ALLOC_HUGE);
+	double	   *work = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
+	double	   *tmp = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
+	int64		lo = double_key(-DBL_MAX),
+				hi = double_key(DBL_MAX);
+
+	/* invariant: count(lo) <= k < count(hi); the distance overflows int64 */
+	while ((uint64) hi - (uint64) lo > 1)
+	{
+		int64		mid = (int64) ((uint64) lo + ((uint64) hi - (uint64) lo) / 2);
+
+		if (slopes_at_most(r, key_double(mid), ranked, work, tmp) > k)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	pfree(ranked);
+	pfree(work);
+	pfree(tmp);
+	return key_double(hi);
+}
+
+/* The ranks asked for, 0-based and ascending, as order statistics */
+static void
+select_slopes(const TrendRobust *r, const int64 *ranks, double *values, int count)
+{
+	int64		m;
+
+	if (sen_pairs(r) <= PAIR_LIMIT)
+	{
+		double	   *slopes = all_slopes(r, &m);
+
+		for (int i = 0; i < count; i++)
+			values[i] = select_kth(slopes, m, ranks[i]);
+		pfree(slopes);
+	}
+	else
+		for (int i = 0; i < count; i++)
+			values[i] = select_slope_large(r, ranks[i]);
+}
+
+/* Sen's slope per unit x: the median slope, the mean of the middle two for even counts */
+static bool
+sen_slope(const TrendRobust *r, double *slope)
+{
+	int64		m = sen_pairs(r);
+	int64		ranks[2];
+	double		values[2];
+
+	if (m < 1)
+		return false;
+	ranks[0] = (m - 1) / 2;
+	ranks[1] = m / 2;
+	select_slopes(r, ranks, values, ranks[0] == ranks[1] ? 1 : 2);
+	*slope = ranks[0] == ranks[1] ? values[0] : values[0] + (values[1] - values[0]) / 2;
+	return true;
+}
+
+/* The slope scale of an accessor: a slope per microsecond to per unit */
+static double
+robust_scale(FunctionCallInfo fcinfo, const TrendRobust *r)
+{
+	double		scale = trend_slope_scale(fcinfo, &r->axis, 1);
+
+	return r->axis.kind == TREND_TIME ? scale * USECS_PER_SECOND_F : scale;
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_sen_slope);
+Datum
+trend_robust_sen_slope(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r;
+	double		scale,
+				slope;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	r = PG_GETARG_TREND_ROBUST(0);
+	scale = robust_scale(fcinfo, r);
+	if (!sen_slope(r, &slope))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(slope * scale);
+}
+
+/* round half to even, as R and numpy */
+static double
+round_even(double v)
+{
+	return nearbyint(v);
+}
+
+/*
+ * A bound of Sen's (1968) confidence interval: with C = z sqrt(var), the
+ * lower bound is the slope of rank round((N - C) / 2), the upper of rank
+ * round((N + C) / 2) + 1 (1-based, clipped to 1..N), as scipy's
+ * theilslopes and R's trend::sens.slope.
+ */
+static Datum
+sen_bound(FunctionCallInfo fcinfo, bool upper)
+{
+	TrendRobust *r;
+	double		scale,
+				level,
+				c,
+				rank,
+				value;
+	int64		m,
+				k;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	r = PG_GETARG_TREND_ROBUST(0);
+	scale = robust_scale(fcinfo, r);
+	level = PG_GETARG_FLOAT8(2);
+	if (!(level > 0 && level < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	m = sen_pairs(r);
+	if (m < 1 || !(r->var_sen >= 0))
+		PG_RETURN_NULL();
+	c = normal_critical(level) * sqrt(r->var_sen);
+	rank = upper ? round_even((m + c) / 2) + 1 : round_even((m - c) / 2);
+	k = (int64) Min(Max(rank, 1.0), (double) m) - 1;
+	select_slopes(r, &k, &value, 1);
+	PG_RETURN_FLOAT8(value * scale);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_sen_lower);
+Datum
+trend_robust_sen_lower(PG_FUNCTION_ARGS)
+{
+	return sen_bound(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_sen_upper);
+Datum
+trend_robust_sen_upper(PG_FUNCTION_ARGS)
+{
+	return sen_bound(fcinfo, true);
+}
+
+/*
+ * The fitted value at x on Sen's line through the medians (Conover):
+ * median(y) + slope (x - median(x)).
+ */
+static bool
+sen_fitted(const TrendRobust *r, double x, double *value)
+{
+	double		slope,
+				mx,
+				my;
+	double	   *v;
+
+	if (!sen_slope(r, &slope))
+		return false;
+	v = palloc(sizeof(double) * r->n);
+	memcpy(v, ROBUST_X(r), sizeof(double) * r->n);
+	mx = (r->n % 2) ? select_kth(v, r->n, r->n / 2)
+		: (select_kth(v, r->n, r->n / 2 - 1) + select_kth(v, r->n, r->n / 2)) / 2;
+	memcpy(v, ROBUST_Y(r), sizeof(double) * r->n);
+	qsort(v, r->n, sizeof(double), double_cmp);
+	my = (r->n % 2) ? v[r->n / 2] : (v[r->n / 2 - 1] + v[r->n / 2]) / 2;
+	pfree(v);
+	*value = my + slope * (x - mx);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_fitted_at_t);
+Datum
+trend_robust_fitted_at_t(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
+	double		value;
+
+	if (TIMESTAMP_NOT_FINITE(t) || r->axis.kind == TREND_X)
+		(void) trend_axis_at(&r->axis, t);	/* the error for a trend over x */
+	if (TIMESTAMP_NOT_FINITE(t) || !sen_fitted(r, (double) (t - r->axis.anchor), &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_fitted_at_x);
+Datum
+trend_robust_fitted_at_x(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	double		value;
+
+	if (r->axis.kind == TREND_TIME)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a trend over time is read at a timestamp, not an x")));
+	if (!sen_fitted(r, PG_GETARG_FLOAT8(1), &value))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(value);
+}
+
+/* ---- Mann-Kendall ---- */
+
+PG_FUNCTION_INFO_V1(trend_robust_n);
+Datum
+trend_robust_n(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_TREND_ROBUST(0)->n);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_mk_s);
+Datum
+trend_robust_mk_s(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+
+	if (r->n < 2)
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(r->s);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_mk_var_s);
+Datum
+trend_robust_mk_var_s(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+
+	if (r->n < 2)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(r->var_s);
+}
+
+/* z with continuity correction: (S - sgn S) / sqrt(var S); none when var S = 0 */
+static bool
+mk_z(const TrendRobust *r, double *z)
+{
+	if (r->n < 2 || !(r->var_s > 0))
+		return false;
+	*z = (double) (r->s - (r->s > 0) + (r->s < 0)) / sqrt(r->var_s);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_mk_z);
+Datum
+trend_robust_mk_z(PG_FUNCTION_ARGS)
+{
+	double		z;
+
+	if (!mk_z(PG_GETARG_TREND_ROBUST(0), &z))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(z);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_mk_p);
+Datum
+trend_robust_mk_p(PG_FUNCTION_ARGS)
+{
+	double		z;
+
+	if (!mk_z(PG_GETARG_TREND_ROBUST(0), &z))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(normal_two_sided_p(z));
+}
+
+/*
+ * The exact two-sided p of S for n < 50 points without ties in x or y:
+ * S = N - 2D, D the inversions of a random permutation, whose law is
+ * Mahonian: P_n(k) = (1/n) sum_{d=0..n-1} P_{n-1}(k - d).
+ */
+static bool
+mk_p_exact(const TrendRobust *r, double *p)
+{
+	int64		n = r->n,
+				pairs = n * (n - 1) / 2;
+	double	   *prob,
+			   *next;
+	double		total = 0;
+
+	if (n < 2 || n >= EXACT_P_LIMIT || r->ties_x > 0 || r->ties_y > 0)
+		return false;
+	prob = palloc0(sizeof(double) * (pairs + 1));
+	next = palloc0(sizeof(double) * (pairs + 1));
+	prob[0] = 1.0;
+	for (int64 m = 2; m <= n; m++)
+	{
+		int64		top = m * (m - 1) / 2,
+					prev_top = (m - 1) * (m - 2) / 2;
+
+		/*
+		 * next[k] = (1/m) sum_{d=0}^{m-1} prob[k - d]: summed term by term
+		 * (positive terms only), so that the tails keep their relative
+		 * precision
+		 */
+		for (int64 k = 0; k <= top; k++)
+		{
+			double		sum = 0;
+
+			for (int64 j = Max(0, k - (m - 1)); j <= Min(k, prev_top); j++)
+				sum += prob[j];
+			next[k] = sum / (double) m;
+		}
+		memcpy(prob, next, sizeof(double) * (top + 1));
+	}
+	/* both tails, smallest terms first */
+	for (int64 k = 0; k <= pairs / 2; k++)
+	{
+		if (llabs(pairs - 2 * k) >= llabs(r->s))
+			total += prob[k];
+		if (pairs - k != k && llabs(pairs - 2 * (pairs - k)) >= llabs(r->s))
+			total += prob[pairs - k];
+	}
+	pfree(prob);
+	pfree(next);
+	*p = Min(total, 1.0);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_mk_p_exact);
+Datum
+trend_robust_mk_p_exact(PG_FUNCTION_ARGS)
+{
+	double		p;
+
+	if (!mk_p_exact(PG_GETARG_TREND_ROBUST(0), &p))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(p);
+}
+
+/* Kendall's tau-b: S / sqrt((N - ties in x)(N - ties in y)) */
+PG_FUNCTION_INFO_V1(trend_robust_kendall_tau_b);
+Datum
+trend_robust_kendall_tau_b(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	int64		pairs = r->n * (r->n - 1) / 2;
+	double		d;
+
+	if (r->n < 2)
+		PG_RETURN_NULL();
+	d = (double) (pairs - r->ties_x) * (double) (pairs - r->ties_y);
+	if (!(d > 0))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) r->s / sqrt(d));
+}
