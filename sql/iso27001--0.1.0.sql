@@ -3323,11 +3323,132 @@ COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, double preci
 	'the value at an x on Sen''s line through the medians (Conover)';
 CREATE FUNCTION @extschema@.first_time(@extschema@.trend_robust)
 	RETURNS timestamptz
-	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_robust_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_robust) IS
 	'the first point''s time (NULL for a trend over x)';
 CREATE FUNCTION @extschema@.last_time(@extschema@.trend_robust)
 	RETURNS timestamptz
-	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_robust_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_robust) IS
 	'the last point''s time (NULL for a trend over x)';
+
+--
+-- Behaviour trends: the p-value of each family, the verdict an auditor
+-- reads, and a one-call report with plain columns for BI tools.
+--
+
+CREATE FUNCTION @extschema@.p_value(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_rate) IS
+	'two-sided p-value of the rate trend: the Cochran-Armitage test';
+CREATE FUNCTION @extschema@.p_value(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_robust) IS
+	'two-sided p-value of the Mann-Kendall test: exact below 50 points without ties, else normal with continuity correction';
+
+CREATE FUNCTION @extschema@.trend_verdict(n bigint, slope double precision,
+										  slope_lower double precision, slope_upper double precision,
+										  p_value double precision, better text,
+										  alpha double precision DEFAULT 0.05)
+	RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_verdict(bigint, double precision, double precision, double precision, double precision, text, double precision) IS
+	'improving, worsening, no significant trend or insufficient data: a direction only when p < alpha and the interval excludes 0; better is lower or higher';
+
+CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_ols, better text,
+									alpha double precision DEFAULT 0.05)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.trend_verdict(@extschema@.n(verdict.state), @extschema@.slope(verdict.state),
+			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_ols, text, double precision) IS
+	'the verdict on a least-squares trend: improving, worsening, no significant trend or insufficient data';
+
+CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_ols, better text,
+										 unit interval DEFAULT '1 month',
+										 alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.n(trend_report.state), @extschema@.first_time(trend_report.state),
+		   @extschema@.last_time(trend_report.state),
+		   @extschema@.slope(trend_report.state, trend_report.unit),
+		   @extschema@.slope_lower(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
+		   @extschema@.slope_upper(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
+		   @extschema@.p_value(trend_report.state),
+		   @extschema@.verdict(trend_report.state, trend_report.better, trend_report.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_ols, text, interval, double precision) IS
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a least-squares trend';
+
+CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_rate, better text,
+									alpha double precision DEFAULT 0.05)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.trend_verdict(@extschema@.n(verdict.state), @extschema@.slope(verdict.state),
+			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_rate, text, double precision) IS
+	'the verdict on a rate (Cochran-Armitage) trend: improving, worsening, no significant trend or insufficient data';
+
+CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_rate, better text,
+										 unit interval DEFAULT '1 month',
+										 alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.n(trend_report.state), @extschema@.first_time(trend_report.state),
+		   @extschema@.last_time(trend_report.state),
+		   @extschema@.slope(trend_report.state, trend_report.unit),
+		   @extschema@.slope_lower(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
+		   @extschema@.slope_upper(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
+		   @extschema@.p_value(trend_report.state),
+		   @extschema@.verdict(trend_report.state, trend_report.better, trend_report.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_rate, text, interval, double precision) IS
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a rate (Cochran-Armitage) trend';
+
+CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_robust, better text,
+									alpha double precision DEFAULT 0.05)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.trend_verdict(@extschema@.n(verdict.state), @extschema@.slope(verdict.state),
+			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_robust, text, double precision) IS
+	'the verdict on a robust (Sen, Mann-Kendall) trend: improving, worsening, no significant trend or insufficient data';
+
+CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_robust, better text,
+										 unit interval DEFAULT '1 month',
+										 alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.n(trend_report.state), @extschema@.first_time(trend_report.state),
+		   @extschema@.last_time(trend_report.state),
+		   @extschema@.slope(trend_report.state, trend_report.unit),
+		   @extschema@.slope_lower(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
+		   @extschema@.slope_upper(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
+		   @extschema@.p_value(trend_report.state),
+		   @extschema@.verdict(trend_report.state, trend_report.better, trend_report.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_robust, text, interval, double precision) IS
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a robust (Sen, Mann-Kendall) trend';

@@ -312,8 +312,8 @@ trend_axis_recv(StringInfo buf, TrendAxis *axis)
 }
 
 /*
- * first_time(state), last_time(state): every trend state begins with its
- * axis, so one function serves them all.  NULL for a trend over x.
+ * first_time(state), last_time(state) of the fixed-size states, which
+ * begin with their axis (trend_ols, trend_rate).  NULL for a trend over x.
  */
 static Datum
 axis_time_end(FunctionCallInfo fcinfo, bool last)
@@ -337,4 +337,56 @@ Datum
 trend_last_time(PG_FUNCTION_ARGS)
 {
 	return axis_time_end(fcinfo, true);
+}
+
+/*
+ * trend_verdict(n, slope, lower, upper, p, better, alpha): what an auditor
+ * reads.  Fewer than 3 observations or no slope: insufficient data; no p
+ * (nothing varies): no significant trend; a direction only when p < alpha
+ * and the interval excludes 0, improving when the slope goes the better
+ * way ("lower" is better for a click rate, "higher" for a report rate).
+ */
+PG_FUNCTION_INFO_V1(trend_verdict);
+Datum
+trend_verdict(PG_FUNCTION_ARGS)
+{
+	char	   *better;
+	bool		lower_is_better;
+	double		alpha,
+				slope,
+				p;
+
+	if (PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("better must not be null"),
+				 errhint("Say which way is better: \"lower\" (a click rate) or \"higher\" (a report rate).")));
+	better = text_to_cstring(PG_GETARG_TEXT_PP(5));
+	if (pg_strcasecmp(better, "lower") == 0)
+		lower_is_better = true;
+	else if (pg_strcasecmp(better, "higher") == 0)
+		lower_is_better = false;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for better: \"%s\"", better),
+				 errdetail("Accepted values: lower, higher.")));
+	alpha = PG_ARGISNULL(6) ? NAN : PG_GETARG_FLOAT8(6);
+	if (!(alpha > 0 && alpha < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("alpha must be between 0 and 1 (exclusive)")));
+
+	if (PG_ARGISNULL(0) || PG_GETARG_INT64(0) < 3 || PG_ARGISNULL(1))
+		PG_RETURN_TEXT_P(cstring_to_text("insufficient data"));
+	slope = PG_GETARG_FLOAT8(1);
+	if (PG_ARGISNULL(4) || isnan(slope))
+		PG_RETURN_TEXT_P(cstring_to_text("no significant trend"));
+	p = PG_GETARG_FLOAT8(4);
+	if (!(p < alpha) ||
+		(!PG_ARGISNULL(2) && !PG_ARGISNULL(3) &&
+		 PG_GETARG_FLOAT8(2) <= 0 && PG_GETARG_FLOAT8(3) >= 0) ||
+		slope == 0)
+		PG_RETURN_TEXT_P(cstring_to_text("no significant trend"));
+	PG_RETURN_TEXT_P(cstring_to_text((slope < 0) == lower_is_better ? "improving" : "worsening"));
 }

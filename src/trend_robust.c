@@ -1170,3 +1170,44 @@ trend_robust_kendall_tau_b(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) r->s / sqrt(d));
 }
+
+/* The p-value an auditor reads: exact when there is one, else the normal one */
+PG_FUNCTION_INFO_V1(trend_robust_p_value);
+Datum
+trend_robust_p_value(PG_FUNCTION_ARGS)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	double		p,
+				z;
+
+	if (mk_p_exact(r, &p))
+		PG_RETURN_FLOAT8(p);
+	if (!mk_z(r, &z))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(normal_two_sided_p(z));
+}
+
+/* First (last) time of a robust trend over time (the axis follows the varlena header) */
+static Datum
+robust_time_end(FunctionCallInfo fcinfo, bool last)
+{
+	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+
+	if (r->axis.kind != TREND_TIME)
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(last ? r->axis.t_last : r->axis.t_first);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_first_time);
+Datum
+trend_robust_first_time(PG_FUNCTION_ARGS)
+{
+	return robust_time_end(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(trend_robust_last_time);
+Datum
+trend_robust_last_time(PG_FUNCTION_ARGS)
+{
+	return robust_time_end(fcinfo, true);
+}

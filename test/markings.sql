@@ -197,7 +197,16 @@ SELECT set_eq(
 	('iso27001.fitted_at(iso27001.trend_robust,timestamp with time zone)', 'i', true, 's', false),
 	('iso27001.fitted_at(iso27001.trend_robust,double precision)', 'i', true, 's', false),
 	('iso27001.first_time(iso27001.trend_robust)', 'i', true, 's', false),
-	('iso27001.last_time(iso27001.trend_robust)', 'i', true, 's', false)
+	('iso27001.last_time(iso27001.trend_robust)', 'i', true, 's', false),
+	('iso27001.p_value(iso27001.trend_rate)', 'i', true, 's', false),
+	('iso27001.p_value(iso27001.trend_robust)', 'i', true, 's', false),
+	('iso27001.trend_report(iso27001.trend_ols,text,interval,double precision)', 'i', false, 's', false),
+	('iso27001.trend_report(iso27001.trend_rate,text,interval,double precision)', 'i', false, 's', false),
+	('iso27001.trend_report(iso27001.trend_robust,text,interval,double precision)', 'i', false, 's', false),
+	('iso27001.trend_verdict(bigint,double precision,double precision,double precision,double precision,text,double precision)', 'i', false, 's', false),
+	('iso27001.verdict(iso27001.trend_ols,text,double precision)', 'i', false, 's', false),
+	('iso27001.verdict(iso27001.trend_rate,text,double precision)', 'i', false, 's', false),
+	('iso27001.verdict(iso27001.trend_robust,text,double precision)', 'i', false, 's', false)
 	$$,
 	'every function has the reviewed volatility, strictness, parallel safety and leakproofness');
 
