@@ -143,3 +143,53 @@ SELECT persons_min, persons_max, table_days, stage1_days, stage2_days,
   FROM isms_audit_time(450);
 SELECT * FROM ms_site_sample(3);
 \echo
+\echo '== 19. Two years of weekly phishing simulations for a 400-person organization =='
+-- reproducible: no random(), a deterministic wobble around a slow improvement
+CREATE TEMP TABLE phishing AS
+SELECT week, sent_at, recipients,
+	   round(recipients * (0.18 - 0.10 * week / 103.0 + 0.025 * sin(week * 1.7)))::bigint AS clicks,
+	   round(recipients * (0.10 + 0.25 * week / 103.0 + 0.03 * cos(week * 2.3)))::bigint AS reports
+  FROM (SELECT week, '2024-12-02 09:00+00'::timestamptz + week * interval '1 week' AS sent_at,
+			   400 - (week * 7) % 23 AS recipients
+		  FROM generate_series(0, 103) AS week) w;
+SELECT week, sent_at::date, recipients, clicks, reports FROM phishing WHERE week IN (0, 1, 2, 51, 52, 102, 103) ORDER BY week;
+
+\echo
+\echo '== 20. What the LMS export says, and what the behaviour says (slope per month) =='
+SELECT 'training completion (LMS export)' AS evidence, '100 %' AS value, NULL AS "95 % interval",
+	   NULL::text AS "p-value", 'no trend: a snapshot' AS verdict
+UNION ALL
+SELECT 'click rate, Cochran-Armitage (lower is better)',
+	   to_char(slope * 100, 'S0.00') || ' pp/month',
+	   to_char(slope_lower * 100, 'S0.00') || ' .. ' || to_char(slope_upper * 100, 'S0.00'),
+	   to_char(p_value, '9.9EEEE'), verdict
+  FROM trend_report((SELECT trend_rate_agg(clicks, recipients, sent_at) FROM phishing), 'lower')
+UNION ALL
+SELECT 'click rate, Sen / Mann-Kendall (lower is better)',
+	   to_char(slope * 100, 'S0.00') || ' pp/month',
+	   to_char(slope_lower * 100, 'S0.00') || ' .. ' || to_char(slope_upper * 100, 'S0.00'),
+	   to_char(p_value, '9.9EEEE'), verdict
+  FROM trend_report((SELECT trend_robust_agg(clicks::float8 / recipients, sent_at) FROM phishing), 'lower')
+UNION ALL
+SELECT 'report rate, Cochran-Armitage (higher is better)',
+	   to_char(slope * 100, 'S0.00') || ' pp/month',
+	   to_char(slope_lower * 100, 'S0.00') || ' .. ' || to_char(slope_upper * 100, 'S0.00'),
+	   to_char(p_value, '9.9EEEE'), verdict
+  FROM trend_report((SELECT trend_rate_agg(reports, recipients, sent_at) FROM phishing), 'higher')
+UNION ALL
+SELECT 'click rate, last 12 weeks only (least squares)',
+	   to_char(slope * 100, 'S0.00') || ' pp/month',
+	   to_char(slope_lower * 100, 'S0.00') || ' .. ' || to_char(slope_upper * 100, 'S0.00'),
+	   to_char(p_value, '9.9EEEE'), verdict
+  FROM trend_report((SELECT trend_ols_agg(clicks::float8 / recipients, sent_at) FROM phishing WHERE week >= 92), 'lower');
+
+\echo
+\echo '== 21. A rolling 12-week click-rate slope (window frame), every 13th week =='
+SELECT week, sent_at::date,
+	   round((slope(s, '1 month') * 100)::numeric, 2) AS "pp/month",
+	   verdict(s, 'lower') AS verdict
+  FROM (SELECT week, sent_at, trend_ols_agg(clicks::float8 / recipients, sent_at)
+				 OVER (ORDER BY sent_at ROWS BETWEEN 11 PRECEDING AND CURRENT ROW) AS s
+		  FROM phishing) q
+ WHERE week % 13 = 12 ORDER BY week;
+\echo
