@@ -3378,13 +3378,20 @@ CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_ols, better tex
 				   slope_upper double precision, p_value double precision, verdict text)
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT @extschema@.n(trend_report.state), @extschema@.first_time(trend_report.state),
-		   @extschema@.last_time(trend_report.state),
-		   @extschema@.slope(trend_report.state, trend_report.unit),
-		   @extschema@.slope_lower(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
-		   @extschema@.slope_upper(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
-		   @extschema@.p_value(trend_report.state),
-		   @extschema@.verdict(trend_report.state, trend_report.better, trend_report.alpha);
+	-- each statistic computed once; the verdict reads them (it needs signs and p only)
+	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+		   @extschema@.trend_verdict(r.n, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+									 trend_report.better, trend_report.alpha)
+	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
+				   @extschema@.first_time(trend_report.state) AS first_time,
+				   @extschema@.last_time(trend_report.state) AS last_time,
+				   @extschema@.slope(trend_report.state, trend_report.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, trend_report.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
+				   @extschema@.slope_upper(trend_report.state, trend_report.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
+				   @extschema@.p_value(trend_report.state) AS p_value
+			 OFFSET 0) r;
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_ols, text, interval, double precision) IS
 	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a least-squares trend';
@@ -3410,13 +3417,20 @@ CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_rate, better te
 				   slope_upper double precision, p_value double precision, verdict text)
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT @extschema@.n(trend_report.state), @extschema@.first_time(trend_report.state),
-		   @extschema@.last_time(trend_report.state),
-		   @extschema@.slope(trend_report.state, trend_report.unit),
-		   @extschema@.slope_lower(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
-		   @extschema@.slope_upper(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
-		   @extschema@.p_value(trend_report.state),
-		   @extschema@.verdict(trend_report.state, trend_report.better, trend_report.alpha);
+	-- each statistic computed once; the verdict reads them (it needs signs and p only)
+	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+		   @extschema@.trend_verdict(r.n, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+									 trend_report.better, trend_report.alpha)
+	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
+				   @extschema@.first_time(trend_report.state) AS first_time,
+				   @extschema@.last_time(trend_report.state) AS last_time,
+				   @extschema@.slope(trend_report.state, trend_report.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, trend_report.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
+				   @extschema@.slope_upper(trend_report.state, trend_report.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
+				   @extschema@.p_value(trend_report.state) AS p_value
+			 OFFSET 0) r;
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_rate, text, interval, double precision) IS
 	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a rate (Cochran-Armitage) trend';
@@ -3442,13 +3456,20 @@ CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_robust, better 
 				   slope_upper double precision, p_value double precision, verdict text)
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT @extschema@.n(trend_report.state), @extschema@.first_time(trend_report.state),
-		   @extschema@.last_time(trend_report.state),
-		   @extschema@.slope(trend_report.state, trend_report.unit),
-		   @extschema@.slope_lower(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
-		   @extschema@.slope_upper(trend_report.state, trend_report.unit, 1 OPERATOR(pg_catalog.-) trend_report.alpha),
-		   @extschema@.p_value(trend_report.state),
-		   @extschema@.verdict(trend_report.state, trend_report.better, trend_report.alpha);
+	-- each statistic computed once; the verdict reads them (it needs signs and p only)
+	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+		   @extschema@.trend_verdict(r.n, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+									 trend_report.better, trend_report.alpha)
+	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
+				   @extschema@.first_time(trend_report.state) AS first_time,
+				   @extschema@.last_time(trend_report.state) AS last_time,
+				   @extschema@.slope(trend_report.state, trend_report.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, trend_report.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
+				   @extschema@.slope_upper(trend_report.state, trend_report.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
+				   @extschema@.p_value(trend_report.state) AS p_value
+			 OFFSET 0) r;
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_robust, text, interval, double precision) IS
 	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a robust (Sen, Mann-Kendall) trend';

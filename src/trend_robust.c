@@ -25,6 +25,7 @@
 
 #include <math.h>
 
+#include "common/pg_prng.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -39,7 +40,9 @@
 
 #define ROBUST_VERSION		1
 /* Sen's slope by listing every pair up to this many pairs (8 bytes each) */
+#ifndef PAIR_LIMIT
 #define PAIR_LIMIT			((int64) 8 * 1000 * 1000)
+#endif
 /* the exact Mann-Kendall distribution below this many points */
 #define EXACT_P_LIMIT		50
 
@@ -752,102 +755,355 @@ all_slopes(const TrendRobust *r, int64 *count)
 }
 
 /*
- * The number of slopes <= theta over pairs with distinct x, in
- * O(n log n): with u_i = y_i - theta x_i, slope(i, j) <= theta exactly
- * when u_j <= u_i for x_i < x_j, so the count is the number of inversions
- * between the points' order by x and their order by u (larger x first
- * among equal u; among equal x the y order, which both orders share).
+ * Sen's slope for many points: selection among the N slopes without
+ * listing them (Matousek 1991; Dillencourt, Mount and Netanyahu 1992).
+ * For a value theta, u_i = y_i - theta x_i orders the points; a pair
+ * (x_i < x_j) has slope <= theta exactly when u_j <= u_i, so the slopes
+ * in (lo, hi] are the pairs ordered differently by lo and by hi: the
+ * inversions between the two orders, which a merge sort counts, samples
+ * at chosen ranks or lists in O(n log n) (plus what it lists).  Each round
+ * samples slopes from the bracket (lo, hi] holding the rank sought and
+ * narrows it to the sampled slopes around that rank; once it holds few
+ * slopes they are listed and the rank selected.  The random numbers only
+ * change the time taken, never the result.  Orders are computed with u
+ * rounded once (fma), so slopes within rounding of a bracket's ends may
+ * be ordered by that rounding: the result can differ from the exact order
+ * statistic in the last bits.
  */
-typedef struct Ranked
+#ifndef SAMPLE_SIZE
+#define SAMPLE_SIZE(n)		Min((n), 1000000)
+#endif
+#ifndef LIST_LIMIT
+#define LIST_LIMIT(n)		Max(4 * (n), 1 << 20)
+#endif
+
+typedef struct KeyPos
 {
-	double		u;
-	double		x;
-	int64		base;			/* position in (x, y) order */
-} Ranked;
+	uint64		key;			/* u as an unsigned integer in u's order */
+	int64		pos;			/* the point's position in (x, y) order */
+} KeyPos;
 
-static int
-ranked_cmp(const void *a, const void *b)
+typedef struct Selector
 {
-	const Ranked *p = a,
-			   *q = b;
+	const TrendRobust *r;
+	int64		n;
+	int64	   *by_x_desc;		/* the order at theta = +infinity */
+	KeyPos	   *keys;
+	KeyPos	   *keys_tmp;
+	int64	   *seq;
+	int64	   *seq_tmp;
+	int64	   *rank_lo;
+	pg_prng_state prng;
+} Selector;
 
-	if (p->u != q->u)
-		return p->u < q->u ? -1 : 1;
-	if (p->x != q->x)
-		return p->x > q->x ? -1 : 1;
-	return p->base < q->base ? -1 : p->base > q->base ? 1 : 0;
-}
-
-static int64
-slopes_at_most(const TrendRobust *r, double theta, Ranked *ranked, double *work, double *tmp)
-{
-	const double *x = ROBUST_X(r),
-			   *y = ROBUST_Y(r);
-
-	for (int64 i = 0; i < r->n; i++)
-	{
-		ranked[i].u = fma(-theta, x[i], y[i]);
-		ranked[i].x = x[i];
-		ranked[i].base = i;
-	}
-	qsort(ranked, r->n, sizeof(Ranked), ranked_cmp);
-	for (int64 i = 0; i < r->n; i++)
-		work[i] = (double) ranked[i].base;
-	return count_inversions(work, tmp, r->n);
-}
-
-/* Doubles as ordered integers, to bisect between two doubles */
-static int64
-double_key(double d)
+/* An order-preserving unsigned key of a double (-0 taken as +0) */
+static inline uint64
+u_key(double u)
 {
 	uint64		bits;
 
-	memcpy(&bits, &d, sizeof(bits));
-	return (bits >> 63) ? (int64) (~bits ^ ((uint64) 1 << 63)) : (int64) bits;
-}
-
-static double
-key_double(int64 key)
-{
-	uint64		bits = key < 0 ? ~((uint64) key ^ ((uint64) 1 << 63)) : (uint64) key;
-	double		d;
-
-	memcpy(&d, &bits, sizeof(d));
-	return d;
+	u += 0.0;
+	memcpy(&bits, &u, sizeof(bits));
+	return (bits >> 63) ? ~bits : bits | ((uint64) 1 << 63);
 }
 
 /*
- * The k-th smallest slope (0-based) for many points: the least double
- * theta with more than k slopes <= theta, found by bisecting the doubles
- * between the smallest and largest slope, each step counting in
- * O(n log n).  The count compares y_j - theta x_j with y_i - theta x_i,
- * each rounded once (fma), so near-equal slopes may be ordered by that
- * rounding: the result can differ from the exact order statistic in the
- * last bits.
+ * The points' order at theta (-1: -infinity, 1: +infinity, 0: finite):
+ * by u ascending, larger x first among equal u, (x, y) order among equal
+ * points.  A stable radix sort by u of the points taken by x descending.
  */
-static double
-select_slope_large(const TrendRobust *r, int64 k)
+static void
+selector_order(Selector *sel, int inf, double theta, int64 *order)
 {
-	Ranked	   *ranked = palloc_extended(sizeof(Ranked) * r->n, MCXT_ALLOC_HUGE);
-	double	   *work = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
-	double	   *tmp = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
-	int64		lo = double_key(-DBL_MAX),
-				hi = double_key(DBL_MAX);
+	const double *x = ROBUST_X(sel->r),
+			   *y = ROBUST_Y(sel->r);
+	int64		n = sel->n;
+	KeyPos	   *a = sel->keys,
+			   *b = sel->keys_tmp;
 
-	/* invariant: count(lo) <= k < count(hi); the distance overflows int64 */
-	while ((uint64) hi - (uint64) lo > 1)
+	if (inf != 0)
 	{
-		int64		mid = (int64) ((uint64) lo + ((uint64) hi - (uint64) lo) / 2);
-
-		if (slopes_at_most(r, key_double(mid), ranked, work, tmp) > k)
-			hi = mid;
-		else
-			lo = mid;
+		for (int64 i = 0; i < n; i++)
+			order[i] = inf < 0 ? i : sel->by_x_desc[i];
+		return;
 	}
-	pfree(ranked);
-	pfree(work);
-	pfree(tmp);
-	return key_double(hi);
+	for (int64 i = 0; i < n; i++)
+	{
+		int64		p = sel->by_x_desc[i];
+
+		a[i].key = u_key(fma(-theta, x[p], y[p]));
+		a[i].pos = p;
+	}
+	for (int shift = 0; shift < 64; shift += 8)
+	{
+		int64		count[257] = {0};
+		KeyPos	   *t;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < n; i++)
+			count[((a[i].key >> shift) & 0xFF) + 1]++;
+		if (count[((a[0].key >> shift) & 0xFF) + 1] == n)
+			continue;			/* every key has this byte: nothing moves */
+		for (int d = 0; d < 256; d++)
+			count[d + 1] += count[d];
+		for (int64 i = 0; i < n; i++)
+			b[count[(a[i].key >> shift) & 0xFF]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (int64 i = 0; i < n; i++)
+		order[i] = a[i].pos;
+}
+
+/*
+ * Inversions of seq[0..n-1] by bottom-up merge sort.  With want != NULL,
+ * the inversions of the sorted ranks want[0..nwant-1] (or every one, with
+ * nwant < 0) are handed to emit as pairs of values.
+ */
+typedef void (*InversionSink) (void *arg, int64 left, int64 right);
+
+static int64
+merge_inversions(int64 *seq, int64 *tmp, int64 n, const uint64 *want, int64 nwant,
+				 InversionSink emit, void *arg)
+{
+	int64		count = 0,
+				w = 0;
+
+	for (int64 width = 1; width < n; width *= 2)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int64 lo = 0; lo < n; lo += 2 * width)
+		{
+			int64		mid = Min(lo + width, n),
+						hi = Min(lo + 2 * width, n),
+						i = lo,
+						j = mid,
+						k = lo;
+
+			while (i < mid && j < hi)
+			{
+				if (seq[j] < seq[i])
+				{
+					/* seq[j] is below each of seq[i..mid-1]: mid - i inversions */
+					if (emit != NULL && nwant < 0)
+						for (int64 q = i; q < mid; q++)
+							emit(arg, seq[q], seq[j]);
+					else if (emit != NULL)
+						while (w < nwant && want[w] < (uint64) (count + mid - i))
+						{
+							emit(arg, seq[i + (int64) (want[w] - count)], seq[j]);
+							w++;
+						}
+					count += mid - i;
+					tmp[k++] = seq[j++];
+				}
+				else
+					tmp[k++] = seq[i++];
+			}
+			while (i < mid)
+				tmp[k++] = seq[i++];
+			while (j < hi)
+				tmp[k++] = seq[j++];
+		}
+		memcpy(seq, tmp, sizeof(int64) * n);
+	}
+	return count;
+}
+
+/* Where the slopes of emitted pairs go */
+typedef struct SlopeList
+{
+	const TrendRobust *r;
+	const int64 *order_lo;		/* a pair's values are positions in the low order */
+	double	   *slopes;
+	int64		count;
+	int64		capacity;
+} SlopeList;
+
+static void
+list_slope(void *arg, int64 left, int64 right)
+{
+	SlopeList  *list = (SlopeList *) arg;
+	int64		p = list->order_lo[left],
+				q = list->order_lo[right];
+	const double *x = ROBUST_X(list->r),
+			   *y = ROBUST_Y(list->r);
+
+	if (list->count < list->capacity)
+		list->slopes[list->count++] = (y[q] - y[p]) / (x[q] - x[p]);
+}
+
+/* The slopes <= theta, for an order: its inversions against (x, y) order */
+static int64
+selector_count(Selector *sel, const int64 *order)
+{
+	memcpy(sel->seq, order, sizeof(int64) * sel->n);
+	return merge_inversions(sel->seq, sel->seq_tmp, sel->n, NULL, 0, NULL, NULL);
+}
+
+static int
+uint64_cmp(const void *a, const void *b)
+{
+	uint64		x = *(const uint64 *) a,
+				y = *(const uint64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * The order statistics of ranks[0..count-1] (ascending and close to each
+ * other, as the middle two of an even count) in one bracket.
+ */
+static void
+select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int count)
+{
+	int64		k = ranks[0],
+				k_top = ranks[count - 1];
+	int64		n = r->n;
+	Selector	sel;
+	int64	   *order_lo = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE),
+			   *order_hi = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE),
+			   *order_new = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	int64		c_lo = 0,
+				c_hi = sen_pairs(r),
+				m = Max(SAMPLE_SIZE(n), 1024);
+	uint64	   *want = palloc_extended(sizeof(uint64) * m, MCXT_ALLOC_HUGE);
+	int			stalls = 0;
+	SlopeList	list;
+
+	sel.r = r;
+	sel.n = n;
+	sel.by_x_desc = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	sel.keys = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
+	sel.keys_tmp = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
+	sel.seq = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	sel.seq_tmp = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	sel.rank_lo = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
+	pg_prng_seed(&sel.prng, UINT64CONST(0x27001) ^ (uint64) n ^ (uint64) k);
+
+	/* +infinity: groups of equal x from the largest, each in (x, y) order */
+	for (int64 end = n, out = 0; end > 0;)
+	{
+		int64		start = end - 1;
+
+		while (start > 0 && ROBUST_X(r)[start - 1] == ROBUST_X(r)[end - 1])
+			start--;
+		for (int64 q = start; q < end; q++)
+			sel.by_x_desc[out++] = q;
+		end = start;
+	}
+	selector_order(&sel, -1, 0, order_lo);
+	selector_order(&sel, 1, 0, order_hi);
+
+	list.r = r;
+	for (;;)
+	{
+		int64		pairs;
+
+		/* the pairs ordered differently by lo and hi: the slopes in (lo, hi] */
+		for (int64 i = 0; i < n; i++)
+			sel.rank_lo[order_lo[i]] = i;
+		for (int64 i = 0; i < n; i++)
+			sel.seq[i] = sel.rank_lo[order_hi[i]];
+		list.order_lo = order_lo;
+		list.count = 0;
+		/* list the bracket when small, or when sampling no longer narrows it */
+		if (c_hi - c_lo <= LIST_LIMIT(n) || (stalls >= 8 && c_hi - c_lo <= ((int64) 64 << 20)))
+		{
+			list.capacity = Max(c_hi - c_lo, 1);
+			list.slopes = palloc_extended(sizeof(double) * list.capacity, MCXT_ALLOC_HUGE);
+			(void) merge_inversions(sel.seq, sel.seq_tmp, n, NULL, -1, list_slope, &list);
+			for (int i = 0; i < count; i++)
+				values[i] = select_kth(list.slopes, list.count,
+									   Min(Max(ranks[i] - c_lo, 0), list.count - 1));
+			break;
+		}
+		else
+		{
+			double		center,
+						half;
+			int64		ia,
+						ib;
+			bool		progress = false;
+
+			if (stalls >= 8)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("Sen's slope selection does not converge on these " INT64_FORMAT " points", n)));
+			/* m slopes of the bracket, uniformly at random */
+			for (int64 i = 0; i < m; i++)
+				want[i] = pg_prng_uint64_range(&sel.prng, 0, (uint64) (c_hi - c_lo - 1));
+			qsort(want, m, sizeof(uint64), uint64_cmp);
+			list.capacity = m;
+			list.slopes = palloc_extended(sizeof(double) * m, MCXT_ALLOC_HUGE);
+			pairs = merge_inversions(sel.seq, sel.seq_tmp, n, want, m, list_slope, &list);
+			qsort(list.slopes, list.count, sizeof(double), double_cmp);
+
+			/* the sampled slopes around the rank sought become the bracket */
+			center = ((double) (k - c_lo) + (double) (k_top - k) / 2) / (double) pairs * (double) list.count;
+			half = 3.0 * sqrt((double) list.count) + 2 +
+				(double) (k_top - k) / 2 / (double) pairs * (double) list.count;
+			ia = (int64) floor(center - half);
+			ib = (int64) ceil(center + half);
+			if (ia >= 0 && ia < list.count)
+			{
+				int64		c;
+
+				selector_order(&sel, 0, list.slopes[ia], order_new);
+				c = selector_count(&sel, order_new);
+				if (c <= k && c > c_lo)
+				{
+					int64	   *t = order_lo;
+
+					order_lo = order_new;
+					order_new = t;
+					c_lo = c;
+					progress = true;
+				}
+			}
+			if (ib >= 0 && ib < list.count)
+			{
+				int64		c;
+
+				selector_order(&sel, 0, list.slopes[ib], order_new);
+				c = selector_count(&sel, order_new);
+				if (c > k_top && c < c_hi)
+				{
+					int64	   *t = order_hi;
+
+					order_hi = order_new;
+					order_new = t;
+					c_hi = c;
+					progress = true;
+				}
+			}
+			/*
+			 * No bound moved: the rank sits in a run of equal slopes.  The
+			 * sampled slope at the rank is the answer when the slopes below
+			 * it are at most k and those up to it more than k.
+			 */
+			stalls = progress ? 0 : stalls + 1;
+			if (!progress && list.count > 0 && count == 1)
+			{
+				double		theta = list.slopes[Min(Max((int64) center, 0), list.count - 1)];
+				int64		below,
+							upto;
+
+				selector_order(&sel, 0, nextafter(theta, -INFINITY), order_new);
+				below = selector_count(&sel, order_new);
+				selector_order(&sel, 0, theta, order_new);
+				upto = selector_count(&sel, order_new);
+				if (below <= k && k < upto)
+				{
+					values[0] = theta;
+					break;
+				}
+			}
+			pfree(list.slopes);
+		}
+	}
+	pfree(list.slopes);
 }
 
 /* The ranks asked for, 0-based and ascending, as order statistics */
@@ -865,8 +1121,18 @@ select_slopes(const TrendRobust *r, const int64 *ranks, double *values, int coun
 		pfree(slopes);
 	}
 	else
-		for (int i = 0; i < count; i++)
-			values[i] = select_slope_large(r, ranks[i]);
+	{
+		/* neighbouring ranks (the middle two) share one selection */
+		for (int i = 0; i < count;)
+		{
+			int			j = i + 1;
+
+			while (j < count && ranks[j] - ranks[j - 1] <= 1)
+				j++;
+			select_slope_large(r, ranks + i, values + i, j - i);
+			i = j;
+		}
+	}
 }
 
 /* Sen's slope per unit x: the median slope, the mean of the middle two for even counts */
