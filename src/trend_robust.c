@@ -335,16 +335,38 @@ double_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/*
- * Strict inversions of v[0..n-1] (pairs i < j with v[i] > v[j]), sorting
- * v by merge sort into ascending order (Knight 1966).
- */
-static int64
-count_inversions(double *v, double *tmp, int64 n)
+/* An order-preserving unsigned key of a double (-0 taken as +0) */
+static inline uint64
+u_key(double u)
 {
-	int64		count = 0;
+	uint64		bits;
 
-	/* bottom-up merge sort */
+	u += 0.0;
+	memcpy(&bits, &u, sizeof(bits));
+	return (bits >> 63) ? ~bits : bits | ((uint64) 1 << 63);
+}
+
+/* A double's key as a signed integer in the double's order */
+static inline int64
+order_key(double d)
+{
+	return (int64) (u_key(d) ^ ((uint64) 1 << 63));
+}
+
+/*
+ * Inversions of seq[0..n-1] by bottom-up merge sort.  With want != NULL,
+ * the inversions of the sorted ranks want[0..nwant-1] (or every one, with
+ * nwant < 0) are handed to emit as pairs of values.
+ */
+typedef void (*InversionSink) (void *arg, int64 left, int64 right);
+
+static int64
+merge_inversions(int64 *seq, int64 *tmp, int64 n, const uint64 *want, int64 nwant,
+				 InversionSink emit, void *arg)
+{
+	int64		count = 0,
+				w = 0;
+
 	for (int64 width = 1; width < n; width *= 2)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -358,20 +380,30 @@ count_inversions(double *v, double *tmp, int64 n)
 
 			while (i < mid && j < hi)
 			{
-				if (v[j] < v[i])
+				if (seq[j] < seq[i])
 				{
-					count += mid - i;	/* v[j] is below every v[i..mid-1] */
-					tmp[k++] = v[j++];
+					/* seq[j] is below each of seq[i..mid-1]: mid - i inversions */
+					if (emit != NULL && nwant < 0)
+						for (int64 q = i; q < mid; q++)
+							emit(arg, seq[q], seq[j]);
+					else if (emit != NULL)
+						while (w < nwant && want[w] < (uint64) (count + mid - i))
+						{
+							emit(arg, seq[i + (int64) (want[w] - count)], seq[j]);
+							w++;
+						}
+					count += mid - i;
+					tmp[k++] = seq[j++];
 				}
 				else
-					tmp[k++] = v[i++];
+					tmp[k++] = seq[i++];
 			}
 			while (i < mid)
-				tmp[k++] = v[i++];
+				tmp[k++] = seq[i++];
 			while (j < hi)
-				tmp[k++] = v[j++];
+				tmp[k++] = seq[j++];
 		}
-		memcpy(v, tmp, sizeof(double) * n);
+		memcpy(seq, tmp, sizeof(int64) * n);
 	}
 	return count;
 }
@@ -389,7 +421,7 @@ typedef struct Ties
 } Ties;
 
 static void
-tie_groups(const double *v, int64 n, Ties *ties)
+tie_groups(const int64 *v, int64 n, Ties *ties)
 {
 	memset(ties, 0, sizeof(Ties));
 	for (int64 i = 0; i < n;)
@@ -417,8 +449,8 @@ robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 {
 	TrendRobust *r = palloc_extended(ROBUST_SIZE(n), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	Point	   *pts = palloc_extended(sizeof(Point) * Max(n, 1), MCXT_ALLOC_HUGE);
-	double	   *work = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
-	double	   *tmp = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int64	   *work = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int64	   *tmp = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
 	Ties		tx,
 				ty,
 				txy;
@@ -444,7 +476,9 @@ robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 	}
 
 	/* ties in x (sorted), in (x, y) (runs of equal points), in y */
-	tie_groups(ROBUST_X(r), n, &tx);
+	for (int64 i = 0; i < n; i++)
+		work[i] = order_key(ROBUST_X(r)[i]);
+	tie_groups(work, n, &tx);
 	txy.pairs = 0;
 	for (int64 i = 0; i < n;)
 	{
@@ -455,10 +489,14 @@ robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 		txy.pairs += (j - i) * (j - i - 1) / 2;
 		i = j;
 	}
-	/* Knight: y in (x, y) order, its strict inversions are the discordant pairs */
-	memcpy(work, ROBUST_Y(r), sizeof(double) * n);
-	d = count_inversions(work, tmp, n);
-	tie_groups(work, n, &ty);	/* work is now y sorted */
+	/*
+	 * Knight (1966): y in (x, y) order, its strict inversions are the
+	 * discordant pairs; the merge sort leaves y sorted for its ties
+	 */
+	for (int64 i = 0; i < n; i++)
+		work[i] = order_key(ROBUST_Y(r)[i]);
+	d = merge_inversions(work, tmp, n, NULL, 0, NULL, NULL);
+	tie_groups(work, n, &ty);
 
 	r->ties_x = tx.pairs;
 	r->ties_y = ty.pairs;
@@ -796,17 +834,6 @@ typedef struct Selector
 	pg_prng_state prng;
 } Selector;
 
-/* An order-preserving unsigned key of a double (-0 taken as +0) */
-static inline uint64
-u_key(double u)
-{
-	uint64		bits;
-
-	u += 0.0;
-	memcpy(&bits, &u, sizeof(bits));
-	return (bits >> 63) ? ~bits : bits | ((uint64) 1 << 63);
-}
-
 /*
  * The points' order at theta (-1: -infinity, 1: +infinity, 0: finite):
  * by u ascending, larger x first among equal u, (x, y) order among equal
@@ -854,61 +881,6 @@ selector_order(Selector *sel, int inf, double theta, int64 *order)
 	}
 	for (int64 i = 0; i < n; i++)
 		order[i] = a[i].pos;
-}
-
-/*
- * Inversions of seq[0..n-1] by bottom-up merge sort.  With want != NULL,
- * the inversions of the sorted ranks want[0..nwant-1] (or every one, with
- * nwant < 0) are handed to emit as pairs of values.
- */
-typedef void (*InversionSink) (void *arg, int64 left, int64 right);
-
-static int64
-merge_inversions(int64 *seq, int64 *tmp, int64 n, const uint64 *want, int64 nwant,
-				 InversionSink emit, void *arg)
-{
-	int64		count = 0,
-				w = 0;
-
-	for (int64 width = 1; width < n; width *= 2)
-	{
-		CHECK_FOR_INTERRUPTS();
-		for (int64 lo = 0; lo < n; lo += 2 * width)
-		{
-			int64		mid = Min(lo + width, n),
-						hi = Min(lo + 2 * width, n),
-						i = lo,
-						j = mid,
-						k = lo;
-
-			while (i < mid && j < hi)
-			{
-				if (seq[j] < seq[i])
-				{
-					/* seq[j] is below each of seq[i..mid-1]: mid - i inversions */
-					if (emit != NULL && nwant < 0)
-						for (int64 q = i; q < mid; q++)
-							emit(arg, seq[q], seq[j]);
-					else if (emit != NULL)
-						while (w < nwant && want[w] < (uint64) (count + mid - i))
-						{
-							emit(arg, seq[i + (int64) (want[w] - count)], seq[j]);
-							w++;
-						}
-					count += mid - i;
-					tmp[k++] = seq[j++];
-				}
-				else
-					tmp[k++] = seq[i++];
-			}
-			while (i < mid)
-				tmp[k++] = seq[i++];
-			while (j < hi)
-				tmp[k++] = seq[j++];
-		}
-		memcpy(seq, tmp, sizeof(int64) * n);
-	}
-	return count;
 }
 
 /* Where the slopes of emitted pairs go */
