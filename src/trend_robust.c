@@ -914,13 +914,32 @@ selector_count(Selector *sel, const int64 *order)
 	return merge_inversions(sel->seq, sel->seq_tmp, sel->n, NULL, 0, NULL, NULL);
 }
 
-static int
-uint64_cmp(const void *a, const void *b)
+/* Sort unsigned integers (the sampled ranks): LSD radix, a byte a pass */
+static void
+radix_sort_uint64(uint64 *a, uint64 *tmp, int64 n)
 {
-	uint64		x = *(const uint64 *) a,
-				y = *(const uint64 *) b;
+	uint64	   *src = a,
+			   *dst = tmp;
 
-	return x < y ? -1 : x > y ? 1 : 0;
+	for (int shift = 0; shift < 64; shift += 8)
+	{
+		int64		count[257] = {0};
+		uint64	   *t;
+
+		for (int64 i = 0; i < n; i++)
+			count[((src[i] >> shift) & 0xFF) + 1]++;
+		if (n == 0 || count[((src[0] >> shift) & 0xFF) + 1] == n)
+			continue;
+		for (int d = 0; d < 256; d++)
+			count[d + 1] += count[d];
+		for (int64 i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, sizeof(uint64) * n);
 }
 
 /*
@@ -941,6 +960,7 @@ select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int
 				c_hi = sen_pairs(r),
 				m = Max(SAMPLE_SIZE(n), 1024);
 	uint64	   *want = palloc_extended(sizeof(uint64) * m, MCXT_ALLOC_HUGE);
+	uint64	   *want_tmp = palloc_extended(sizeof(uint64) * m, MCXT_ALLOC_HUGE);
 	int			stalls = 0;
 	SlopeList	list;
 
@@ -994,7 +1014,9 @@ select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int
 		else
 		{
 			double		center,
-						half;
+						half,
+						theta_a,
+						theta_b;
 			int64		ia,
 						ib;
 			bool		progress = false;
@@ -1006,11 +1028,10 @@ select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int
 			/* m slopes of the bracket, uniformly at random */
 			for (int64 i = 0; i < m; i++)
 				want[i] = pg_prng_uint64_range(&sel.prng, 0, (uint64) (c_hi - c_lo - 1));
-			qsort(want, m, sizeof(uint64), uint64_cmp);
+			radix_sort_uint64(want, want_tmp, m);
 			list.capacity = m;
 			list.slopes = palloc_extended(sizeof(double) * m, MCXT_ALLOC_HUGE);
 			pairs = merge_inversions(sel.seq, sel.seq_tmp, n, want, m, list_slope, &list);
-			qsort(list.slopes, list.count, sizeof(double), double_cmp);
 
 			/* the sampled slopes around the rank sought become the bracket */
 			center = ((double) (k - c_lo) + (double) (k_top - k) / 2) / (double) pairs * (double) list.count;
@@ -1018,11 +1039,14 @@ select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int
 				(double) (k_top - k) / 2 / (double) pairs * (double) list.count;
 			ia = (int64) floor(center - half);
 			ib = (int64) ceil(center + half);
+			/* order statistics of the sample: selected, not sorted */
+			theta_a = (ia >= 0 && ia < list.count) ? select_kth(list.slopes, list.count, ia) : 0;
+			theta_b = (ib >= 0 && ib < list.count) ? select_kth(list.slopes, list.count, ib) : 0;
 			if (ia >= 0 && ia < list.count)
 			{
 				int64		c;
 
-				selector_order(&sel, 0, list.slopes[ia], order_new);
+				selector_order(&sel, 0, theta_a, order_new);
 				c = selector_count(&sel, order_new);
 				if (c <= k && c > c_lo)
 				{
@@ -1038,7 +1062,7 @@ select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int
 			{
 				int64		c;
 
-				selector_order(&sel, 0, list.slopes[ib], order_new);
+				selector_order(&sel, 0, theta_b, order_new);
 				c = selector_count(&sel, order_new);
 				if (c > k_top && c < c_hi)
 				{
@@ -1058,7 +1082,8 @@ select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int
 			stalls = progress ? 0 : stalls + 1;
 			if (!progress && list.count > 0 && count == 1)
 			{
-				double		theta = list.slopes[Min(Max((int64) center, 0), list.count - 1)];
+				double		theta = select_kth(list.slopes, list.count,
+											   Min(Max((int64) center, 0), list.count - 1));
 				int64		below,
 							upto;
 
