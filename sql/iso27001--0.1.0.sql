@@ -3473,3 +3473,10 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_robust, text, interval, double precision) IS
 	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a robust (Sen, Mann-Kendall) trend';
+
+CREATE FUNCTION @extschema@.seasonal_trend(states @extschema@.trend_robust[],
+	OUT n bigint, OUT seasons integer, OUT s bigint, OUT var_s double precision,
+	OUT z double precision, OUT p_value double precision, OUT slope double precision)
+	AS 'MODULE_PATHNAME', 'trend_robust_seasonal' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.seasonal_trend(@extschema@.trend_robust[]) IS
+	'seasonal Mann-Kendall test and seasonal Kendall slope over one robust trend per season (Hirsch, Slack and Smith 1982): S and var(S) summed, the median within-season slope (per x, or per day)';

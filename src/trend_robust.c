@@ -26,10 +26,13 @@
 #include <math.h>
 
 #include "common/pg_prng.h"
+#include "access/htup_details.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -1473,4 +1476,108 @@ Datum
 trend_robust_last_time(PG_FUNCTION_ARGS)
 {
 	return robust_time_end(fcinfo, true);
+}
+
+/*
+ * The seasonal Mann-Kendall test and seasonal Kendall slope (Hirsch, Slack
+ * and Smith 1982) over one robust trend per season (months, say, each over
+ * years): S and var(S) are the seasons' sums, the slope the median of all
+ * within-season slopes.  NULL elements are skipped.
+ */
+PG_FUNCTION_INFO_V1(trend_robust_seasonal);
+Datum
+trend_robust_seasonal(PG_FUNCTION_ARGS)
+{
+	ArrayType  *array = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			count,
+				seasons = 0,
+				kind = TREND_EMPTY;
+	int64		n = 0,
+				s = 0,
+				pairs = 0,
+				m = 0;
+	double		var = 0,
+				scale = 1.0,
+				*slopes;
+	TrendRobust **states;
+	TupleDesc	desc;
+	Datum		values[7];
+	bool		isnull[7] = {false};
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("states must be a one-dimensional array")));
+	deconstruct_array(array, ARR_ELEMTYPE(array), -1, false, TYPALIGN_DOUBLE,
+					  &elems, &nulls, &count);
+	states = palloc(sizeof(TrendRobust *) * Max(count, 1));
+	for (int i = 0; i < count; i++)
+	{
+		TrendRobust *r;
+
+		if (nulls[i])
+			continue;
+		r = (TrendRobust *) PG_DETOAST_DATUM(elems[i]);
+		if (r->axis.kind == TREND_EMPTY)
+			continue;
+		if (kind != TREND_EMPTY && r->axis.kind != kind)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot combine seasons over time with seasons over a float8 x")));
+		kind = r->axis.kind;
+		states[seasons++] = r;
+		n += r->n;
+		s += r->s;
+		var += r->var_s;
+		pairs += sen_pairs(r);
+	}
+	if (pairs > PAIR_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the seasons hold " INT64_FORMAT " within-season pairs, more than " INT64_FORMAT,
+						pairs, PAIR_LIMIT)));
+	slopes = palloc(sizeof(double) * Max(pairs, 1));
+	for (int i = 0; i < seasons; i++)
+	{
+		int64		k;
+		double	   *own = all_slopes(states[i], &k);
+
+		memcpy(slopes + m, own, sizeof(double) * k);
+		m += k;
+		pfree(own);
+	}
+	/* a slope per microsecond over time: per day, as slope() by default */
+	if (kind == TREND_TIME)
+		scale = TREND_SECONDS_PER_DAY * USECS_PER_SECOND_F;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	values[0] = Int64GetDatum(n);
+	values[1] = Int32GetDatum(seasons);
+	values[2] = Int64GetDatum(s);
+	isnull[2] = (seasons == 0);
+	values[3] = Float8GetDatum(var);
+	isnull[3] = (seasons == 0);
+	if (var > 0)
+	{
+		double		z = (double) (s - (s > 0) + (s < 0)) / sqrt(var);
+
+		values[4] = Float8GetDatum(z);
+		values[5] = Float8GetDatum(normal_two_sided_p(z));
+	}
+	else
+		isnull[4] = isnull[5] = true;
+	if (m > 0)
+	{
+		double		lo = select_kth(slopes, m, (m - 1) / 2),
+					hi = select_kth(slopes, m, m / 2);
+
+		values[6] = Float8GetDatum((lo + (hi - lo) / 2) * scale);
+	}
+	else
+		isnull[6] = true;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, isnull)));
 }
