@@ -3480,3 +3480,10 @@ CREATE FUNCTION @extschema@.seasonal_trend(states @extschema@.trend_robust[],
 	AS 'MODULE_PATHNAME', 'trend_robust_seasonal' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.seasonal_trend(@extschema@.trend_robust[]) IS
 	'seasonal Mann-Kendall test and seasonal Kendall slope over one robust trend per season (Hirsch, Slack and Smith 1982): S and var(S) summed, the median within-season slope (per x, or per day)';
+
+CREATE FUNCTION @extschema@.logit_trend(x double precision[], events bigint[], trials bigint[],
+	OUT intercept double precision, OUT slope double precision, OUT slope_stderr double precision,
+	OUT z double precision, OUT p_value double precision, OUT odds_ratio double precision)
+	AS 'MODULE_PATHNAME', 'trend_logit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.logit_trend(double precision[], bigint[], bigint[]) IS
+	'binomial-logit trend of events out of trials over x (Newton''s method): intercept, slope, its standard error, Wald z and p, odds ratio per unit x';

@@ -23,9 +23,13 @@
 #include <math.h>
 
 #include "common/int.h"
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -547,4 +551,136 @@ Datum
 trend_rate_fitted_last(PG_FUNCTION_ARGS)
 {
 	return rate_fitted_end(fcinfo, true);
+}
+
+/*
+ * logit_trend(x[], events[], trials[]): the binomial-logit trend,
+ * logit(p) = a + b x, fitted by Newton's method on the grouped counts
+ * (x centred for conditioning), with the slope's standard error from the
+ * inverse information, the Wald z and p, and the odds ratio per unit x,
+ * exp(b).  NULL when there is no finite fit: fewer than two distinct x,
+ * no events or no non-events at all, or separation (the fit diverges).
+ */
+PG_FUNCTION_INFO_V1(trend_logit);
+Datum
+trend_logit(PG_FUNCTION_ARGS)
+{
+	ArrayType  *ax = PG_GETARG_ARRAYTYPE_P(0),
+			   *ar = PG_GETARG_ARRAYTYPE_P(1),
+			   *an = PG_GETARG_ARRAYTYPE_P(2);
+	Datum	   *xs,
+			   *rs,
+			   *ns;
+	bool	   *xnull,
+			   *rnull,
+			   *nnull;
+	int			k,
+				kr,
+				kn;
+	double		total = 0,
+				events = 0,
+				mean_x = 0,
+				a,
+				b = 0,
+				h11 = 0,
+				h12 = 0,
+				h22 = 0,
+				det;
+	bool		converged = false,
+				distinct = false;
+	TupleDesc	desc;
+	Datum		values[6];
+	bool		isnull[6] = {true, true, true, true, true, true};
+
+	if (ARR_NDIM(ax) > 1 || ARR_NDIM(ar) > 1 || ARR_NDIM(an) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("x, events and trials must be one-dimensional arrays")));
+	deconstruct_array(ax, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &xs, &xnull, &k);
+	deconstruct_array(ar, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &rs, &rnull, &kr);
+	deconstruct_array(an, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ns, &nnull, &kn);
+	if (k != kr || k != kn)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("x, events and trials must have the same length (%d, %d, %d)", k, kr, kn)));
+	for (int i = 0; i < k; i++)
+	{
+		int64		r,
+					n;
+
+		if (xnull[i] || rnull[i] || nnull[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("x, events and trials must not contain NULLs")));
+		r = DatumGetInt64(rs[i]);
+		n = DatumGetInt64(ns[i]);
+		if (r < 0 || n < 0 || r > n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("events must lie between 0 and trials (events " INT64_FORMAT ", trials " INT64_FORMAT ")",
+							r, n)));
+		if (!isfinite(DatumGetFloat8(xs[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a logit trend needs finite x values")));
+		if (n > 0 && total > 0 && DatumGetFloat8(xs[i]) != mean_x / total)
+			distinct = true;
+		total += (double) n;
+		events += (double) r;
+		mean_x += (double) n * DatumGetFloat8(xs[i]);
+	}
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	if (total == 0 || events == 0 || events == total || !distinct)
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, isnull)));
+	mean_x /= total;
+
+	/* Newton's method from the overall rate and a flat line */
+	a = log(events / (total - events));
+	for (int iter = 0; iter < 100 && !converged; iter++)
+	{
+		double		g1 = 0,
+					g2 = 0,
+					da,
+					db;
+
+		h11 = h12 = h22 = 0;
+		for (int i = 0; i < k; i++)
+		{
+			double		n = (double) DatumGetInt64(ns[i]),
+						r = (double) DatumGetInt64(rs[i]),
+						x = DatumGetFloat8(xs[i]) - mean_x,
+						p = 1.0 / (1.0 + exp(-(a + b * x))),
+						w = n * p * (1.0 - p);
+
+			g1 += r - n * p;
+			g2 += (r - n * p) * x;
+			h11 += w;
+			h12 += w * x;
+			h22 += w * x * x;
+		}
+		det = h11 * h22 - h12 * h12;
+		if (!(det > 0) || !isfinite(det))
+			break;
+		da = (h22 * g1 - h12 * g2) / det;
+		db = (h11 * g2 - h12 * g1) / det;
+		a += da;
+		b += db;
+		converged = fabs(da) <= 1e-13 * (1 + fabs(a)) && fabs(db) <= 1e-13 * (1 + fabs(b));
+	}
+	if (!converged || !isfinite(a) || !isfinite(b))
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, isnull)));
+	{
+		double		se = sqrt(h11 / (h11 * h22 - h12 * h12));
+
+		values[0] = Float8GetDatum(a - b * mean_x);
+		values[1] = Float8GetDatum(b);
+		values[2] = Float8GetDatum(se);
+		values[3] = Float8GetDatum(b / se);
+		values[4] = Float8GetDatum(normal_two_sided_p(b / se));
+		values[5] = Float8GetDatum(exp(b));
+		memset(isnull, 0, sizeof(isnull));
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, isnull)));
 }

@@ -207,7 +207,8 @@ SELECT set_eq(
 	('iso27001.verdict(iso27001.trend_ols,text,double precision)', 'i', false, 's', false),
 	('iso27001.verdict(iso27001.trend_rate,text,double precision)', 'i', false, 's', false),
 	('iso27001.verdict(iso27001.trend_robust,text,double precision)', 'i', false, 's', false),
-	('iso27001.seasonal_trend(iso27001.trend_robust[])', 'i', true, 's', false)
+	('iso27001.seasonal_trend(iso27001.trend_robust[])', 'i', true, 's', false),
+	('iso27001.logit_trend(double precision[],bigint[],bigint[])', 'i', true, 's', false)
 	$$,
 	'every function has the reviewed volatility, strictness, parallel safety and leakproofness');
 

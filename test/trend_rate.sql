@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(19);
+SELECT plan(24);
 
 CREATE TEMP TABLE proportions (
 	dataset text, x text, successes text, trials text, wls_slope text, wls_intercept text,
@@ -52,6 +52,23 @@ SELECT results_eq($$SELECT round(ca_chi2(s)::numeric, 4), round(ca_p(s)::numeric
 				  'R prop.trend.test(smokers, patients): X-squared = 8.2249, p-value = 0.004132');
 SELECT is(rate(s), 357.0::float8 / 3259, 'weekly phishing: 357 clicks out of 3,259 recipients')
   FROM state WHERE dataset = 'weekly_phishing_8wk';
+
+-- the binomial-logit trend (the memo's reference solves it in 50-digit arithmetic)
+CREATE TEMP TABLE logit AS
+SELECT dataset, (logit_trend(x::float8[], successes::bigint[], trials::bigint[])).* FROM proportions;
+SELECT is_empty($$SELECT dataset FROM logit JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(slope, logit_slope::float8) > 1e-12 OR pg_temp.rel(intercept, logit_intercept::float8) > 1e-12$$,
+				'logit slope and intercept of every dataset to 1e-12');
+SELECT is_empty($$SELECT dataset FROM logit JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(slope_stderr, logit_se_slope::float8) > 1e-12 OR pg_temp.rel(z, logit_wald_z::float8) > 1e-12$$,
+				'its standard error and Wald z to 1e-12');
+SELECT ok(pg_temp.rel(odds_ratio, exp(-0.10032931798591145)) < 1e-12,
+		  'memo 3.8 F: the odds of clicking fall 9.5 % a week (odds ratio 0.90454)')
+  FROM logit WHERE dataset = 'weekly_phishing_8wk';
+
+SELECT is((logit_trend('{0,1}', '{0,10}', '{10,10}')).slope, NULL::float8,
+		  'complete separation (no clicks, then all): no finite logit slope, NULL');
+SELECT throws_ok($$SELECT logit_trend('{0,1}', '{1}', '{10,10}')$$, '2202E', NULL, 'arrays of different lengths');
 
 -- over timestamps: weekly campaigns, per week
 SELECT ok(pg_temp.rel(slope(trend_rate_agg(events, trials, '2024-01-01 09:00+00'::timestamptz + x * interval '1 week'), '1 week'),
