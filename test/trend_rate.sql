@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(24);
+SELECT plan(26);
 
 CREATE TEMP TABLE proportions (
 	dataset text, x text, successes text, trials text, wls_slope text, wls_intercept text,
@@ -113,6 +113,25 @@ SELECT ok(pg_temp.rel((SELECT slope(rollup(s)) FROM (SELECT trend_rate_agg(event
 															GROUP BY date_trunc('month', t)) q),
 					  (SELECT slope(trend_rate_agg(events, trials, t)) FROM public.rate_big)) < 1e-12,
 		  'rollup of monthly states anchored apart equals the whole');
+
+-- binary form, and a corrupted one (as test/binary.sql: COPY hands the bytes to the receive function)
+CREATE TEMP TABLE raw (b bytea);
+CREATE TEMP TABLE target (s trend_rate);
+CREATE FUNCTION pg_temp.recv(bytes bytea) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+	file text := current_setting('data_directory') || '/iso27001_rate_recv_test.bin';
+	result text;
+BEGIN
+	TRUNCATE raw, target;
+	INSERT INTO raw VALUES (bytes);
+	EXECUTE format('COPY raw TO %L WITH (FORMAT binary)', file);
+	EXECUTE format('COPY target FROM %L WITH (FORMAT binary)', file);
+	SELECT s::text INTO result FROM target;
+	RETURN result;
+END $f$;
+SELECT is(pg_temp.recv(trend_rate_send(s)), s::text, 'the binary form round-trips') FROM state WHERE dataset = 'weekly_phishing_8wk';
+SELECT throws_ok($$SELECT pg_temp.recv(overlay(trend_rate_send(s) placing '\x7fffffff' from 61 for 4)) FROM state WHERE dataset = 'weekly_phishing_8wk'$$,
+				 '22P03', 'invalid trend_rate state', 'a corrupted binary state (events above trials) is refused');
 
 -- text form and bad states
 SELECT is(s::text::trend_rate::text, s::text, 'the text form round-trips') FROM state WHERE dataset = 'rosner_age_first_birth';

@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(25);
+SELECT plan(27);
 
 CREATE TEMP TABLE vectors (
 	dataset text, x text, y text, ols_slope text, ols_intercept text, ols_r2 text,
@@ -106,6 +106,25 @@ SELECT is((SELECT rollup(s)::text FROM (SELECT trend_robust_agg(y, t) s FROM pub
 											GROUP BY date_trunc('month', t)) q),
 		  (SELECT trend_robust_agg(y, t)::text FROM public.robust_big WHERE org = 1),
 		  'rollup of monthly results anchored apart equals the whole, point for point');
+
+-- binary form, and a corrupted one (as test/binary.sql)
+CREATE TEMP TABLE raw (b bytea);
+CREATE TEMP TABLE target (s trend_robust);
+CREATE FUNCTION pg_temp.recv(bytes bytea) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+	file text := current_setting('data_directory') || '/iso27001_robust_recv_test.bin';
+	result text;
+BEGIN
+	TRUNCATE raw, target;
+	INSERT INTO raw VALUES (bytes);
+	EXECUTE format('COPY raw TO %L WITH (FORMAT binary)', file);
+	EXECUTE format('COPY target FROM %L WITH (FORMAT binary)', file);
+	SELECT s::text INTO result FROM target;
+	RETURN result;
+END $f$;
+SELECT is(pg_temp.recv(trend_robust_send(s)), s::text, 'the binary form round-trips') FROM state WHERE dataset = 'duplicate_x';
+SELECT throws_ok($$SELECT pg_temp.recv(overlay(trend_robust_send(s) placing '\x7fffffffffffffff' from 45 for 8)) FROM state WHERE dataset = 'duplicate_x'$$,
+				 '22P03', 'invalid trend_robust state', 'a corrupted binary state (a count beyond its bytes) is refused');
 
 -- conventions and bad input
 SELECT results_eq($$SELECT n(s), slope(s), mk_s(s) FROM (SELECT trend_robust_agg(y, x) s FROM (VALUES (1.0, 1.0), (NULL, 2.0), (2.0, NULL)) v(x, y)) q$$,
