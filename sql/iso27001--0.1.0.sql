@@ -3385,12 +3385,15 @@ BEGIN ATOMIC
 	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
 				   @extschema@.first_time(trend_report.state) AS first_time,
 				   @extschema@.last_time(trend_report.state) AS last_time,
-				   @extschema@.slope(trend_report.state, trend_report.unit) AS slope,
-				   @extschema@.slope_lower(trend_report.state, trend_report.unit,
+				   @extschema@.slope(trend_report.state, u.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, u.unit,
 										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
-				   @extschema@.slope_upper(trend_report.state, trend_report.unit,
+				   @extschema@.slope_upper(trend_report.state, u.unit,
 										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
 				   @extschema@.p_value(trend_report.state) AS p_value
+			  -- a trend over x has no time unit: its slope is per x
+			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
+								ELSE trend_report.unit END AS unit) u
 			 OFFSET 0) r;
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_ols, text, interval, double precision) IS
@@ -3424,12 +3427,15 @@ BEGIN ATOMIC
 	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
 				   @extschema@.first_time(trend_report.state) AS first_time,
 				   @extschema@.last_time(trend_report.state) AS last_time,
-				   @extschema@.slope(trend_report.state, trend_report.unit) AS slope,
-				   @extschema@.slope_lower(trend_report.state, trend_report.unit,
+				   @extschema@.slope(trend_report.state, u.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, u.unit,
 										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
-				   @extschema@.slope_upper(trend_report.state, trend_report.unit,
+				   @extschema@.slope_upper(trend_report.state, u.unit,
 										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
 				   @extschema@.p_value(trend_report.state) AS p_value
+			  -- a trend over x has no time unit: its slope is per x
+			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
+								ELSE trend_report.unit END AS unit) u
 			 OFFSET 0) r;
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_rate, text, interval, double precision) IS
@@ -3463,12 +3469,15 @@ BEGIN ATOMIC
 	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
 				   @extschema@.first_time(trend_report.state) AS first_time,
 				   @extschema@.last_time(trend_report.state) AS last_time,
-				   @extschema@.slope(trend_report.state, trend_report.unit) AS slope,
-				   @extschema@.slope_lower(trend_report.state, trend_report.unit,
+				   @extschema@.slope(trend_report.state, u.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, u.unit,
 										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
-				   @extschema@.slope_upper(trend_report.state, trend_report.unit,
+				   @extschema@.slope_upper(trend_report.state, u.unit,
 										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
 				   @extschema@.p_value(trend_report.state) AS p_value
+			  -- a trend over x has no time unit: its slope is per x
+			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
+								ELSE trend_report.unit END AS unit) u
 			 OFFSET 0) r;
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_robust, text, interval, double precision) IS

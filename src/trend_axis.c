@@ -13,6 +13,7 @@
 
 #include <math.h>
 
+#include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -75,6 +76,13 @@ trend_axis_time(TrendAxis *axis, TimestampTz t)
 				 errmsg("cannot add a timestamp to a trend over a float8 x")));
 	else
 	{
+		int64		diff;
+
+		/* every x is t - anchor in microseconds: it must fit */
+		if (pg_sub_s64_overflow(t, axis->anchor, &diff))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamps of a trend must lie within 292,000 years of each other")));
 		axis->t_first = Min(axis->t_first, t);
 		axis->t_last = Max(axis->t_last, t);
 	}
@@ -119,6 +127,14 @@ trend_axis_merge(TrendAxis *into, const TrendAxis *from)
 				 errmsg("cannot combine a trend over time with a trend over a float8 x")));
 	if (into->kind == TREND_TIME)
 	{
+		int64		diff;
+
+		if (pg_sub_s64_overflow(from->anchor, into->anchor, &diff) ||
+			pg_sub_s64_overflow(from->t_first, into->anchor, &diff) ||
+			pg_sub_s64_overflow(from->t_last, into->anchor, &diff))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamps of a trend must lie within 292,000 years of each other")));
 		into->t_first = Min(into->t_first, from->t_first);
 		into->t_last = Max(into->t_last, from->t_last);
 		return (double) (from->anchor - into->anchor) / USECS_PER_SECOND_F;
@@ -135,7 +151,7 @@ double
 trend_axis_end(const TrendAxis *axis, bool last)
 {
 	if (axis->kind == TREND_TIME)
-		return (double) ((last ? axis->t_last : axis->t_first) - axis->anchor) / USECS_PER_SECOND_F;
+		return ((double) (last ? axis->t_last : axis->t_first) - (double) axis->anchor) / USECS_PER_SECOND_F;
 	return last ? axis->x_last : axis->x_first;
 }
 
@@ -147,7 +163,7 @@ trend_axis_at(const TrendAxis *axis, TimestampTz t)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a trend over a float8 x is read at an x, not a timestamp")));
-	return (double) (t - axis->anchor) / USECS_PER_SECOND_F;
+	return ((double) t - (double) axis->anchor) / USECS_PER_SECOND_F;
 }
 
 /*

@@ -79,7 +79,8 @@ ols_valid(const TrendOls *s)
 	/* sums of squares are never negative; exact zeros while x or y is common */
 	if (s->sxx < 0 || s->syy < 0)
 		return false;
-	if ((!isnan(s->cx) && s->sxx != 0) || (!isnan(s->cy) && s->syy != 0))
+	/* a finite common value keeps its sum exactly 0 (an infinite one makes it NaN) */
+	if ((isfinite(s->cx) && s->sxx != 0) || (isfinite(s->cy) && s->syy != 0))
 		return false;
 	if (s->n == 1 && (s->sxx != 0 || s->syy != 0 || s->sxy != 0) &&
 		!isnan(s->sxx) && !isnan(s->syy) && !isnan(s->sxy))
@@ -476,8 +477,8 @@ moving_insert(OlsMoving *m, int64 key)
 		{
 			m->size = Max(16, m->size * 2);
 			m->values = m->values
-				? repalloc(m->values, sizeof(int64) * m->size)
-				: MemoryContextAlloc(m->cxt, sizeof(int64) * m->size);
+				? repalloc_huge(m->values, sizeof(int64) * m->size)
+				: MemoryContextAllocHuge(m->cxt, sizeof(int64) * m->size);
 		}
 	}
 	at = moving_find(m, key);

@@ -31,6 +31,7 @@
 #include "libpq/pqformat.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/timestamp.h"
 
 #include "trend.h"
@@ -122,6 +123,9 @@ rate_add(TrendRate *s, double x, int64 events, int64 trials)
 	s->mean_p += w * dp / total;
 	s->sxx += w * dx * (x - s->mean_x);
 	s->sxp += w * dx * (p - s->mean_p);
+	/* finite inputs that overflow are an error, as in regr_* */
+	if (!isfinite(s->mean_x) || !isfinite(s->sxx) || !isfinite(s->sxp))
+		float_overflow_error();
 }
 
 /* Fold state b into a (Chan's weighted combine), after moving b to a's anchor */
@@ -160,6 +164,8 @@ rate_merge(TrendRate *a, const TrendRate *b)
 	a->n += b->n;
 	a->trials = trials;
 	a->events += b->events;
+	if (!isfinite(a->mean_x) || !isfinite(a->sxx) || !isfinite(a->sxp))
+		float_overflow_error();
 }
 
 /* Check one row's counts; false for a row without trials (it is skipped) */

@@ -46,6 +46,11 @@
 #ifndef PAIR_LIMIT
 #define PAIR_LIMIT			((int64) 8 * 1000 * 1000)
 #endif
+/*
+ * The points a robust trend holds at most: its text form (about 40 bytes
+ * a point) must stay below 1 GB, for pg_dump among others
+ */
+#define ROBUST_MAX_POINTS	((int64) 10 * 1000 * 1000)
 /* the exact Mann-Kendall distribution below this many points */
 #define EXACT_P_LIMIT		50
 
@@ -111,12 +116,13 @@ robust_grow(RobustAcc *acc, int64 more)
 
 	if (acc->n + more <= size)
 		return;
-	while (size < acc->n + more)
-		size = Max(64, size * 2);
-	if ((Size) size * sizeof(double) > MaxAllocHugeSize / 2)
+	if (acc->n + more > ROBUST_MAX_POINTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a robust trend holds at most %zu points", MaxAllocHugeSize / 2 / sizeof(double))));
+				 errmsg("a robust trend holds at most " INT64_FORMAT " points", ROBUST_MAX_POINTS),
+				 errhint("Aggregate fewer points (per organization, per period), or use the least-squares trend.")));
+	while (size < acc->n + more)
+		size = Min(Max(64, size * 2), ROBUST_MAX_POINTS);
 	if (acc->x == NULL)
 	{
 		acc->x = MemoryContextAllocHuge(acc->cxt, size * sizeof(double));
@@ -203,7 +209,11 @@ trend_robust_combine(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "trend_robust_combine called in non-aggregate context");
 	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
 	b = (RobustAcc *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{
@@ -604,8 +614,8 @@ robust_points_valid(const TrendAxis *axis, const double *x, const double *y, int
 		return false;
 	if (n == 0)
 		return true;
-	lo = axis->kind == TREND_TIME ? (double) (axis->t_first - axis->anchor) : axis->x_first;
-	hi = axis->kind == TREND_TIME ? (double) (axis->t_last - axis->anchor) : axis->x_last;
+	lo = axis->kind == TREND_TIME ? (double) axis->t_first - (double) axis->anchor : axis->x_first;
+	hi = axis->kind == TREND_TIME ? (double) axis->t_last - (double) axis->anchor : axis->x_last;
 	for (int64 i = 0; i < n; i++)
 		if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] < lo || x[i] > hi)
 			return false;
@@ -629,8 +639,8 @@ trend_robust_in(PG_FUNCTION_ARGS)
 		p++;
 	if (*p++ != '(' || !trend_axis_parse(&p, &axis) ||
 		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &n) ||
-		n < 0 || (Size) n > MaxAllocHugeSize / (2 * sizeof(double)) || *p++ != '{')
-		goto bad;
+		n < 0 || n > ROBUST_MAX_POINTS || (Size) n > strlen(p) / 4 || *p++ != '{')
+		goto bad;				/* a point takes at least four characters: "0,0," */
 	x = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
 	y = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
 	if (n == 0)
@@ -700,7 +710,7 @@ trend_robust_recv(PG_FUNCTION_ARGS)
 
 	trend_axis_recv(buf, &axis);
 	n = pq_getmsgint64(buf);
-	if (n < 0 || n > (buf->len - buf->cursor) / 16)
+	if (n < 0 || n > ROBUST_MAX_POINTS || n > (buf->len - buf->cursor) / 16)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid trend_robust state")));
@@ -905,8 +915,9 @@ list_slope(void *arg, int64 left, int64 right)
 	const double *x = ROBUST_X(list->r),
 			   *y = ROBUST_Y(list->r);
 
+	/* + 0.0: a flat pair is 0, not -0, whichever way round it comes */
 	if (list->count < list->capacity)
-		list->slopes[list->count++] = (y[q] - y[p]) / (x[q] - x[p]);
+		list->slopes[list->count++] = (y[q] - y[p]) / (x[q] - x[p]) + 0.0;
 }
 
 /* The slopes <= theta, for an order: its inversions against (x, y) order */
@@ -1083,6 +1094,13 @@ select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int
 			 * it are at most k and those up to it more than k.
 			 */
 			stalls = progress ? 0 : stalls + 1;
+			if (stalls >= 2 && count > 1)
+			{
+				/* the ranks sit in a run of equal slopes: one at a time */
+				for (int i = 0; i < count; i++)
+					select_slope_large(r, ranks + i, values + i, 1);
+				break;
+			}
 			if (!progress && list.count > 0 && count == 1)
 			{
 				double		theta = select_kth(list.slopes, list.count,
@@ -1272,7 +1290,7 @@ trend_robust_fitted_at_t(PG_FUNCTION_ARGS)
 
 	if (TIMESTAMP_NOT_FINITE(t) || r->axis.kind == TREND_X)
 		(void) trend_axis_at(&r->axis, t);	/* the error for a trend over x */
-	if (TIMESTAMP_NOT_FINITE(t) || !sen_fitted(r, (double) (t - r->axis.anchor), &value))
+	if (TIMESTAMP_NOT_FINITE(t) || !sen_fitted(r, (double) t - (double) r->axis.anchor, &value))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(value);
 }

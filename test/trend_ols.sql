@@ -10,7 +10,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(37);
+SELECT plan(40);
 
 CREATE TEMP TABLE vectors (
 	dataset text, x text, y text, ols_slope text, ols_intercept text, ols_r2 text,
@@ -180,6 +180,14 @@ SELECT is_empty(
 																	  ORDER BY t DESC LIMIT 12) f) g) f
 	   WHERE m.a IS DISTINCT FROM f.c AND NOT abs(m.a - f.c) <= 1e-11 * (abs(f.c) + f.se)$$,
 	'a rolling 12-row slope equals each frame''s to 1e-11 of (|slope| + its standard error)');
+
+-- review findings: infinite first rows reload, timestamps too far apart, a report over x
+SELECT lives_ok($$SELECT trend_ols_agg('Infinity'::float8, now())::text::trend_ols, trend_ols_agg(1, 'Infinity'::float8)::text::trend_ols$$,
+				'a state whose first row is infinite reads back from its text');
+SELECT throws_ok($$SELECT trend_ols_agg(y, t) FROM (VALUES (1::float8, '4713-01-01 BC'::timestamptz), (2, '294270-01-01')) v(y, t)$$,
+				 '22008', NULL, 'timestamps more than 292,000 years apart: an error, not a wrong sign');
+SELECT is((SELECT slope FROM trend_report((SELECT trend_ols_agg(y, x) FROM point WHERE dataset = 'decreasing_12wk'), 'lower')),
+		  (SELECT slope(s) FROM state WHERE dataset = 'decreasing_12wk'), 'the report over a float8 x: the slope per x');
 
 -- text and binary forms, and bad states
 SELECT is(s::text::trend_ols::text, s::text, 'the text form round-trips') FROM state WHERE dataset = 'pg_aggtest_float4';

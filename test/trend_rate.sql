@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(26);
+SELECT plan(27);
 
 CREATE TEMP TABLE proportions (
 	dataset text, x text, successes text, trials text, wls_slope text, wls_intercept text,
@@ -88,6 +88,9 @@ SELECT results_eq($$SELECT slope(s), ca_p(s) FROM (SELECT trend_rate_agg(0, 10, 
 SELECT throws_ok($$SELECT trend_rate_agg(11, 10, 1.0)$$, '22023', 'events (11) must not exceed trials (10)',
 				 'more events than trials');
 SELECT throws_ok($$SELECT trend_rate_agg(-1, 10, 1.0)$$, '22023', NULL, 'negative events');
+
+SELECT throws_ok($$SELECT trend_rate_agg(e, n, x) FROM (VALUES (2::bigint, 2::bigint, 1e160::float8), (0, 2, -1e160), (1, 2, 0)) v(e, n, x)$$,
+				 '22003', NULL, 'finite x that overflow the sums: an error, as in regr_*');
 
 -- parallel plans and rollup
 CREATE TABLE public.rate_big (org int, t timestamptz, events bigint, trials bigint);

@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(27);
+SELECT plan(29);
 
 CREATE TEMP TABLE vectors (
 	dataset text, x text, y text, ols_slope text, ols_intercept text, ols_r2 text,
@@ -83,6 +83,13 @@ SELECT ok(pg_temp.close(slope_lower(trend_robust_agg(y, x)),
 									FROM (SELECT count(*) u FROM many GROUP BY y) t) LIMIT 1)),
 		  '... and its lower bound is the slope of rank round((N - C) / 2)')
   FROM many;
+
+-- runs of equal slopes on the selection path: 20,000 points on a line
+-- (199,990,000 pairs, all slope 1), and 20,000 zeros and ones
+SELECT is(slope(trend_robust_agg(g::float8, g::float8)), 1.0::float8, 'a line of 20,000 points: Sen''s slope 1')
+  FROM generate_series(1, 20000) g;
+SELECT is(slope(trend_robust_agg((g % 7 = 0)::int::float8, g::float8))::text, '0', 'zeros and ones: Sen''s slope 0, not -0')
+  FROM generate_series(1, 20000) g;
 
 -- parallel plans, rollup
 CREATE TABLE public.robust_big (org int, t timestamptz, y float8);
