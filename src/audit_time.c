@@ -27,6 +27,7 @@
 #include "utils/builtins.h"
 
 #include "cycle.h"
+#include "iso27001.h"
 
 #define TABLE_B1		"ISO/IEC 27006:2015 Table B.1"
 #define TABLE_B1_MAX	10700
@@ -131,9 +132,7 @@ isms_audit_time(PG_FUNCTION_ARGS)
 		transition = cycle_option(fcinfo, 7, "transition", transitions);
 	(void) cycle_option(fcinfo, 8, "table_edition", table_editions);
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	desc = BlessTupleDesc(desc);
+	desc = iso27001_result_desc(fcinfo);
 
 	for (size_t i = 0; i < lengthof(table_b1); i++)
 		if (persons >= table_b1[i].persons_min && persons <= table_b1[i].persons_max)
@@ -213,9 +212,7 @@ ms_site_sample(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("sites must be at least 1, not %d", sites)));
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	desc = BlessTupleDesc(desc);
+	desc = iso27001_result_desc(fcinfo);
 	values[0] = Int32GetDatum(ceil_scaled_sqrt(sites, 100));
 	values[1] = Int32GetDatum(ceil_scaled_sqrt(sites, 36));
 	values[2] = Int32GetDatum(ceil_scaled_sqrt(sites, 64));

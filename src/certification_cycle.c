@@ -30,6 +30,7 @@
 #include "utils/typcache.h"
 
 #include "cycle.h"
+#include "iso27001.h"
 
 /* "no date": infinite dates are refused on input, so this one is free */
 #define NO_DATE			DATEVAL_NOBEGIN
@@ -98,8 +99,7 @@ sink_init(FunctionCallInfo fcinfo, RowSink *sink)
 		TupleDesc	desc;
 
 		oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "return type must be a row type");
+		desc = iso27001_result_desc(fcinfo);
 		fcinfo->flinfo->fn_extra = CreateTupleDescCopy(desc);
 		MemoryContextSwitchTo(oldcxt);
 	}
@@ -710,10 +710,9 @@ events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 	query = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 
 	SPI_connect();
+	/* a query that does not parse raises its own error here */
 	plan = SPI_prepare(query, 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (list_length(SPI_plan_get_plan_sources(plan)) != 1 || !SPI_is_cursor_plan(plan))
+	if (plan == NULL || list_length(SPI_plan_get_plan_sources(plan)) != 1 || !SPI_is_cursor_plan(plan))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("events_query must be one query that returns rows")));

@@ -11,6 +11,7 @@
 #define ISO27001_H
 
 #include "fmgr.h"
+#include "access/tupdesc.h"
 
 /*
  * iso_control: an Annex A control of either edition, the packed 32-bit
@@ -33,5 +34,8 @@ typedef uint16 SoaEntry;
 #define SoaEntryGetDatum(X)			UInt16GetDatum(X)
 #define PG_GETARG_SOA_ENTRY(n)		DatumGetSoaEntry(PG_GETARG_DATUM(n))
 #define PG_RETURN_SOA_ENTRY(x)		return SoaEntryGetDatum(x)
+
+/* iso27001.c */
+extern TupleDesc iso27001_result_desc(FunctionCallInfo fcinfo);
 
 #endif							/* ISO27001_H */

@@ -52,6 +52,7 @@ extern bool trend_axis_parse(char **p, TrendAxis *axis);
 extern void trend_axis_send(StringInfo buf, const TrendAxis *axis);
 extern void trend_axis_recv(StringInfo buf, TrendAxis *axis);
 
+extern void *trend_state_for_update(FunctionCallInfo fcinfo, Size size);
 extern void trend_append_double(StringInfo buf, double d);
 extern char *trend_next_field(char **p, char delimiter);
 extern bool trend_parse_int64(const char *field, int64 *result);

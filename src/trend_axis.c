@@ -202,6 +202,24 @@ trend_slope_scale(FunctionCallInfo fcinfo, const TrendAxis *axis, int unit_arg)
 	return seconds;
 }
 
+/*
+ * The state argument (a fixed-size state of size bytes) that a transition
+ * or combine function updates: in place inside an aggregate, as
+ * float8_regr_accum does, else a copy.
+ */
+void *
+trend_state_for_update(FunctionCallInfo fcinfo, Size size)
+{
+	void	   *state = PG_GETARG_POINTER(0);
+	void	   *copy;
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		return state;
+	copy = palloc(size);
+	memcpy(copy, state, size);
+	return copy;
+}
+
 /* A double as the shortest text that reads back to it, whatever the settings */
 void
 trend_append_double(StringInfo buf, double d)

@@ -231,29 +231,12 @@ ols_merge(TrendOls *a, const TrendOls *b)
 		a->cy = get_float8_nan();
 }
 
-/* The state argument to update: in place inside an aggregate, else a copy */
-static TrendOls *
-ols_state_for_update(FunctionCallInfo fcinfo)
-{
-	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-
-	if (AggCheckCallContext(fcinfo, NULL))
-		return s;
-	else
-	{
-		TrendOls   *copy = palloc(sizeof(TrendOls));
-
-		*copy = *s;
-		return copy;
-	}
-}
-
 /* trend_ols_agg(y, t timestamptz) transition: one row */
 PG_FUNCTION_INFO_V1(trend_ols_accum_t);
 Datum
 trend_ols_accum_t(PG_FUNCTION_ARGS)
 {
-	TrendOls   *s = ols_state_for_update(fcinfo);
+	TrendOls   *s = trend_state_for_update(fcinfo, sizeof(TrendOls));
 	double		y = PG_GETARG_FLOAT8(1);
 	double		x = trend_axis_time(&s->axis, PG_GETARG_TIMESTAMPTZ(2));
 
@@ -266,7 +249,7 @@ PG_FUNCTION_INFO_V1(trend_ols_accum_x);
 Datum
 trend_ols_accum_x(PG_FUNCTION_ARGS)
 {
-	TrendOls   *s = ols_state_for_update(fcinfo);
+	TrendOls   *s = trend_state_for_update(fcinfo, sizeof(TrendOls));
 	double		y = PG_GETARG_FLOAT8(1);
 	double		x = trend_axis_x(&s->axis, PG_GETARG_FLOAT8(2));
 
@@ -279,7 +262,7 @@ PG_FUNCTION_INFO_V1(trend_ols_combine);
 Datum
 trend_ols_combine(PG_FUNCTION_ARGS)
 {
-	TrendOls   *a = ols_state_for_update(fcinfo);
+	TrendOls   *a = trend_state_for_update(fcinfo, sizeof(TrendOls));
 	TrendOls   *b = PG_GETARG_TREND_OLS(1);
 
 	ols_merge(a, b);

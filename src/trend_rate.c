@@ -34,6 +34,7 @@
 #include "utils/float.h"
 #include "utils/timestamp.h"
 
+#include "iso27001.h"
 #include "trend.h"
 #include "trend_stats.h"
 
@@ -75,20 +76,6 @@ rate_valid(const TrendRate *s)
 	return s->n >= 1 && s->trials >= s->n && s->events >= 0 && s->events <= s->trials &&
 		s->mean_p >= 0 && s->mean_p <= 1 && s->sxx >= 0 && isfinite(s->mean_x) &&
 		isfinite(s->sxx) && isfinite(s->sxp) && (s->n > 1 || (s->sxx == 0 && s->sxp == 0));
-}
-
-/* The state argument to update: in place inside an aggregate, else a copy */
-static TrendRate *
-rate_state_for_update(FunctionCallInfo fcinfo)
-{
-	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	TrendRate  *copy;
-
-	if (AggCheckCallContext(fcinfo, NULL))
-		return s;
-	copy = palloc(sizeof(TrendRate));
-	*copy = *s;
-	return copy;
 }
 
 /* Add one row of events out of trials at x (West's weighted update) */
@@ -192,7 +179,7 @@ PG_FUNCTION_INFO_V1(trend_rate_accum_t);
 Datum
 trend_rate_accum_t(PG_FUNCTION_ARGS)
 {
-	TrendRate  *s = rate_state_for_update(fcinfo);
+	TrendRate  *s = trend_state_for_update(fcinfo, sizeof(TrendRate));
 	int64		events,
 				trials;
 
@@ -206,7 +193,7 @@ PG_FUNCTION_INFO_V1(trend_rate_accum_x);
 Datum
 trend_rate_accum_x(PG_FUNCTION_ARGS)
 {
-	TrendRate  *s = rate_state_for_update(fcinfo);
+	TrendRate  *s = trend_state_for_update(fcinfo, sizeof(TrendRate));
 	int64		events,
 				trials;
 
@@ -219,7 +206,7 @@ PG_FUNCTION_INFO_V1(trend_rate_combine);
 Datum
 trend_rate_combine(PG_FUNCTION_ARGS)
 {
-	TrendRate  *a = rate_state_for_update(fcinfo);
+	TrendRate  *a = trend_state_for_update(fcinfo, sizeof(TrendRate));
 
 	rate_merge(a, PG_GETARG_TREND_RATE(1));
 	PG_RETURN_POINTER(a);
@@ -635,9 +622,7 @@ trend_logit(PG_FUNCTION_ARGS)
 		events += (double) r;
 		mean_x += (double) n * DatumGetFloat8(xs[i]);
 	}
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	desc = BlessTupleDesc(desc);
+	desc = iso27001_result_desc(fcinfo);
 	if (total == 0 || events == 0 || events == total || !distinct)
 		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, isnull)));
 	mean_x /= total;

@@ -38,6 +38,7 @@
 #include "utils/timestamp.h"
 #include <float.h>
 
+#include "iso27001.h"
 #include "trend.h"
 #include "trend_stats.h"
 
@@ -337,15 +338,6 @@ point_cmp(const void *a, const void *b)
 	if (p->y != q->y)
 		return p->y < q->y ? -1 : 1;
 	return 0;
-}
-
-static int
-double_cmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /* An order-preserving unsigned key of a double (-0 taken as +0) */
@@ -783,6 +775,16 @@ select_kth(double *v, int64 n, int64 k)
 			return pivot;
 	}
 	return v[k];
+}
+
+/* The median of v[0..n-1] (the mean of the middle two for even n), reordering v */
+static double
+median_of(double *v, int64 n)
+{
+	double		lo = select_kth(v, n, (n - 1) / 2),
+				hi = select_kth(v, n, n / 2);
+
+	return lo + (hi - lo) / 2;
 }
 
 /* Every slope with distinct x, computed as (y_j - y_i) / (x_j - x_i) */
@@ -1261,20 +1263,18 @@ trend_robust_sen_upper(PG_FUNCTION_ARGS)
 static bool
 sen_fitted(const TrendRobust *r, double x, double *value)
 {
-	double		slope,
-				mx,
-				my;
+	double		slope;
 	double	   *v;
+	double		mx,
+				my;
 
 	if (!sen_slope(r, &slope))
 		return false;
-	v = palloc(sizeof(double) * r->n);
+	v = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
 	memcpy(v, ROBUST_X(r), sizeof(double) * r->n);
-	mx = (r->n % 2) ? select_kth(v, r->n, r->n / 2)
-		: (select_kth(v, r->n, r->n / 2 - 1) + select_kth(v, r->n, r->n / 2)) / 2;
+	mx = median_of(v, r->n);
 	memcpy(v, ROBUST_Y(r), sizeof(double) * r->n);
-	qsort(v, r->n, sizeof(double), double_cmp);
-	my = (r->n % 2) ? v[r->n / 2] : (v[r->n / 2 - 1] + v[r->n / 2]) / 2;
+	my = median_of(v, r->n);
 	pfree(v);
 	*value = my + slope * (x - mx);
 	return true;
@@ -1570,9 +1570,7 @@ trend_robust_seasonal(PG_FUNCTION_ARGS)
 	if (kind == TREND_TIME)
 		scale = TREND_SECONDS_PER_DAY * USECS_PER_SECOND_F;
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	desc = BlessTupleDesc(desc);
+	desc = iso27001_result_desc(fcinfo);
 	values[0] = Int64GetDatum(n);
 	values[1] = Int32GetDatum(seasons);
 	values[2] = Int64GetDatum(s);
@@ -1589,12 +1587,7 @@ trend_robust_seasonal(PG_FUNCTION_ARGS)
 	else
 		isnull[4] = isnull[5] = true;
 	if (m > 0)
-	{
-		double		lo = select_kth(slopes, m, (m - 1) / 2),
-					hi = select_kth(slopes, m, m / 2);
-
-		values[6] = Float8GetDatum((lo + (hi - lo) / 2) * scale);
-	}
+		values[6] = Float8GetDatum(median_of(slopes, m) * scale);
 	else
 		isnull[6] = true;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, isnull)));
