@@ -191,24 +191,11 @@ SELECT is((SELECT slope FROM trend_report((SELECT trend_ols_agg(y, x) FROM point
 
 -- text and binary forms, and bad states
 SELECT is(s::text::trend_ols::text, s::text, 'the text form round-trips') FROM state WHERE dataset = 'pg_aggtest_float4';
--- what COPY FROM makes of a field of these bytes (as test/binary.sql)
-CREATE TEMP TABLE raw (b bytea);
-CREATE TEMP TABLE target (s trend_ols);
-CREATE FUNCTION pg_temp.recv(bytes bytea) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	file text := current_setting('data_directory') || '/iso27001_trend_recv_test.bin';
-	result text;
-BEGIN
-	TRUNCATE raw, target;
-	INSERT INTO raw VALUES (bytes);
-	EXECUTE format('COPY raw TO %L WITH (FORMAT binary)', file);
-	EXECUTE format('COPY target FROM %L WITH (FORMAT binary)', file);
-	SELECT s::text INTO result FROM target;
-	RETURN result;
-END $$;
-SELECT is(pg_temp.recv(trend_ols_send(s)), s::text, 'the binary form round-trips')
+-- the binary form, and a corrupted one, through the receive function
+\ir include/recv.sql
+SELECT is(pg_temp.recv_as(trend_ols_send(s), 'trend_ols'), s::text, 'the binary form round-trips')
   FROM state WHERE dataset = 'pg_aggtest_float4';
-SELECT throws_ok($$SELECT pg_temp.recv(overlay(trend_ols_send(s) placing '\xffffffff' from 5 for 4)) FROM state WHERE dataset = 'noisy_52wk'$$,
+SELECT throws_ok($$SELECT pg_temp.recv_as(overlay(trend_ols_send(s) placing '\xffffffff' from 5 for 4), 'trend_ols') FROM state WHERE dataset = 'noisy_52wk'$$,
 				 '22P03', 'invalid trend_ols state', 'a corrupted binary state (an anchor on a trend over x) is refused');
 SELECT throws_ok($$SELECT '(x,0,0,1,2,1,-1,2,0,0,NaN,NaN)'::trend_ols$$, '22P02', NULL, 'a negative sum of squares is refused');
 SELECT throws_ok($$SELECT '(time,0,5,1,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'a first time after the last is refused');

@@ -117,23 +117,10 @@ SELECT ok(pg_temp.rel((SELECT slope(rollup(s)) FROM (SELECT trend_rate_agg(event
 					  (SELECT slope(trend_rate_agg(events, trials, t)) FROM public.rate_big)) < 1e-12,
 		  'rollup of monthly states anchored apart equals the whole');
 
--- binary form, and a corrupted one (as test/binary.sql: COPY hands the bytes to the receive function)
-CREATE TEMP TABLE raw (b bytea);
-CREATE TEMP TABLE target (s trend_rate);
-CREATE FUNCTION pg_temp.recv(bytes bytea) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE
-	file text := current_setting('data_directory') || '/iso27001_rate_recv_test.bin';
-	result text;
-BEGIN
-	TRUNCATE raw, target;
-	INSERT INTO raw VALUES (bytes);
-	EXECUTE format('COPY raw TO %L WITH (FORMAT binary)', file);
-	EXECUTE format('COPY target FROM %L WITH (FORMAT binary)', file);
-	SELECT s::text INTO result FROM target;
-	RETURN result;
-END $f$;
-SELECT is(pg_temp.recv(trend_rate_send(s)), s::text, 'the binary form round-trips') FROM state WHERE dataset = 'weekly_phishing_8wk';
-SELECT throws_ok($$SELECT pg_temp.recv(overlay(trend_rate_send(s) placing '\x7fffffff' from 61 for 4)) FROM state WHERE dataset = 'weekly_phishing_8wk'$$,
+-- the binary form, and a corrupted one, through the receive function
+\ir include/recv.sql
+SELECT is(pg_temp.recv_as(trend_rate_send(s), 'trend_rate'), s::text, 'the binary form round-trips') FROM state WHERE dataset = 'weekly_phishing_8wk';
+SELECT throws_ok($$SELECT pg_temp.recv_as(overlay(trend_rate_send(s) placing '\x7fffffff' from 61 for 4), 'trend_rate') FROM state WHERE dataset = 'weekly_phishing_8wk'$$,
 				 '22P03', 'invalid trend_rate state', 'a corrupted binary state (events above trials) is refused');
 
 -- text form and bad states

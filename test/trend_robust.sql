@@ -114,23 +114,10 @@ SELECT is((SELECT rollup(s)::text FROM (SELECT trend_robust_agg(y, t) s FROM pub
 		  (SELECT trend_robust_agg(y, t)::text FROM public.robust_big WHERE org = 1),
 		  'rollup of monthly results anchored apart equals the whole, point for point');
 
--- binary form, and a corrupted one (as test/binary.sql)
-CREATE TEMP TABLE raw (b bytea);
-CREATE TEMP TABLE target (s trend_robust);
-CREATE FUNCTION pg_temp.recv(bytes bytea) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE
-	file text := current_setting('data_directory') || '/iso27001_robust_recv_test.bin';
-	result text;
-BEGIN
-	TRUNCATE raw, target;
-	INSERT INTO raw VALUES (bytes);
-	EXECUTE format('COPY raw TO %L WITH (FORMAT binary)', file);
-	EXECUTE format('COPY target FROM %L WITH (FORMAT binary)', file);
-	SELECT s::text INTO result FROM target;
-	RETURN result;
-END $f$;
-SELECT is(pg_temp.recv(trend_robust_send(s)), s::text, 'the binary form round-trips') FROM state WHERE dataset = 'duplicate_x';
-SELECT throws_ok($$SELECT pg_temp.recv(overlay(trend_robust_send(s) placing '\x7fffffffffffffff' from 45 for 8)) FROM state WHERE dataset = 'duplicate_x'$$,
+-- the binary form, and a corrupted one, through the receive function
+\ir include/recv.sql
+SELECT is(pg_temp.recv_as(trend_robust_send(s), 'trend_robust'), s::text, 'the binary form round-trips') FROM state WHERE dataset = 'duplicate_x';
+SELECT throws_ok($$SELECT pg_temp.recv_as(overlay(trend_robust_send(s) placing '\x7fffffffffffffff' from 45 for 8), 'trend_robust') FROM state WHERE dataset = 'duplicate_x'$$,
 				 '22P03', 'invalid trend_robust state', 'a corrupted binary state (a count beyond its bytes) is refused');
 
 -- conventions and bad input
