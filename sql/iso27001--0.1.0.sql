@@ -3496,3 +3496,386 @@ CREATE FUNCTION @extschema@.logit_trend(x double precision[], events bigint[], t
 	AS 'MODULE_PATHNAME', 'trend_logit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.logit_trend(double precision[], bigint[], bigint[]) IS
 	'binomial-logit trend of events out of trials over x (Newton''s method): intercept, slope, its standard error, Wald z and p, odds ratio per unit x';
+
+--
+-- Certificates and behaviour observations: the data the reports read.
+-- User data, kept by pg_dump; writable by whom the DBA grants, like the
+-- register.
+--
+
+CREATE FUNCTION @extschema@.sort_key(@extschema@.iso_control)
+	RETURNS integer
+	AS 'MODULE_PATHNAME', 'iso_control_sort_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.sort_key(@extschema@.iso_control) IS
+	'natural-order integer of a control for tools that sort by a number: A.5.7 is 50700, A.12.6.1 is 120601';
+
+CREATE FUNCTION @extschema@.uuid_v5(namespace uuid, name text)
+	RETURNS uuid
+	AS 'MODULE_PATHNAME', 'uuid_v5'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.uuid_v5(uuid, text) IS
+	'the name-based (version 5, SHA-1) UUID of a name in a namespace (RFC 9562): the same input always gives the same UUID';
+
+CREATE TABLE @extschema@.certificate (
+	scope_id bigint PRIMARY KEY REFERENCES @extschema@.soa_scope,
+	certification_decision date NOT NULL
+		CHECK (pg_catalog.isfinite(certification_decision)),
+	certificate_number text,
+	certification_body text,
+	edition integer NOT NULL DEFAULT 2022
+		CHECK (edition OPERATOR(pg_catalog.=) ANY (ARRAY[2013, 2022])),
+	note text
+);
+COMMENT ON TABLE @extschema@.certificate IS
+	'the ISO/IEC 27001 certificate of a scope: its initial certification decision (the cycle''s anchor), number and certification body';
+COMMENT ON COLUMN @extschema@.certificate.certification_decision IS 'date of the initial certification decision';
+COMMENT ON COLUMN @extschema@.certificate.edition IS 'edition the certificate is issued against (2013 certificates expired on 2025-10-31)';
+
+CREATE TABLE @extschema@.certification_audit (
+	scope_id bigint NOT NULL REFERENCES @extschema@.certificate,
+	kind text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY[
+		'stage1', 'stage2', 'stage2_major_nonconformity', 'surveillance',
+		'recertification_audit', 'recertification_decision', 'restoration_decision',
+		'suspension_start', 'suspension_end', 'transition_audit', 'special_audit'])),
+	on_date date NOT NULL CHECK (pg_catalog.isfinite(on_date)),
+	note text,
+	PRIMARY KEY (scope_id, on_date, kind)
+);
+COMMENT ON TABLE @extschema@.certification_audit IS
+	'the audit history of a certificate: one row per event (the kinds of certification_event), read by the calendar and the cycle check';
+
+CREATE TABLE @extschema@.behaviour_metric (
+	metric text PRIMARY KEY
+		CHECK (metric OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]{0,62}$'),
+	name text NOT NULL CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
+	description text NOT NULL,
+	kind text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['rate', 'value'])),
+	better text NOT NULL CHECK (better OPERATOR(pg_catalog.=) ANY (ARRAY['lower', 'higher'])),
+	unit text NOT NULL,
+	control @extschema@.iso_control
+		CHECK (@extschema@.edition(control) OPERATOR(pg_catalog.=) 2022),
+	builtin boolean NOT NULL DEFAULT false,
+	UNIQUE (metric, kind)
+);
+COMMENT ON TABLE @extschema@.behaviour_metric IS
+	'behaviour metrics: a rate (events out of trials, such as clicks out of phishing messages) or a value, which direction is better, and the Annex A control it evidences';
+COMMENT ON COLUMN @extschema@.behaviour_metric.kind IS 'rate: observations are events out of trials; value: observations are numbers';
+COMMENT ON COLUMN @extschema@.behaviour_metric.better IS 'lower or higher: which direction is an improvement';
+COMMENT ON COLUMN @extschema@.behaviour_metric.control IS 'the ISO/IEC 27001:2022 control the metric is evidence for';
+COMMENT ON COLUMN @extschema@.behaviour_metric.builtin IS 'shipped with the extension (not dumped by pg_dump)';
+
+INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, better, unit, control, builtin) VALUES
+('phishing_click_rate', 'Phishing click rate',
+ 'share of simulated phishing messages whose link was clicked', 'rate', 'lower', 'share of messages', 'A.6.3', true),
+('phishing_report_rate', 'Phishing report rate',
+ 'share of simulated phishing messages reported to the security team', 'rate', 'higher', 'share of messages', 'A.6.8', true),
+('training_overdue_rate', 'Overdue awareness training',
+ 'share of people whose information security awareness training is overdue', 'rate', 'lower', 'share of people', 'A.6.3', true),
+('time_to_report_hours', 'Time to report',
+ 'median hours from a simulated phishing delivery to its first report', 'value', 'lower', 'hours', 'A.6.8', true);
+
+CREATE TABLE @extschema@.behaviour_observation (
+	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
+	metric text NOT NULL,
+	observed_at timestamptz NOT NULL CHECK (pg_catalog.isfinite(observed_at)),
+	events bigint,
+	trials bigint,
+	value double precision,
+	kind text GENERATED ALWAYS AS (CASE WHEN trials IS NULL THEN 'value' ELSE 'rate' END) STORED,
+	PRIMARY KEY (scope_id, metric, observed_at),
+	FOREIGN KEY (metric, kind) REFERENCES @extschema@.behaviour_metric (metric, kind),
+	CHECK ((trials IS NOT NULL AND events IS NOT NULL AND value IS NULL
+			AND trials OPERATOR(pg_catalog.>) 0 AND events OPERATOR(pg_catalog.>=) 0
+			AND events OPERATOR(pg_catalog.<=) trials)
+		   OR (trials IS NULL AND events IS NULL AND value IS NOT NULL
+			   AND value OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::double precision[])))
+);
+COMMENT ON TABLE @extschema@.behaviour_observation IS
+	'behaviour observations per scope, metric and period: events out of trials for a rate metric (say 12 clicks out of 400 messages of one campaign), or a value';
+COMMENT ON COLUMN @extschema@.behaviour_observation.observed_at IS 'when the period observed starts (a campaign''s send time, the week''s Monday)';
+COMMENT ON COLUMN @extschema@.behaviour_observation.kind IS 'rate or value, from the columns filled; must match the metric''s kind';
+
+CREATE TABLE @extschema@.behaviour_target (
+	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
+	metric text NOT NULL REFERENCES @extschema@.behaviour_metric,
+	target double precision NOT NULL
+		CHECK (target OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::double precision[])),
+	due_date date CHECK (pg_catalog.isfinite(due_date)),
+	note text,
+	PRIMARY KEY (scope_id, metric)
+);
+COMMENT ON TABLE @extschema@.behaviour_target IS
+	'a scope''s target for a metric (a rate as a fraction: 0.05 is 5 %) and when it should be met';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.certificate', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.certification_audit', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_metric', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_observation', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_target', '');
+REVOKE ALL ON @extschema@.behaviour_metric FROM PUBLIC;
+GRANT SELECT ON @extschema@.behaviour_metric TO PUBLIC;
+
+-- A rate metric's observations as fractions, a value metric's as values,
+-- between two dates (inclusive; NULL or infinite is open); the scope and
+-- metric must exist
+CREATE FUNCTION @extschema@.evidence_period_check(scope text, metric text,
+												  period_start date, period_end date)
+	RETURNS bigint
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	IF scope IS NULL OR metric IS NULL THEN
+		RAISE EXCEPTION 'scope and metric must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT EXISTS (SELECT FROM @extschema@.behaviour_metric m WHERE m.metric = evidence_period_check.metric) THEN
+		RAISE EXCEPTION 'behaviour metric "%" does not exist', metric
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The metrics are the rows of iso27001.behaviour_metric.';
+	END IF;
+	IF period_start > period_end THEN
+		RAISE EXCEPTION 'period ends (%) before it starts (%)', period_end, period_start
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN @extschema@.soa_scope_id(scope);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.evidence_period_check(text, text, date, date) IS
+	'the scope_id of an evidence request, after checking scope, metric and period (SQLSTATE 22023 or 22004)';
+
+CREATE FUNCTION @extschema@.evidence_observations(scope text, metric text,
+												  period_start date DEFAULT NULL,
+												  period_end date DEFAULT NULL)
+	RETURNS TABLE (observed_at text, events bigint, trials bigint, value text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET extra_float_digits = 1
+AS $$
+	SELECT pg_catalog.to_char(o.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+		   o.events, o.trials, o.value::text
+	  FROM @extschema@.behaviour_observation o
+	 WHERE o.scope_id = (SELECT @extschema@.evidence_period_check($1, $2, $3, $4))
+	   AND o.metric = $2
+	   AND ($3 IS NULL OR o.observed_at >= $3::timestamptz)
+	   AND ($4 IS NULL OR o.observed_at < ($4 + 1)::timestamptz)
+	 ORDER BY o.observed_at
+$$;
+COMMENT ON FUNCTION @extschema@.evidence_observations(text, text, date, date) IS
+	'the observations an evidence pack digests, in canonical text (UTC times, shortest exact numbers): its SHA-256 is that of this function''s CSV output with header';
+
+--
+-- The BI contract: schema iso27001_bi, one view per question a dashboard
+-- asks, plain column types only (text, integer, bigint, numeric, boolean,
+-- date, timestamptz), control ids as text with an integer sort key.  Every
+-- view is security_invoker, so the reader's privileges and row-level
+-- security apply through it.  test/bi_contract.sql pins every column.
+--
+
+CREATE SCHEMA iso27001_bi;
+COMMENT ON SCHEMA iso27001_bi IS
+	'iso27001''s views for BI tools (Metabase, Grafana, Superset, Power BI): plain column types, one view per dashboard question, a stable contract';
+
+CREATE VIEW iso27001_bi.annex_a_control WITH (security_invoker = true) AS
+SELECT 2022 AS edition, c.control::text AS control_id, @extschema@.sort_key(c.control) AS sort_key,
+	   c.theme::text AS theme,
+	   pg_catalog.array_position(pg_catalog.enum_range(NULL::@extschema@.annex_a_theme), c.theme) AS theme_order,
+	   c.title,
+	   pg_catalog.array_to_string(c.control_type, ', ') AS control_type,
+	   pg_catalog.array_to_string(c.security_properties, ', ') AS security_properties,
+	   pg_catalog.array_to_string(c.cybersecurity_concepts, ', ') AS cybersecurity_concepts,
+	   pg_catalog.array_to_string(c.operational_capabilities, ', ') AS operational_capabilities,
+	   pg_catalog.array_to_string(c.security_domains, ', ') AS security_domains,
+	   NOT EXISTS (SELECT FROM @extschema@.ref_correspondence m
+				   WHERE m.control_2022 OPERATOR(@extschema@.=) c.control) AS is_new
+  FROM @extschema@.ref_control_2022 c
+UNION ALL
+SELECT 2013, c.control::text, @extschema@.sort_key(c.control),
+	   o.clause OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) cl.title,
+	   pg_catalog.substr(o.clause, 3)::integer, c.title,
+	   NULL, NULL, NULL, NULL, NULL, NULL
+  FROM @extschema@.ref_control_2013 c
+  JOIN @extschema@.ref_objective_2013 o ON o.objective OPERATOR(pg_catalog.=) c.objective
+  JOIN @extschema@.ref_clause_2013 cl ON cl.clause OPERATOR(pg_catalog.=) o.clause;
+COMMENT ON VIEW iso27001_bi.annex_a_control IS
+	'Annex A of both editions: one row per control with title, theme (2022) or clause (2013) and the ISO/IEC 27002:2022 attributes as comma-separated text';
+
+CREATE VIEW iso27001_bi.annex_a_attribute WITH (security_invoker = true) AS
+SELECT c.control::text AS control_id, @extschema@.sort_key(c.control) AS sort_key, c.title,
+	   a.attribute, a.value
+  FROM @extschema@.ref_control_2022 c
+ CROSS JOIN LATERAL (
+		SELECT 'control_type' AS attribute, v::text AS value FROM pg_catalog.unnest(c.control_type) v
+		UNION ALL
+		SELECT 'security_properties', v::text FROM pg_catalog.unnest(c.security_properties) v
+		UNION ALL
+		SELECT 'cybersecurity_concepts', v::text FROM pg_catalog.unnest(c.cybersecurity_concepts) v
+		UNION ALL
+		SELECT 'operational_capabilities', v::text FROM pg_catalog.unnest(c.operational_capabilities) v
+		UNION ALL
+		SELECT 'security_domains', v::text FROM pg_catalog.unnest(c.security_domains) v) a;
+COMMENT ON VIEW iso27001_bi.annex_a_attribute IS
+	'one row per ISO/IEC 27001:2022 control and ISO/IEC 27002:2022 attribute value, for filters such as "#Detective controls"';
+
+CREATE VIEW iso27001_bi.scope WITH (security_invoker = true) AS
+SELECT s.scope_id, s.name AS scope, s.edition, s.description, s.created_at,
+	   c.certificate_number, c.certification_body, c.certification_decision,
+	   v.version AS latest_version, v.approved_at AS latest_version_approved_at,
+	   v.approved_by AS latest_version_approved_by
+  FROM @extschema@.soa_scope s
+  LEFT JOIN @extschema@.certificate c ON c.scope_id OPERATOR(pg_catalog.=) s.scope_id
+  LEFT JOIN LATERAL (SELECT x.version, x.approved_at, x.approved_by
+					   FROM @extschema@.soa_version x
+					  WHERE x.scope_id OPERATOR(pg_catalog.=) s.scope_id
+					  ORDER BY x.version DESC LIMIT 1) v ON true;
+COMMENT ON VIEW iso27001_bi.scope IS
+	'ISMS scopes with their certificate and latest approved SoA version (a dashboard''s scope filter)';
+
+CREATE VIEW iso27001_bi.soa_entry WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, s.edition, r.control_key AS control_id,
+	   coalesce(@extschema@.sort_key(r.control), 999999) AS sort_key,
+	   r.control IS NOT NULL AS is_annex_a,
+	   coalesce(t.title, r.title) AS title,
+	   coalesce(x.section, 'Organization-defined') AS theme,
+	   r.entry IS NOT NULL AS decided,
+	   @extschema@.is_applicable(r.entry) AS applicable,
+	   @extschema@.implementation(r.entry) AS implementation,
+	   @extschema@.is_implemented(r.entry) AS implemented,
+	   @extschema@.oscal_status(r.entry) AS oscal_status,
+	   pg_catalog.array_to_string(@extschema@.reasons(r.entry), ', ') AS reasons,
+	   r.justification, r.owner,
+	   pg_catalog.cardinality(r.evidence) AS evidence_links,
+	   r.needs_review, r.changed_at, r.changed_by
+  FROM @extschema@.soa_register r
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
+  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control;
+COMMENT ON VIEW iso27001_bi.soa_entry IS
+	'each scope''s current Statement of Applicability: one row per control with title, theme, decision, implementation, reasons and justification';
+
+CREATE VIEW iso27001_bi.soa_coverage_by_theme WITH (security_invoker = true) AS
+SELECT g.scope_id, s.name AS scope, g.theme, g.theme_order,
+	   (g.c).total AS controls, (g.c).undecided, (g.c).excluded, (g.c).applicable,
+	   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented, (g.c).implemented,
+	   pg_catalog.round((g.c).implemented::numeric
+						OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0)::numeric, 4) AS implemented_share
+  FROM (SELECT r.scope_id, coalesce(x.section, 'Organization-defined') AS theme,
+			   coalesce(x.section_order, 1000) AS theme_order,
+			   @extschema@.soa_summary(r.entry) AS c
+		  FROM @extschema@.soa_register r
+		  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control
+		 GROUP BY 1, 2, 3) g
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id;
+COMMENT ON VIEW iso27001_bi.soa_coverage_by_theme IS
+	'SoA coverage per scope and theme (2022) or clause (2013): counts by applicability and implementation, implemented share of applicable controls';
+
+CREATE VIEW iso27001_bi.soa_coverage_by_attribute WITH (security_invoker = true) AS
+SELECT s.scope_id, c.scope, c.attribute, c.value, c.controls, c.excluded, c.applicable,
+	   c.implemented, c.implemented_share
+  FROM @extschema@.soa_coverage_by_attribute() c
+  JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) c.scope;
+COMMENT ON VIEW iso27001_bi.soa_coverage_by_attribute IS
+	'SoA coverage per 2022 scope and ISO/IEC 27002:2022 attribute value (the implemented share of applicable #Detective controls, say)';
+
+CREATE VIEW iso27001_bi.soa_finding WITH (security_invoker = true) AS
+SELECT s.scope_id, f.scope, f.rule, f.severity, f.control_key AS control_id,
+	   CASE WHEN f.control_key IS NULL THEN NULL
+			WHEN @extschema@.is_valid_control(f.control_key)
+			THEN @extschema@.sort_key(f.control_key::@extschema@.iso_control)
+			ELSE 999999 END AS sort_key,
+	   f.message
+  FROM @extschema@.soa_validate() f
+  JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) f.scope;
+COMMENT ON VIEW iso27001_bi.soa_finding IS
+	'the SoA validator''s findings for every scope: rule, severity (error, warning), control and message';
+
+CREATE VIEW iso27001_bi.certification_calendar WITH (security_invoker = true) AS
+SELECT c.scope_id, s.name AS scope, c.certificate_number, c.certification_body,
+	   c.certification_decision, d.event, d.due_date, d.window_start, d.window_end,
+	   d.days_left, d.requirement, d.ord OPERATOR(pg_catalog.=) 1 AS is_next, d.basis, d.note
+  FROM @extschema@.certificate c
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+ CROSS JOIN LATERAL @extschema@.certification_next_due(
+		c.certification_decision,
+		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
+				FROM @extschema@.certification_audit a
+			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
+			   ORDER BY a.on_date, a.kind),
+		CURRENT_DATE, edition => c.edition) WITH ORDINALITY
+		AS d(event, due_date, window_start, window_end, days_left, requirement, basis, note, ord);
+COMMENT ON VIEW iso27001_bi.certification_calendar IS
+	'the certification calendar of every certified scope as of today: the next audit with its window (is_next), then the hard deadlines still ahead, with days left';
+
+CREATE VIEW iso27001_bi.certification_finding WITH (security_invoker = true) AS
+SELECT c.scope_id, s.name AS scope, c.certificate_number, f.rule, f.severity, f.cycle,
+	   f.on_date, f.detail, f.basis
+  FROM @extschema@.certificate c
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+ CROSS JOIN LATERAL @extschema@.certification_cycle_check(
+		c.certification_decision,
+		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
+				FROM @extschema@.certification_audit a
+			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
+			   ORDER BY a.on_date, a.kind),
+		CURRENT_DATE, edition => c.edition) f;
+COMMENT ON VIEW iso27001_bi.certification_finding IS
+	'the certification-cycle rules each scope''s audit history breaks as of today (none for a compliant history)';
+
+CREATE VIEW iso27001_bi.behaviour_series WITH (security_invoker = true) AS
+SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
+	   m.control::text AS control_id, o.observed_at,
+	   o.events, o.trials,
+	   (CASE WHEN o.trials IS NULL THEN o.value
+			 ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END)::numeric AS value,
+	   m.better, m.unit
+  FROM @extschema@.behaviour_observation o
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric;
+COMMENT ON VIEW iso27001_bi.behaviour_series IS
+	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric and period';
+
+CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
+SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
+	   m.better, m.unit,
+	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage)'
+			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
+	   r.n, r.first_time, r.last_time,
+	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
+	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value, r.verdict,
+	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
+			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END)::numeric AS fitted_last,
+	   t.target::numeric AS target, t.due_date AS target_date
+  FROM (SELECT o.scope_id, o.metric,
+			   @extschema@.trend_rate_agg(o.events, o.trials, o.observed_at) AS rate_state,
+			   @extschema@.trend_robust_agg(o.value, o.observed_at) AS robust_state
+		  FROM @extschema@.behaviour_observation o
+		 GROUP BY o.scope_id, o.metric) g
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) g.metric
+ CROSS JOIN LATERAL (
+		SELECT * FROM @extschema@.trend_report(g.rate_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		UNION ALL
+		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
+  LEFT JOIN @extschema@.behaviour_target t
+	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
+COMMENT ON VIEW iso27001_bi.behaviour_trend IS
+	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage; value metrics: Theil-Sen and Mann-Kendall), with the target';
+
+-- The role a BI tool logs in through: CREATE ROLE metabase LOGIN PASSWORD '...' IN ROLE iso27001_reader;
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader') THEN
+		CREATE ROLE iso27001_reader NOLOGIN;
+	END IF;
+END
+$$;
+COMMENT ON ROLE iso27001_reader IS
+	'reads iso27001''s BI views (schema iso27001_bi) and the rows under them; grant it to a BI tool''s login role';
+GRANT USAGE ON SCHEMA iso27001_bi TO iso27001_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO iso27001_reader;
+GRANT SELECT ON @extschema@.soa_scope, @extschema@.soa_register, @extschema@.soa_version,
+	@extschema@.certificate, @extschema@.certification_audit,
+	@extschema@.behaviour_observation, @extschema@.behaviour_target TO iso27001_reader;

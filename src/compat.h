@@ -23,4 +23,12 @@
 	do { (void) (context); ereport(ERROR, __VA_ARGS__); } while (0)
 #endif
 
+/*
+ * PostgreSQL 15 gave pg_cryptohash_final() the length of the destination;
+ * 14 trusts the caller.
+ */
+#if PG_VERSION_NUM < 150000
+#define pg_cryptohash_final(ctx, dest, len) pg_cryptohash_final((ctx), (dest))
+#endif
+
 #endif							/* ISO27001_COMPAT_H */

@@ -173,3 +173,17 @@ is_valid_control(PG_FUNCTION_ARGS)
 	annex_a_parse(str, &parse);
 	PG_RETURN_BOOL(parse.status == ANNEX_A_OK);
 }
+
+/*
+ * Natural-order integer of a control for tools that sort by a number:
+ * A.5.7 is 50700, A.12.6.1 is 120601 (major, then two digits per part).
+ */
+PG_FUNCTION_INFO_V1(iso_control_sort_key);
+Datum
+iso_control_sort_key(PG_FUNCTION_ARGS)
+{
+	uint32		id = PG_GETARG_ISO_CONTROL(0);
+
+	PG_RETURN_INT32(ANNEX_A_PART1(id) * 10000 + ANNEX_A_PART2(id) * 100 +
+					ANNEX_A_PART3(id));
+}
