@@ -3743,7 +3743,7 @@ SELECT r.scope_id, s.name AS scope, s.edition, r.control_key AS control_id,
 	   @extschema@.implementation(r.entry) AS implementation,
 	   @extschema@.is_implemented(r.entry) AS implemented,
 	   @extschema@.oscal_status(r.entry) AS oscal_status,
-	   pg_catalog.array_to_string(@extschema@.reasons(r.entry), ', ') AS reasons,
+	   NULLIF(pg_catalog.array_to_string(@extschema@.reasons(r.entry), ', '), '') AS reasons,
 	   r.justification, r.owner,
 	   pg_catalog.cardinality(r.evidence) AS evidence_links,
 	   r.needs_review, r.changed_at, r.changed_by
