@@ -3960,7 +3960,7 @@ BEGIN
 	  FROM @extschema@.evidence_observations(scope, metric, period_start, period_end) e;
 
 	st := @extschema@.evidence_states(sid, metric, period_start, period_end);
-	IF st.ols IS NOT NULL THEN
+	IF n(st.ols) > 0 THEN
 		families := families || jsonb_build_object('least_squares', jsonb_build_object(
 			'method', 'ordinary least squares of the per-period ' || CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'value' END,
 			'n', n(st.ols), 'slope_per_month', slope(st.ols, '1 month'),
@@ -3970,7 +3970,7 @@ BEGIN
 			'fitted_first', fitted_first(st.ols), 'fitted_last', fitted_last(st.ols),
 			'verdict', @extschema@.verdict(st.ols, m.better, alpha)));
 	END IF;
-	IF m.kind = 'rate' AND st.rate IS NOT NULL THEN
+	IF m.kind = 'rate' AND n(st.rate) > 0 THEN
 		families := families || jsonb_build_object('rate', jsonb_build_object(
 			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test for trend',
 			'n', n(st.rate), 'pooled_rate', rate(st.rate), 'slope_per_month', slope(st.rate, '1 month'),
@@ -3980,7 +3980,7 @@ BEGIN
 			'fitted_first', fitted_first(st.rate), 'fitted_last', fitted_last(st.rate),
 			'verdict', @extschema@.verdict(st.rate, m.better, alpha)));
 	END IF;
-	IF st.robust IS NOT NULL THEN
+	IF n(st.robust) > 0 THEN
 		families := families || jsonb_build_object('robust', jsonb_build_object(
 			'method', 'Theil-Sen slope with its rank interval; Mann-Kendall test',
 			'n', n(st.robust), 'slope_per_month', slope(st.robust, '1 month'),

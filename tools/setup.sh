@@ -15,9 +15,11 @@ else
 	exit 1
 fi
 
-# PostgreSQL 15 server and headers, pgTAP, pg_prove, a C toolchain
+# PostgreSQL 15 server and headers, pgTAP, pg_prove, a C toolchain; for
+# the evidence tests an SVG renderer and a JSON Schema validator
 packages=(make gcc libc6-dev perl postgresql-15 postgresql-server-dev-15
-	postgresql-common postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)
+	postgresql-common postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+	librsvg2-bin python3 python3-jsonschema python3-regex)
 missing=()
 for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then

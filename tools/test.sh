@@ -79,6 +79,11 @@ suite="dump and restore"
 test/dump_restore.sh 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
+echo "== evidence files (rsvg-convert, sha256sum) =="
+suite="evidence files"
+test/evidence_files.sh 2>&1 | tee "$log"
+tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+
 if [ -n "$failures" ]; then
 	echo "== failures =="
 	printf '%s' "$failures"
