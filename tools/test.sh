@@ -2,8 +2,10 @@
 # Run every test of iso27001: set up (apt, build, install), then on a
 # throwaway PostgreSQL cluster the pg_regress suite (make installcheck), the
 # pgTAP suite (pg_prove test/*.sql), the concurrency test
-# (test/concurrency.sh, pgbench) and the dump/restore test
-# (test/dump_restore.sh).  Prints the regression diffs on a
+# (test/concurrency.sh, pgbench), the dump/restore test
+# (test/dump_restore.sh), the evidence files (test/evidence_files.sh:
+# rsvg-convert, sha256sum) and the OSCAL schema checks (test/oscal.sh).
+# Prints the regression diffs on a
 # failure; the last line is the totals of both suites, "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -82,6 +84,11 @@ tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 echo "== evidence files (rsvg-convert, sha256sum) =="
 suite="evidence files"
 test/evidence_files.sh 2>&1 | tee "$log"
+tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+
+echo "== OSCAL schemas (python3-jsonschema) =="
+suite="OSCAL schemas"
+test/oscal.sh 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 if [ -n "$failures" ]; then
