@@ -4086,6 +4086,10 @@ DECLARE
 	v double precision;
 	ticks double precision[] := '{}';
 BEGIN
+	-- NaN compares equal to itself and above everything: keep it out
+	IF lo IN ('NaN', 'Infinity', '-Infinity') OR hi IN ('NaN', 'Infinity', '-Infinity') OR hi < lo THEN
+		RETURN '{}';
+	END IF;
 	IF NOT (raw > 0) OR raw = 'Infinity' THEN
 		RETURN ARRAY[lo];
 	END IF;
@@ -4489,10 +4493,15 @@ DECLARE
 BEGIN
 	PERFORM @extschema@.soa_scope_id(scope);
 	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.name = scope;
-	SELECT coalesce(jsonb_agg(lower(e.control::text) ORDER BY e.control)
-					FILTER (WHERE is_applicable(e.entry)), '[]'), max(e.as_of)
+	SELECT jsonb_agg(lower(e.control::text) ORDER BY e.control) FILTER (WHERE is_applicable(e.entry)),
+		   max(e.as_of)
 	  INTO ids, as_of
 	  FROM @extschema@.oscal_entries(scope, version) e;
+	IF ids IS NULL THEN
+		RAISE EXCEPTION 'the SoA of scope "%" (%) has no applicable control', scope, tag
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'An OSCAL profile selects at least one control.';
+	END IF;
 	RETURN jsonb_build_object('profile', jsonb_build_object(
 		'uuid', oscal_uuid('profile/' || scope || '/' || tag),
 		'metadata', jsonb_build_object(

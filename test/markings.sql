@@ -208,7 +208,23 @@ SELECT set_eq(
 	('iso27001.verdict(iso27001.trend_rate,text,double precision)', 'i', false, 's', false),
 	('iso27001.verdict(iso27001.trend_robust,text,double precision)', 'i', false, 's', false),
 	('iso27001.seasonal_trend(iso27001.trend_robust[])', 'i', true, 's', false),
-	('iso27001.logit_trend(double precision[],bigint[],bigint[])', 'i', true, 's', false)
+	('iso27001.logit_trend(double precision[],bigint[],bigint[])', 'i', true, 's', false),
+	('iso27001.sort_key(iso27001.iso_control)', 'i', true, 's', true),
+	('iso27001.uuid_v5(uuid,text)', 'i', true, 's', false),
+	('iso27001.evidence_period_check(text,text,date,date)', 's', false, 's', false),
+	('iso27001.evidence_observations(text,text,date,date)', 's', false, 's', false),
+	('iso27001.evidence_states(bigint,text,date,date)', 's', false, 's', false),
+	('iso27001.evidence_pack(text,text,date,date,double precision)', 's', false, 's', false),
+	('iso27001.svg_text(text)', 'i', true, 's', false),
+	('iso27001.chart_ticks(double precision,double precision)', 'i', true, 's', false),
+	('iso27001.evidence_chart(text,text,date,date,double precision,integer,integer)', 's', false, 's', false),
+	('iso27001.oscal_uuid(text)', 'i', true, 's', false),
+	('iso27001.oscal_control_props(iso27001.iso_control)', 's', true, 's', false),
+	('iso27001.oscal_catalog(integer)', 's', false, 's', false),
+	('iso27001.oscal_entries(text,integer)', 's', false, 's', false),
+	('iso27001.oscal_profile(text,integer)', 's', false, 's', false),
+	('iso27001.oscal_ssp(text,integer)', 's', false, 's', false),
+	('iso27001.oscal_mapping_2013_2022()', 's', false, 's', false)
 	$$,
 	'every function has the reviewed volatility, strictness, parallel safety and leakproofness');
 

@@ -24,7 +24,7 @@ CREATE TEMP VIEW req AS
 SELECT r ->> 'control-id' AS id, r FROM doc, jsonb_array_elements(ssp -> 'system-security-plan'
 									   -> 'control-implementation' -> 'implemented-requirements') r;
 
-SELECT plan(20);
+SELECT plan(21);
 
 SELECT is((SELECT jsonb_path_query_array(c22, '$.catalog.groups[*].id') FROM doc),
 		  '["a.5", "a.6", "a.7", "a.8"]', '2022: one group per theme, a.5 to a.8');
@@ -69,6 +69,11 @@ SELECT is((SELECT jsonb_path_query_array(mapping, '$."mapping-collection".mappin
 
 SELECT throws_ok($$SELECT iso27001.oscal_catalog(2017)$$, '22023', 'edition must be 2013 or 2022', 'edition 2017: 22023');
 SELECT throws_ok($$SELECT iso27001.oscal_ssp('acme', 7)$$, '22023', NULL, 'a version that does not exist: 22023');
+
+DO $$ BEGIN PERFORM iso27001.create_scope('undecided'); END $$;
+SELECT throws_ok($$SELECT iso27001.oscal_profile('undecided')$$, '22023',
+				 'the SoA of scope "undecided" (current) has no applicable control',
+				 'a profile of no control cannot be written: 22023');
 
 SELECT * FROM finish();
 ROLLBACK;
