@@ -193,3 +193,70 @@ SELECT week, sent_at::date,
 		  FROM phishing) q
  WHERE week % 13 = 12 ORDER BY week;
 \echo
+\echo '== 22. The whole story for ACME: certificate, audit history and behaviour data in the register =='
+INSERT INTO certificate (scope_id, certification_decision, certificate_number, certification_body)
+VALUES (:scope_id, '2025-03-14', 'ISMS-2025-0042', 'Example Certification Ltd');
+INSERT INTO certification_audit (scope_id, kind, on_date)
+VALUES (:scope_id, 'stage1', '2025-01-15'), (:scope_id, 'stage2', '2025-02-20'),
+	   (:scope_id, 'surveillance', '2026-03-30');
+INSERT INTO behaviour_observation (scope_id, metric, observed_at, events, trials)
+SELECT :scope_id, 'phishing_click_rate', sent_at, clicks, recipients FROM phishing
+UNION ALL
+SELECT :scope_id, 'phishing_report_rate', sent_at, reports, recipients FROM phishing;
+INSERT INTO behaviour_target (scope_id, metric, target, due_date, note)
+VALUES (:scope_id, 'phishing_click_rate', 0.05, '2027-03-14', 'Board objective for recertification');
+SELECT metric, count(*) AS periods, min(observed_at)::date AS "from", max(observed_at)::date AS "to"
+  FROM behaviour_observation GROUP BY metric ORDER BY metric;
+
+\echo
+\echo '== 23. What a BI dashboard reads (schema iso27001_bi, plain types): coverage and next audits =='
+SELECT theme, controls, applicable, implemented, implemented_share
+  FROM iso27001_bi.soa_coverage_by_theme WHERE scope = 'acme' ORDER BY theme_order;
+SELECT event, due_date, window_start, window_end, days_left, requirement, is_next
+  FROM iso27001_bi.certification_calendar WHERE scope = 'acme' ORDER BY due_date;
+SELECT rule, on_date, detail FROM iso27001_bi.certification_finding WHERE scope = 'acme';
+
+\echo
+\echo '== 24. Behaviour trends with verdicts (iso27001_bi.behaviour_trend) =='
+SELECT metric, control_id, method, n,
+	   round(slope_per_month * 100, 2) AS "pp/month",
+	   round(slope_lower * 100, 2) || ' .. ' || round(slope_upper * 100, 2) AS "95 % interval",
+	   to_char(p_value, '9.9EEEE') AS "p-value", verdict,
+	   round(fitted_last * 100, 1) AS "now %", round(target * 100, 1) AS "target %"
+  FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric;
+
+\echo
+\echo '== 25. The evidence pack for control 6.3 (an auditor''s file), written to disk =='
+\set pack_file :outdir '/acme-phishing-click-rate-evidence.json'
+\set chart_file :outdir '/acme-phishing-click-rate.svg'
+\set ssp_file :outdir '/acme-oscal-ssp.json'
+\pset format unaligned
+\pset tuples_only on
+SELECT jsonb_pretty(evidence_pack('acme', 'phishing_click_rate', '2024-12-01', '2026-11-30')) \g :pack_file
+SELECT evidence_chart('acme', 'phishing_click_rate', '2024-12-01', '2026-11-30') \g :chart_file
+SELECT jsonb_pretty(oscal_ssp('acme', 2)) \g :ssp_file
+\pset format aligned
+\pset tuples_only off
+SELECT p -> 'control' ->> 'id' AS control, p -> 'control' ->> 'soa_entry' AS soa_entry,
+	   p ->> 'observation_count' AS observations, p ->> 'verdict' AS verdict,
+	   (p -> 'target' ->> 'met') AS target_met, left(p ->> 'observations_sha256', 16) || '...' AS sha256
+  FROM (SELECT evidence_pack('acme', 'phishing_click_rate', '2024-12-01', '2026-11-30') AS p) q;
+SELECT family, round((t ->> 'slope_per_month')::numeric * 100, 3) AS "pp/month",
+	   to_char((t ->> 'p_value')::float8, '9.9EEEE') AS "p-value", t ->> 'verdict' AS verdict
+  FROM jsonb_each(evidence_pack('acme', 'phishing_click_rate', '2024-12-01', '2026-11-30') -> 'trends') AS e(family, t);
+\echo 'evidence pack written to' :pack_file
+\echo 'check its digest:  psql -c "COPY (SELECT * FROM iso27001.evidence_observations(''acme'', ''phishing_click_rate'', ''2024-12-01'', ''2026-11-30'')) TO STDOUT (FORMAT csv, HEADER)" | sha256sum'
+
+\echo
+\echo '== 26. Its chart: observations, fitted trend, 95 % band and target, as SVG =='
+\echo 'chart written to' :chart_file '(open it in any browser)'
+
+\echo
+\echo '== 27. The approved SoA (version 2) for a GRC tool: an OSCAL system security plan =='
+SELECT r ->> 'control-id' AS "control-id",
+	   r -> 'by-components' -> 0 -> 'implementation-status' ->> 'state' AS "implementation-status",
+	   (SELECT string_agg(p ->> 'value', ', ') FROM jsonb_array_elements(r -> 'props') p) AS props
+  FROM jsonb_array_elements(oscal_ssp('acme', 2) -> 'system-security-plan'
+							-> 'control-implementation' -> 'implemented-requirements') r
+ WHERE r ->> 'control-id' IN ('a.5.7', 'a.6.3', 'a.7.4', 'a.8.11');
+\echo 'OSCAL SSP written to' :ssp_file
