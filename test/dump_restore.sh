@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Dump and restore of the SoA register (run by tools/test.sh inside the
+# Dump and restore of the user data (run by tools/test.sh inside the
 # throwaway cluster; prints TAP).  A database with scopes, decisions,
-# organization-defined controls, history, approved versions and a
-# migration is dumped (plain and custom format) and restored into fresh
-# databases: every row of the register comes back as it was, the reference
-# tables come from CREATE EXTENSION only, and the register keeps working.
+# organization-defined controls, history, approved versions, a migration,
+# a certificate with its audits, behaviour observations, a target and a
+# metric of its own is dumped (plain and custom format) and restored into
+# fresh databases: every row comes back as it was, the reference tables
+# and built-in metrics come from CREATE EXTENSION only, and the register
+# keeps working.
 set -uo pipefail
 src=iso27001_dump_src
 work=$(mktemp -d)
@@ -26,7 +28,18 @@ q "$src" "CREATE EXTENSION iso27001;
   SELECT create_scope('legacy', 2013);
   UPDATE soa_register SET entry = 'applicable, implemented (legal)', justification = 'Legacy.'
    WHERE scope_id = soa_scope_id('legacy');
-  SELECT count(*) FROM soa_migrate_2013_to_2022('legacy', 'legacy-2022');" >/dev/null
+  SELECT count(*) FROM soa_migrate_2013_to_2022('legacy', 'legacy-2022');
+  INSERT INTO certificate VALUES (soa_scope_id('acme'), '2025-03-14', 'C-1', 'Example CB', 2022, 'first');
+  INSERT INTO certification_audit VALUES (soa_scope_id('acme'), 'stage2', '2025-02-20', NULL),
+		 (soa_scope_id('acme'), 'surveillance', '2026-03-30', 'two weeks late');
+  INSERT INTO behaviour_metric (metric, name, description, kind, better, unit, control)
+  VALUES ('usb_block_rate', 'Blocked USB devices', 'share of USB insertions blocked', 'rate', 'higher', 'share', 'A.7.10');
+  INSERT INTO behaviour_observation (scope_id, metric, observed_at, events, trials)
+  SELECT soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06'::timestamptz + i * interval '7 days', 20 - i, 100
+	FROM generate_series(0, 9) i;
+  INSERT INTO behaviour_observation (scope_id, metric, observed_at, value)
+  VALUES (soa_scope_id('acme'), 'time_to_report_hours', '2025-01-06', 1.5e-3);
+  INSERT INTO behaviour_target VALUES (soa_scope_id('acme'), 'phishing_click_rate', 0.05, '2026-12-31', NULL);" >/dev/null
 
 pg_dump -d "$src" -f "$work/plain.sql"
 pg_dump -d "$src" -Fc -f "$work/custom.dump"
@@ -37,7 +50,7 @@ createdb "${src}_custom"
 pg_restore -d "${src}_custom" "$work/custom.dump" > "$work/custom.log" 2>&1
 custom_status=$?
 
-echo "1..11"
+echo "1..16"
 n=0
 bad=0
 result() {		# result <ok?> <description>
@@ -50,7 +63,8 @@ result "$custom_status" "a custom-format dump restores without error"
 [ "$custom_status" = 0 ] || sed 's/^/# /' "$work/custom.log" | head -20
 
 # every table of the register, row by row, in both restored databases
-for table in soa_scope soa_register soa_history soa_version soa_version_entry; do
+for table in soa_scope soa_register soa_history soa_version soa_version_entry \
+	certificate certification_audit behaviour_metric behaviour_observation behaviour_target; do
 	q "$src" "COPY (SELECT * FROM iso27001.$table ORDER BY 1, 2, 3) TO STDOUT" > "$work/$table.src"
 	same=0
 	for db in "${src}_plain" "${src}_custom"; do
@@ -64,9 +78,10 @@ done
 for db in "${src}_plain" "${src}_custom"; do
 	counts=$(q "$db" "SELECT (SELECT count(*) FROM iso27001.annex_a_2022) || ' ' ||
 						  (SELECT count(*) FROM iso27001.annex_a_2013) || ' ' ||
-						  (SELECT count(*) FROM iso27001.correspondence)")
-	[ "$counts" = "93 114 115" ]
-	result $? "${db#"${src}_"} restore: reference data once (93 114 115: $counts)"
+						  (SELECT count(*) FROM iso27001.correspondence) || ' ' ||
+						  (SELECT count(*) FROM iso27001.behaviour_metric)")
+	[ "$counts" = "93 114 115 5" ]
+	result $? "${db#"${src}_"} restore: reference data and built-in metrics once, the user's metric kept (93 114 115 5: $counts)"
 done
 
 for db in "${src}_plain" "${src}_custom"; do
