@@ -3864,6 +3864,107 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
 	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage; value metrics: Theil-Sen and Mann-Kendall), with the target';
 
+-- Column comments (BI tools such as Metabase show them as descriptions):
+-- one text per column name, or per view and column where a name means
+-- different things in different views
+DO $$
+DECLARE
+	c record;
+	text_of jsonb := '{
+		"applicable": "number of applicable (included) controls",
+		"attribute": "ISO/IEC 27002:2022 attribute: control_type, security_properties, cybersecurity_concepts, operational_capabilities or security_domains",
+		"basis": "the clause of ISO/IEC 17021-1, IAF MD 26 or ISO/IEC 27006 the rule comes from",
+		"better": "which direction is an improvement: lower or higher",
+		"certificate_number": "the certificate''s number",
+		"certification_body": "the certification body",
+		"certification_decision": "date of the initial certification decision (the cycle''s anchor)",
+		"changed_at": "time of the last change",
+		"changed_by": "database role of the last change",
+		"control_id": "the control as text: A.5.7 for Annex A (OSCAL: a.5.7), the organization''s key otherwise",
+		"control_type": "ISO/IEC 27002:2022 control types, comma-separated",
+		"controls": "number of controls",
+		"created_at": "when the scope was created",
+		"cybersecurity_concepts": "ISO/IEC 27002:2022 cybersecurity concepts, comma-separated",
+		"cycle": "three-year certification cycle (1 for the initial certificate)",
+		"days_left": "days from today to the due date",
+		"decided": "a decision has been recorded",
+		"description": "description of the scope",
+		"detail": "what the rule found, in a sentence",
+		"due_date": "when the event is due",
+		"edition": "edition of ISO/IEC 27001: 2013 or 2022",
+		"event": "the audit or deadline",
+		"events": "events observed in the period (rate metrics): clicks, reports",
+		"evidence_links": "number of evidence links",
+		"excluded": "number of excluded controls",
+		"first_time": "first observation of the trend",
+		"fitted_last": "the trend''s fitted value at the last observation (a rate as a fraction)",
+		"implementation": "implementation state: not implemented, planned, partially implemented or implemented",
+		"implemented": "number of implemented controls",
+		"implemented_share": "implemented controls as a share of applicable controls (0 to 1)",
+		"is_annex_a": "an ISO/IEC 27001 Annex A control (false: organization-defined)",
+		"is_new": "an ISO/IEC 27001:2022 control with no 2013 predecessor",
+		"is_next": "the next audit (one row per scope)",
+		"justification": "justification of the inclusion or exclusion",
+		"last_time": "last observation of the trend",
+		"latest_version": "latest approved version of the SoA",
+		"latest_version_approved_at": "when the latest version was approved",
+		"latest_version_approved_by": "who approved the latest version",
+		"message": "what the validator found, in a sentence",
+		"method": "how the trend is computed",
+		"metric": "key of the behaviour metric",
+		"metric_name": "name of the behaviour metric",
+		"n": "number of observations",
+		"needs_review": "flagged for review",
+		"not_implemented": "number of applicable controls not implemented",
+		"note": "note",
+		"observed_at": "start of the period observed (the time column)",
+		"on_date": "date the finding refers to",
+		"operational_capabilities": "ISO/IEC 27002:2022 operational capabilities, comma-separated",
+		"oscal_status": "OSCAL implementation status: implemented, partial, planned or not-applicable",
+		"owner": "who is responsible for the control",
+		"p_value": "two-sided p-value of the trend test",
+		"partially_implemented": "number of partially implemented controls",
+		"planned": "number of planned controls",
+		"reasons": "reasons for inclusion, comma-separated",
+		"requirement": "hard (a rule of the standard) or practice",
+		"rule": "identifier of the rule",
+		"scope": "name of the ISMS scope",
+		"scope_id": "identifier of the ISMS scope",
+		"security_domains": "ISO/IEC 27002:2022 security domains, comma-separated",
+		"security_properties": "ISO/IEC 27002:2022 information security properties, comma-separated",
+		"severity": "error or warning",
+		"slope_lower": "lower end of the 95 % interval of the slope, per month",
+		"slope_per_month": "slope per month (a rate as a fraction: -0.004 is -0.4 percentage points a month)",
+		"slope_upper": "upper end of the 95 % interval of the slope, per month",
+		"sort_key": "integer for natural order: A.5.7 is 50700, A.12.6.1 is 120601 (organization-defined: 999999)",
+		"target": "the scope''s target for the metric (a rate as a fraction)",
+		"target_date": "when the target should be met",
+		"theme": "theme (2022) or clause (2013)",
+		"theme_order": "order of the theme or clause in the catalogue",
+		"title": "short title of the control",
+		"trials": "trials in the period (rate metrics): messages sent, people",
+		"undecided": "number of controls without a decision",
+		"unit": "unit of the metric",
+		"value": "the observation: a rate as a fraction (events / trials) or a value",
+		"verdict": "improving, worsening, no significant trend or insufficient data",
+		"window_end": "last day of the window",
+		"window_start": "first day of the window",
+		"annex_a_attribute.value": "the attribute''s value, such as Detective",
+		"soa_entry.applicable": "the control is included (false: excluded; NULL: undecided)",
+		"soa_entry.implemented": "the control is implemented",
+		"certification_calendar.note": "how the due date was set"
+	}';
+BEGIN
+	FOR c IN SELECT a.attrelid::regclass AS rel, cl.relname, a.attname
+			   FROM pg_catalog.pg_attribute a
+			   JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
+			  WHERE cl.relnamespace = 'iso27001_bi'::regnamespace AND a.attnum > 0 LOOP
+		EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', c.rel, c.attname,
+			coalesce(text_of ->> (c.relname || '.' || c.attname), text_of ->> c.attname));
+	END LOOP;
+END
+$$;
+
 -- The role a BI tool logs in through: CREATE ROLE metabase LOGIN PASSWORD '...' IN ROLE iso27001_reader;
 DO $$
 BEGIN

@@ -8,7 +8,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION iso27001;
 
-SELECT plan(21);
+SELECT plan(22);
 
 SELECT results_eq(
 	$$SELECT table_name::text COLLATE "default",
@@ -60,6 +60,11 @@ SELECT is_empty(
 	   WHERE relnamespace = 'iso27001_bi'::regnamespace
 		 AND obj_description(oid, 'pg_class') IS NULL$$,
 	'every view has a comment');
+SELECT is_empty(
+	$$SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+	   WHERE c.relnamespace = 'iso27001_bi'::regnamespace AND a.attnum > 0
+		 AND col_description(c.oid, a.attnum) IS NULL$$,
+	'every column has a comment (BI tools show it as the column''s description)');
 SELECT is_empty(
 	$$SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 	   WHERE c.relnamespace = 'iso27001_bi'::regnamespace AND a.attnum > 0
