@@ -39,7 +39,16 @@ q "$src" "CREATE EXTENSION iso27001;
 	FROM generate_series(0, 9) i;
   INSERT INTO behaviour_observation (scope_id, metric, observed_at, value)
   VALUES (soa_scope_id('acme'), 'time_to_report_hours', '2025-01-06', 1.5e-3);
-  INSERT INTO behaviour_target VALUES (soa_scope_id('acme'), 'phishing_click_rate', 0.05, '2026-12-31', NULL);" >/dev/null
+  INSERT INTO behaviour_target VALUES (soa_scope_id('acme'), 'phishing_click_rate', 0.05, '2026-12-31', NULL);
+  CREATE TABLE public.kept (id int PRIMARY KEY, control iso_control, entry soa_entry,
+						   ols trend_ols, rate trend_rate, robust trend_robust, events certification_event[]);
+  INSERT INTO public.kept
+  SELECT 1, 'A.12.6.1', 'applicable, partially implemented (legal, contractual)',
+		 (SELECT trend_ols_agg(y, t) FROM (VALUES (1.0, '2025-01-01'::timestamptz), (2.0, '2025-02-01'), (3.5, '2025-03-01')) v(y, t)),
+		 (SELECT trend_rate_agg(e, 10, x) FROM (VALUES (5::bigint, 1.0), (4, 2.0), (2, 3.0)) v(e, x)),
+		 (SELECT trend_robust_agg(y, x) FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9)) v(y, x)),
+		 '{\"(surveillance,2026-03-30)\",\"(stage2,2025-02-20)\"}'::certification_event[]
+  UNION ALL SELECT 2, NULL, NULL, NULL, NULL, NULL, '{}';" >/dev/null
 
 pg_dump -d "$src" -f "$work/plain.sql"
 pg_dump -d "$src" -Fc -f "$work/custom.dump"
@@ -50,7 +59,7 @@ createdb "${src}_custom"
 pg_restore -d "${src}_custom" "$work/custom.dump" > "$work/custom.log" 2>&1
 custom_status=$?
 
-echo "1..16"
+echo "1..17"
 n=0
 bad=0
 result() {		# result <ok?> <description>
@@ -74,6 +83,14 @@ for table in soa_scope soa_register soa_history soa_version soa_version_entry \
 	[ -s "$work/$table.src" ] || same=1
 	result "$same" "$table: every row identical after both restores ($(wc -l < "$work/$table.src") rows)"
 done
+
+q "$src" "COPY (SELECT * FROM public.kept ORDER BY id) TO STDOUT" > "$work/kept.src"
+same=0
+for db in "${src}_plain" "${src}_custom"; do
+	q "$db" "COPY (SELECT * FROM public.kept ORDER BY id) TO STDOUT" > "$work/kept.dst"
+	cmp -s "$work/kept.src" "$work/kept.dst" || same=1
+done
+result "$same" "a table of every type (iso_control, soa_entry, the three trend states, certification_event[]) identical (text forms exact: shortest round-trip numbers)"
 
 for db in "${src}_plain" "${src}_custom"; do
 	counts=$(q "$db" "SELECT (SELECT count(*) FROM iso27001.annex_a_2022) || ' ' ||

@@ -3,7 +3,8 @@
 # throwaway PostgreSQL cluster the pg_regress suite (make installcheck), the
 # pgTAP suite (pg_prove test/*.sql), the concurrency test
 # (test/concurrency.sh, pgbench), the dump/restore test
-# (test/dump_restore.sh), the evidence files (test/evidence_files.sh:
+# (test/dump_restore.sh), the update path (test/upgrade.sh), the
+# evidence files (test/evidence_files.sh:
 # rsvg-convert, sha256sum) and the OSCAL schema checks (test/oscal.sh).
 # Prints the regression diffs on a
 # failure; the last line is the totals of both suites, "N passed, N failed".
@@ -79,6 +80,11 @@ tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 echo "== dump and restore =="
 suite="dump and restore"
 test/dump_restore.sh 2>&1 | tee "$log"
+tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+
+echo "== upgrade 0.1.0 -> current =="
+suite="upgrade"
+test/upgrade.sh 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 echo "== evidence files (rsvg-convert, sha256sum) =="
