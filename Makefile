@@ -32,7 +32,7 @@ include $(PGXS)
 
 $(OBJS): src/annex_a.h src/compat.h src/iso27001.h src/soa.h
 
-.PHONY: demo test prove bench lint
+.PHONY: demo test prove bench lint fuzz fuzz-long
 
 # The README's two commands: set up everything (apt, build, install), then
 # run on a throwaway cluster.
@@ -48,6 +48,14 @@ prove:
 
 bench:
 	bench/iso_control.sh
+
+# libFuzzer harnesses (clang): a short run per harness, as tools/test.sh
+# does, and the long run of 10,000,000 executions per harness
+fuzz:
+	test/fuzz/run.sh 60
+
+fuzz-long:
+	test/fuzz/run.sh --runs 10000000
 
 # Static checks: the seed block of the install script is what data/seed.pl
 # makes of data/*.csv; the version lives in the control file, and META.json

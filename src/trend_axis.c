@@ -18,6 +18,7 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/float.h"
 
 #include "trend.h"
 #include "trend_stats.h"
@@ -284,6 +285,9 @@ trend_parse_double(const char *field, double *result)
 
 	errno = 0;
 	*result = strtod(field, &end);
+	/* one NaN, as the text form writes it ("-NaN" would keep a sign bit) */
+	if (isnan(*result))
+		*result = get_float8_nan();
 	/* strtod sets ERANGE for denormals too: only overflow is refused */
 	return field[0] != '\0' && *end == '\0' && !(errno == ERANGE && isinf(*result));
 }

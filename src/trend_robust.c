@@ -269,9 +269,12 @@ trend_robust_serialize(PG_FUNCTION_ARGS)
 	p += sizeof(TrendAxis);
 	memcpy(p, &acc->n, sizeof(int64));
 	p += sizeof(int64);
-	memcpy(p, acc->x, sizeof(double) * acc->n);
-	p += sizeof(double) * acc->n;
-	memcpy(p, acc->y, sizeof(double) * acc->n);
+	if (acc->n > 0)				/* an empty state has no arrays */
+	{
+		memcpy(p, acc->x, sizeof(double) * acc->n);
+		p += sizeof(double) * acc->n;
+		memcpy(p, acc->y, sizeof(double) * acc->n);
+	}
 	PG_RETURN_BYTEA_P(result);
 }
 
@@ -303,10 +306,13 @@ trend_robust_deserialize(PG_FUNCTION_ARGS)
 	memcpy(&acc->axis, p + sizeof(int32), sizeof(TrendAxis));
 	if (!trend_axis_valid(&acc->axis) || (n == 0) != (acc->axis.kind == TREND_EMPTY))
 		goto bad;
-	robust_grow(acc, n);
-	memcpy(acc->x, p + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64), sizeof(double) * n);
-	memcpy(acc->y, p + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64) + sizeof(double) * n,
-		   sizeof(double) * n);
+	if (n > 0)
+	{
+		robust_grow(acc, n);
+		memcpy(acc->x, p + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64), sizeof(double) * n);
+		memcpy(acc->y, p + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64) + sizeof(double) * n,
+			   sizeof(double) * n);
+	}
 	for (int64 i = 0; i < n; i++)
 		if (!isfinite(acc->x[i]) || !isfinite(acc->y[i]))
 			goto bad;

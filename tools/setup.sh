@@ -16,10 +16,11 @@ else
 fi
 
 # PostgreSQL 15 server and headers, pgTAP, pg_prove, a C toolchain; for
-# the evidence tests an SVG renderer and a JSON Schema validator
+# the evidence tests an SVG renderer and a JSON Schema validator; clang
+# for the fuzz harnesses
 packages=(make gcc libc6-dev perl postgresql-15 postgresql-server-dev-15
 	postgresql-common postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-	librsvg2-bin python3 python3-jsonschema python3-regex)
+	librsvg2-bin python3 python3-jsonschema python3-regex clang)
 missing=()
 for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then

@@ -5,7 +5,8 @@
 # (test/concurrency.sh, pgbench), the dump/restore test
 # (test/dump_restore.sh), the update path (test/upgrade.sh), the
 # evidence files (test/evidence_files.sh:
-# rsvg-convert, sha256sum) and the OSCAL schema checks (test/oscal.sh).
+# rsvg-convert, sha256sum), the OSCAL schema checks (test/oscal.sh) and a
+# short run of the fuzz harnesses (test/fuzz/run.sh, when clang is there).
 # Prints the regression diffs on a
 # failure; the last line is the totals of both suites, "N passed, N failed".
 set -uo pipefail
@@ -95,6 +96,11 @@ tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 echo "== OSCAL schemas (python3-jsonschema) =="
 suite="OSCAL schemas"
 test/oscal.sh 2>&1 | tee "$log"
+tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+
+echo "== fuzzing (libFuzzer, 60 s per harness) =="
+suite="fuzzing"
+test/fuzz/run.sh "${ISO27001_FUZZ_SECONDS:-60}" 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 if [ -n "$failures" ]; then

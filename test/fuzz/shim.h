@@ -1,0 +1,34 @@
+/* shim.h: the fuzz harnesses' backend shim (see shim.c) */
+#ifndef ISO27001_FUZZ_SHIM_H
+#define ISO27001_FUZZ_SHIM_H
+
+#include "fmgr.h"
+
+extern void shim_reset(void);
+
+/*
+ * Call a V1 function with one argument; false if it raised an error.
+ * The result is left in *result.
+ */
+static inline bool
+shim_call(PGFunction fn, Datum arg, Datum *result)
+{
+	sigjmp_buf	jump;
+	sigjmp_buf *saved = PG_exception_stack;
+	LOCAL_FCINFO(fcinfo, 1);
+
+	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = arg;
+	fcinfo->args[0].isnull = false;
+	if (sigsetjmp(jump, 0) != 0)
+	{
+		PG_exception_stack = saved;
+		return false;
+	}
+	PG_exception_stack = &jump;
+	*result = fn(fcinfo);
+	PG_exception_stack = saved;
+	return !fcinfo->isnull;
+}
+
+#endif
