@@ -5,7 +5,8 @@
 # (test/concurrency.sh, pgbench), the dump/restore test
 # (test/dump_restore.sh), the update path (test/upgrade.sh), the
 # evidence files (test/evidence_files.sh:
-# rsvg-convert, sha256sum), the OSCAL schema checks (test/oscal.sh) and a
+# rsvg-convert, sha256sum), the OSCAL schema checks (test/oscal.sh), a
+# three-node run of the aggregates (test/multinode.sh) and a
 # short run of the fuzz harnesses (test/fuzz/run.sh, when clang is there).
 # Prints the regression diffs on a
 # failure; the last line is the totals of both suites, "N passed, N failed".
@@ -96,6 +97,11 @@ tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 echo "== OSCAL schemas (python3-jsonschema) =="
 suite="OSCAL schemas"
 test/oscal.sh 2>&1 | tee "$log"
+tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+
+echo "== three nodes (postgres_fdw, partitionwise aggregation) =="
+suite="three nodes"
+test/multinode.sh 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 echo "== fuzzing (libFuzzer, 60 s per harness) =="
