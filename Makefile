@@ -32,7 +32,7 @@ include $(PGXS)
 
 $(OBJS): src/annex_a.h src/compat.h src/iso27001.h src/soa.h
 
-.PHONY: demo test prove bench lint fuzz fuzz-long
+.PHONY: demo test prove bench lint fuzz fuzz-long valgrind
 
 # The README's two commands: set up everything (apt, build, install), then
 # run on a throwaway cluster.
@@ -56,6 +56,10 @@ fuzz:
 
 fuzz-long:
 	test/fuzz/run.sh --runs 10000000
+
+# the pg_regress and pgTAP suites with the server under valgrind (long)
+valgrind:
+	test/valgrind.sh
 
 # Static checks: the seed block of the install script is what data/seed.pl
 # makes of data/*.csv; the version lives in the control file, and META.json

@@ -189,7 +189,8 @@ SELECT outcome, count(*) FROM soa_migrate_2013_to_2022('legacy', 'acme-2022')
 SELECT control, outcome, predecessors, detail FROM soa_migrate_2013_to_2022('legacy', 'acme-2022b')
  WHERE outcome = 'conflict' OR control IN ('A.5.14', 'A.6.3', 'A.5.7');
 SELECT control_key, entry, justification, evidence, needs_review FROM soa_register
- WHERE scope_id = soa_scope_id('acme-2022') AND control_key IN ('A.5.14', 'A.6.3', 'A.6.8', 'A.5.7');
+ WHERE scope_id = soa_scope_id('acme-2022') AND control_key IN ('A.5.14', 'A.6.3', 'A.6.8', 'A.5.7')
+ ORDER BY control;
 SELECT rule, count(*) FROM soa_validate('acme-2022') GROUP BY rule ORDER BY rule;
 SELECT soa_migrate_2013_to_2022('acme', 'x');
 SELECT soa_migrate_2013_to_2022('legacy', 'acme');
