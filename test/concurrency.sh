@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Concurrency test of the SoA register (run by tools/test.sh inside the
 # throwaway cluster; prints TAP).  8 pgbench clients add evidence to,
-# re-decide and add the same controls of one scope while others approve
-# versions and read snapshots; afterwards no update may be lost and every
+# re-decide and add the same controls of two scopes while others approve
+# versions of either and read snapshots and run the validator; afterwards no update may be lost and every
 # invariant of the register must hold.  ISO27001_CONCURRENCY_SECONDS=60
 # runs for that long instead of 50 transactions a client, and reports the
 # throughput.
@@ -20,6 +20,7 @@ q() { PGOPTIONS="-c search_path=public,iso27001" psql -X -q -At -v ON_ERROR_STOP
 
 q "CREATE EXTENSION iso27001;
    SELECT iso27001.create_scope('shared');
+   SELECT iso27001.create_scope('second');
    UPDATE iso27001.soa_register SET entry = 'applicable, implemented (legal)',
 		  justification = 'Initial decision.', evidence = '{seed}';
    CREATE SEQUENCE evidence_seq; CREATE SEQUENCE decision_seq;" >/dev/null
@@ -62,8 +63,10 @@ check "no evidence link was lost: every soa_add_evidence call is in the register
 check "each evidence link is there once" \
 	"SELECT count(*) = count(DISTINCT e) FROM iso27001.soa_register r, unnest(r.evidence) AS e
 	  WHERE e LIKE 'link-%'"
-check "one current entry per control: 93 Annex A controls and ORG-C once" \
-	"SELECT count(*) = 94 AND count(DISTINCT control_key) = 94 FROM iso27001.soa_register"
+check "one current entry per control of each scope: 93 Annex A controls and ORG-C at most once" \
+	"SELECT bool_and(n = keys AND annex = 93 AND n - annex <= 1)
+	   FROM (SELECT scope_id, count(*) AS n, count(DISTINCT control_key) AS keys, count(control) AS annex
+			   FROM iso27001.soa_register GROUP BY scope_id) s"
 check "every register row is its latest history row" \
 	"SELECT NOT EXISTS (
 	   SELECT FROM iso27001.soa_register r
@@ -79,20 +82,22 @@ check "history times increase with every change of a control" \
 					  FROM iso27001.soa_history) h
 		WHERE h.changed_at <= h.before)"
 check "every add_evidence call left one history row" \
-	"SELECT count(*) = (SELECT last_value FROM evidence_seq) + 2 * 8
+	"SELECT count(*) = (SELECT last_value FROM evidence_seq) + 2 * 8 * 2
 	   FROM iso27001.soa_history WHERE control_key ~ '^A\.5\.[1-8]$'"
-check "versions are numbered 1..N without gaps, in time order" \
-	"SELECT count(*) > 0 AND max(version) = count(*)
-			AND bool_and(approved_at > coalesce(before, '-infinity'))
-	   FROM (SELECT version, approved_at, lag(approved_at) OVER (ORDER BY version) AS before
-			   FROM iso27001.soa_version) v"
-check "the SoA as of now equals the register" \
+check "each scope's versions are numbered 1..N without gaps, in time order" \
+	"SELECT count(DISTINCT scope_id) = 2 AND bool_and(ok) FROM (
+	   SELECT scope_id, max(version) = count(*) AND bool_and(approved_at > coalesce(before, '-infinity')) AS ok
+		 FROM (SELECT scope_id, version, approved_at,
+					  lag(approved_at) OVER (PARTITION BY scope_id ORDER BY version) AS before
+				 FROM iso27001.soa_version) v GROUP BY scope_id) s"
+check "the SoA of each scope as of now equals its register" \
 	"SELECT NOT EXISTS (
-	   (SELECT control_key, entry, justification, evidence FROM iso27001.soa_as_of('shared', 'infinity')
-		EXCEPT SELECT control_key, entry, justification, evidence FROM iso27001.soa_register)
-	   UNION ALL
-	   (SELECT control_key, entry, justification, evidence FROM iso27001.soa_register
-		EXCEPT SELECT control_key, entry, justification, evidence FROM iso27001.soa_as_of('shared', 'infinity')))"
+	   SELECT FROM iso27001.soa_scope s WHERE EXISTS (
+		 (SELECT control_key, entry, justification, evidence FROM iso27001.soa_as_of(s.name, 'infinity')
+		  EXCEPT SELECT control_key, entry, justification, evidence FROM iso27001.soa_register r WHERE r.scope_id = s.scope_id)
+		 UNION ALL
+		 (SELECT control_key, entry, justification, evidence FROM iso27001.soa_register r WHERE r.scope_id = s.scope_id
+		  EXCEPT SELECT control_key, entry, justification, evidence FROM iso27001.soa_as_of(s.name, 'infinity'))))"
 check "every approved version equals the history replayed up to its approval" \
 	"SELECT NOT EXISTS (
 	   SELECT FROM iso27001.soa_version v
@@ -114,8 +119,8 @@ check "every approved version equals the history replayed up to its approval" \
 			WHERE e.scope_id = v.scope_id AND e.version = v.version)))"
 check "every approved version holds all 93 Annex A controls, decided" \
 	"SELECT bool_and(n = 93)
-	   FROM (SELECT v.version, (SELECT count(*) FROM iso27001.soa_as_of_version('shared', v.version) a
+	   FROM (SELECT v.version, (SELECT count(*) FROM iso27001.soa_as_of_version(s.name, v.version) a
 								 WHERE a.control IS NOT NULL AND a.entry IS NOT NULL) AS n
-			   FROM iso27001.soa_version v) x"
+			   FROM iso27001.soa_version v JOIN iso27001.soa_scope s USING (scope_id)) x"
 [ -n "${KEEP_DB:-}" ] || dropdb "$db" >/dev/null 2>&1
 [ "$bad" -eq 0 ]

@@ -1,2 +1,3 @@
--- approve the current SoA as the next version
-SELECT iso27001.soa_approve('shared', 'pgbench');
+-- approve the current SoA of one of the two scopes as its next version
+\set s random(1, 2)
+SELECT iso27001.soa_approve((ARRAY['shared', 'second'])[:s], 'pgbench');
