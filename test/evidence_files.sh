@@ -10,13 +10,7 @@ trap 'rm -rf "$work"; dropdb --if-exists "$db" >/dev/null 2>&1' EXIT
 dropdb --if-exists "$db" >/dev/null 2>&1
 createdb "$db"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-n=0
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
-}
+. "$(dirname "$0")/include/tap.sh"
 
 echo "1..6"
 q "CREATE EXTENSION iso27001;

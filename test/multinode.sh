@@ -33,13 +33,7 @@ while [ ${#ports[@]} -lt 3 ]; do
 	p=$((p + 1))
 done
 echo "1..8"
-n=0
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/out" 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; sed 's/^/# /' "$work/out" | head -30; fi
-}
+. "$(dirname "$0")/include/tap.sh"
 start() {	# start NAME PORT
 	"${as_pg[@]}" "$bin/initdb" -D "$work/$1" -A trust -U postgres --no-sync >/dev/null &&
 		"${as_pg[@]}" "$bin/pg_ctl" -D "$work/$1" -l "$work/$1.log" -w \

@@ -12,13 +12,7 @@ trap 'rm -rf "$work"; dropdb --if-exists "$db" >/dev/null 2>&1' EXIT
 dropdb --if-exists "$db" >/dev/null 2>&1
 createdb "$db"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-n=0
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/out" 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; sed 's/^/# /' "$work/out" | head -5; fi
-}
+. ../include/tap.sh
 
 echo "1..10"
 q "CREATE EXTENSION iso27001;

@@ -16,13 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; done' EXIT
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
-n=0
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/out" 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; sed 's/^/# /' "$work/out" | head -20; fi
-}
+. test/include/tap.sh
 echo "1..7"
 
 q "$db_up" "CREATE EXTENSION iso27001 VERSION '$old';
