@@ -74,40 +74,21 @@ suite=pgTAP
 pg_prove --verbose --ext .sql test/*.sql 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
-echo "== concurrency (pgbench) =="
-suite=concurrency
-test/concurrency.sh 2>&1 | tee "$log"
-tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
-
-echo "== dump and restore =="
-suite="dump and restore"
-test/dump_restore.sh 2>&1 | tee "$log"
-tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
-
-echo "== upgrade 0.1.0 -> current =="
-suite="upgrade"
-test/upgrade.sh 2>&1 | tee "$log"
-tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
-
-echo "== evidence files (rsvg-convert, sha256sum) =="
-suite="evidence files"
-test/evidence_files.sh 2>&1 | tee "$log"
-tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
-
-echo "== OSCAL schemas (python3-jsonschema) =="
-suite="OSCAL schemas"
-test/oscal.sh 2>&1 | tee "$log"
-tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
-
-echo "== three nodes (postgres_fdw, partitionwise aggregation) =="
-suite="three nodes"
-test/multinode.sh 2>&1 | tee "$log"
-tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
-
-echo "== fuzzing (libFuzzer, 60 s per harness) =="
-suite="fuzzing"
-test/fuzz/run.sh "${ISO27001_FUZZ_SECONDS:-60}" 2>&1 | tee "$log"
-tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+# A suite that prints TAP: tap_suite SUITE HEADING COMMAND...
+tap_suite() {
+	suite=$1
+	echo "== $2 =="
+	shift 2
+	"$@" 2>&1 | tee "$log"
+	tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
+}
+tap_suite concurrency "concurrency (pgbench)" test/concurrency.sh
+tap_suite "dump and restore" "dump and restore" test/dump_restore.sh
+tap_suite upgrade "upgrade 0.1.0 -> current" test/upgrade.sh
+tap_suite "evidence files" "evidence files (rsvg-convert, sha256sum)" test/evidence_files.sh
+tap_suite "OSCAL schemas" "OSCAL schemas (python3-jsonschema)" test/oscal.sh
+tap_suite "three nodes" "three nodes (postgres_fdw, partitionwise aggregation)" test/multinode.sh
+tap_suite fuzzing "fuzzing (libFuzzer, 60 s per harness)" test/fuzz/run.sh "${ISO27001_FUZZ_SECONDS:-60}"
 
 if [ -n "$failures" ]; then
 	echo "== failures =="
