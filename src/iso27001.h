@@ -35,6 +35,20 @@ typedef uint16 SoaEntry;
 #define PG_GETARG_SOA_ENTRY(n)		DatumGetSoaEntry(PG_GETARG_DATUM(n))
 #define PG_RETURN_SOA_ENTRY(x)		return SoaEntryGetDatum(x)
 
+/*
+ * What can be wrong with one register entry (soa_entry_problems), and what
+ * else makes the validator look at it (soa_census_agg), as bits.
+ */
+#define SOA_PROBLEM_UNDECIDED			1	/* no decision (NULL entry) */
+#define SOA_PROBLEM_NO_JUSTIFICATION	2	/* decided, justification blank */
+#define SOA_PROBLEM_NO_EVIDENCE			4	/* (partially) implemented, no evidence */
+#define SOA_PROBLEM_NEEDS_REVIEW		8	/* flagged for review */
+#define SOA_PROBLEM_ORGANIZATION		16	/* organization-defined control */
+#define SOA_PROBLEM_MASK				31
+
+/* soa_entry.c */
+extern int	soa_entry_problems_at(FunctionCallInfo fcinfo, int argno);
+
 /* iso27001.c */
 extern TupleDesc iso27001_result_desc(FunctionCallInfo fcinfo);
 

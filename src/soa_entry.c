@@ -324,18 +324,7 @@ soa_entry_oscal_status(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(oscal[entry_state(PG_GETARG_SOA_ENTRY(0))]));
 }
 
-/*
- * What is wrong with one register entry, as a bit set: 1 undecided (NULL
- * entry), 2 decided without a justification (NULL or only blanks), 4
- * partially implemented or implemented without evidence.  Not STRICT: a
- * NULL entry is itself the first problem.  The validator filters and
- * classifies the register's rows with it, in one call per row.
- */
-#define PROBLEM_UNDECIDED			1
-#define PROBLEM_NO_JUSTIFICATION	2
-#define PROBLEM_NO_EVIDENCE			4
-
-/* Is a text value NULL, empty or only blanks? */
+/* Is a text argument NULL, empty or only blanks? */
 static bool
 text_is_blank(FunctionCallInfo fcinfo, int argno)
 {
@@ -355,28 +344,73 @@ text_is_blank(FunctionCallInfo fcinfo, int argno)
 	return true;
 }
 
-PG_FUNCTION_INFO_V1(soa_entry_problems);
-Datum
-soa_entry_problems(PG_FUNCTION_ARGS)
+/*
+ * Has an array no elements?  Read from the stored bytes where it can be
+ * (a short array in a row has a one-byte header and is not aligned), so
+ * that the validator's pass over the register copies no array.
+ */
+static bool
+array_is_empty(Datum value)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(value);
+	int32		ndim;
+	int			dims[MAXDIM];
+
+	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+	{
+		ArrayType  *array = DatumGetArrayTypeP(value);
+
+		return ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)) == 0;
+	}
+	if (VARSIZE_ANY_EXHDR(v) < sizeof(int32))
+		elog(ERROR, "invalid array of %u bytes", (unsigned) VARSIZE_ANY(v));
+	/* after the length word: ndim, dataoffset, elemtype, dims, lbounds */
+	memcpy(&ndim, VARDATA_ANY(v), sizeof(int32));
+	if (ndim <= 0)
+		return true;
+	if (ndim > MAXDIM ||
+		VARSIZE_ANY_EXHDR(v) < 2 * sizeof(int32) + sizeof(Oid) + 2 * ndim * sizeof(int))
+		elog(ERROR, "invalid array of %d dimensions", ndim);
+	memcpy(dims, VARDATA_ANY(v) + 2 * sizeof(int32) + sizeof(Oid), ndim * sizeof(int));
+	return ArrayGetNItems(ndim, dims) == 0;
+}
+
+/*
+ * What is wrong with one register entry whose entry, justification and
+ * evidence are the arguments argno, argno + 1 and argno + 2: the
+ * SOA_PROBLEM_ bits of iso27001.h.  Shared by soa_entry_problems() and the
+ * validator's census aggregate, so that both apply the same rules.
+ */
+int
+soa_entry_problems_at(FunctionCallInfo fcinfo, int argno)
 {
 	int			problems = 0;
 	SoaState	state;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_INT32(PROBLEM_UNDECIDED);
-	state = entry_state(PG_GETARG_SOA_ENTRY(0));
+	if (PG_ARGISNULL(argno))
+		return SOA_PROBLEM_UNDECIDED;
+	state = entry_state(PG_GETARG_SOA_ENTRY(argno));
 
-	if (text_is_blank(fcinfo, 1))
-		problems |= PROBLEM_NO_JUSTIFICATION;
-	if (state >= SOA_PARTIALLY_IMPLEMENTED)
-	{
-		ArrayType  *evidence = PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2);
+	if (text_is_blank(fcinfo, argno + 1))
+		problems |= SOA_PROBLEM_NO_JUSTIFICATION;
+	if (state >= SOA_PARTIALLY_IMPLEMENTED &&
+		(PG_ARGISNULL(argno + 2) || array_is_empty(PG_GETARG_DATUM(argno + 2))))
+		problems |= SOA_PROBLEM_NO_EVIDENCE;
+	return problems;
+}
 
-		if (evidence == NULL ||
-			ArrayGetNItems(ARR_NDIM(evidence), ARR_DIMS(evidence)) == 0)
-			problems |= PROBLEM_NO_EVIDENCE;
-	}
-	PG_RETURN_INT32(problems);
+/*
+ * What is wrong with one register entry, as a bit set: 1 undecided (NULL
+ * entry), 2 decided without a justification (NULL or only blanks), 4
+ * partially implemented or implemented without evidence.  Not STRICT: a
+ * NULL entry is itself the first problem.  The register's trigger checks
+ * justifications with it.
+ */
+PG_FUNCTION_INFO_V1(soa_entry_problems);
+Datum
+soa_entry_problems(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(soa_entry_problems_at(fcinfo, 0));
 }
 
 /*

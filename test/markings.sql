@@ -71,6 +71,12 @@ SELECT set_eq(
 	('iso27001.soa_summary_combine(bigint[],bigint[])', 'i', true, 's', false),
 	('iso27001.soa_summary_final(bigint[])', 'i', true, 's', false),
 	('iso27001.soa_summary(iso27001.soa_entry)', 'i', false, 's', false),
+	('iso27001.soa_census_accum(internal,text,iso27001.iso_control,text,iso27001.soa_entry,text,text[],boolean)', 'i', false, 's', false),
+	('iso27001.soa_census_combine(internal,internal)', 'i', false, 's', false),
+	('iso27001.soa_census_serialize(internal)', 'i', true, 's', false),
+	('iso27001.soa_census_deserialize(bytea,internal)', 'i', true, 's', false),
+	('iso27001.soa_census_final(internal)', 'i', false, 's', false),
+	('iso27001.soa_census_agg(text,iso27001.iso_control,text,iso27001.soa_entry,text,text[],boolean)', 'i', false, 's', false),
 	('iso27001.soa_scope_id(text)', 's', true, 's', false),
 	('iso27001.soa_restoring()', 's', false, 's', false),
 	('iso27001.soa_administrator()', 's', false, 's', false),
@@ -249,8 +255,9 @@ SELECT is_empty(
 		JOIN pg_catalog.pg_language l ON l.oid = f.prolang
 	   WHERE l.lanname IN ('c', 'internal') AND f.provolatile <> 'i'
 		 AND f.signature NOT IN ('iso27001.soa_written_by_current_transaction(xid)',
-				 'iso27001.certification_cycle_check_query(date,text,date,integer,text,boolean,integer,integer,text,integer)')$$,
-	'every C function is IMMUTABLE (none reads a table or a setting), but the one that asks about the current transaction and the one that runs a query');
+				 'iso27001.certification_cycle_check_query(date,text,date,integer,text,boolean,integer,integer,text,integer)',
+				 'iso27001.soa_as_of_version(text,integer)')$$,
+	'every C function is IMMUTABLE (none reads a table or a setting), but the one that asks about the current transaction, the one that runs a query and the one that reads SoA versions');
 SELECT is_empty(
 	$$SELECT a.aggfnoid::regprocedure::text FROM pg_catalog.pg_aggregate a
 		JOIN ext_functions f ON f.oid = a.aggfnoid

@@ -1,4 +1,4 @@
-/* sql/iso27001--0.2.0.sql */
+/* sql/iso27001--0.2.1.sql */
 
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION iso27001" to load this file. \quit
@@ -1209,6 +1209,69 @@ CREATE AGGREGATE @extschema@.soa_summary(@extschema@.soa_entry) (
 COMMENT ON AGGREGATE @extschema@.soa_summary(@extschema@.soa_entry) IS
 	'counts of entries by applicability and implementation; NULL entries count as undecided';
 
+-- The validator's one pass over the register (src/soa_census.c): grouped
+-- by scope, the counts of Annex A entries by edition and the entries the
+-- validator reports on
+CREATE TYPE @extschema@.soa_census AS (
+	annex_2022 bigint,
+	annex_2013 bigint,
+	control_key text[],
+	control @extschema@.iso_control[],
+	title text[],
+	entry @extschema@.soa_entry[],
+	problems integer[]
+);
+COMMENT ON TYPE @extschema@.soa_census IS
+	'result of soa_census_agg: Annex A entries of each edition, and the entries to report on as parallel arrays (problems: the bits of soa_entry_problems, 8 flagged for review, 16 organization-defined)';
+
+CREATE FUNCTION @extschema@.soa_census_accum(internal, control_key text,
+											 control @extschema@.iso_control, title text,
+											 entry @extschema@.soa_entry, justification text,
+											 evidence text[], needs_review boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_census_accum(internal, text, @extschema@.iso_control, text, @extschema@.soa_entry, text, text[], boolean) IS
+	'soa_census_agg transition: count one register row, keep it if the validator reports on it';
+
+CREATE FUNCTION @extschema@.soa_census_combine(internal, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_census_combine(internal, internal) IS
+	'soa_census_agg combine: add the counts, append the kept entries';
+
+CREATE FUNCTION @extschema@.soa_census_serialize(internal)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_census_serialize(internal) IS
+	'soa_census_agg state to bytes, for parallel workers';
+
+CREATE FUNCTION @extschema@.soa_census_deserialize(bytea, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_census_deserialize(bytea, internal) IS
+	'soa_census_agg state from bytes, every size and value checked';
+
+CREATE FUNCTION @extschema@.soa_census_final(internal)
+	RETURNS @extschema@.soa_census
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.soa_census_final(internal) IS
+	'soa_census_agg final: the counts and the kept entries as a soa_census row';
+
+CREATE AGGREGATE @extschema@.soa_census_agg(control_key text, control @extschema@.iso_control,
+											title text, entry @extschema@.soa_entry,
+											justification text, evidence text[],
+											needs_review boolean) (
+	SFUNC = @extschema@.soa_census_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.soa_census_final,
+	COMBINEFUNC = @extschema@.soa_census_combine,
+	SERIALFUNC = @extschema@.soa_census_serialize,
+	DESERIALFUNC = @extschema@.soa_census_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.soa_census_agg(text, @extschema@.iso_control, text, @extschema@.soa_entry, text, text[], boolean) IS
+	'the validator''s pass over register rows (grouped by scope): Annex A entries by edition, and the entries with a problem, flagged for review or organization-defined';
+
 --
 -- The SoA register: scopes, the current entry of every control of every
 -- scope, the append-only history of every change, and approved versions.
@@ -2137,30 +2200,8 @@ CREATE FUNCTION @extschema@.soa_as_of_version(scope text, version integer)
 				   entry @extschema@.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
-	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
--- PL/pgSQL rather than SQL so that the query's plan is kept between calls
-DECLARE
-	id bigint;
-BEGIN
-	SELECT s.scope_id INTO id FROM @extschema@.soa_scope s WHERE s.name = soa_as_of_version.scope;
-	IF NOT FOUND THEN
-		-- raises the error for an unknown scope
-		PERFORM @extschema@.soa_scope_id(soa_as_of_version.scope);
-	END IF;
-	RETURN QUERY
-	SELECT e.control_key, e.control, e.title, e.entry, e.justification, e.owner,
-		   e.evidence, e.needs_review, e.changed_at, e.changed_by
-	  FROM @extschema@.soa_version_entry e
-	 WHERE e.scope_id = id AND e.version = soa_as_of_version.version
-	 ORDER BY e.control, e.control_key;
-	-- every version holds at least the Annex A controls: no rows, no version
-	IF NOT FOUND THEN
-		PERFORM @extschema@.soa_version_time(soa_as_of_version.scope, soa_as_of_version.version);
-	END IF;
-END
-$$;
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE
+	ROWS 100;
 COMMENT ON FUNCTION @extschema@.soa_as_of_version(text, integer) IS
 	'an approved version of a scope''s SoA, by number';
 
@@ -2242,49 +2283,50 @@ CREATE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
 	RETURNS TABLE (scope text, rule text, severity text, control_key text, message text)
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	-- Two scans of the register, each kept to the scopes asked for (all of
-	-- them, or one read by key): one counts each scope's Annex A entries by
-	-- edition (2022 controls sort after all 2013 ones, from A.5.1 up); the
-	-- other keeps the few entries that may break a per-entry rule.  Only
-	-- the scopes whose counts are off are looked at again.
+	-- One pass over the register, kept to the scopes asked for (all of
+	-- them, or one read by key; one branch each, so that a cached plan
+	-- serves both): soa_census_agg counts each scope's Annex A entries by
+	-- edition and keeps the few entries that break a per-entry rule, are
+	-- flagged for review or are organization-defined.  Only the scopes
+	-- whose counts are off are read again.
 	WITH s AS (
 		SELECT s.scope_id, s.name, s.edition FROM @extschema@.soa_scope s
 		 WHERE soa_validate.scope IS NULL
 			OR s.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
 	), pass AS (
-		SELECT r.scope_id,
-			   pg_catalog.count(*) FILTER (WHERE r.control OPERATOR(@extschema@.>=) 'A.5.1'::@extschema@.iso_control) AS n2022,
-			   pg_catalog.count(r.control) AS nannex
-		  FROM (SELECT g.scope_id, g.control FROM @extschema@.soa_register g
-				 WHERE soa_validate.scope IS NULL
-				UNION ALL
-				SELECT g.scope_id, g.control FROM @extschema@.soa_register g
-				 WHERE soa_validate.scope IS NOT NULL
-				   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))) r
-		 GROUP BY r.scope_id
+		SELECT g.scope_id,
+			   @extschema@.soa_census_agg(g.control_key, g.control, g.title, g.entry,
+										  g.justification, g.evidence, g.needs_review) AS c
+		  FROM @extschema@.soa_register g
+		 WHERE soa_validate.scope IS NULL
+		 GROUP BY g.scope_id
+		UNION ALL
+		SELECT g.scope_id,
+			   @extschema@.soa_census_agg(g.control_key, g.control, g.title, g.entry,
+										  g.justification, g.evidence, g.needs_review)
+		  FROM @extschema@.soa_register g
+		 WHERE soa_validate.scope IS NOT NULL
+		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+		 GROUP BY g.scope_id
 	), checked AS (
-		SELECT s.scope_id, s.name, s.edition,
-			   coalesce(CASE s.edition WHEN 2022 THEN p.n2022 ELSE p.nannex OPERATOR(pg_catalog.-) p.n2022 END, 0) AS nright,
-			   coalesce(CASE s.edition WHEN 2022 THEN p.nannex OPERATOR(pg_catalog.-) p.n2022 ELSE p.n2022 END, 0) AS nwrong
+		SELECT s.scope_id, s.name, s.edition, p.c,
+			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2022 ELSE (p.c).annex_2013 END, 0) AS nright,
+			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong
 		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
 	), suspect AS (
-		SELECT s.scope_id, s.name, s.edition AS scope_edition, r.control_key, r.control,
-			   coalesce(r.title, t.title) AS title, r.entry, r.needs_review,
-			   @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence) AS problems
-		  FROM (SELECT g.* FROM @extschema@.soa_register g
-				 WHERE soa_validate.scope IS NULL
-				UNION ALL
-				SELECT g.* FROM @extschema@.soa_register g
-				 WHERE soa_validate.scope IS NOT NULL
-				   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))) r
-		  JOIN s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
-		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
-		 WHERE r.needs_review
-			OR r.control IS NULL
-			OR @extschema@.soa_entry_problems(r.entry, r.justification, r.evidence)
-			   OPERATOR(pg_catalog.<>) 0
+		-- the kept entries, one row each (the arrays have one length)
+		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
+			   coalesce(x.title, t.title) AS title, x.entry, x.problems
+		  FROM (SELECT c.scope_id, c.name, c.edition AS scope_edition,
+					   pg_catalog.unnest((c.c).control_key) AS control_key,
+					   pg_catalog.unnest((c.c).control) AS control,
+					   pg_catalog.unnest((c.c).title) AS title,
+					   pg_catalog.unnest((c.c).entry) AS entry,
+					   pg_catalog.unnest((c.c).problems) AS problems
+				  FROM checked c) x
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) x.control
 	), finding AS (
-		-- the per-entry rules, one branch per bit of soa_entry_problems()
+		-- the per-entry rules, one branch per bit of the census' problems
 		SELECT x.name, 'UNDECIDED' AS rule, x.control_key, x.control, x.entry, x.title,
 			   x.scope_edition, NULL::text AS other
 		  FROM suspect x
@@ -2303,7 +2345,7 @@ BEGIN ATOMIC
 		UNION ALL
 		SELECT x.name, 'NEEDS_REVIEW', x.control_key, x.control, x.entry, x.title, x.scope_edition, NULL
 		  FROM suspect x
-		 WHERE x.needs_review
+		 WHERE x.problems OPERATOR(pg_catalog.&) 8 OPERATOR(pg_catalog.<>) 0
 		UNION ALL
 		-- organization-defined controls that repeat another control's key
 		-- (up to case) or title
@@ -2314,7 +2356,7 @@ BEGIN ATOMIC
 			ON d.scope_id OPERATOR(pg_catalog.=) x.scope_id
 		   AND d.control_key OPERATOR(pg_catalog.<>) x.control_key
 		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) d.control
-		 WHERE x.control IS NULL
+		 WHERE x.problems OPERATOR(pg_catalog.&) 16 OPERATOR(pg_catalog.<>) 0
 		   AND ((d.control IS NULL
 				 AND pg_catalog.lower(d.control_key) OPERATOR(pg_catalog.=) pg_catalog.lower(x.control_key))
 				OR pg_catalog.lower(pg_catalog.btrim(coalesce(d.title, t.title)))
@@ -2360,8 +2402,10 @@ BEGIN ATOMIC
 				'Annex A control %s "%s" has no entry in the SoA.', f.control, f.title)
 		   END
 	  FROM finding f
+	 -- by scope, errors first, then in catalogue order (organization-defined
+	 -- controls last, by key)
 	 ORDER BY 1, CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
-					  THEN 2 ELSE 1 END, 4, 2, 5;
+					  THEN 2 ELSE 1 END, f.control, 4, 2, 5;
 END;
 COMMENT ON FUNCTION @extschema@.soa_validate(text) IS
 	'what an auditor would find wrong in a scope''s SoA (all scopes when NULL): rule, severity (errors block approval), control and message';
