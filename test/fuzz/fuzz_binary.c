@@ -2,7 +2,8 @@
  * fuzz_binary.c
  *	  libFuzzer harness for the binary input of every type (the receive
  *	  functions of iso_control, soa_entry, trend_ols, trend_rate and
- *	  trend_robust) and for the robust aggregate's deserialize function.
+ *	  trend_robust) and for the deserialize functions of the robust trend
+ *	  and of the validator's census aggregates.
  *	  The first byte picks the function, the rest is the message.  Each
  *	  input either raises an error or gives a value that sends and
  *	  receives back to the same bytes; anything else is a finding.
@@ -26,6 +27,8 @@ extern Datum trend_robust_recv(PG_FUNCTION_ARGS);
 extern Datum trend_robust_send(PG_FUNCTION_ARGS);
 extern Datum trend_robust_deserialize(PG_FUNCTION_ARGS);
 extern Datum trend_robust_serialize(PG_FUNCTION_ARGS);
+extern Datum soa_census_deserialize(PG_FUNCTION_ARGS);
+extern Datum soa_census_serialize(PG_FUNCTION_ARGS);
 
 static const struct
 {
@@ -39,6 +42,7 @@ static const struct
 	{trend_rate_recv, trend_rate_send, false},
 	{trend_robust_recv, trend_robust_send, false},
 	{trend_robust_deserialize, trend_robust_serialize, true},
+	{soa_census_deserialize, soa_census_serialize, true},
 };
 
 /* Read a value from bytes as the function expects them */

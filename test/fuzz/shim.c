@@ -14,6 +14,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
@@ -101,6 +102,13 @@ MemoryContextAllocZero(MemoryContext context, Size size)
 {
 	check_size(size);
 	return arena_alloc(size, true);
+}
+
+void *
+MemoryContextAlloc(MemoryContext context, Size size)
+{
+	check_size(size);
+	return arena_alloc(size, false);
 }
 
 void *
@@ -308,6 +316,29 @@ pq_endtypsend(StringInfo buf)
 
 	SET_VARSIZE(result, buf->len);
 	return result;
+}
+
+void
+#if PG_VERSION_NUM >= 160000
+pq_sendbytes(StringInfo buf, const void *data, int datalen)
+#else
+pq_sendbytes(StringInfo buf, const char *data, int datalen)
+#endif
+{
+	appendBinaryStringInfo(buf, data, datalen);
+}
+
+/* The harness's database speaks UTF-8 */
+bool
+pg_verifymbstr(const char *mbstr, int len, bool noError)
+{
+	if (pg_encoding_verifymbstr(PG_UTF8, mbstr, len) == len)
+		return true;
+	if (!noError)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("invalid byte sequence for encoding \"UTF8\"")));
+	return false;
 }
 
 void
