@@ -261,6 +261,13 @@ CREATE FUNCTION @extschema@.edition(@extschema@.iso_control)
 COMMENT ON FUNCTION @extschema@.edition(@extschema@.iso_control) IS
 	'edition of the control: 2013 or 2022';
 
+CREATE FUNCTION @extschema@.sort_key(@extschema@.iso_control)
+	RETURNS integer
+	AS 'MODULE_PATHNAME', 'iso_control_sort_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.sort_key(@extschema@.iso_control) IS
+	'natural-order integer of a control for tools that sort by a number: A.5.7 is 50700, A.12.6.1 is 120601';
+
 CREATE FUNCTION @extschema@.is_valid_control(text)
 	RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -2417,21 +2424,27 @@ CREATE FUNCTION @extschema@.soa_coverage(scope text DEFAULT NULL)
 				   implemented_share numeric)
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT s.name, g.section, (g.c).total, (g.c).undecided, (g.c).excluded, (g.c).applicable,
-		   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented,
-		   (g.c).implemented,
+	-- counted in one pass by scope, edition and first number of the control
+	-- (A.5.7: theme 5, Organizational; A.12.6.1: clause A.12), which C
+	-- functions give without a join; the sections' names are joined after
+	SELECT s.name, coalesce(x.section, 'Organization-defined'), (g.c).total, (g.c).undecided,
+		   (g.c).excluded, (g.c).applicable, (g.c).not_implemented, (g.c).planned,
+		   (g.c).partially_implemented, (g.c).implemented,
 		   pg_catalog.round((g.c).implemented::numeric
 							OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0)::numeric, 4)
-	  FROM (SELECT r.scope_id, coalesce(x.section, 'Organization-defined') AS section,
-				   coalesce(x.section_order, 1000) AS section_order,
+	  FROM (SELECT r.scope_id, @extschema@.edition(r.control) AS edition,
+				   @extschema@.sort_key(r.control) OPERATOR(pg_catalog./) 10000 AS head,
 				   @extschema@.soa_summary(r.entry) AS c
 			  FROM @extschema@.soa_register r
-			  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control
 			 WHERE soa_coverage.scope IS NULL
 				OR r.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_coverage.scope))
 			 GROUP BY 1, 2, 3) g
 	  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
-	 ORDER BY s.name, g.section_order;
+	  LEFT JOIN (SELECT DISTINCT a.edition, @extschema@.sort_key(a.control) OPERATOR(pg_catalog./) 10000 AS head,
+					    a.section, a.section_order
+				   FROM @extschema@.annex_a_sections a) x
+		ON x.edition OPERATOR(pg_catalog.=) g.edition AND x.head OPERATOR(pg_catalog.=) g.head
+	 ORDER BY s.name, coalesce(x.section_order, 1000);
 END;
 COMMENT ON FUNCTION @extschema@.soa_coverage(text) IS
 	'SoA coverage of a scope (every scope when NULL) by theme (2022) or clause (2013), organization-defined controls last: counts by applicability and implementation, and the implemented share of applicable controls';
@@ -3547,13 +3560,6 @@ COMMENT ON FUNCTION @extschema@.logit_trend(double precision[], bigint[], bigint
 -- register.
 --
 
-CREATE FUNCTION @extschema@.sort_key(@extschema@.iso_control)
-	RETURNS integer
-	AS 'MODULE_PATHNAME', 'iso_control_sort_key'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.sort_key(@extschema@.iso_control) IS
-	'natural-order integer of a control for tools that sort by a number: A.5.7 is 50700, A.12.6.1 is 120601';
-
 CREATE FUNCTION @extschema@.uuid_v5(namespace uuid, name text)
 	RETURNS uuid
 	AS 'MODULE_PATHNAME', 'uuid_v5'
@@ -3799,18 +3805,22 @@ COMMENT ON VIEW iso27001_bi.soa_entry IS
 	'each scope''s current Statement of Applicability: one row per control with title, theme, decision, implementation, reasons and justification';
 
 CREATE VIEW iso27001_bi.soa_coverage_by_theme WITH (security_invoker = true) AS
-SELECT g.scope_id, s.name AS scope, g.theme, g.theme_order,
+SELECT g.scope_id, s.name AS scope, coalesce(x.section, 'Organization-defined') AS theme,
+	   coalesce(x.section_order, 1000) AS theme_order,
 	   (g.c).total AS controls, (g.c).undecided, (g.c).excluded, (g.c).applicable,
 	   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented, (g.c).implemented,
 	   pg_catalog.round((g.c).implemented::numeric
 						OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0)::numeric, 4) AS implemented_share
-  FROM (SELECT r.scope_id, coalesce(x.section, 'Organization-defined') AS theme,
-			   coalesce(x.section_order, 1000) AS theme_order,
+  FROM (SELECT r.scope_id, @extschema@.edition(r.control) AS edition,
+			   @extschema@.sort_key(r.control) OPERATOR(pg_catalog./) 10000 AS head,
 			   @extschema@.soa_summary(r.entry) AS c
 		  FROM @extschema@.soa_register r
-		  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control
 		 GROUP BY 1, 2, 3) g
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id;
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  LEFT JOIN (SELECT DISTINCT a.edition, @extschema@.sort_key(a.control) OPERATOR(pg_catalog./) 10000 AS head,
+				    a.section, a.section_order
+			   FROM @extschema@.annex_a_sections a) x
+	ON x.edition OPERATOR(pg_catalog.=) g.edition AND x.head OPERATOR(pg_catalog.=) g.head;
 COMMENT ON VIEW iso27001_bi.soa_coverage_by_theme IS
 	'SoA coverage per scope and theme (2022) or clause (2013): counts by applicability and implementation, implemented share of applicable controls';
 
