@@ -7,7 +7,8 @@
 #   - the as-of query for one scope with 50 approved versions of history,
 #     against reading that scope's current 93 rows from a plain table by
 #     primary key.
-# Medians of several runs; ratios measured in the same run.  Not a test.
+# Medians of several runs, the statements compared run in turn; ratios
+# measured in the same run.  Not a test.
 #
 #   bench/soa.sh [scopes] [runs]
 set -euo pipefail

@@ -38,28 +38,27 @@ VACUUM ANALYZE;
 CREATE TEMP TABLE result (measure text, kind text, value numeric);
 
 -- validation of every scope: the extension's validator; the same rules
--- over the plain schema; one sequential scan of the register
-INSERT INTO result VALUES
-	('validate 10,000 scopes (ms)', 'iso27001 soa_validate()',
-	 bench('SELECT count(*) FROM soa_validate()', :runs)),
-	('validate 10,000 scopes (ms)', 'plain text schema, same rules',
-	 bench($$SELECT count(*) FROM (
+-- over the plain schema; one sequential scan of the register (in turn)
+SELECT bench_interleaved(ARRAY[
+	'SELECT count(*) FROM soa_validate()',
+	$$SELECT count(*) FROM (
 		SELECT scope_id, control FROM plain_soa WHERE applicable IS NULL
 		UNION ALL SELECT scope_id, control FROM plain_soa
 		 WHERE applicable IS NOT NULL AND btrim(coalesce(justification, '')) = ''
 		UNION ALL SELECT scope_id, control FROM plain_soa
 		 WHERE implementation IN ('implemented', 'partially implemented') AND cardinality(evidence) = 0
 		UNION ALL SELECT s.scope_id, c.control FROM soa_scope s CROSS JOIN plain_catalogue c
-		 WHERE NOT EXISTS (SELECT FROM plain_soa p WHERE p.scope_id = s.scope_id AND p.control = c.control)) f$$, :runs)),
-	('validate 10,000 scopes (ms)', 'one sequential scan of the register',
-	 bench('SELECT count(justification) FROM soa_register', :runs));
+		 WHERE NOT EXISTS (SELECT FROM plain_soa p WHERE p.scope_id = s.scope_id AND p.control = c.control)) f$$,
+	'SELECT count(justification) FROM soa_register'], :runs) AS t \gset v_
+INSERT INTO result
+SELECT 'validate 10,000 scopes (ms)', k, (:'v_t'::numeric[])[i]
+  FROM unnest(ARRAY['iso27001 soa_validate()', 'plain text schema, same rules',
+					'one sequential scan of the register']) WITH ORDINALITY AS u(k, i);
 
 -- coverage by theme of every scope
-INSERT INTO result VALUES
-	('coverage of 10,000 scopes (ms)', 'iso27001 soa_coverage()',
-	 bench('SELECT count(*) FROM soa_coverage()', :runs)),
-	('coverage of 10,000 scopes (ms)', 'plain text schema, same counts',
-	 bench($$SELECT count(*) FROM (
+SELECT bench_interleaved(ARRAY[
+	'SELECT count(*) FROM soa_coverage()',
+	$$SELECT count(*) FROM (
 		SELECT p.scope_id, c.theme, count(*),
 			   count(*) FILTER (WHERE p.applicable IS NULL),
 			   count(*) FILTER (WHERE NOT p.applicable),
@@ -69,9 +68,12 @@ INSERT INTO result VALUES
 			   count(*) FILTER (WHERE p.implementation = 'partially implemented'),
 			   count(*) FILTER (WHERE p.implementation = 'implemented')
 		  FROM plain_soa p JOIN plain_catalogue c USING (control)
-		 GROUP BY 1, 2) g$$, :runs)),
-	('coverage of 10,000 scopes (ms)', 'one sequential scan of the register',
-	 bench('SELECT count(justification) FROM soa_register', :runs));
+		 GROUP BY 1, 2) g$$,
+	'SELECT count(justification) FROM soa_register'], :runs) AS t \gset c_
+INSERT INTO result
+SELECT 'coverage of 10,000 scopes (ms)', k, (:'c_t'::numeric[])[i]
+  FROM unnest(ARRAY['iso27001 soa_coverage()', 'plain text schema, same counts',
+					'one sequential scan of the register']) WITH ORDINALITY AS u(k, i);
 
 -- one scope with 50 approved versions of history: every version changes
 -- every entry of the scope through the API (with its triggers)
@@ -88,36 +90,39 @@ BEGIN
 	END LOOP;
 END $$;
 ANALYZE;
--- every row with every column is read (bench() discards them): counting
--- rows would let the plain read answer from the index alone
-INSERT INTO result VALUES
-	('one scope, 50 versions (ms)', 'iso27001 soa_as_of_version(scope, 25)',
-	 bench($$SELECT * FROM soa_as_of_version('history', 25)$$, :runs * 20)),
-	('one scope, 50 versions (ms)', 'iso27001 soa_as_of(scope, now())',
-	 bench($$SELECT * FROM soa_as_of('history', now())$$, :runs * 20)),
-	('one scope, 50 versions (ms)', 'iso27001 view soa_version_entries (scope name, version)',
-	 bench($$SELECT * FROM soa_version_entries WHERE scope = 'history' AND version = 25 ORDER BY control, control_key$$, :runs * 20)),
-	('one scope, 50 versions (ms)', 'iso27001 table soa_version_entry by primary key',
-	 bench(format('SELECT * FROM soa_version_entry WHERE scope_id = %s AND version = 25', :hid), :runs * 20)),
-	('one scope, 50 versions (ms)', 'plain table: current 93 rows by primary key',
-	 bench(format('SELECT * FROM plain_soa WHERE scope_id = %s', :scopes / 2), :runs * 20));
+-- every row with every column is read (bench_interleaved() discards
+-- them): counting rows would let the plain read answer from the index
+-- alone.  Each read is run 2,000 times, in turn with the others.
+SELECT bench_interleaved(ARRAY[
+	$$SELECT * FROM soa_as_of_version('history', 25)$$,
+	$$SELECT * FROM soa_as_of('history', now())$$,
+	format('SELECT * FROM soa_as_of(%L, %L)', 'history', soa_version_time('history', 26) - interval '1 microsecond'),
+	$$SELECT * FROM soa_version_entries WHERE scope = 'history' AND version = 25 ORDER BY control, control_key$$,
+	format('SELECT * FROM soa_version_entry WHERE scope_id = %s AND version = 25', :hid),
+	format('SELECT * FROM plain_soa WHERE scope_id = %s', :scopes / 2)], :runs * 400) AS t \gset a_
+INSERT INTO result
+SELECT 'one scope, 50 versions (ms)', k, (:'a_t'::numeric[])[i]
+  FROM unnest(ARRAY['iso27001 soa_as_of_version(scope, 25)', 'iso27001 soa_as_of(scope, now())',
+					'iso27001 soa_as_of(scope, just before version 26: 25 and 93 changes)',
+					'iso27001 view soa_version_entries (scope name, version)',
+					'iso27001 table soa_version_entry by primary key',
+					'plain table: current 93 rows by primary key']) WITH ORDINALITY AS u(k, i);
 
 -- the same, as an application sends it: prepared once, executed many
 -- times (planning left out on both sides)
 SELECT format('PREPARE p_plain AS SELECT * FROM plain_soa WHERE scope_id = %s', :scopes / 2) \gexec
 PREPARE p_version AS SELECT * FROM soa_as_of_version('history', 25);
 PREPARE p_asof AS SELECT * FROM soa_as_of('history', now());
-INSERT INTO result VALUES
-	('one scope, 50 versions, prepared (ms)', 'iso27001 soa_as_of_version(scope, 25)',
-	 bench('EXECUTE p_version', :runs * 20)),
-	('one scope, 50 versions, prepared (ms)', 'iso27001 soa_as_of(scope, now())',
-	 bench('EXECUTE p_asof', :runs * 20)),
-	('one scope, 50 versions, prepared (ms)', 'plain table: current 93 rows by primary key',
-	 bench('EXECUTE p_plain', :runs * 20));
+SELECT bench_interleaved(ARRAY['EXECUTE p_version', 'EXECUTE p_asof', 'EXECUTE p_plain'],
+						 :runs * 400) AS t \gset p_
+INSERT INTO result
+SELECT 'one scope, 50 versions, prepared (ms)', k, (:'p_t'::numeric[])[i]
+  FROM unnest(ARRAY['iso27001 soa_as_of_version(scope, 25)', 'iso27001 soa_as_of(scope, now())',
+					'plain table: current 93 rows by primary key']) WITH ORDINALITY AS u(k, i);
 
-SELECT format('SoA benchmark: %s scopes x 93 entries (%s register rows), one scope with %s history rows, median of %s runs, PostgreSQL %s',
+SELECT format('SoA benchmark: %s scopes x 93 entries (%s register rows), one scope with %s history rows, medians of %s runs (%s for the single-scope reads), each statement in turn with its baseline, PostgreSQL %s',
 			  :scopes, (SELECT count(*) FROM soa_register), (SELECT count(*) FROM soa_history WHERE scope_id = :hid),
-			  :runs, current_setting('server_version')) AS title \gset
+			  :runs, :runs * 400, current_setting('server_version')) AS title \gset
 \echo
 \echo :title
 SELECT r.measure, r.kind, r.value AS ms,

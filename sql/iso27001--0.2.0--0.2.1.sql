@@ -7,7 +7,8 @@
 -- (but for the order of the validator's findings, now the catalogue's):
 -- soa_validate() passes over the register once, with the soa_census_agg
 -- aggregate; soa_as_of_version() reads a version's entries through their
--- index in C; soa_coverage() and the BI view of coverage by theme find a
+-- index in C, and soa_as_of() reads a version so when nothing changed
+-- after it; soa_coverage() and the BI view of coverage by theme find a
 -- control's theme or clause without a join.
 
 -- The validator's one pass over the register (src/soa_census.c): grouped
@@ -80,6 +81,74 @@ CREATE OR REPLACE FUNCTION @extschema@.soa_as_of_version(scope text, version int
 				   changed_at timestamptz, changed_by text)
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE
 	ROWS 100;
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_as_of(scope text, at timestamptz)
+	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text,
+				   entry @extschema@.soa_entry, justification text, owner text,
+				   evidence text[], needs_review boolean,
+				   changed_at timestamptz, changed_by text)
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+-- PL/pgSQL rather than SQL so that the query's plan is kept between calls
+DECLARE
+	id bigint := @extschema@.soa_scope_id(soa_as_of.scope);
+	latest integer;
+	latest_at timestamptz;
+BEGIN
+	-- the latest version approved by then: when nothing changed between its
+	-- approval and then, it is the SoA of that time, read by its index
+	SELECT v.version, v.approved_at INTO latest, latest_at
+	  FROM @extschema@.soa_version v
+	 WHERE v.scope_id OPERATOR(pg_catalog.=) id
+	   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
+	 ORDER BY v.version DESC LIMIT 1;
+	IF FOUND AND NOT EXISTS (SELECT FROM @extschema@.soa_history h
+							  WHERE h.scope_id OPERATOR(pg_catalog.=) id
+								AND h.changed_at OPERATOR(pg_catalog.>) latest_at
+								AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at) THEN
+		RETURN QUERY SELECT * FROM @extschema@.soa_as_of_version(soa_as_of.scope, latest);
+		RETURN;
+	END IF;
+
+	RETURN QUERY
+	-- the latest version approved by then, and the changes since
+	WITH v AS (
+		SELECT v.version, v.approved_at
+		  FROM @extschema@.soa_version v
+		 WHERE v.scope_id OPERATOR(pg_catalog.=) id
+		   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
+		 ORDER BY v.version DESC LIMIT 1
+	), base AS (
+		SELECT e.* FROM @extschema@.soa_version_entry e, v
+		 WHERE e.scope_id OPERATOR(pg_catalog.=) id
+		   AND e.version OPERATOR(pg_catalog.=) v.version
+	), delta AS (
+		SELECT DISTINCT ON (h.control_key) h.*
+		  FROM @extschema@.soa_history h
+		 WHERE h.scope_id OPERATOR(pg_catalog.=) id
+		   AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at
+		   AND h.changed_at OPERATOR(pg_catalog.>)
+			   coalesce((SELECT v.approved_at FROM v), '-infinity'::timestamptz)
+		 ORDER BY h.control_key, h.changed_at DESC
+	)
+	SELECT coalesce(d.control_key, b.control_key), coalesce(d.control, b.control),
+		   CASE WHEN d.control_key IS NULL THEN b.title
+				ELSE coalesce(d.title, t.title) END,
+		   CASE WHEN d.control_key IS NULL THEN b.entry ELSE d.entry END,
+		   CASE WHEN d.control_key IS NULL THEN b.justification ELSE d.justification END,
+		   CASE WHEN d.control_key IS NULL THEN b.owner ELSE d.owner END,
+		   CASE WHEN d.control_key IS NULL THEN b.evidence ELSE d.evidence END,
+		   CASE WHEN d.control_key IS NULL THEN b.needs_review ELSE d.needs_review END,
+		   coalesce(d.changed_at, b.changed_at), coalesce(d.changed_by, b.changed_by)
+	  FROM base b
+	  FULL JOIN delta d ON d.control_key OPERATOR(pg_catalog.=) b.control_key
+	  -- titles by a join: title() per row would run a query per row
+	  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) d.control
+	 WHERE NOT coalesce(d.removed, false)
+	 ORDER BY coalesce(d.control, b.control), coalesce(d.control_key, b.control_key);
+END
+$$;
 
 CREATE OR REPLACE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
 	RETURNS TABLE (scope text, rule text, severity text, control_key text, message text)

@@ -2141,7 +2141,24 @@ AS $$
 -- PL/pgSQL rather than SQL so that the query's plan is kept between calls
 DECLARE
 	id bigint := @extschema@.soa_scope_id(soa_as_of.scope);
+	latest integer;
+	latest_at timestamptz;
 BEGIN
+	-- the latest version approved by then: when nothing changed between its
+	-- approval and then, it is the SoA of that time, read by its index
+	SELECT v.version, v.approved_at INTO latest, latest_at
+	  FROM @extschema@.soa_version v
+	 WHERE v.scope_id OPERATOR(pg_catalog.=) id
+	   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
+	 ORDER BY v.version DESC LIMIT 1;
+	IF FOUND AND NOT EXISTS (SELECT FROM @extschema@.soa_history h
+							  WHERE h.scope_id OPERATOR(pg_catalog.=) id
+								AND h.changed_at OPERATOR(pg_catalog.>) latest_at
+								AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at) THEN
+		RETURN QUERY SELECT * FROM @extschema@.soa_as_of_version(soa_as_of.scope, latest);
+		RETURN;
+	END IF;
+
 	RETURN QUERY
 	-- the latest version approved by then, and the changes since
 	WITH v AS (
@@ -2165,7 +2182,7 @@ BEGIN
 	)
 	SELECT coalesce(d.control_key, b.control_key), coalesce(d.control, b.control),
 		   CASE WHEN d.control_key IS NULL THEN b.title
-				ELSE coalesce(d.title, @extschema@.title(d.control)) END,
+				ELSE coalesce(d.title, t.title) END,
 		   CASE WHEN d.control_key IS NULL THEN b.entry ELSE d.entry END,
 		   CASE WHEN d.control_key IS NULL THEN b.justification ELSE d.justification END,
 		   CASE WHEN d.control_key IS NULL THEN b.owner ELSE d.owner END,
@@ -2174,6 +2191,8 @@ BEGIN
 		   coalesce(d.changed_at, b.changed_at), coalesce(d.changed_by, b.changed_by)
 	  FROM base b
 	  FULL JOIN delta d ON d.control_key OPERATOR(pg_catalog.=) b.control_key
+	  -- titles by a join: title() per row would run a query per row
+	  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) d.control
 	 WHERE NOT coalesce(d.removed, false)
 	 ORDER BY coalesce(d.control, b.control), coalesce(d.control_key, b.control_key);
 END

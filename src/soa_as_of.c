@@ -81,7 +81,7 @@ typedef struct AsOfCatalog
 	Oid			entry_rel;		/* soa_version_entry */
 	Oid			entry_in_order; /* soa_version_entry_order */
 	AttrNumber	columns[AS_OF_NCOLUMNS];	/* in soa_version_entry */
-	Oid			types[AS_OF_NCOLUMNS];	/* the result's column types */
+	Oid			types[AS_OF_NCOLUMNS];	/* their types, which the result has */
 	Oid			checked_function;	/* declared with these types */
 } AsOfCatalog;
 
