@@ -24,10 +24,14 @@
 #include "access/detoast.h"
 #include "access/genam.h"
 #include "access/stratnum.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -67,9 +71,9 @@ static const char *const as_of_columns[AS_OF_NCOLUMNS] = {
 #define VERSION_CHECK_QUERY "SELECT " SCHEMA ".soa_version_time($1, $2)"
 
 /*
- * What the fast path needs of the catalogs, looked up once per session and
- * looked up again after any change to the two tables or their indexes (a
- * relcache invalidation callback clears it)
+ * What the fast path needs of the catalogs, looked up once per session
+ * with the relations locked, and looked up again after any change to the
+ * two tables or their indexes (a relcache invalidation callback clears it)
  */
 typedef struct AsOfCatalog
 {
@@ -86,6 +90,7 @@ typedef struct AsOfCatalog
 } AsOfCatalog;
 
 static AsOfCatalog catalog;
+static uint64 invalidations = 0;	/* relcache invalidations seen */
 static bool callback_registered = false;
 
 /* The saved plans of the SPI path, made on first use */
@@ -96,56 +101,158 @@ static SPIPlanPtr version_check_plan = NULL;
 static void
 as_of_invalidate(Datum arg pg_attribute_unused(), Oid relid)
 {
+	invalidations++;
 	if (relid == InvalidOid || relid == catalog.scope_rel ||
 		relid == catalog.scope_by_name || relid == catalog.entry_rel ||
 		relid == catalog.entry_in_order)
 		catalog.valid = false;
 }
 
-/* An attribute of a relation by name, and its type; 0 if none */
-static AttrNumber
-column_of(Oid relid, const char *name, Oid *type)
+/* The four relations of the fast path, locked; all NULL if one is missing */
+typedef struct AsOfRelations
 {
-	AttrNumber	att = get_attnum(relid, name);
+	Relation	scope;
+	Relation	scope_by_name;
+	Relation	entry;
+	Relation	entry_in_order;
+} AsOfRelations;
 
-	*type = att == InvalidAttrNumber ? InvalidOid : get_atttype(relid, att);
-	return att;
+/* Open and lock the relations (AccessShareLock, kept to the end of the transaction) */
+static bool
+open_relations(const AsOfCatalog *cat, AsOfRelations *rels)
+{
+	Relation   *r[4] = {&rels->scope, &rels->scope_by_name, &rels->entry, &rels->entry_in_order};
+	Oid			oids[4] = {cat->scope_rel, cat->scope_by_name, cat->entry_rel, cat->entry_in_order};
+	bool		all = true;
+
+	for (int i = 0; i < 4; i++)
+	{
+		*r[i] = OidIsValid(oids[i]) ? try_relation_open(oids[i], AccessShareLock) : NULL;
+		all = all && *r[i] != NULL;
+	}
+	return all;
 }
 
-/* The relations and columns of the fast path, looked up if need be */
+static void
+close_relations(AsOfRelations *rels)
+{
+	Relation	r[4] = {rels->scope, rels->scope_by_name, rels->entry, rels->entry_in_order};
+
+	for (int i = 0; i < 4; i++)
+		if (r[i] != NULL)
+			relation_close(r[i], NoLock);
+}
+
+/* A column of a relation by name: its number and type; 0 if there is none */
+static AttrNumber
+column_of(Relation rel, const char *name, Oid *type)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+		{
+			*type = att->atttypid;
+			return att->attnum;
+		}
+	}
+	*type = InvalidOid;
+	return InvalidAttrNumber;
+}
+
+/*
+ * Is an index a valid plain B-tree on a table whose leading keys are these
+ * columns, ascending, with their types' default operator classes and
+ * deterministic collations (so that its order is ORDER BY's and its
+ * equality is =)?
+ */
+static bool
+index_leads_with(Relation index, Relation rel, const AttrNumber *atts, int natts)
+{
+	Form_pg_index ix = index->rd_index;
+
+	if (index->rd_rel->relkind != RELKIND_INDEX || index->rd_rel->relam != BTREE_AM_OID ||
+		ix->indrelid != RelationGetRelid(rel) || !ix->indisvalid ||
+		ix->indnkeyatts < natts ||
+		RelationGetIndexExpressions(index) != NIL || RelationGetIndexPredicate(index) != NIL)
+		return false;
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), atts[i] - 1);
+		Oid			opclass = GetDefaultOpClass(att->atttypid, BTREE_AM_OID);
+
+		if (ix->indkey.values[i] != atts[i] || index->rd_indoption[i] != 0 ||
+			!OidIsValid(opclass) || index->rd_opfamily[i] != get_opclass_family(opclass) ||
+			index->rd_indcollation[i] != att->attcollation ||
+			(OidIsValid(att->attcollation) && !get_collation_isdeterministic(att->attcollation)))
+			return false;
+	}
+	return true;
+}
+
+/* Check the locked relations and read their columns into the catalog */
+static bool
+describe_relations(AsOfCatalog *cat, const AsOfRelations *rels)
+{
+	Oid			type;
+	AttrNumber	name_att;
+	AttrNumber	order_keys[4];
+
+	cat->scope_id_att = column_of(rels->scope, "scope_id", &type);
+	if (type != INT8OID)
+		return false;
+	name_att = column_of(rels->scope, "name", &type);
+	if (type != TEXTOID || !rels->scope_by_name->rd_index->indisunique ||
+		!index_leads_with(rels->scope_by_name, rels->scope, &name_att, 1))
+		return false;
+
+	for (int i = 0; i < AS_OF_NCOLUMNS; i++)
+		if ((cat->columns[i] = column_of(rels->entry, as_of_columns[i], &cat->types[i])) ==
+			InvalidAttrNumber)
+			return false;
+	/* scope_id, version, control, control_key: a version, in catalogue order */
+	order_keys[0] = column_of(rels->entry, "scope_id", &type);
+	if (type != INT8OID)
+		return false;
+	order_keys[1] = column_of(rels->entry, "version", &type);
+	if (type != INT4OID)
+		return false;
+	order_keys[2] = cat->columns[1];
+	order_keys[3] = cat->columns[0];
+	return index_leads_with(rels->entry_in_order, rels->entry, order_keys, 4);
+}
+
+/*
+ * The relations and columns of the fast path, looked up if need be.  The
+ * relations are locked while they are described; should an invalidation
+ * arrive meanwhile, the look-up starts again.
+ */
 static AsOfCatalog *
 as_of_catalog(void)
 {
-	Oid			nsp;
-	Oid			type;
-
-	if (catalog.valid)
-		return &catalog;
 	if (!callback_registered)
 	{
 		CacheRegisterRelcacheCallback(as_of_invalidate, (Datum) 0);
 		callback_registered = true;
 	}
-	memset(&catalog, 0, sizeof(catalog));
-	nsp = get_namespace_oid(SCHEMA, false);
-	catalog.scope_rel = get_relname_relid("soa_scope", nsp);
-	catalog.scope_by_name = get_relname_relid("soa_scope_name_key", nsp);
-	catalog.entry_rel = get_relname_relid("soa_version_entry", nsp);
-	catalog.entry_in_order = get_relname_relid("soa_version_entry_order", nsp);
-	catalog.fast = OidIsValid(catalog.scope_rel) && OidIsValid(catalog.scope_by_name) &&
-		OidIsValid(catalog.entry_rel) && OidIsValid(catalog.entry_in_order);
-	if (catalog.fast)
+	for (int attempt = 0; !catalog.valid && attempt < 3; attempt++)
 	{
-		catalog.scope_id_att = column_of(catalog.scope_rel, "scope_id", &type);
-		catalog.fast = type == INT8OID;
-		for (int i = 0; i < AS_OF_NCOLUMNS && catalog.fast; i++)
-		{
-			catalog.columns[i] = column_of(catalog.entry_rel, as_of_columns[i],
-										   &catalog.types[i]);
-			catalog.fast = OidIsValid(catalog.types[i]);
-		}
+		uint64		seen = invalidations;
+		Oid			nsp = get_namespace_oid(SCHEMA, false);
+		AsOfRelations rels;
+
+		memset(&catalog, 0, sizeof(catalog));
+		catalog.scope_rel = get_relname_relid("soa_scope", nsp);
+		catalog.scope_by_name = get_relname_relid("soa_scope_name_key", nsp);
+		catalog.entry_rel = get_relname_relid("soa_version_entry", nsp);
+		catalog.entry_in_order = get_relname_relid("soa_version_entry_order", nsp);
+		catalog.fast = open_relations(&catalog, &rels) && describe_relations(&catalog, &rels);
+		close_relations(&rels);
+		catalog.valid = seen == invalidations;
 	}
-	catalog.valid = true;
 	return &catalog;
 }
 
@@ -167,29 +274,34 @@ returns_columns(FunctionCallInfo fcinfo, TupleDesc desc, AsOfCatalog *cat)
 	return true;
 }
 
-/* Would a query read every row of this relation, unfiltered? */
+/*
+ * Would a query read every row of this relation, unfiltered and unwatched?
+ * The caller may SELECT it, no row-level security policy applies (owners
+ * and BYPASSRLS roles bypass them), and no security module or audit
+ * extension checks the executor's permissions (ExecutorCheckPerms_hook).
+ */
 static bool
-reads_all_rows(Oid relid)
+reads_all_rows(Relation rel)
 {
-	return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
-		check_enable_rls(relid, InvalidOid, true) == RLS_NONE;
+	return ExecutorCheckPerms_hook == NULL &&
+		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED;
 }
 
 /* The scope_id of a scope name, by the unique index; false if none */
 static bool
-scope_id_by_name(AsOfCatalog *cat, text *name, int64 *scope_id)
+scope_id_by_name(const AsOfCatalog *cat, const AsOfRelations *rels, text *name,
+				 int64 *scope_id)
 {
-	Relation	rel = table_open(cat->scope_rel, AccessShareLock);
-	Relation	index = index_open(cat->scope_by_name, AccessShareLock);
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	TupleTableSlot *slot = table_slot_create(rels->scope, NULL);
 	ScanKeyData key;
 	IndexScanDesc scan;
 	bool		found = false;
 
 	/* the index's collation, which its order follows */
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(name));
-	key.sk_collation = index->rd_indcollation[0];
-	scan = index_beginscan(rel, index, GetActiveSnapshot(), 1, 0);
+	key.sk_collation = rels->scope_by_name->rd_indcollation[0];
+	scan = index_beginscan(rels->scope, rels->scope_by_name, GetActiveSnapshot(), 1, 0);
 	index_rescan(scan, &key, 1, NULL, 0);
 	if (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
@@ -202,19 +314,15 @@ scope_id_by_name(AsOfCatalog *cat, text *name, int64 *scope_id)
 	}
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
-	index_close(index, NoLock);
-	table_close(rel, NoLock);
 	return found;
 }
 
 /* Put a version's entries into the store in index order; returns how many */
 static int64
-read_version(AsOfCatalog *cat, int64 scope_id, int32 version, TupleDesc desc,
-			 Tuplestorestate *store)
+read_version(const AsOfCatalog *cat, const AsOfRelations *rels, int64 scope_id,
+			 int32 version, TupleDesc desc, Tuplestorestate *store)
 {
-	Relation	rel = table_open(cat->entry_rel, AccessShareLock);
-	Relation	index = index_open(cat->entry_in_order, AccessShareLock);
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	TupleTableSlot *slot = table_slot_create(rels->entry, NULL);
 	ScanKeyData keys[2];
 	IndexScanDesc scan;
 	Datum		values[AS_OF_NCOLUMNS];
@@ -223,10 +331,12 @@ read_version(AsOfCatalog *cat, int64 scope_id, int32 version, TupleDesc desc,
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(scope_id));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(version));
-	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
+	scan = index_beginscan(rels->entry, rels->entry_in_order, GetActiveSnapshot(), 2, 0);
 	index_rescan(scan, keys, 2, NULL, 0);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
+		bool		fetched[AS_OF_NCOLUMNS] = {false};
+
 		slot_getallattrs(slot);
 		for (int i = 0; i < AS_OF_NCOLUMNS; i++)
 		{
@@ -237,16 +347,44 @@ read_version(AsOfCatalog *cat, int64 scope_id, int32 version, TupleDesc desc,
 			/* the store outlives the scan: fetch what is kept out of line */
 			if (!nulls[i] && TupleDescAttr(desc, i)->attlen == -1 &&
 				VARATT_IS_EXTERNAL(DatumGetPointer(values[i])))
+			{
 				values[i] = PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(values[i])));
+				fetched[i] = true;
+			}
 		}
 		tuplestore_putvalues(store, desc, values, nulls);
+		for (int i = 0; i < AS_OF_NCOLUMNS; i++)
+			if (fetched[i])
+				pfree(DatumGetPointer(values[i]));
 		n++;
 	}
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
-	index_close(index, NoLock);
-	table_close(rel, NoLock);
 	return n;
+}
+
+/*
+ * The fast path: false when it cannot answer (then the query does).  The
+ * relations are locked before anything is checked, so that the catalog,
+ * the privileges and the policies are those of the rows read.
+ */
+static bool
+read_version_by_index(FunctionCallInfo fcinfo, TupleDesc desc, Tuplestorestate *store)
+{
+	AsOfCatalog *cat = as_of_catalog();
+	AsOfRelations rels;
+	int64		scope_id;
+	bool		done;
+
+	if (!cat->valid || !cat->fast || !returns_columns(fcinfo, desc, cat))
+		return false;
+	done = open_relations(cat, &rels) &&
+		cat->valid &&			/* nothing changed while locking */
+		reads_all_rows(rels.scope) && reads_all_rows(rels.entry) &&
+		scope_id_by_name(cat, &rels, PG_GETARG_TEXT_PP(0), &scope_id) &&
+		read_version(cat, &rels, scope_id, PG_GETARG_INT32(1), desc, store) > 0;
+	close_relations(&rels);
+	return done;
 }
 
 /* A saved plan of one of the SPI path's queries */
@@ -268,7 +406,7 @@ saved_plan(SPIPlanPtr *plan, const char *query)
 
 /* The SPI path: the query, then the version check if it found nothing */
 static void
-read_version_by_query(FunctionCallInfo fcinfo, Tuplestorestate *store)
+read_version_by_query(FunctionCallInfo fcinfo, TupleDesc desc, Tuplestorestate *store)
 {
 	Datum		args[2] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
 	int			rc;
@@ -278,6 +416,12 @@ read_version_by_query(FunctionCallInfo fcinfo, Tuplestorestate *store)
 	rc = SPI_execute_plan(saved_plan(&as_of_plan, AS_OF_QUERY), args, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "reading an SoA version failed: %s", SPI_result_code_string(rc));
+	if (SPI_tuptable->tupdesc->natts != desc->natts)
+		elog(ERROR, "the SoA version query returns %d columns, not %d",
+			 SPI_tuptable->tupdesc->natts, desc->natts);
+	for (int i = 0; i < desc->natts; i++)
+		if (TupleDescAttr(SPI_tuptable->tupdesc, i)->atttypid != TupleDescAttr(desc, i)->atttypid)
+			elog(ERROR, "column %d of the SoA version query has another type", i + 1);
 	for (uint64 i = 0; i < SPI_processed; i++)
 		tuplestore_puttuple(store, SPI_tuptable->vals[i]);
 	/* every version holds at least the Annex A controls: no rows, no version */
@@ -301,11 +445,9 @@ Datum
 soa_as_of_version(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	AsOfCatalog *cat;
 	TupleDesc	desc;
 	Tuplestorestate *store;
 	MemoryContext old;
-	int64		scope_id;
 
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
 		(rsinfo->allowedModes & SFRM_Materialize) == 0)
@@ -320,13 +462,10 @@ soa_as_of_version(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(old);
 	rsinfo->returnMode = SFRM_Materialize;
 	rsinfo->setResult = store;
-	rsinfo->setDesc = NULL;		/* the executor's own descriptor is the same */
+	/* the executor describes the rows itself when it gave expectedDesc */
+	rsinfo->setDesc = rsinfo->expectedDesc != NULL ? NULL : desc;
 
-	cat = as_of_catalog();
-	if (!(cat->fast && returns_columns(fcinfo, desc, cat) &&
-		  reads_all_rows(cat->scope_rel) && reads_all_rows(cat->entry_rel) &&
-		  scope_id_by_name(cat, PG_GETARG_TEXT_PP(0), &scope_id) &&
-		  read_version(cat, scope_id, PG_GETARG_INT32(1), desc, store) > 0))
-		read_version_by_query(fcinfo, store);
+	if (!read_version_by_index(fcinfo, desc, store))
+		read_version_by_query(fcinfo, desc, store);
 	return (Datum) 0;
 }

@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -198,8 +199,11 @@ soa_census_combine(PG_FUNCTION_ARGS)
 	b = (Census *) PG_GETARG_POINTER(1);
 	a = PG_ARGISNULL(0) ? census_new(aggcxt) : (Census *) PG_GETARG_POINTER(0);
 
-	a->annex_2022 += b->annex_2022;
-	a->annex_2013 += b->annex_2013;
+	if (pg_add_s64_overflow(a->annex_2022, b->annex_2022, &a->annex_2022) ||
+		pg_add_s64_overflow(a->annex_2013, b->annex_2013, &a->annex_2013))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("soa_census_agg count out of range")));
 	for (int i = 0; i < b->n; i++)
 	{
 		CensusEntry *from = &b->entries[i];
@@ -279,12 +283,11 @@ read_uint(WireReader *r, int bytes, uint64 *value)
 
 /* Read a length-prefixed text into the state; false if it does not fit or is not valid text */
 static bool
-read_text(WireReader *r, Census *census, int min_len, text **t)
+read_text(WireReader *r, Census *census, text **t)
 {
 	uint64		len;
 
-	if (!read_uint(r, 4, &len) || len < (uint64) min_len ||
-		len > (uint64) (r->end - r->p) ||
+	if (!read_uint(r, 4, &len) || len > (uint64) (r->end - r->p) ||
 		!pg_verifymbstr((const char *) r->p, (int) len, true))
 		return false;
 	*t = census_text(census, (const char *) r->p, (int) len);
@@ -295,8 +298,8 @@ read_text(WireReader *r, Census *census, int min_len, text **t)
 /*
  * Deserialize, checking every size and value: counts not negative, every
  * entry with a problem, a control and entry of the catalogue present
- * exactly when its problems say so, a key of valid text, nothing left over.
- * A bad state is an error.
+ * exactly when its problems say so, key and title valid text, nothing left
+ * over.  A bad state is an error.
  */
 PG_FUNCTION_INFO_V1(soa_census_deserialize);
 Datum
@@ -304,22 +307,22 @@ soa_census_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *data = PG_GETARG_BYTEA_PP(0);
 	WireReader	r;
-	MemoryContext aggcxt;
 	Census	   *census;
 	uint64		annex_2022,
 				annex_2013,
 				n;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "soa_census_deserialize called in non-aggregate context");
 	r.p = (const unsigned char *) VARDATA_ANY(data);
 	r.end = r.p + VARSIZE_ANY_EXHDR(data);
-	census = census_new(aggcxt);
+	/* in the call's memory, freed after combine has copied what it keeps */
+	census = census_new(CurrentMemoryContext);
 
 	if (!read_uint(&r, 8, &annex_2022) || !read_uint(&r, 8, &annex_2013) ||
 		!read_uint(&r, 4, &n) ||
 		annex_2022 > PG_INT64_MAX || annex_2013 > PG_INT64_MAX ||
-		n > (uint64) (r.end - r.p) / 7)		/* an entry takes 7 bytes or more */
+		n > (uint64) (r.end - r.p) / 6)		/* an entry takes 6 bytes or more */
 		goto bad;
 	census->annex_2022 = (int64) annex_2022;
 	census->annex_2013 = (int64) annex_2013;
@@ -354,9 +357,9 @@ soa_census_deserialize(PG_FUNCTION_ARGS)
 				goto bad;
 			e->entry = (SoaEntry) value;
 		}
-		if (!read_text(&r, census, 1, &e->control_key))
+		if (!read_text(&r, census, &e->control_key))
 			goto bad;
-		if ((flags & WIRE_TITLE) != 0 && !read_text(&r, census, 0, &e->title))
+		if ((flags & WIRE_TITLE) != 0 && !read_text(&r, census, &e->title))
 			goto bad;
 	}
 	if (r.p != r.end)

@@ -61,7 +61,7 @@ SELECT * FROM pg_temp.from_history('acme', iso27001.soa_version_time('acme', 2))
 GRANT SELECT ON expected_v1, expected_v2 TO PUBLIC;
 SELECT pg_temp.query_path_calls() AS calls_before \gset
 
-SELECT plan(21);
+SELECT plan(23);
 
 -- the fast path (the extension's owner: no policy applies, every privilege)
 SELECT set_eq($$SELECT * FROM iso27001.soa_as_of_version('acme', 1)$$,
@@ -170,6 +170,16 @@ SELECT results_eq($$SELECT * FROM iso27001.soa_as_of_version('acme', 2)$$,
 				  'with the index made again, the same rows in the same order');
 SELECT is(pg_temp.query_path_calls(), :calls_rebuilt::bigint,
 		  'and by the index again, without the query');
+
+-- an index of that name in another order is not taken for the catalogue's
+DROP INDEX iso27001.soa_version_entry_order;
+CREATE INDEX soa_version_entry_order ON iso27001.soa_version_entry
+	(scope_id, version, control DESC, control_key);
+SELECT results_eq($$SELECT * FROM iso27001.soa_as_of_version('acme', 1)$$,
+				  $$SELECT * FROM expected_v1 ORDER BY control, control_key$$,
+				  'with an index in descending order under that name, still the catalogue order');
+SELECT cmp_ok(pg_temp.query_path_calls(), '>', :calls_rebuilt::bigint,
+			  'read by the query, not by that index');
 
 SELECT * FROM finish();
 ROLLBACK;

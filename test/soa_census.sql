@@ -37,7 +37,7 @@ BEGIN
 	RETURN plan::jsonb;
 END $$;
 
-SELECT plan(9);
+SELECT plan(12);
 
 SELECT results_eq($$SELECT (c).annex_2022, (c).annex_2013 FROM census$$,
 				  $$VALUES (7::bigint, 1::bigint)$$,
@@ -63,6 +63,31 @@ SELECT results_eq(
 SELECT throws_ok(
 	$$SELECT soa_census_agg(NULL, 'A.5.1', NULL, 'excluded', 'x', '{}', false)$$,
 	'22004', 'control_key of soa_census_agg must not be null', 'a row without a key is refused');
+
+-- evidence arrays as they come: stored out of line (TOAST), and expanded
+-- (a PL/pgSQL array variable)
+CREATE TEMP TABLE long_evidence (control_key text, entry soa_entry, evidence text[]);
+INSERT INTO long_evidence VALUES
+	('A.5.1', 'applicable, implemented (legal)',
+	 ARRAY(SELECT 'https://evidence.example/' || md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 400) g)),
+	('A.5.2', 'applicable, implemented (legal)', '{}');
+SELECT results_eq(
+	$$SELECT control_key, pg_column_size(evidence) > 8000, soa_entry_problems(entry, 'Why.', evidence)
+		FROM long_evidence ORDER BY 1$$,
+	$$VALUES ('A.5.1', true, 0), ('A.5.2', false, 4)$$,
+	'a long evidence array stored out of line counts as evidence, an empty one does not');
+CREATE FUNCTION pg_temp.problems_of_variable(n int) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	links text[] := '{}';
+BEGIN
+	FOR i IN 1..n LOOP
+		links := links || ('https://e/' || i);
+	END LOOP;
+	RETURN iso27001.soa_entry_problems('applicable, implemented (legal)', 'Why.', links);
+END $$;
+SELECT results_eq($$SELECT pg_temp.problems_of_variable(0), pg_temp.problems_of_variable(3)$$,
+				  $$VALUES (4, 0)$$,
+				  'an array variable of PL/pgSQL (expanded) is read too');
 
 -- 30,000 rows in three groups, through a parallel plan (a plain table:
 -- workers cannot read temporary ones); what is kept is worked out
@@ -100,6 +125,13 @@ SELECT cmp_ok(pg_catalog.jsonb_path_query_first(pg_temp.explain_analyze(
 CREATE TEMP TABLE big_census AS
 SELECT grp, soa_census_agg(control_key, control, title, entry, justification, evidence, needs_review) AS c
   FROM big GROUP BY grp;
+-- an empty key (top-level statements only: a subquery runs no workers)
+UPDATE public.big SET control_key = '' WHERE control_key = 'K-3000';
+CREATE TEMP TABLE empty_key_census AS
+SELECT grp, soa_census_agg(control_key, control, title, entry, justification, evidence, needs_review) AS c
+  FROM public.big GROUP BY grp;
+SELECT ok((SELECT bool_or('' = ANY ((c).control_key)) FROM empty_key_census),
+		  'an empty key passes between workers too');
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -9,6 +9,7 @@
 /* Named by the linked files, never reached by a parser: stop if they are */
 #define UNREACHED(name) void name(void); void name(void) { abort(); }
 UNREACHED(ArrayGetNItems)
+UNREACHED(DatumGetAnyArrayP)
 UNREACHED(BlessTupleDesc)
 UNREACHED(HeapTupleHeaderGetDatum)
 UNREACHED(construct_array)
