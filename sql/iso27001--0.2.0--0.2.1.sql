@@ -10,6 +10,11 @@
 -- index in C, and soa_as_of() reads a version so when nothing changed
 -- after it; soa_coverage() and the BI view of coverage by theme find a
 -- control's theme or clause without a join.
+--
+-- Those functions and the view are replaced in place (CREATE OR REPLACE,
+-- same signatures and columns): views and other functions depend on them,
+-- and dropping them would drop or break those.  New objects are created
+-- with plain CREATE.
 
 -- The validator's one pass over the register (src/soa_census.c): grouped
 -- by scope, the counts of Annex A entries by edition and the entries the

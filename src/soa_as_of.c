@@ -387,6 +387,18 @@ read_version_by_index(FunctionCallInfo fcinfo, TupleDesc desc, Tuplestorestate *
 	return done;
 }
 
+/* Have two row descriptors the same column types? */
+static bool
+same_column_types(TupleDesc a, TupleDesc b)
+{
+	if (a->natts != b->natts)
+		return false;
+	for (int i = 0; i < a->natts; i++)
+		if (TupleDescAttr(a, i)->atttypid != TupleDescAttr(b, i)->atttypid)
+			return false;
+	return true;
+}
+
 /* A saved plan of one of the SPI path's queries */
 static SPIPlanPtr
 saved_plan(SPIPlanPtr *plan, const char *query)
@@ -416,12 +428,8 @@ read_version_by_query(FunctionCallInfo fcinfo, TupleDesc desc, Tuplestorestate *
 	rc = SPI_execute_plan(saved_plan(&as_of_plan, AS_OF_QUERY), args, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "reading an SoA version failed: %s", SPI_result_code_string(rc));
-	if (SPI_tuptable->tupdesc->natts != desc->natts)
-		elog(ERROR, "the SoA version query returns %d columns, not %d",
-			 SPI_tuptable->tupdesc->natts, desc->natts);
-	for (int i = 0; i < desc->natts; i++)
-		if (TupleDescAttr(SPI_tuptable->tupdesc, i)->atttypid != TupleDescAttr(desc, i)->atttypid)
-			elog(ERROR, "column %d of the SoA version query has another type", i + 1);
+	if (!same_column_types(SPI_tuptable->tupdesc, desc))
+		elog(ERROR, "the SoA version query returns other columns than the function");
 	for (uint64 i = 0; i < SPI_processed; i++)
 		tuplestore_puttuple(store, SPI_tuptable->vals[i]);
 	/* every version holds at least the Annex A controls: no rows, no version */

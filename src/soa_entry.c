@@ -344,37 +344,13 @@ text_is_blank(FunctionCallInfo fcinfo, int argno)
 	return true;
 }
 
-/*
- * Has an array no elements?  An array stored in line is read from its
- * bytes where it lies (in a row, a short array has a one-byte header and
- * is not aligned), so that the validator's pass over the register copies
- * no array; one stored out of line, compressed or expanded (a PL/pgSQL
- * variable) is read through the usual accessors.
- */
+/* Has an array (possibly out of line, compressed or expanded) no elements? */
 static bool
 array_is_empty(Datum value)
 {
-	struct varlena *v = (struct varlena *) DatumGetPointer(value);
-	int32		ndim;
-	int			dims[MAXDIM];
+	AnyArrayType *array = DatumGetAnyArrayP(value);
 
-	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
-	{
-		AnyArrayType *array = DatumGetAnyArrayP(value);
-
-		return ArrayGetNItems(AARR_NDIM(array), AARR_DIMS(array)) == 0;
-	}
-	if (VARSIZE_ANY_EXHDR(v) < sizeof(int32))
-		elog(ERROR, "invalid array of %u bytes", (unsigned) VARSIZE_ANY(v));
-	/* after the length word: ndim, dataoffset, elemtype, dims, lbounds */
-	memcpy(&ndim, VARDATA_ANY(v), sizeof(int32));
-	if (ndim == 0)
-		return true;
-	if (ndim < 0 || ndim > MAXDIM ||
-		VARSIZE_ANY_EXHDR(v) < 2 * sizeof(int32) + sizeof(Oid) + 2 * ndim * sizeof(int))
-		elog(ERROR, "invalid array of %d dimensions", ndim);
-	memcpy(dims, VARDATA_ANY(v) + 2 * sizeof(int32) + sizeof(Oid), ndim * sizeof(int));
-	return ArrayGetNItems(ndim, dims) == 0;
+	return ArrayGetNItems(AARR_NDIM(array), AARR_DIMS(array)) == 0;
 }
 
 /*
