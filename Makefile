@@ -8,15 +8,27 @@ MODULE_big   = iso27001
 OBJS         = src/iso27001.o src/annex_a.o src/iso_control.o src/soa.o src/soa_entry.o src/soa_register.o src/soa_census.o src/soa_as_of.o src/cycle.o src/certification_cycle.o src/audit_time.o src/trend_stats.o src/trend_axis.o src/trend_ols.o src/trend_rate.o src/trend_robust.o src/oscal.o
 PGFILEDESC   = "iso27001 - ISO/IEC 27001 controls and ISMS evidence"
 
-DATA         = $(wildcard sql/$(EXTENSION)--*.sql)
+# The install script of the current version is built: one hand-edited SQL
+# source per capability, concatenated in this order, with the catalogue seed
+# (data/seed.pl, from data/*.csv) right after catalogue.sql.  The scripts of
+# released versions and the update scripts are committed as released.
+SQL_SEEDED   = iso27001 iso_control catalogue
+SQL_REST     = soa_entry soa_register soa_api certification_cycle trend \
+			   observations bi evidence oscal
+SQL_SOURCES  = $(patsubst %,sql/%.sql,$(SQL_SEEDED) $(SQL_REST))
+DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA         = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
-# pg_regress tests: sql/<name>.sql against expected/<name>.out; the first
-# creates the extension, the others run in the same database.
-REGRESS      = init iso_control binary catalogue soa_entry soa_register
-REGRESS_OPTS = --inputdir=. --encoding=UTF8
+# pg_regress tests: test/regress/sql/<name>.sql against expected/<name>.out
+# (pg_regress looks in ./sql first: no test may share a name with a
+# source there, which make lint checks); the first creates the extension,
+# the others run in the same database.
+REGRESS      = init iso_control_io binary_copy catalogue_facts soa_entry_io \
+			   soa_register_walkthrough
+REGRESS_OPTS = --inputdir=test/regress --encoding=UTF8
 
 # pgTAP tests, run by pg_prove against an installed extension
-PGTAP_TESTS  = $(sort $(wildcard test/*.sql))
+PGTAP_TESTS  = $(sort $(wildcard test/pgtap/*.sql))
 
 # Warnings are errors here (tests and CI); a packager with a newer compiler
 # can build with "make WERROR=".  PG_CFLAGS stays out of the LLVM bitcode build.
@@ -30,7 +42,14 @@ PG_CPPFLAGS  = -isystem $(shell $(PG_CONFIG) --includedir-server)
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(OBJS): src/annex_a.h src/compat.h src/iso27001.h src/soa.h
+$(OBJS): $(wildcard src/*.h)
+
+$(DATA_built): $(SQL_SOURCES) data/seed.pl $(wildcard data/*.csv) $(EXTENSION).control Makefile
+	@{ echo '-- $@: built by make from the SQL_SOURCES in sql/ and from data/*.csv; do not edit'; \
+	   for f in $(patsubst %,sql/%.sql,$(SQL_SEEDED)); do echo; cat $$f; done; \
+	   echo; perl data/seed.pl; \
+	   for f in $(patsubst %,sql/%.sql,$(SQL_REST)); do echo; cat $$f; done; } > $@.tmp
+	@mv $@.tmp $@
 
 .PHONY: demo test prove bench lint fuzz fuzz-long valgrind
 
@@ -59,14 +78,21 @@ fuzz-long:
 
 # the pg_regress and pgTAP suites with the server under valgrind (long)
 valgrind:
-	test/valgrind.sh
+	test/shell/valgrind.sh
 
-# Static checks: the seed block of the install script is what data/seed.pl
-# makes of data/*.csv; the version lives in the control file, and META.json
-# and the install script's name agree with it.
+# Static checks: the version lives in the control file, and META.json, the
+# change log and an update script from a released version agree with it;
+# the built install script is not committed; no pg_regress input shares a
+# name with an install source (pg_regress would run the source).
 lint:
-	@perl data/seed.pl --check sql/$(EXTENSION)--$(EXTVERSION).sql
 	@test "$$(grep -c '"version": "$(EXTVERSION)"' META.json)" -eq 2 || \
 		{ echo "META.json versions differ from $(EXTVERSION)"; exit 1; }
-	@test -f sql/$(EXTENSION)--$(EXTVERSION).sql || \
-		{ echo "sql/$(EXTENSION)--$(EXTVERSION).sql is missing"; exit 1; }
+	@grep -q '^## .*$(EXTVERSION)' CHANGELOG.md || \
+		{ echo "CHANGELOG.md has no section for $(EXTVERSION)"; exit 1; }
+	@ls sql/$(EXTENSION)--*--$(EXTVERSION).sql >/dev/null 2>&1 || \
+		{ echo "no update script to $(EXTVERSION) in sql/"; exit 1; }
+	@! git ls-files --error-unmatch $(DATA_built) >/dev/null 2>&1 || \
+		{ echo "$(DATA_built) is built by make and must not be committed"; exit 1; }
+	@for t in $(REGRESS); do \
+		! test -e sql/$$t.sql || { echo "test/regress/sql/$$t.sql shares its name with sql/$$t.sql"; exit 1; }; \
+	done

@@ -1,151 +1,243 @@
 --
--- iso_control: input, output, order, hashing, casts and functions
+-- The iso_control type: an Annex A control of either edition
 --
-SET search_path = iso27001, public;
-SET client_encoding = UTF8;
 
--- Report what a string reads as: the canonical control, or the SQLSTATE
--- with the error's detail and hint.
-CREATE FUNCTION pg_temp.outcome(input text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	detail text;
-	hint text;
-BEGIN
-	RETURN input::iso27001.iso_control::text;
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-	RETURN SQLSTATE || ': ' || detail || coalesce(' Hint: ' || nullif(hint, ''), '');
-END $$;
+CREATE TYPE @extschema@.iso_control;
 
--- accepted forms: the number of parts decides the edition
-SELECT input, pg_temp.outcome(input)
-  FROM (VALUES ('5.7'), ('A.5.7'), ('a.5.7'), ('  A.5.7  '), (E'\tA.8.34\n'),
-			   ('5.07'), ('05.7'), ('A.05.07'), ('6.1'), ('7.14'), ('8.34'),
-			   ('A.7.2.2'), ('7.2.2'), ('a.7.2.2'), ('05.1.1'), ('A.18.2.3'),
-			   ('A.12.7.1'), ('A.11.2.9')) AS t(input);
+CREATE FUNCTION @extschema@.iso_control_in(cstring)
+	RETURNS @extschema@.iso_control
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.iso_control_in(cstring) IS
+	'I/O: read a control ("5.7", "A.5.7", "A.7.2.2"), checked against its edition';
 
--- rejected: controls that do not exist in their edition
-SELECT input, pg_temp.outcome(input)
-  FROM (VALUES ('5.38'), ('6.9'), ('7.15'), ('8.35'), ('5.0'), ('4.1'),
-			   ('0.1'), ('9.1'), ('A.12.6'), ('A.9.5.1'), ('A.19.1.1'),
-			   ('A.4.1.1'), ('A.7.3.2'), ('A.16.1.8'), ('A.10.2.1'),
-			   ('A.5.1.0'), ('0.0.0')) AS t(input);
+CREATE FUNCTION @extschema@.iso_control_out(@extschema@.iso_control)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.iso_control_out(@extschema@.iso_control) IS
+	'I/O: write a control in canonical form ("A.5.7", "A.7.2.2")';
 
--- rejected: malformed strings
-SELECT input, pg_temp.outcome(input)
-  FROM (VALUES (''), ('   '), ('A'), ('A.'), ('A..5.7'), ('5..7'), ('5.7.'),
-			   ('.5.7'), ('5'), ('A.5'), ('5.7.1.1'), ('A5.7'), ('A 5.7'),
-			   ('5 .7'), ('5. 7'), ('B.5.7'), ('A.A.5.7'), ('5,7'), ('-5.7'),
-			   ('+5.7'), ('5.7a'), ('５.7'), ('5.７'), ('5.007'), ('005.7'),
-			   ('A.7.2.002'), ('5.7 x'), ('x'), ('Annex A.5.7')) AS t(input);
+CREATE FUNCTION @extschema@.iso_control_recv(internal)
+	RETURNS @extschema@.iso_control
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.iso_control_recv(internal) IS
+	'I/O: read the 4-byte binary form, checked against its edition';
 
--- overlong input
-SELECT pg_temp.outcome(repeat('5', 1000) || '.7'),
-	   pg_temp.outcome('5.' || repeat('7', 1000)),
-	   pg_temp.outcome(repeat('A.5.7', 200)),
-	   pg_temp.outcome(repeat(' ', 10000) || 'A.5.7' || repeat(' ', 10000));
+CREATE FUNCTION @extschema@.iso_control_send(@extschema@.iso_control)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.iso_control_send(@extschema@.iso_control) IS
+	'I/O: write the 4-byte binary form (edition code, then the numbers)';
 
--- the error as a user sees it
-SELECT 'A.5.38'::iso_control;
-SELECT 'A.9.5.1'::iso_control;
-SELECT 'A.12.6'::iso_control;
-SELECT '5..7'::iso_control;
+CREATE TYPE @extschema@.iso_control (
+	INPUT = @extschema@.iso_control_in,
+	OUTPUT = @extschema@.iso_control_out,
+	RECEIVE = @extschema@.iso_control_recv,
+	SEND = @extschema@.iso_control_send,
+	INTERNALLENGTH = 4,
+	PASSEDBYVALUE,
+	ALIGNMENT = int4,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.iso_control IS
+	'ISO/IEC 27001 Annex A control of the 2022 (A.5.7) or 2013 (A.7.2.2) edition, in natural catalogue order';
 
--- a failed cast in a statement changes nothing
-CREATE TABLE ctl (c iso_control);
-INSERT INTO ctl VALUES ('A.5.7');
-INSERT INTO ctl SELECT unnest(ARRAY['A.5.8', 'A.5.38']);
-SELECT * FROM ctl;
+--
+-- Comparison.  The packed value's int4 order is the natural catalogue order
+-- (2013 controls before 2022 ones, A.5.9 < A.5.10 < A.6.1), so the int4
+-- support functions serve unchanged; they cannot fail, hence LEAKPROOF.
+--
 
--- NULL in, NULL out
-SELECT NULL::iso_control, edition(NULL), title(NULL);
+CREATE FUNCTION @extschema@.iso_control_eq(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS boolean
+	AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_eq(@extschema@.iso_control, @extschema@.iso_control) IS
+	'implementation of = operator';
 
--- natural order: A.5.9 < A.5.10 < A.6.1, 2013 controls the same way, and
--- every 2013 control before every 2022 control
-SELECT 'A.5.9'::iso_control < 'A.5.10', 'A.5.10'::iso_control < 'A.6.1',
-	   'A.8.9'::iso_control < 'A.8.10', 'A.5.37'::iso_control < 'A.6.1',
-	   'A.9.4.5'::iso_control < 'A.10.1.1', 'A.12.1.4'::iso_control < 'A.12.2.1',
-	   'A.18.2.3'::iso_control < 'A.5.1';
-SELECT c FROM unnest('{A.5.10,A.6.1,A.5.9,A.10.1.1,A.9.4.5,A.5.1,A.8.34,A.5.1.1,A.18.2.3,A.5.2}'::iso_control[]) AS c
- ORDER BY c;
-SELECT max(c), min(c)
-  FROM unnest('{A.5.10,A.6.1,A.5.9,A.8.34,A.8.9}'::iso_control[]) AS c;
+CREATE FUNCTION @extschema@.iso_control_ne(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS boolean
+	AS 'int4ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_ne(@extschema@.iso_control, @extschema@.iso_control) IS
+	'implementation of <> operator';
 
--- operators, equal spellings are equal
-SELECT 'A.5.7'::iso_control = '5.07', 'A.5.7'::iso_control <> 'A.5.8',
-	   'A.5.7'::iso_control <= 'A.5.7', 'A.5.7'::iso_control >= 'A.5.7',
-	   'A.5.7'::iso_control > 'A.5.6', 'A.7.2.2'::iso_control = '7.2.2',
-	   iso_control_cmp('A.5.9', 'A.5.10'), iso_control_cmp('A.5.10', 'A.5.9'),
-	   iso_control_cmp('A.5.7', '5.7');
+CREATE FUNCTION @extschema@.iso_control_lt(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS boolean
+	AS 'int4lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_lt(@extschema@.iso_control, @extschema@.iso_control) IS
+	'implementation of < operator';
 
--- hashing: equal values hash alike
-SELECT iso_control_hash('A.5.7') = iso_control_hash('05.07'),
-	   iso_control_hash_extended('A.5.7', 42) = iso_control_hash_extended('5.7', 42),
-	   iso_control_hash_extended('A.5.7', 0) <> iso_control_hash_extended('A.5.7', 1);
+CREATE FUNCTION @extschema@.iso_control_le(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS boolean
+	AS 'int4le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_le(@extschema@.iso_control, @extschema@.iso_control) IS
+	'implementation of <= operator';
 
--- casts to and from text, and assignment from text
-SELECT 'A.5.7'::text::iso_control, ('A.5.7'::iso_control)::text,
-	   pg_typeof(('A.5.7'::iso_control)::text);
-INSERT INTO ctl VALUES ('8.28'::text);
-SELECT * FROM ctl ORDER BY c;
+CREATE FUNCTION @extschema@.iso_control_gt(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS boolean
+	AS 'int4gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_gt(@extschema@.iso_control, @extschema@.iso_control) IS
+	'implementation of > operator';
 
--- edition and validity without an error
-SELECT edition('A.5.7'), edition('A.7.2.2'), is_valid_control('A.5.7'),
-	   is_valid_control('A.7.2.2'), is_valid_control('A.5.38'),
-	   is_valid_control(''), is_valid_control('5..7');
+CREATE FUNCTION @extschema@.iso_control_ge(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS boolean
+	AS 'int4ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_ge(@extschema@.iso_control, @extschema@.iso_control) IS
+	'implementation of >= operator';
 
--- catalogue look-ups, NULL or no rows for the other edition
-SELECT title('A.5.7'), theme('A.5.7'), is_new('A.5.7'), is_new('A.6.3'),
-	   clause('A.5.7'), objective('A.5.7');
-SELECT title('A.7.2.2'), theme('A.7.2.2'), is_new('A.7.2.2'),
-	   clause('A.7.2.2'), objective('A.7.2.2');
-SELECT successors('A.7.2.2');
-SELECT successors('A.18.2.3');
-SELECT predecessors('A.6.8');
-SELECT predecessors('A.7.10');
-SELECT count(*) FROM predecessors('A.5.7');
-SELECT count(*) FROM successors('A.6.3');
-SELECT count(*) FROM predecessors('A.7.2.2');
+CREATE FUNCTION @extschema@.iso_control_cmp(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS integer
+	AS 'btint4cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_cmp(@extschema@.iso_control, @extschema@.iso_control) IS
+	'less-equal-greater: -1, 0 or 1 in natural catalogue order';
 
--- indexes: btree and hash are used, and B-tree deduplication is on
-CREATE TABLE many AS
-SELECT ('A.' || t || '.' || n)::iso_control AS c
-  FROM generate_series(5, 8) AS t, generate_series(1, 8) AS n,
-	   generate_series(1, 300) AS r;
-CREATE INDEX many_btree ON many (c);
-CREATE INDEX many_hash ON many USING hash (c);
-ANALYZE many;
-SET enable_seqscan = off;
-SET enable_bitmapscan = off;
-EXPLAIN (COSTS OFF) SELECT count(*) FROM many WHERE c = 'A.6.2';
-SELECT count(*) FROM many WHERE c = 'A.6.2';
-EXPLAIN (COSTS OFF) SELECT count(*) FROM many WHERE c BETWEEN 'A.5.7' AND 'A.6.2';
-SELECT count(*) FROM many WHERE c BETWEEN 'A.5.7' AND 'A.6.2';
-CREATE EXTENSION pageinspect;
-SELECT allequalimage FROM bt_metap('many_btree');
-DROP EXTENSION pageinspect;
-DROP INDEX many_btree;
-EXPLAIN (COSTS OFF) SELECT count(*) FROM many WHERE c = 'A.6.2';
-SELECT count(*) FROM many WHERE c = 'A.6.2';
-RESET enable_seqscan;
-RESET enable_bitmapscan;
-SELECT i.indexrelid::regclass, a.amname, o.opcname, o.opcdefault
-  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-  JOIN pg_am a ON a.oid = c.relam
-  JOIN pg_opclass o ON o.oid = i.indclass[0]
- WHERE i.indrelid = 'many'::regclass;
+CREATE FUNCTION @extschema@.iso_control_sortsupport(internal)
+	RETURNS void
+	AS 'btint4sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.iso_control_sortsupport(internal) IS
+	'sort support: the int4 comparator';
 
--- hash aggregation and hash join
-SET enable_sort = off;
-EXPLAIN (COSTS OFF) SELECT c, count(*) FROM many GROUP BY c;
-SELECT c, count(*) FROM many GROUP BY c ORDER BY c LIMIT 3;
-RESET enable_sort;
-SET enable_mergejoin = off;
-SET enable_nestloop = off;
-EXPLAIN (COSTS OFF)
-SELECT count(*) FROM many m JOIN annex_a_2022 a ON a.control = m.c;
-SELECT count(*) FROM many m JOIN annex_a_2022 a ON a.control = m.c;
-RESET enable_mergejoin;
-RESET enable_nestloop;
-DROP TABLE many, ctl;
+CREATE FUNCTION @extschema@.iso_control_hash(@extschema@.iso_control)
+	RETURNS integer
+	AS 'hashint4' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_hash(@extschema@.iso_control) IS
+	'hash of a control';
+
+CREATE FUNCTION @extschema@.iso_control_hash_extended(@extschema@.iso_control, bigint)
+	RETURNS bigint
+	AS 'hashint4extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.iso_control_hash_extended(@extschema@.iso_control, bigint) IS
+	'64-bit seeded hash of a control (hash partitioning)';
+
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.iso_control, RIGHTARG = @extschema@.iso_control,
+	FUNCTION = @extschema@.iso_control_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.iso_control, @extschema@.iso_control) IS
+	'equal';
+
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = @extschema@.iso_control, RIGHTARG = @extschema@.iso_control,
+	FUNCTION = @extschema@.iso_control_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.iso_control, @extschema@.iso_control) IS
+	'not equal';
+
+CREATE OPERATOR @extschema@.< (
+	LEFTARG = @extschema@.iso_control, RIGHTARG = @extschema@.iso_control,
+	FUNCTION = @extschema@.iso_control_lt,
+	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+COMMENT ON OPERATOR @extschema@.< (@extschema@.iso_control, @extschema@.iso_control) IS
+	'comes before, in natural catalogue order';
+
+CREATE OPERATOR @extschema@.<= (
+	LEFTARG = @extschema@.iso_control, RIGHTARG = @extschema@.iso_control,
+	FUNCTION = @extschema@.iso_control_le,
+	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+COMMENT ON OPERATOR @extschema@.<= (@extschema@.iso_control, @extschema@.iso_control) IS
+	'comes before or equal, in natural catalogue order';
+
+CREATE OPERATOR @extschema@.> (
+	LEFTARG = @extschema@.iso_control, RIGHTARG = @extschema@.iso_control,
+	FUNCTION = @extschema@.iso_control_gt,
+	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+COMMENT ON OPERATOR @extschema@.> (@extschema@.iso_control, @extschema@.iso_control) IS
+	'comes after, in natural catalogue order';
+
+CREATE OPERATOR @extschema@.>= (
+	LEFTARG = @extschema@.iso_control, RIGHTARG = @extschema@.iso_control,
+	FUNCTION = @extschema@.iso_control_ge,
+	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+	RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+COMMENT ON OPERATOR @extschema@.>= (@extschema@.iso_control, @extschema@.iso_control) IS
+	'comes after or equal, in natural catalogue order';
+
+CREATE OPERATOR CLASS @extschema@.iso_control_ops
+	DEFAULT FOR TYPE @extschema@.iso_control USING btree AS
+		OPERATOR 1 @extschema@.<,
+		OPERATOR 2 @extschema@.<=,
+		OPERATOR 3 @extschema@.=,
+		OPERATOR 4 @extschema@.>=,
+		OPERATOR 5 @extschema@.>,
+		FUNCTION 1 @extschema@.iso_control_cmp(@extschema@.iso_control, @extschema@.iso_control),
+		FUNCTION 2 @extschema@.iso_control_sortsupport(internal),
+		FUNCTION 4 pg_catalog.btequalimage(oid);
+COMMENT ON OPERATOR CLASS @extschema@.iso_control_ops USING btree IS
+	'natural catalogue order of Annex A controls (deduplicating B-tree)';
+COMMENT ON OPERATOR FAMILY @extschema@.iso_control_ops USING btree IS
+	'natural catalogue order of Annex A controls';
+
+CREATE OPERATOR CLASS @extschema@.iso_control_ops
+	DEFAULT FOR TYPE @extschema@.iso_control USING hash AS
+		OPERATOR 1 @extschema@.=,
+		FUNCTION 1 @extschema@.iso_control_hash(@extschema@.iso_control),
+		FUNCTION 2 @extschema@.iso_control_hash_extended(@extschema@.iso_control, bigint);
+COMMENT ON OPERATOR CLASS @extschema@.iso_control_ops USING hash IS
+	'hashing of Annex A controls';
+COMMENT ON OPERATOR FAMILY @extschema@.iso_control_ops USING hash IS
+	'hashing of Annex A controls';
+
+CREATE FUNCTION @extschema@.iso_control_smaller(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS @extschema@.iso_control
+	AS 'int4smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.iso_control_smaller(@extschema@.iso_control, @extschema@.iso_control) IS
+	'the earlier of two controls in natural catalogue order';
+
+CREATE FUNCTION @extschema@.iso_control_larger(@extschema@.iso_control, @extschema@.iso_control)
+	RETURNS @extschema@.iso_control
+	AS 'int4larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.iso_control_larger(@extschema@.iso_control, @extschema@.iso_control) IS
+	'the later of two controls in natural catalogue order';
+
+CREATE AGGREGATE @extschema@.min(@extschema@.iso_control) (
+	SFUNC = @extschema@.iso_control_smaller,
+	STYPE = @extschema@.iso_control,
+	COMBINEFUNC = @extschema@.iso_control_smaller,
+	SORTOP = OPERATOR(@extschema@.<),
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.min(@extschema@.iso_control) IS
+	'earliest control in natural catalogue order';
+
+CREATE AGGREGATE @extschema@.max(@extschema@.iso_control) (
+	SFUNC = @extschema@.iso_control_larger,
+	STYPE = @extschema@.iso_control,
+	COMBINEFUNC = @extschema@.iso_control_larger,
+	SORTOP = OPERATOR(@extschema@.>),
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.max(@extschema@.iso_control) IS
+	'latest control in natural catalogue order';
+
+CREATE CAST (text AS @extschema@.iso_control) WITH INOUT AS ASSIGNMENT;
+COMMENT ON CAST (text AS @extschema@.iso_control) IS
+	'read a control from text; invalid text raises SQLSTATE 22P02 (the cast to text is PostgreSQL''s own I/O cast)';
+
+CREATE FUNCTION @extschema@.edition(@extschema@.iso_control)
+	RETURNS integer
+	AS 'MODULE_PATHNAME', 'iso_control_edition'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.edition(@extschema@.iso_control) IS
+	'edition of the control: 2013 or 2022';
+
+CREATE FUNCTION @extschema@.sort_key(@extschema@.iso_control)
+	RETURNS integer
+	AS 'MODULE_PATHNAME', 'iso_control_sort_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.sort_key(@extschema@.iso_control) IS
+	'natural-order integer of a control for tools that sort by a number: A.5.7 is 50700, A.12.6.1 is 120601';
+
+CREATE FUNCTION @extschema@.is_valid_control(text)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.is_valid_control(text) IS
+	'does the text read as an Annex A control? (no error; pg_input_is_valid before PostgreSQL 16)';

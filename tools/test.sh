@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Run every test of iso27001: set up (apt, build, install), then on a
-# throwaway PostgreSQL cluster the pg_regress suite (make installcheck), the
-# pgTAP suite (pg_prove test/*.sql), the concurrency test
-# (test/concurrency.sh, pgbench), the dump/restore test
-# (test/dump_restore.sh), the update path (test/upgrade.sh), the
-# evidence files (test/evidence_files.sh:
-# rsvg-convert, sha256sum), the OSCAL schema checks (test/oscal.sh), a
-# three-node run of the aggregates (test/multinode.sh) and a
-# short run of the fuzz harnesses (test/fuzz/run.sh, when clang is there).
-# Prints the regression diffs on a
-# failure; the last line is the totals of both suites, "N passed, N failed".
+# throwaway PostgreSQL cluster the static checks (make lint), the
+# pg_regress suite (make installcheck: test/regress/sql against expected/),
+# the pgTAP suite (pg_prove test/pgtap/*.sql) and the shell harnesses of
+# test/shell: concurrency (pgbench), dump/restore, the update paths,
+# the evidence files (rsvg-convert, sha256sum), the OSCAL schema checks and
+# a three-node run of the aggregates; then a short run of the fuzz
+# harnesses (test/fuzz/run.sh, when clang is there).  Prints the regression
+# diffs on a failure; the last line is the totals of all suites,
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,7 +70,7 @@ fi
 
 echo "== pgTAP =="
 suite=pgTAP
-pg_prove --verbose --ext .sql test/*.sql 2>&1 | tee "$log"
+pg_prove --verbose --ext .sql test/pgtap/*.sql 2>&1 | tee "$log"
 tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 
 # A suite that prints TAP: tap_suite SUITE HEADING COMMAND...
@@ -82,12 +81,12 @@ tap_suite() {
 	"$@" 2>&1 | tee "$log"
 	tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 }
-tap_suite concurrency "concurrency (pgbench)" test/concurrency.sh
-tap_suite "dump and restore" "dump and restore" test/dump_restore.sh
-tap_suite upgrade "upgrade 0.1.0 -> current" test/upgrade.sh
-tap_suite "evidence files" "evidence files (rsvg-convert, sha256sum)" test/evidence_files.sh
-tap_suite "OSCAL schemas" "OSCAL schemas (python3-jsonschema)" test/oscal.sh
-tap_suite "three nodes" "three nodes (postgres_fdw, partitionwise aggregation)" test/multinode.sh
+tap_suite concurrency "concurrency (pgbench)" test/shell/concurrency.sh
+tap_suite "dump and restore" "dump and restore" test/shell/dump_restore.sh
+tap_suite upgrade "upgrade 0.1.0 -> current" test/shell/upgrade.sh
+tap_suite "evidence files" "evidence files (rsvg-convert, sha256sum)" test/shell/evidence_files.sh
+tap_suite "OSCAL schemas" "OSCAL schemas (python3-jsonschema)" test/shell/oscal.sh
+tap_suite "three nodes" "three nodes (postgres_fdw, partitionwise aggregation)" test/shell/multinode.sh
 tap_suite fuzzing "fuzzing (libFuzzer, 60 s per harness)" test/fuzz/run.sh "${ISO27001_FUZZ_SECONDS:-60}"
 
 if [ -n "$failures" ]; then

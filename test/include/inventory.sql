@@ -1,5 +1,5 @@
 -- Every object of the installed extension with its definition, one line
--- each, in a stable order (no OIDs): what test/upgrade.sh compares between
+-- each, in a stable order (no OIDs): what test/shell/upgrade.sh compares between
 -- an updated and a freshly installed database.
 WITH member AS (
 	SELECT d.classid, d.objid

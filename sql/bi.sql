@@ -1,0 +1,319 @@
+--
+-- The BI contract: schema iso27001_bi, one view per question a dashboard
+-- asks, plain column types only (text, integer, bigint, numeric, boolean,
+-- date, timestamptz), control ids as text with an integer sort key.  Every
+-- view is security_invoker, so the reader's privileges and row-level
+-- security apply through it.  test/bi_contract.sql pins every column.
+--
+
+CREATE SCHEMA iso27001_bi;
+COMMENT ON SCHEMA iso27001_bi IS
+	'iso27001''s views for BI tools (Metabase, Grafana, Superset, Power BI): plain column types, one view per dashboard question, a stable contract';
+
+CREATE VIEW iso27001_bi.annex_a_control WITH (security_invoker = true) AS
+SELECT 2022 AS edition, c.control::text AS control_id, @extschema@.sort_key(c.control) AS sort_key,
+	   c.theme::text AS theme,
+	   pg_catalog.array_position(pg_catalog.enum_range(NULL::@extschema@.annex_a_theme), c.theme) AS theme_order,
+	   c.title,
+	   pg_catalog.array_to_string(c.control_type, ', ') AS control_type,
+	   pg_catalog.array_to_string(c.security_properties, ', ') AS security_properties,
+	   pg_catalog.array_to_string(c.cybersecurity_concepts, ', ') AS cybersecurity_concepts,
+	   pg_catalog.array_to_string(c.operational_capabilities, ', ') AS operational_capabilities,
+	   pg_catalog.array_to_string(c.security_domains, ', ') AS security_domains,
+	   NOT EXISTS (SELECT FROM @extschema@.ref_correspondence m
+				   WHERE m.control_2022 OPERATOR(@extschema@.=) c.control) AS is_new
+  FROM @extschema@.ref_control_2022 c
+UNION ALL
+SELECT 2013, c.control::text, @extschema@.sort_key(c.control),
+	   o.clause OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) cl.title,
+	   pg_catalog.substr(o.clause, 3)::integer, c.title,
+	   NULL, NULL, NULL, NULL, NULL, NULL
+  FROM @extschema@.ref_control_2013 c
+  JOIN @extschema@.ref_objective_2013 o ON o.objective OPERATOR(pg_catalog.=) c.objective
+  JOIN @extschema@.ref_clause_2013 cl ON cl.clause OPERATOR(pg_catalog.=) o.clause;
+COMMENT ON VIEW iso27001_bi.annex_a_control IS
+	'Annex A of both editions: one row per control with title, theme (2022) or clause (2013) and the ISO/IEC 27002:2022 attributes as comma-separated text';
+
+CREATE VIEW iso27001_bi.annex_a_attribute WITH (security_invoker = true) AS
+SELECT c.control::text AS control_id, @extschema@.sort_key(c.control) AS sort_key, c.title,
+	   a.attribute, a.value
+  FROM @extschema@.ref_control_2022 c
+ CROSS JOIN LATERAL (
+		SELECT 'control_type' AS attribute, v::text AS value FROM pg_catalog.unnest(c.control_type) v
+		UNION ALL
+		SELECT 'security_properties', v::text FROM pg_catalog.unnest(c.security_properties) v
+		UNION ALL
+		SELECT 'cybersecurity_concepts', v::text FROM pg_catalog.unnest(c.cybersecurity_concepts) v
+		UNION ALL
+		SELECT 'operational_capabilities', v::text FROM pg_catalog.unnest(c.operational_capabilities) v
+		UNION ALL
+		SELECT 'security_domains', v::text FROM pg_catalog.unnest(c.security_domains) v) a;
+COMMENT ON VIEW iso27001_bi.annex_a_attribute IS
+	'one row per ISO/IEC 27001:2022 control and ISO/IEC 27002:2022 attribute value, for filters such as "#Detective controls"';
+
+CREATE VIEW iso27001_bi.scope WITH (security_invoker = true) AS
+SELECT s.scope_id, s.name AS scope, s.edition, s.description, s.created_at,
+	   c.certificate_number, c.certification_body, c.certification_decision,
+	   v.version AS latest_version, v.approved_at AS latest_version_approved_at,
+	   v.approved_by AS latest_version_approved_by
+  FROM @extschema@.soa_scope s
+  LEFT JOIN @extschema@.certificate c ON c.scope_id OPERATOR(pg_catalog.=) s.scope_id
+  LEFT JOIN LATERAL (SELECT x.version, x.approved_at, x.approved_by
+					   FROM @extschema@.soa_version x
+					  WHERE x.scope_id OPERATOR(pg_catalog.=) s.scope_id
+					  ORDER BY x.version DESC LIMIT 1) v ON true;
+COMMENT ON VIEW iso27001_bi.scope IS
+	'ISMS scopes with their certificate and latest approved SoA version (a dashboard''s scope filter)';
+
+CREATE VIEW iso27001_bi.soa_entry WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, s.edition, r.control_key AS control_id,
+	   coalesce(@extschema@.sort_key(r.control), 999999) AS sort_key,
+	   r.control IS NOT NULL AS is_annex_a,
+	   coalesce(t.title, r.title) AS title,
+	   coalesce(x.section, 'Organization-defined') AS theme,
+	   r.entry IS NOT NULL AS decided,
+	   @extschema@.is_applicable(r.entry) AS applicable,
+	   @extschema@.implementation(r.entry) AS implementation,
+	   @extschema@.is_implemented(r.entry) AS implemented,
+	   @extschema@.oscal_status(r.entry) AS oscal_status,
+	   NULLIF(pg_catalog.array_to_string(@extschema@.reasons(r.entry), ', '), '') AS reasons,
+	   r.justification, r.owner,
+	   pg_catalog.cardinality(r.evidence) AS evidence_links,
+	   r.needs_review, r.changed_at, r.changed_by
+  FROM @extschema@.soa_register r
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
+  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control;
+COMMENT ON VIEW iso27001_bi.soa_entry IS
+	'each scope''s current Statement of Applicability: one row per control with title, theme, decision, implementation, reasons and justification';
+
+CREATE VIEW iso27001_bi.soa_coverage_by_theme WITH (security_invoker = true) AS
+SELECT g.scope_id, s.name AS scope, coalesce(x.section, 'Organization-defined') AS theme,
+	   coalesce(x.section_order, 1000) AS theme_order,
+	   (g.c).total AS controls, (g.c).undecided, (g.c).excluded, (g.c).applicable,
+	   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented, (g.c).implemented,
+	   pg_catalog.round((g.c).implemented::numeric
+						OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0)::numeric, 4) AS implemented_share
+  FROM (SELECT r.scope_id, @extschema@.edition(r.control) AS edition,
+			   @extschema@.sort_key(r.control) OPERATOR(pg_catalog./) 10000 AS head,
+			   @extschema@.soa_summary(r.entry) AS c
+		  FROM @extschema@.soa_register r
+		 GROUP BY 1, 2, 3) g
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  LEFT JOIN (SELECT DISTINCT a.edition, @extschema@.sort_key(a.control) OPERATOR(pg_catalog./) 10000 AS head,
+				    a.section, a.section_order
+			   FROM @extschema@.annex_a_sections a) x
+	ON x.edition OPERATOR(pg_catalog.=) g.edition AND x.head OPERATOR(pg_catalog.=) g.head;
+COMMENT ON VIEW iso27001_bi.soa_coverage_by_theme IS
+	'SoA coverage per scope and theme (2022) or clause (2013): counts by applicability and implementation, implemented share of applicable controls';
+
+CREATE VIEW iso27001_bi.soa_coverage_by_attribute WITH (security_invoker = true) AS
+SELECT s.scope_id, c.scope, c.attribute, c.value, c.controls, c.excluded, c.applicable,
+	   c.implemented, c.implemented_share
+  FROM @extschema@.soa_coverage_by_attribute() c
+  JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) c.scope;
+COMMENT ON VIEW iso27001_bi.soa_coverage_by_attribute IS
+	'SoA coverage per 2022 scope and ISO/IEC 27002:2022 attribute value (the implemented share of applicable #Detective controls, say)';
+
+CREATE VIEW iso27001_bi.soa_finding WITH (security_invoker = true) AS
+SELECT s.scope_id, f.scope, f.rule, f.severity, f.control_key AS control_id,
+	   CASE WHEN f.control_key IS NULL THEN NULL
+			WHEN @extschema@.is_valid_control(f.control_key)
+			THEN @extschema@.sort_key(f.control_key::@extschema@.iso_control)
+			ELSE 999999 END AS sort_key,
+	   f.message
+  FROM @extschema@.soa_validate() f
+  JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) f.scope;
+COMMENT ON VIEW iso27001_bi.soa_finding IS
+	'the SoA validator''s findings for every scope: rule, severity (error, warning), control and message';
+
+CREATE VIEW iso27001_bi.certification_calendar WITH (security_invoker = true) AS
+SELECT c.scope_id, s.name AS scope, c.certificate_number, c.certification_body,
+	   c.certification_decision, d.event, d.due_date, d.window_start, d.window_end,
+	   d.days_left, d.requirement, d.ord OPERATOR(pg_catalog.=) 1 AS is_next, d.basis, d.note
+  FROM @extschema@.certificate c
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+ CROSS JOIN LATERAL @extschema@.certification_next_due(
+		c.certification_decision,
+		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
+				FROM @extschema@.certification_audit a
+			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
+			   ORDER BY a.on_date, a.kind),
+		CURRENT_DATE, edition => c.edition) WITH ORDINALITY
+		AS d(event, due_date, window_start, window_end, days_left, requirement, basis, note, ord);
+COMMENT ON VIEW iso27001_bi.certification_calendar IS
+	'the certification calendar of every certified scope as of today: the next audit with its window (is_next), then the hard deadlines still ahead, with days left';
+
+CREATE VIEW iso27001_bi.certification_finding WITH (security_invoker = true) AS
+SELECT c.scope_id, s.name AS scope, c.certificate_number, f.rule, f.severity, f.cycle,
+	   f.on_date, f.detail, f.basis
+  FROM @extschema@.certificate c
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+ CROSS JOIN LATERAL @extschema@.certification_cycle_check(
+		c.certification_decision,
+		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
+				FROM @extschema@.certification_audit a
+			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
+			   ORDER BY a.on_date, a.kind),
+		CURRENT_DATE, edition => c.edition) f;
+COMMENT ON VIEW iso27001_bi.certification_finding IS
+	'the certification-cycle rules each scope''s audit history breaks as of today (none for a compliant history)';
+
+CREATE VIEW iso27001_bi.behaviour_series WITH (security_invoker = true) AS
+SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
+	   m.control::text AS control_id, o.observed_at,
+	   o.events, o.trials,
+	   (CASE WHEN o.trials IS NULL THEN o.value
+			 ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END)::numeric AS value,
+	   m.better, m.unit
+  FROM @extschema@.behaviour_observation o
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric;
+COMMENT ON VIEW iso27001_bi.behaviour_series IS
+	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric and period';
+
+CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
+SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
+	   m.better, m.unit,
+	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage)'
+			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
+	   r.n, r.first_time, r.last_time,
+	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
+	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value, r.verdict,
+	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
+			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END)::numeric AS fitted_last,
+	   t.target::numeric AS target, t.due_date AS target_date
+  FROM (SELECT o.scope_id, o.metric,
+			   @extschema@.trend_rate_agg(o.events, o.trials, o.observed_at) AS rate_state,
+			   @extschema@.trend_robust_agg(o.value, o.observed_at) AS robust_state
+		  FROM @extschema@.behaviour_observation o
+		 GROUP BY o.scope_id, o.metric) g
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) g.metric
+ CROSS JOIN LATERAL (
+		SELECT * FROM @extschema@.trend_report(g.rate_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		UNION ALL
+		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
+  LEFT JOIN @extschema@.behaviour_target t
+	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
+COMMENT ON VIEW iso27001_bi.behaviour_trend IS
+	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage; value metrics: Theil-Sen and Mann-Kendall), with the target';
+
+-- Column comments (BI tools such as Metabase show them as descriptions):
+-- one text per column name, or per view and column where a name means
+-- different things in different views
+DO $$
+DECLARE
+	c record;
+	text_of jsonb := '{
+		"applicable": "number of applicable (included) controls",
+		"attribute": "ISO/IEC 27002:2022 attribute: control_type, security_properties, cybersecurity_concepts, operational_capabilities or security_domains",
+		"basis": "the clause of ISO/IEC 17021-1, IAF MD 26 or ISO/IEC 27006 the rule comes from",
+		"better": "which direction is an improvement: lower or higher",
+		"certificate_number": "the certificate''s number",
+		"certification_body": "the certification body",
+		"certification_decision": "date of the initial certification decision (the cycle''s anchor)",
+		"changed_at": "time of the last change",
+		"changed_by": "database role of the last change",
+		"control_id": "the control as text: A.5.7 for Annex A (OSCAL: a.5.7), the organization''s key otherwise",
+		"control_type": "ISO/IEC 27002:2022 control types, comma-separated",
+		"controls": "number of controls",
+		"created_at": "when the scope was created",
+		"cybersecurity_concepts": "ISO/IEC 27002:2022 cybersecurity concepts, comma-separated",
+		"cycle": "three-year certification cycle (1 for the initial certificate)",
+		"days_left": "days from today to the due date",
+		"decided": "a decision has been recorded",
+		"description": "description of the scope",
+		"detail": "what the rule found, in a sentence",
+		"due_date": "when the event is due",
+		"edition": "edition of ISO/IEC 27001: 2013 or 2022",
+		"event": "the audit or deadline",
+		"events": "events observed in the period (rate metrics): clicks, reports",
+		"evidence_links": "number of evidence links",
+		"excluded": "number of excluded controls",
+		"first_time": "first observation of the trend",
+		"fitted_last": "the trend''s fitted value at the last observation (a rate as a fraction)",
+		"implementation": "implementation state: not implemented, planned, partially implemented or implemented",
+		"implemented": "number of implemented controls",
+		"implemented_share": "implemented controls as a share of applicable controls (0 to 1)",
+		"is_annex_a": "an ISO/IEC 27001 Annex A control (false: organization-defined)",
+		"is_new": "an ISO/IEC 27001:2022 control with no 2013 predecessor",
+		"is_next": "the next audit (one row per scope)",
+		"justification": "justification of the inclusion or exclusion",
+		"last_time": "last observation of the trend",
+		"latest_version": "latest approved version of the SoA",
+		"latest_version_approved_at": "when the latest version was approved",
+		"latest_version_approved_by": "who approved the latest version",
+		"message": "what the validator found, in a sentence",
+		"method": "how the trend is computed",
+		"metric": "key of the behaviour metric",
+		"metric_name": "name of the behaviour metric",
+		"n": "number of observations",
+		"needs_review": "flagged for review",
+		"not_implemented": "number of applicable controls not implemented",
+		"note": "note",
+		"observed_at": "start of the period observed (the time column)",
+		"on_date": "date the finding refers to",
+		"operational_capabilities": "ISO/IEC 27002:2022 operational capabilities, comma-separated",
+		"oscal_status": "OSCAL implementation status: implemented, partial, planned or not-applicable",
+		"owner": "who is responsible for the control",
+		"p_value": "two-sided p-value of the trend test",
+		"partially_implemented": "number of partially implemented controls",
+		"planned": "number of planned controls",
+		"reasons": "reasons for inclusion, comma-separated",
+		"requirement": "hard (a rule of the standard) or practice",
+		"rule": "identifier of the rule",
+		"scope": "name of the ISMS scope",
+		"scope_id": "identifier of the ISMS scope",
+		"security_domains": "ISO/IEC 27002:2022 security domains, comma-separated",
+		"security_properties": "ISO/IEC 27002:2022 information security properties, comma-separated",
+		"severity": "error or warning",
+		"slope_lower": "lower end of the 95 % interval of the slope, per month",
+		"slope_per_month": "slope per month (a rate as a fraction: -0.004 is -0.4 percentage points a month)",
+		"slope_upper": "upper end of the 95 % interval of the slope, per month",
+		"sort_key": "integer for natural order: A.5.7 is 50700, A.12.6.1 is 120601 (organization-defined: 999999)",
+		"target": "the scope''s target for the metric (a rate as a fraction)",
+		"target_date": "when the target should be met",
+		"theme": "theme (2022) or clause (2013)",
+		"theme_order": "order of the theme or clause in the catalogue",
+		"title": "short title of the control",
+		"trials": "trials in the period (rate metrics): messages sent, people",
+		"undecided": "number of controls without a decision",
+		"unit": "unit of the metric",
+		"value": "the observation: a rate as a fraction (events / trials) or a value",
+		"verdict": "improving, worsening, no significant trend or insufficient data",
+		"window_end": "last day of the window",
+		"window_start": "first day of the window",
+		"annex_a_attribute.value": "the attribute''s value, such as Detective",
+		"soa_entry.applicable": "the control is included (false: excluded; NULL: undecided)",
+		"soa_entry.implemented": "the control is implemented",
+		"certification_calendar.note": "how the due date was set"
+	}';
+BEGIN
+	FOR c IN SELECT a.attrelid::regclass AS rel, cl.relname, a.attname
+			   FROM pg_catalog.pg_attribute a
+			   JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
+			  WHERE cl.relnamespace = 'iso27001_bi'::regnamespace AND a.attnum > 0 LOOP
+		EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', c.rel, c.attname,
+			coalesce(text_of ->> (c.relname || '.' || c.attname), text_of ->> c.attname));
+	END LOOP;
+END
+$$;
+
+-- The role a BI tool logs in through: CREATE ROLE metabase LOGIN PASSWORD '...' IN ROLE iso27001_reader;
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader') THEN
+		CREATE ROLE iso27001_reader NOLOGIN;
+	END IF;
+END
+$$;
+COMMENT ON ROLE iso27001_reader IS
+	'reads iso27001''s BI views (schema iso27001_bi) and the rows under them; grant it to a BI tool''s login role';
+GRANT USAGE ON SCHEMA iso27001_bi TO iso27001_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO iso27001_reader;
+GRANT SELECT ON @extschema@.soa_scope, @extschema@.soa_register, @extschema@.soa_version,
+	@extschema@.certificate, @extschema@.certification_audit,
+	@extschema@.behaviour_observation, @extschema@.behaviour_target TO iso27001_reader;

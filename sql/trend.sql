@@ -1,0 +1,687 @@
+--
+-- Behaviour trends (1): the least-squares trend of a measure over time.
+-- trend_ols is the aggregate's state: fixed size (112 bytes), with text
+-- and binary I/O, so that it can be stored, rolled up and combined by
+-- parallel workers or Citus; the accessors read slopes and tests from it.
+--
+
+CREATE TYPE @extschema@.trend_ols;
+
+CREATE FUNCTION @extschema@.trend_ols_in(cstring)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_in(cstring) IS 'trend_ols text input';
+CREATE FUNCTION @extschema@.trend_ols_out(@extschema@.trend_ols)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_out(@extschema@.trend_ols) IS 'trend_ols text output';
+CREATE FUNCTION @extschema@.trend_ols_recv(internal)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_recv(internal) IS 'trend_ols binary input';
+CREATE FUNCTION @extschema@.trend_ols_send(@extschema@.trend_ols)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_send(@extschema@.trend_ols) IS 'trend_ols binary output';
+
+CREATE TYPE @extschema@.trend_ols (
+	INPUT = @extschema@.trend_ols_in,
+	OUTPUT = @extschema@.trend_ols_out,
+	RECEIVE = @extschema@.trend_ols_recv,
+	SEND = @extschema@.trend_ols_send,
+	INTERNALLENGTH = 112,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.trend_ols IS
+	'state of a least-squares trend: count, Youngs-Cramer sums over seconds since an anchor (or over x), first and last observation';
+
+CREATE FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, timestamptz)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME', 'trend_ols_accum_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, timestamptz) IS
+	'trend_ols_agg transition: one (y, t) row';
+CREATE FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, double precision)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME', 'trend_ols_accum_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_accum(@extschema@.trend_ols, double precision, double precision) IS
+	'trend_ols_agg transition: one (y, x) row';
+CREATE FUNCTION @extschema@.trend_ols_combine(@extschema@.trend_ols, @extschema@.trend_ols)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_combine(@extschema@.trend_ols, @extschema@.trend_ols) IS
+	'two trend_ols states as one (parallel workers, rollup)';
+CREATE FUNCTION @extschema@.trend_ols_maccum(internal, double precision, timestamptz)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_maccum_t' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_maccum(internal, double precision, timestamptz) IS
+	'trend_ols_agg in a window frame: one (y, t) row in';
+CREATE FUNCTION @extschema@.trend_ols_maccum(internal, double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_maccum_x' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_maccum(internal, double precision, double precision) IS
+	'trend_ols_agg in a window frame: one (y, x) row in';
+CREATE FUNCTION @extschema@.trend_ols_minvert(internal, double precision, timestamptz)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_minvert_t' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_minvert(internal, double precision, timestamptz) IS
+	'trend_ols_agg in a window frame: one (y, t) row out';
+CREATE FUNCTION @extschema@.trend_ols_minvert(internal, double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_ols_minvert_x' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_minvert(internal, double precision, double precision) IS
+	'trend_ols_agg in a window frame: one (y, x) row out';
+CREATE FUNCTION @extschema@.trend_ols_mfinal(internal)
+	RETURNS @extschema@.trend_ols
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_ols_mfinal(internal) IS
+	'trend_ols_agg in a window frame: the frame''s state';
+
+CREATE AGGREGATE @extschema@.trend_ols_agg(y double precision, t timestamptz) (
+	SFUNC = @extschema@.trend_ols_accum,
+	STYPE = @extschema@.trend_ols,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_ols_combine,
+	MSFUNC = @extschema@.trend_ols_maccum,
+	MINVFUNC = @extschema@.trend_ols_minvert,
+	MSTYPE = internal,
+	MFINALFUNC = @extschema@.trend_ols_mfinal,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_ols_agg(double precision, timestamptz) IS
+	'least-squares trend of y over time, as a trend_ols state (rows with a NULL skipped)';
+CREATE AGGREGATE @extschema@.trend_ols_agg(y double precision, x double precision) (
+	SFUNC = @extschema@.trend_ols_accum,
+	STYPE = @extschema@.trend_ols,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_ols_combine,
+	MSFUNC = @extschema@.trend_ols_maccum,
+	MINVFUNC = @extschema@.trend_ols_minvert,
+	MSTYPE = internal,
+	MFINALFUNC = @extschema@.trend_ols_mfinal,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_ols_agg(double precision, double precision) IS
+	'least-squares trend of y over a float8 x, as a trend_ols state (rows with a NULL skipped)';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_ols) (
+	SFUNC = @extschema@.trend_ols_combine,
+	STYPE = @extschema@.trend_ols,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_ols_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.trend_ols) IS
+	'trend_ols states (daily summaries, say) combined into one';
+
+CREATE FUNCTION @extschema@.n(@extschema@.trend_ols)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_ols_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.n(@extschema@.trend_ols) IS 'number of observations';
+CREATE FUNCTION @extschema@.slope(state @extschema@.trend_ols, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope(@extschema@.trend_ols, interval) IS
+	'least-squares slope per unit of time (NULL unit: per day; a month is 30.436875 days, a year 365.2425) or per unit of x';
+CREATE FUNCTION @extschema@.slope_stderr(state @extschema@.trend_ols, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope_stderr' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_stderr(@extschema@.trend_ols, interval) IS
+	'standard error of the slope, in the slope''s unit (NULL below 3 observations)';
+CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_ols, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_ols, interval, double precision) IS
+	'lower bound of the slope''s confidence interval (Student t, n - 2 degrees of freedom)';
+CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_ols, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_slope_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_ols, interval, double precision) IS
+	'upper bound of the slope''s confidence interval (Student t, n - 2 degrees of freedom)';
+CREATE FUNCTION @extschema@.t_value(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_t_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.t_value(@extschema@.trend_ols) IS
+	't statistic of the slope (n - 2 degrees of freedom)';
+CREATE FUNCTION @extschema@.p_value(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_ols) IS
+	'two-sided p-value of the slope (Student t)';
+CREATE FUNCTION @extschema@.r2(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_r2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.r2(@extschema@.trend_ols) IS
+	'coefficient of determination, as regr_r2';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, timestamptz)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_at_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, timestamptz) IS
+	'the fitted value at a timestamp';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_at_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_ols, double precision) IS
+	'the fitted value at an x';
+CREATE FUNCTION @extschema@.fitted_first(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_first' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_first(@extschema@.trend_ols) IS
+	'the fitted value at the first observation';
+CREATE FUNCTION @extschema@.fitted_last(@extschema@.trend_ols)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_last' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_last(@extschema@.trend_ols) IS
+	'the fitted value at the last observation';
+CREATE FUNCTION @extschema@.first_time(@extschema@.trend_ols)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_ols) IS
+	'the first observation''s time (NULL for a trend over x)';
+CREATE FUNCTION @extschema@.last_time(@extschema@.trend_ols)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_ols) IS
+	'the last observation''s time (NULL for a trend over x)';
+
+--
+-- Behaviour trends (2): the trend of a rate with denominators (clicks out
+-- of recipients per campaign): the slope of the proportion weighted by
+-- the trials, and the Cochran-Armitage trend test, from one mergeable
+-- fixed-size state (104 bytes).
+--
+
+CREATE TYPE @extschema@.trend_rate;
+
+CREATE FUNCTION @extschema@.trend_rate_in(cstring)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_in(cstring) IS 'trend_rate text input';
+CREATE FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate) IS 'trend_rate text output';
+CREATE FUNCTION @extschema@.trend_rate_recv(internal)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_recv(internal) IS 'trend_rate binary input';
+CREATE FUNCTION @extschema@.trend_rate_send(@extschema@.trend_rate)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_send(@extschema@.trend_rate) IS 'trend_rate binary output';
+
+CREATE TYPE @extschema@.trend_rate (
+	INPUT = @extschema@.trend_rate_in,
+	OUTPUT = @extschema@.trend_rate_out,
+	RECEIVE = @extschema@.trend_rate_recv,
+	SEND = @extschema@.trend_rate_send,
+	INTERNALLENGTH = 104,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.trend_rate IS
+	'state of a rate trend: rows, trials, events, weighted means and sums over seconds since an anchor (or over x)';
+
+CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz) IS
+	'trend_rate_agg transition: one (events, trials, t) row';
+CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision) IS
+	'trend_rate_agg transition: one (events, trials, x) row';
+CREATE FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate) IS
+	'two trend_rate states as one (parallel workers, rollup)';
+
+CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, t timestamptz) (
+	SFUNC = @extschema@.trend_rate_accum,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, timestamptz) IS
+	'trend of events out of trials over time, as a trend_rate state (rows with a NULL or no trials skipped)';
+CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, x double precision) (
+	SFUNC = @extschema@.trend_rate_accum,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, double precision) IS
+	'trend of events out of trials over a float8 x (a score), as a trend_rate state';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_rate) (
+	SFUNC = @extschema@.trend_rate_combine,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.trend_rate) IS
+	'trend_rate states combined into one';
+
+CREATE FUNCTION @extschema@.n(@extschema@.trend_rate)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_rate_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.n(@extschema@.trend_rate) IS 'number of rows with trials';
+CREATE FUNCTION @extschema@.rate(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rate(@extschema@.trend_rate) IS 'all events over all trials';
+CREATE FUNCTION @extschema@.slope(state @extschema@.trend_rate, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope(@extschema@.trend_rate, interval) IS
+	'slope of the proportion weighted by the trials, per unit of time (NULL: per day) or of x';
+CREATE FUNCTION @extschema@.slope_stderr(state @extschema@.trend_rate, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_stderr' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_stderr(@extschema@.trend_rate, interval) IS
+	'standard error of the weighted slope under the binomial null, sqrt(pbar (1 - pbar) / Sxx)';
+CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_rate, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_rate, interval, double precision) IS
+	'lower bound of the weighted slope''s normal confidence interval';
+CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_rate, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_rate, interval, double precision) IS
+	'upper bound of the weighted slope''s normal confidence interval';
+CREATE FUNCTION @extschema@.ca_chi2(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_chi2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_chi2(@extschema@.trend_rate) IS
+	'Cochran-Armitage trend chi-square (1 degree of freedom), as R prop.trend.test';
+CREATE FUNCTION @extschema@.ca_z(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_z' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_z(@extschema@.trend_rate) IS
+	'Cochran-Armitage z, signed like the slope';
+CREATE FUNCTION @extschema@.ca_p(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_p(@extschema@.trend_rate) IS
+	'Cochran-Armitage two-sided p-value';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, timestamptz)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_at_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, timestamptz) IS
+	'the fitted proportion at a timestamp';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_at_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, double precision) IS
+	'the fitted proportion at an x';
+CREATE FUNCTION @extschema@.fitted_first(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_first' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_first(@extschema@.trend_rate) IS
+	'the fitted proportion at the first observation';
+CREATE FUNCTION @extschema@.fitted_last(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_last' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_last(@extschema@.trend_rate) IS
+	'the fitted proportion at the last observation';
+CREATE FUNCTION @extschema@.first_time(@extschema@.trend_rate)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_rate) IS
+	'the first observation''s time (NULL for a trend over x)';
+CREATE FUNCTION @extschema@.last_time(@extschema@.trend_rate)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_rate) IS
+	'the last observation''s time (NULL for a trend over x)';
+
+--
+-- Behaviour trends (3): the robust trend, Theil-Sen slope with Sen's
+-- interval and the Mann-Kendall test.  The aggregate keeps the points
+-- (internal state, serialized for parallel workers); its result
+-- trend_robust holds them sorted, with the Mann-Kendall numbers.
+--
+
+CREATE TYPE @extschema@.trend_robust;
+
+CREATE FUNCTION @extschema@.trend_robust_in(cstring)
+	RETURNS @extschema@.trend_robust
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_in(cstring) IS 'trend_robust text input';
+CREATE FUNCTION @extschema@.trend_robust_out(@extschema@.trend_robust)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_out(@extschema@.trend_robust) IS 'trend_robust text output';
+CREATE FUNCTION @extschema@.trend_robust_recv(internal)
+	RETURNS @extschema@.trend_robust
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_recv(internal) IS 'trend_robust binary input';
+CREATE FUNCTION @extschema@.trend_robust_send(@extschema@.trend_robust)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_send(@extschema@.trend_robust) IS 'trend_robust binary output';
+
+CREATE TYPE @extschema@.trend_robust (
+	INPUT = @extschema@.trend_robust_in,
+	OUTPUT = @extschema@.trend_robust_out,
+	RECEIVE = @extschema@.trend_robust_recv,
+	SEND = @extschema@.trend_robust_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.trend_robust IS
+	'a robust trend: the points sorted by time, with the Mann-Kendall S, tie counts and variances';
+
+CREATE FUNCTION @extschema@.trend_robust_accum(internal, double precision, timestamptz)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_robust_accum_t' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_accum(internal, double precision, timestamptz) IS
+	'trend_robust_agg transition: one (y, t) row';
+CREATE FUNCTION @extschema@.trend_robust_accum(internal, double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'trend_robust_accum_x' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_accum(internal, double precision, double precision) IS
+	'trend_robust_agg transition: one (y, x) row';
+CREATE FUNCTION @extschema@.trend_robust_rollup_accum(internal, @extschema@.trend_robust)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_rollup_accum(internal, @extschema@.trend_robust) IS
+	'rollup(trend_robust) transition: the points of one result';
+CREATE FUNCTION @extschema@.trend_robust_combine(internal, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_combine(internal, internal) IS
+	'two robust-trend states as one: their points together';
+CREATE FUNCTION @extschema@.trend_robust_serialize(internal)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_serialize(internal) IS
+	'a robust-trend state as bytes, for parallel workers';
+CREATE FUNCTION @extschema@.trend_robust_deserialize(bytea, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_deserialize(bytea, internal) IS
+	'a robust-trend state from bytes, checked';
+CREATE FUNCTION @extschema@.trend_robust_final(internal)
+	RETURNS @extschema@.trend_robust
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_robust_final(internal) IS
+	'the points sorted, with the Mann-Kendall numbers';
+
+CREATE AGGREGATE @extschema@.trend_robust_agg(y double precision, t timestamptz) (
+	SFUNC = @extschema@.trend_robust_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.trend_robust_final,
+	COMBINEFUNC = @extschema@.trend_robust_combine,
+	SERIALFUNC = @extschema@.trend_robust_serialize,
+	DESERIALFUNC = @extschema@.trend_robust_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_robust_agg(double precision, timestamptz) IS
+	'robust trend of y over time: Theil-Sen and Mann-Kendall (rows with a NULL skipped; NaN and infinity refused)';
+CREATE AGGREGATE @extschema@.trend_robust_agg(y double precision, x double precision) (
+	SFUNC = @extschema@.trend_robust_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.trend_robust_final,
+	COMBINEFUNC = @extschema@.trend_robust_combine,
+	SERIALFUNC = @extschema@.trend_robust_serialize,
+	DESERIALFUNC = @extschema@.trend_robust_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_robust_agg(double precision, double precision) IS
+	'robust trend of y over a float8 x: Theil-Sen and Mann-Kendall';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_robust) (
+	SFUNC = @extschema@.trend_robust_rollup_accum,
+	STYPE = internal,
+	FINALFUNC = @extschema@.trend_robust_final,
+	COMBINEFUNC = @extschema@.trend_robust_combine,
+	SERIALFUNC = @extschema@.trend_robust_serialize,
+	DESERIALFUNC = @extschema@.trend_robust_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.trend_robust) IS
+	'robust trends combined into one (their points together)';
+
+CREATE FUNCTION @extschema@.n(@extschema@.trend_robust)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_robust_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.n(@extschema@.trend_robust) IS 'number of points';
+CREATE FUNCTION @extschema@.slope(state @extschema@.trend_robust, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_sen_slope' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope(@extschema@.trend_robust, interval) IS
+	'Sen''s slope: the median slope over pairs with distinct times (even count: mean of the middle two), per unit of time (NULL: per day) or of x';
+CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_robust, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_sen_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_robust, interval, double precision) IS
+	'lower bound of Sen''s (1968) confidence interval of the slope';
+CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_robust, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_sen_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_robust, interval, double precision) IS
+	'upper bound of Sen''s (1968) confidence interval of the slope';
+CREATE FUNCTION @extschema@.mk_s(@extschema@.trend_robust)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_s' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_s(@extschema@.trend_robust) IS 'Mann-Kendall S';
+CREATE FUNCTION @extschema@.mk_var_s(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_var_s' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_var_s(@extschema@.trend_robust) IS
+	'variance of S, corrected for ties in time and in y';
+CREATE FUNCTION @extschema@.mk_z(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_z' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_z(@extschema@.trend_robust) IS
+	'Mann-Kendall z with continuity correction (NULL when var(S) = 0)';
+CREATE FUNCTION @extschema@.mk_p(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_p(@extschema@.trend_robust) IS
+	'Mann-Kendall two-sided p from the normal approximation';
+CREATE FUNCTION @extschema@.mk_p_exact(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_mk_p_exact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.mk_p_exact(@extschema@.trend_robust) IS
+	'Mann-Kendall exact two-sided p (fewer than 50 points, no ties; NULL otherwise)';
+CREATE FUNCTION @extschema@.kendall_tau_b(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_kendall_tau_b' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.kendall_tau_b(@extschema@.trend_robust) IS 'Kendall''s tau-b';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, timestamptz)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_fitted_at_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, timestamptz) IS
+	'the value at a timestamp on Sen''s line through the medians';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_fitted_at_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_robust, double precision) IS
+	'the value at an x on Sen''s line through the medians (Conover)';
+CREATE FUNCTION @extschema@.first_time(@extschema@.trend_robust)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_robust_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_robust) IS
+	'the first point''s time (NULL for a trend over x)';
+CREATE FUNCTION @extschema@.last_time(@extschema@.trend_robust)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_robust_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_robust) IS
+	'the last point''s time (NULL for a trend over x)';
+
+--
+-- Behaviour trends: the p-value of each family, the verdict an auditor
+-- reads, and a one-call report with plain columns for BI tools.
+--
+
+CREATE FUNCTION @extschema@.p_value(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_rate) IS
+	'two-sided p-value of the rate trend: the Cochran-Armitage test';
+CREATE FUNCTION @extschema@.p_value(@extschema@.trend_robust)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_robust_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_robust) IS
+	'two-sided p-value of the Mann-Kendall test: exact below 50 points without ties, else normal with continuity correction';
+
+CREATE FUNCTION @extschema@.trend_verdict(n bigint, slope double precision,
+										  slope_lower double precision, slope_upper double precision,
+										  p_value double precision, better text,
+										  alpha double precision DEFAULT 0.05)
+	RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_verdict(bigint, double precision, double precision, double precision, double precision, text, double precision) IS
+	'improving, worsening, no significant trend or insufficient data: a direction only when p < alpha and the interval excludes 0; better is lower or higher';
+
+CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_ols, better text,
+									alpha double precision DEFAULT 0.05)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.trend_verdict(@extschema@.n(verdict.state), @extschema@.slope(verdict.state),
+			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_ols, text, double precision) IS
+	'the verdict on a least-squares trend: improving, worsening, no significant trend or insufficient data';
+
+CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_ols, better text,
+										 unit interval DEFAULT '1 month',
+										 alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- each statistic computed once; the verdict reads them (it needs signs and p only)
+	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+		   @extschema@.trend_verdict(r.n, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+									 trend_report.better, trend_report.alpha)
+	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
+				   @extschema@.first_time(trend_report.state) AS first_time,
+				   @extschema@.last_time(trend_report.state) AS last_time,
+				   @extschema@.slope(trend_report.state, u.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
+				   @extschema@.slope_upper(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
+				   @extschema@.p_value(trend_report.state) AS p_value
+			  -- a trend over x has no time unit: its slope is per x
+			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
+								ELSE trend_report.unit END AS unit) u
+			 OFFSET 0) r;
+END;
+COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_ols, text, interval, double precision) IS
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a least-squares trend';
+
+CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_rate, better text,
+									alpha double precision DEFAULT 0.05)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.trend_verdict(@extschema@.n(verdict.state), @extschema@.slope(verdict.state),
+			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_rate, text, double precision) IS
+	'the verdict on a rate (Cochran-Armitage) trend: improving, worsening, no significant trend or insufficient data';
+
+CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_rate, better text,
+										 unit interval DEFAULT '1 month',
+										 alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- each statistic computed once; the verdict reads them (it needs signs and p only)
+	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+		   @extschema@.trend_verdict(r.n, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+									 trend_report.better, trend_report.alpha)
+	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
+				   @extschema@.first_time(trend_report.state) AS first_time,
+				   @extschema@.last_time(trend_report.state) AS last_time,
+				   @extschema@.slope(trend_report.state, u.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
+				   @extschema@.slope_upper(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
+				   @extschema@.p_value(trend_report.state) AS p_value
+			  -- a trend over x has no time unit: its slope is per x
+			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
+								ELSE trend_report.unit END AS unit) u
+			 OFFSET 0) r;
+END;
+COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_rate, text, interval, double precision) IS
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a rate (Cochran-Armitage) trend';
+
+CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_robust, better text,
+									alpha double precision DEFAULT 0.05)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.trend_verdict(@extschema@.n(verdict.state), @extschema@.slope(verdict.state),
+			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_robust, text, double precision) IS
+	'the verdict on a robust (Sen, Mann-Kendall) trend: improving, worsening, no significant trend or insufficient data';
+
+CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_robust, better text,
+										 unit interval DEFAULT '1 month',
+										 alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- each statistic computed once; the verdict reads them (it needs signs and p only)
+	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+		   @extschema@.trend_verdict(r.n, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+									 trend_report.better, trend_report.alpha)
+	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
+				   @extschema@.first_time(trend_report.state) AS first_time,
+				   @extschema@.last_time(trend_report.state) AS last_time,
+				   @extschema@.slope(trend_report.state, u.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
+				   @extschema@.slope_upper(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
+				   @extschema@.p_value(trend_report.state) AS p_value
+			  -- a trend over x has no time unit: its slope is per x
+			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
+								ELSE trend_report.unit END AS unit) u
+			 OFFSET 0) r;
+END;
+COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_robust, text, interval, double precision) IS
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a robust (Sen, Mann-Kendall) trend';
+
+CREATE FUNCTION @extschema@.seasonal_trend(states @extschema@.trend_robust[],
+	OUT n bigint, OUT seasons integer, OUT s bigint, OUT var_s double precision,
+	OUT z double precision, OUT p_value double precision, OUT slope double precision)
+	AS 'MODULE_PATHNAME', 'trend_robust_seasonal' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.seasonal_trend(@extschema@.trend_robust[]) IS
+	'seasonal Mann-Kendall test and seasonal Kendall slope over one robust trend per season (Hirsch, Slack and Smith 1982): S and var(S) summed, the median within-season slope (per x, or per day)';
+
+CREATE FUNCTION @extschema@.logit_trend(x double precision[], events bigint[], trials bigint[],
+	OUT intercept double precision, OUT slope double precision, OUT slope_stderr double precision,
+	OUT z double precision, OUT p_value double precision, OUT odds_ratio double precision)
+	AS 'MODULE_PATHNAME', 'trend_logit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.logit_trend(double precision[], bigint[], bigint[]) IS
+	'binomial-logit trend of events out of trials over x (Newton''s method): intercept, slope, its standard error, Wald z and p, odds ratio per unit x';

@@ -1,0 +1,58 @@
+-- Reference data is read-only for ordinary users and is left to
+-- CREATE EXTENSION by pg_dump.
+\ir ../include/preamble.sql
+
+CREATE TEMP TABLE ref_tables (name text);
+INSERT INTO ref_tables VALUES ('iso27001.ref_control_2022'),
+	('iso27001.ref_clause_2013'), ('iso27001.ref_objective_2013'),
+	('iso27001.ref_control_2013'), ('iso27001.ref_correspondence'),
+	('iso27001.isms_audit_time_band');
+CREATE TEMP TABLE ref_views (name text);
+INSERT INTO ref_views VALUES ('iso27001.annex_a_2022'),
+	('iso27001.annex_a_2013'), ('iso27001.correspondence');
+GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
+
+CREATE ROLE iso27001_test_user NOLOGIN;
+
+SELECT plan(44);
+
+-- pg_dump dumps the SoA register (user data), never the reference tables
+SELECT set_eq(
+	$$SELECT c::regclass::text FROM pg_catalog.pg_extension e, unnest(e.extconfig) AS c
+	   WHERE e.extname = 'iso27001'$$,
+	ARRAY['iso27001.soa_scope', 'iso27001.soa_register', 'iso27001.soa_history',
+		  'iso27001.soa_version', 'iso27001.soa_version_entry', 'iso27001.soa_scope_scope_id_seq',
+		  'iso27001.soa_history_change_id_seq', 'iso27001.certificate', 'iso27001.certification_audit',
+		  'iso27001.behaviour_metric', 'iso27001.behaviour_observation', 'iso27001.behaviour_target'],
+	'pg_dump keeps the SoA register, certificates and behaviour data, and none of the reference tables');
+
+SET ROLE iso27001_test_user;
+
+-- an ordinary user reads the catalogue ...
+SELECT lives_ok(format('SELECT count(*) FROM %s', name), format('%s is readable', name))
+  FROM (SELECT name FROM ref_views UNION ALL SELECT name FROM ref_tables) AS r;
+SELECT is(iso27001.title('A.6.3'),
+		  'Information security awareness, education and training',
+		  'an ordinary user can call the look-up functions');
+
+-- ... and cannot change it
+SELECT throws_ok(format(stmt, name), '42501', NULL, format(stmt, name) || ' is refused')
+  FROM ref_tables,
+	   unnest(ARRAY['INSERT INTO %s SELECT * FROM %1$s', 'UPDATE %s SET title = title',
+					'DELETE FROM %s', 'TRUNCATE %s']) AS stmt
+ WHERE stmt NOT LIKE 'UPDATE%' OR name NOT IN ('iso27001.ref_correspondence', 'iso27001.isms_audit_time_band');
+SELECT throws_ok($$UPDATE iso27001.ref_correspondence SET control_2022 = control_2022$$,
+				 '42501', NULL, 'UPDATE of ref_correspondence is refused');
+SELECT throws_ok($$UPDATE iso27001.isms_audit_time_band SET initial_days = 1$$,
+				 '42501', NULL, 'UPDATE of isms_audit_time_band is refused');
+
+RESET ROLE;
+
+-- SELECT is the only privilege ordinary users have on reference data
+SELECT table_privs_are(split_part(name, '.', 1), split_part(name, '.', 2),
+					   'iso27001_test_user', ARRAY['SELECT'],
+					   format('ordinary users may only SELECT from %s', name))
+  FROM (SELECT name FROM ref_views UNION ALL SELECT name FROM ref_tables) AS r;
+
+SELECT * FROM finish();
+ROLLBACK;

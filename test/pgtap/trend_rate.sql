@@ -1,0 +1,128 @@
+-- The rate trend (trend_rate): the three datasets of
+-- test/fixtures/trend_vectors/proportions.csv (weighted slope and intercept,
+-- Cochran-Armitage T, Var(T), chi-square, z, p; computed in exact
+-- arithmetic by the design memo's reference script, R's prop.trend.test
+-- example among them) to 1e-12, and over timestamps, parallel plans,
+-- rollup, bad rows and bad states.
+\ir ../include/preamble.sql
+SET LOCAL search_path = public, iso27001;
+
+SELECT plan(27);
+
+CREATE TEMP TABLE proportions (
+	dataset text, x text, successes text, trials text, wls_slope text, wls_intercept text,
+	ca_t text, ca_vart text, ca_chi2 text, ca_z text, ca_p_two_sided text, logit_intercept text,
+	logit_slope text, logit_se_slope text, logit_wald_z text, description text);
+\copy proportions FROM 'test/fixtures/trend_vectors/proportions.csv' WITH (FORMAT csv, HEADER true)
+CREATE TEMP TABLE campaign AS
+SELECT p.dataset, c.x, c.events, c.trials
+  FROM proportions p, unnest(p.x::float8[], p.successes::bigint[], p.trials::bigint[]) AS c(x, events, trials);
+CREATE TEMP TABLE state AS SELECT dataset, trend_rate_agg(events, trials, x) AS s FROM campaign GROUP BY dataset;
+
+CREATE FUNCTION pg_temp.rel(a float8, b float8) RETURNS float8 LANGUAGE sql AS $$
+	SELECT CASE WHEN a IS NOT DISTINCT FROM b THEN 0 ELSE abs(a - b) / greatest(abs(b), 1e-300) END
+$$;
+
+SELECT is((SELECT count(*) FROM state), 3::bigint, 'the 3 datasets of proportions.csv');
+SELECT is_empty($$SELECT dataset FROM state JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(slope(s), wls_slope::float8) > 1e-12$$,
+				'weighted slope of every dataset to 1e-12');
+SELECT is_empty($$SELECT dataset FROM state JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(fitted_at(s, 0.0), wls_intercept::float8) > 1e-12$$,
+				'weighted intercept (the fitted proportion at x = 0) to 1e-12');
+SELECT is_empty($$SELECT dataset FROM state JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(ca_chi2(s), ca_chi2::float8) > 1e-12$$,
+				'Cochran-Armitage chi-square to 1e-12');
+SELECT is_empty($$SELECT dataset FROM state JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(ca_z(s), ca_z::float8) > 1e-12$$,
+				'Cochran-Armitage z to 1e-12');
+SELECT is_empty($$SELECT dataset FROM state JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(ca_p(s), ca_p_two_sided::float8) > 1e-12$$,
+				'Cochran-Armitage two-sided p to 1e-12 (6.7e-30 for the textbook example)');
+SELECT is_empty($$SELECT dataset FROM state JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(ca_z(s) * sqrt(ca_vart::float8), ca_t::float8) > 1e-12
+					  OR pg_temp.rel(slope(s) / slope_stderr(s), ca_z(s)) > 1e-12$$,
+				'T = z sqrt(Var(T)), and z = slope / its standard error: the score test of the weighted slope');
+SELECT results_eq($$SELECT round(ca_chi2(s)::numeric, 4), round(ca_p(s)::numeric, 6) FROM state WHERE dataset = 'r_prop_trend_smokers'$$,
+				  $$VALUES (8.2249, 0.004132)$$,
+				  'R prop.trend.test(smokers, patients): X-squared = 8.2249, p-value = 0.004132');
+SELECT is(rate(s), 357.0::float8 / 3259, 'weekly phishing: 357 clicks out of 3,259 recipients')
+  FROM state WHERE dataset = 'weekly_phishing_8wk';
+
+-- the binomial-logit trend (the memo's reference solves it in 50-digit arithmetic)
+CREATE TEMP TABLE logit AS
+SELECT dataset, (logit_trend(x::float8[], successes::bigint[], trials::bigint[])).* FROM proportions;
+SELECT is_empty($$SELECT dataset FROM logit JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(slope, logit_slope::float8) > 1e-12 OR pg_temp.rel(intercept, logit_intercept::float8) > 1e-12$$,
+				'logit slope and intercept of every dataset to 1e-12');
+SELECT is_empty($$SELECT dataset FROM logit JOIN proportions USING (dataset)
+				   WHERE pg_temp.rel(slope_stderr, logit_se_slope::float8) > 1e-12 OR pg_temp.rel(z, logit_wald_z::float8) > 1e-12$$,
+				'its standard error and Wald z to 1e-12');
+SELECT ok(pg_temp.rel(odds_ratio, exp(-0.10032931798591145)) < 1e-12,
+		  'memo 3.8 F: the odds of clicking fall 9.5 % a week (odds ratio 0.90454)')
+  FROM logit WHERE dataset = 'weekly_phishing_8wk';
+
+SELECT is((logit_trend('{0,1}', '{0,10}', '{10,10}')).slope, NULL::float8,
+		  'complete separation (no clicks, then all): no finite logit slope, NULL');
+SELECT throws_ok($$SELECT logit_trend('{0,1}', '{1}', '{10,10}')$$, '2202E', NULL, 'arrays of different lengths');
+
+-- over timestamps: weekly campaigns, per week
+SELECT ok(pg_temp.rel(slope(trend_rate_agg(events, trials, '2024-01-01 09:00+00'::timestamptz + x * interval '1 week'), '1 week'),
+					  -0.009697199140703187) < 1e-12 AND
+		  pg_temp.rel(ca_z(trend_rate_agg(events, trials, '2024-01-01 09:00+00'::timestamptz + x * interval '1 week')),
+					  -4.051712638647289) < 1e-12,
+		  'weekly campaigns over timestamps: the same slope per week and z')
+  FROM campaign WHERE dataset = 'weekly_phishing_8wk';
+
+-- conventions
+SELECT ok(n(s) = 2 AND pg_temp.rel(slope(s), 0.1 / 3) < 1e-12 AND pg_temp.rel(ca_z(s), 1.5 / sqrt(0.15 * 0.85 * 45)) < 1e-12,
+		  'rows with a NULL or no trials are skipped (by hand: slope 0.1 / 3, T = 1.5, Var(T) = 0.15 x 0.85 x 45)')
+  FROM (SELECT trend_rate_agg(e, t, x) s FROM (VALUES (1, 10, 1.0), (NULL, 10, 2.0), (0, 0, 3.0), (2, 10, 4.0)) v(e, t, x)) q;
+SELECT results_eq($$SELECT slope(s), ca_p(s) FROM (SELECT trend_rate_agg(0, 10, x) s FROM generate_series(1, 5) x) q$$,
+				  $$VALUES (0.0::float8, NULL::float8)$$,
+				  'no events at all: slope 0, no test (Var(T) = 0)');
+SELECT throws_ok($$SELECT trend_rate_agg(11, 10, 1.0)$$, '22023', 'events (11) must not exceed trials (10)',
+				 'more events than trials');
+SELECT throws_ok($$SELECT trend_rate_agg(-1, 10, 1.0)$$, '22023', NULL, 'negative events');
+
+SELECT throws_ok($$SELECT trend_rate_agg(e, n, x) FROM (VALUES (2::bigint, 2::bigint, 1e160::float8), (0, 2, -1e160), (1, 2, 0)) v(e, n, x)$$,
+				 '22003', NULL, 'finite x that overflow the sums: an error, as in regr_*');
+
+-- parallel plans and rollup
+CREATE TABLE public.rate_big (org int, t timestamptz, events bigint, trials bigint);
+INSERT INTO public.rate_big
+SELECT g % 5, '2024-01-01'::timestamptz + g * interval '1 day',
+	   (200 * (0.3 - g * 1e-6) + 20 * sin(g))::bigint, 200 FROM generate_series(1, 100000) g;
+ANALYZE public.rate_big;
+CREATE TEMP TABLE serial AS SELECT org, trend_rate_agg(events, trials, t) s FROM public.rate_big GROUP BY org;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+CREATE TEMP TABLE parallel AS SELECT org, trend_rate_agg(events, trials, t) s FROM public.rate_big GROUP BY org;
+SELECT is_empty($$SELECT org FROM serial JOIN parallel p USING (org)
+				   WHERE pg_temp.rel(slope(serial.s), slope(p.s)) > 1e-12 OR pg_temp.rel(ca_z(serial.s), ca_z(p.s)) > 1e-12
+					  OR n(serial.s) <> n(p.s)$$,
+				'a parallel plan gives the serial results');
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+SELECT ok(pg_temp.rel((SELECT slope(rollup(s)) FROM (SELECT trend_rate_agg(events, trials, t) s FROM public.rate_big
+															GROUP BY date_trunc('month', t)) q),
+					  (SELECT slope(trend_rate_agg(events, trials, t)) FROM public.rate_big)) < 1e-12,
+		  'rollup of monthly states anchored apart equals the whole');
+
+-- the binary form, and a corrupted one, through the receive function
+\ir ../include/recv.sql
+SELECT is(pg_temp.recv_as(trend_rate_send(s), 'trend_rate'), s::text, 'the binary form round-trips') FROM state WHERE dataset = 'weekly_phishing_8wk';
+SELECT throws_ok($$SELECT pg_temp.recv_as(overlay(trend_rate_send(s) placing '\x7fffffff' from 61 for 4), 'trend_rate') FROM state WHERE dataset = 'weekly_phishing_8wk'$$,
+				 '22P03', 'invalid trend_rate state', 'a corrupted binary state (events above trials) is refused');
+
+-- text form and bad states
+SELECT is(s::text::trend_rate::text, s::text, 'the text form round-trips') FROM state WHERE dataset = 'rosner_age_first_birth';
+SELECT throws_ok($$SELECT '(x,0,0,1,2,10,11,0.5,0.5,1,0)'::trend_rate$$, '22P02', NULL, 'more events than trials in a state is refused');
+SELECT throws_ok($$SELECT '(x,0,0,1,2,10,5,0.5,1.5,1,0)'::trend_rate$$, '22P02', NULL, 'a mean proportion above 1 is refused');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The OSCAL exports against NIST's OSCAL 1.2.1 JSON Schemas (run by
+# tools/test.sh inside the throwaway cluster; prints TAP): both catalogues,
+# a scope's SSP and profile (current and an approved version), the mapping
+# collection; a broken document is rejected; UUIDs are version 5 UUIDs of
+# the documented names, as Python's uuid module computes them.
+set -uo pipefail
+cd "$(dirname "$0")/../fixtures/oscal"
+db=iso27001_oscal
+work=$(mktemp -d)
+trap 'rm -rf "$work"; dropdb --if-exists "$db" >/dev/null 2>&1' EXIT
+dropdb --if-exists "$db" >/dev/null 2>&1
+createdb "$db"
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
+. ../../include/tap.sh
+
+echo "1..10"
+q "CREATE EXTENSION iso27001;
+   SELECT iso27001.create_scope('Acme & Co. / HQ', description => 'Head office and cloud services.');
+   UPDATE iso27001.soa_register SET entry = 'applicable, implemented (risk treatment, contractual)',
+          justification = 'Risk assessment RA-2025.';
+   SELECT iso27001.soa_set('Acme & Co. / HQ', 'A.7.4', 'excluded', 'No premises of our own.');
+   SELECT iso27001.soa_set('Acme & Co. / HQ', 'A.5.7', 'applicable, planned (legal)', 'Threat feeds in 2026.');
+   SELECT iso27001.soa_approve('Acme & Co. / HQ', 'Jane Doe');
+   SELECT iso27001.soa_set('Acme & Co. / HQ', 'A.5.7', 'applicable, partially implemented (legal)', 'Feeds running.');" >/dev/null
+q "SELECT iso27001.oscal_catalog(2022)" > "$work/catalog-2022.json"
+q "SELECT iso27001.oscal_catalog(2013)" > "$work/catalog-2013.json"
+q "SELECT iso27001.oscal_ssp('Acme & Co. / HQ')" > "$work/ssp.json"
+q "SELECT iso27001.oscal_ssp('Acme & Co. / HQ', 1)" > "$work/ssp-1.json"
+q "SELECT iso27001.oscal_profile('Acme & Co. / HQ')" > "$work/profile.json"
+q "SELECT iso27001.oscal_mapping_2013_2022()" > "$work/mapping.json"
+
+check "the 2022 catalogue is a valid OSCAL catalog" ../../shell/oscal_validate.py oscal_catalog_schema.json "$work/catalog-2022.json"
+check "the 2013 catalogue is a valid OSCAL catalog" ../../shell/oscal_validate.py oscal_catalog_schema.json "$work/catalog-2013.json"
+check "the current SoA is a valid OSCAL system security plan" ../../shell/oscal_validate.py oscal_ssp_schema.json "$work/ssp.json"
+check "approved version 1 is a valid OSCAL system security plan" ../../shell/oscal_validate.py oscal_ssp_schema.json "$work/ssp-1.json"
+check "the applicable controls are a valid OSCAL profile" ../../shell/oscal_validate.py oscal_profile_schema.json "$work/profile.json"
+check "the correspondence is a valid OSCAL 1.2 mapping collection" ../../shell/oscal_validate.py oscal_mapping_schema.json "$work/mapping.json"
+sed 's/"a\.5\.7"/"5.7"/' "$work/ssp.json" > "$work/bad.json"
+check "an SSP with control id 5.7 (not a token) is rejected (the check can fail)" \
+	bash -c "! ../../shell/oscal_validate.py oscal_ssp_schema.json '$work/bad.json'"
+q "SELECT iso27001.oscal_ssp('Acme & Co. / HQ')" > "$work/ssp-again.json"
+check "the same SoA exports byte for byte the same document" cmp "$work/ssp.json" "$work/ssp-again.json"
+check "version 1 differs from the current SoA (A.5.7 re-decided)" bash -c "! cmp -s '$work/ssp.json' '$work/ssp-1.json'"
+want=$(/usr/bin/python3 -c "import uuid; ns = uuid.uuid5(uuid.NAMESPACE_URL, 'https://pgxn.org/dist/iso27001/oscal'); print(uuid.uuid5(ns, 'ssp/Acme & Co. / HQ/current'), uuid.uuid5(ns, 'catalog/iso27001:2022'))")
+got="$(/usr/bin/python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['system-security-plan']['uuid'], json.load(open(sys.argv[2]))['catalog']['uuid'])" "$work/ssp.json" "$work/catalog-2022.json")"
+check "UUIDs are Python's uuid5 of the documented names ($want)" test "$got" = "$want"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The update paths (run by tools/test.sh inside the throwaway cluster;
+# prints TAP).  From each released version that has a script of its own
+# (0.1.0, the first, and 0.2.1, the last before the install script was
+# built from sql/*.sql): a database installs it, fills it (scopes,
+# decisions, versions, and a table of its own using every type), and
+# updates to the current version with ALTER EXTENSION ... UPDATE, with a
+# trap planted in schema public; its objects must then be identical,
+# definition by definition, to a fresh install of the current version, its
+# data unchanged, the trap never sprung, and the new version working.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+olds=(0.1.0 0.2.1)
+new=$(sed -n "s/^default_version = '\(.*\)'/\1/p" iso27001.control)
+db_up=iso27001_upgrade_updated
+db_fresh=iso27001_upgrade_fresh
+work=$(mktemp -d)
+trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; done' EXIT
+q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+. test/include/tap.sh
+echo "1..$((7 * ${#olds[@]}))"
+
+for old in "${olds[@]}"; do
+for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
+
+q "$db_up" "CREATE EXTENSION iso27001 VERSION '$old';
+  SELECT create_scope('acme');
+  UPDATE soa_register SET entry = 'applicable, implemented (legal)', justification = 'RA-1.';
+  SELECT soa_approve('acme', 'Jane Doe');
+  SELECT soa_set('acme', '7.4', 'excluded', 'No premises.');
+  CREATE TABLE public.kept (id int PRIMARY KEY, control iso_control, entry soa_entry,
+                            ols trend_ols, rate trend_rate, robust trend_robust,
+                            events certification_event[]);
+  INSERT INTO public.kept
+  SELECT 1, 'A.5.7', 'applicable, planned (risk treatment)',
+         (SELECT trend_ols_agg(y, x) FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9)) v(y, x)),
+         (SELECT trend_rate_agg(e, 10, x) FROM (VALUES (5::bigint, 1.0), (4, 2.0), (2, 3.0)) v(e, x)),
+         (SELECT trend_robust_agg(y, x) FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9)) v(y, x)),
+         '{\"(surveillance,2026-03-30)\"}';" >/dev/null
+q "$db_up" "COPY (SELECT * FROM public.kept) TO STDOUT" > "$work/kept.before"
+q "$db_up" "COPY (SELECT scope_id, control_key, entry, justification, changed_at FROM soa_register ORDER BY 1, 2) TO STDOUT" > "$work/register.before"
+
+# the trap of test/pgtap/script_security.sql, in short: planted in public, logging
+q "$db_up" "CREATE TABLE public.hostile_log (called text);
+  CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql AS \$\$ INSERT INTO public.hostile_log VALUES ('lower') RETURNING 'x' \$\$;
+  CREATE FUNCTION public.format(text) RETURNS text LANGUAGE sql AS \$\$ INSERT INTO public.hostile_log VALUES ('format') RETURNING 'x' \$\$;
+  CREATE FUNCTION public.array_to_string(anyarray, text) RETURNS text LANGUAGE sql AS \$\$ INSERT INTO public.hostile_log VALUES ('array_to_string') RETURNING 'x' \$\$;
+  CREATE FUNCTION public.hostile_eq(text, text) RETURNS boolean LANGUAGE sql AS \$\$ INSERT INTO public.hostile_log VALUES ('=') RETURNING true \$\$;
+  CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, PROCEDURE = public.hostile_eq);"
+PGOPTIONS="-c search_path=public,pg_catalog" psql -X -q -At -v ON_ERROR_STOP=1 -d "$db_up" \
+	-c "ALTER EXTENSION iso27001 UPDATE TO '$new'" > "$work/update.log" 2>&1
+check "ALTER EXTENSION iso27001 UPDATE TO '$new' from $old" bash -c "cat '$work/update.log'; [ \"\$(psql -X -At -d $db_up -c \"SELECT extversion FROM pg_extension WHERE extname = 'iso27001'\")\" = '$new' ]"
+check "the update from $old ran none of the objects planted in public, though public came first" \
+	test "$(q "$db_up" "SELECT count(*) FROM public.hostile_log")" = 0
+q "$db_up" "DROP OPERATOR public.= (text, text); DROP FUNCTION public.hostile_eq(text, text), public.lower(text), public.format(text), public.array_to_string(anyarray, text); DROP TABLE public.hostile_log"
+
+q "$db_fresh" "CREATE EXTENSION iso27001"
+q "$db_up" "$(cat test/include/inventory.sql)" > "$work/updated.txt"
+q "$db_fresh" "$(cat test/include/inventory.sql)" > "$work/fresh.txt"
+check "updated from $old and fresh installs have the same $(wc -l < "$work/fresh.txt") object definitions" diff "$work/updated.txt" "$work/fresh.txt"
+# the comparison can fail: an object the update would have missed is seen
+q "$db_fresh" "COMMENT ON FUNCTION iso27001.sort_key(iso27001.iso_control) IS 'changed'"
+q "$db_fresh" "$(cat test/include/inventory.sql)" > "$work/fresh2.txt"
+check "a changed comment shows in the comparison (the check can fail)" bash -c "! diff -q '$work/updated.txt' '$work/fresh2.txt'"
+
+q "$db_up" "COPY (SELECT * FROM public.kept) TO STDOUT" > "$work/kept.after"
+q "$db_up" "COPY (SELECT scope_id, control_key, entry, justification, changed_at FROM soa_register ORDER BY 1, 2) TO STDOUT" > "$work/register.after"
+check "a table of every type is unchanged by the update from $old" cmp "$work/kept.before" "$work/kept.after"
+check "the register is unchanged by the update from $old ($(wc -l < "$work/register.after") rows)" cmp "$work/register.before" "$work/register.after"
+check "the updated database from $old works: version 2, the BI views, an OSCAL SSP" \
+	test "$(q "$db_up" "SELECT soa_approve('acme', 'Jane Doe');
+		SELECT count(*) FROM iso27001_bi.soa_entry WHERE scope = 'acme';
+		SELECT jsonb_array_length(oscal_ssp('acme', 2) -> 'system-security-plan' -> 'control-implementation' -> 'implemented-requirements')" | tr '\n' ' ')" = "2 93 93 "
+done
