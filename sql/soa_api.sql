@@ -318,24 +318,11 @@ $$;
 COMMENT ON FUNCTION @extschema@.soa_as_of(text, timestamptz) IS
 	'the SoA of a scope as it stood at a point in time, from the history';
 
+-- When a version was approved, or an error: the one look-up of a version,
+-- which soa_as_of_version uses too (src/soa_register.c)
 CREATE FUNCTION @extschema@.soa_version_time(scope text, version integer)
 	RETURNS timestamptz
-	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-DECLARE
-	result timestamptz;
-BEGIN
-	SELECT v.approved_at INTO result FROM @extschema@.soa_version v
-	 WHERE v.scope_id = @extschema@.soa_scope_id(scope) AND v.version = soa_version_time.version;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'scope "%" has no approved version %', scope, version
-			USING ERRCODE = 'invalid_parameter_value',
-				  HINT = format('SELECT version, approved_at FROM iso27001.soa_versions WHERE scope = %L lists them.', scope);
-	END IF;
-	RETURN result;
-END
-$$;
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.soa_version_time(text, integer) IS
 	'when a version of a scope''s SoA was approved; an unknown version raises SQLSTATE 22023';
 

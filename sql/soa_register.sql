@@ -143,24 +143,12 @@ END;
 COMMENT ON FUNCTION @extschema@.soa_lock_key(bigint, text) IS
 	'take a transaction lock on one control of one scope (used by the register''s triggers)';
 
--- The scope of a name, or an error
+-- The scope of a name, or an error: the one look-up of a scope, which the
+-- C functions use too (src/soa_register.c).  A query as the caller, so that
+-- privileges and row-level security apply.
 CREATE FUNCTION @extschema@.soa_scope_id(scope text)
 	RETURNS bigint
-	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
-AS $$
-DECLARE
-	id bigint;
-BEGIN
-	SELECT s.scope_id INTO id FROM @extschema@.soa_scope s WHERE s.name = scope;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'ISMS scope "%" does not exist', scope
-			USING ERRCODE = 'invalid_parameter_value',
-				  HINT = 'Create it with iso27001.create_scope().';
-	END IF;
-	RETURN id;
-END
-$$;
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.soa_scope_id(text) IS
 	'the scope_id of a scope name; an unknown name raises SQLSTATE 22023';
 

@@ -6,14 +6,16 @@
  *
  *	  A version's entries are rows of soa_version_entry, copied at approval,
  *	  and the index soa_version_entry_order holds them in catalogue order.
- *	  The fast path reads them through that index directly, one copy of
- *	  each row and no plan, sort or interpreter on the way: the one read a
- *	  GRC application repeats most.  It is taken only where a query would
- *	  return exactly those rows, as PostgreSQL's own referential-integrity
- *	  checks decide their shortcut: the caller may SELECT from both tables
- *	  and no row-level security applies to it.  Otherwise (a policy, column
- *	  privileges only, no privilege at all), and for an unknown scope or
- *	  version, whose errors it raises, the same query runs through SPI.
+ *	  The scope is looked up as everywhere else (soa_scope_lookup); then
+ *	  the fast path reads the entries through that index directly, one
+ *	  copy of each row and no plan, sort or interpreter on the way: the one
+ *	  read a GRC application repeats most.  It is taken only where a query
+ *	  would return exactly those rows, as PostgreSQL's own
+ *	  referential-integrity checks decide their shortcut: the caller may
+ *	  SELECT from the table and no row-level security applies to it.
+ *	  Otherwise (a policy, column privileges only, no privilege at all) the
+ *	  same query runs through SPI.  No rows: the version's look-up raises
+ *	  the error of a version that does not exist.
  *
  * src/soa_as_of.c
  *
@@ -46,10 +48,9 @@
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
+#include "compat.h"
 #include "iso27001.h"
-
-/* The extension's schema (fixed: the extension is not relocatable) */
-#define SCHEMA "iso27001"
+#include "soa_register.h"
 
 /* The result's columns, as soa_version_entry names them, in order */
 #define AS_OF_NCOLUMNS 10
@@ -62,13 +63,10 @@ static const char *const as_of_columns[AS_OF_NCOLUMNS] = {
 #define AS_OF_QUERY \
 	"SELECT e.control_key, e.control, e.title, e.entry, e.justification, e.owner," \
 	"       e.evidence, e.needs_review, e.changed_at, e.changed_by" \
-	"  FROM " SCHEMA ".soa_version_entry e" \
-	" WHERE e.scope_id OPERATOR(pg_catalog.=) " SCHEMA ".soa_scope_id($1)" \
+	"  FROM " SOA_VERSION_ENTRY_TABLE " e" \
+	" WHERE e.scope_id OPERATOR(pg_catalog.=) $1" \
 	"   AND e.version OPERATOR(pg_catalog.=) $2" \
 	" ORDER BY e.control, e.control_key"
-
-/* Raises the error of a version that does not exist */
-#define VERSION_CHECK_QUERY "SELECT " SCHEMA ".soa_version_time($1, $2)"
 
 /*
  * What the fast path needs of the catalogs, looked up once per session
@@ -79,9 +77,6 @@ typedef struct AsOfCatalog
 {
 	bool		valid;
 	bool		fast;			/* false: a relation or column is not as expected */
-	Oid			scope_rel;		/* soa_scope */
-	Oid			scope_by_name;	/* its unique index on name */
-	AttrNumber	scope_id_att;
 	Oid			entry_rel;		/* soa_version_entry */
 	Oid			entry_in_order; /* soa_version_entry_order */
 	AttrNumber	columns[AS_OF_NCOLUMNS];	/* in soa_version_entry */
@@ -93,26 +88,22 @@ static AsOfCatalog catalog;
 static uint64 invalidations = 0;	/* relcache invalidations seen */
 static bool callback_registered = false;
 
-/* The saved plans of the SPI path, made on first use */
+/* The saved plan of the SPI path, made on first use */
 static SPIPlanPtr as_of_plan = NULL;
-static SPIPlanPtr version_check_plan = NULL;
 
 /* Relcache invalidation: forget the catalog if one of its relations changed */
 static void
 as_of_invalidate(Datum arg pg_attribute_unused(), Oid relid)
 {
 	invalidations++;
-	if (relid == InvalidOid || relid == catalog.scope_rel ||
-		relid == catalog.scope_by_name || relid == catalog.entry_rel ||
+	if (relid == InvalidOid || relid == catalog.entry_rel ||
 		relid == catalog.entry_in_order)
 		catalog.valid = false;
 }
 
-/* The four relations of the fast path, locked; all NULL if one is missing */
+/* The two relations of the fast path, locked; NULL where one is missing */
 typedef struct AsOfRelations
 {
-	Relation	scope;
-	Relation	scope_by_name;
 	Relation	entry;
 	Relation	entry_in_order;
 } AsOfRelations;
@@ -121,26 +112,21 @@ typedef struct AsOfRelations
 static bool
 open_relations(const AsOfCatalog *cat, AsOfRelations *rels)
 {
-	Relation   *r[4] = {&rels->scope, &rels->scope_by_name, &rels->entry, &rels->entry_in_order};
-	Oid			oids[4] = {cat->scope_rel, cat->scope_by_name, cat->entry_rel, cat->entry_in_order};
-	bool		all = true;
-
-	for (int i = 0; i < 4; i++)
-	{
-		*r[i] = OidIsValid(oids[i]) ? try_relation_open(oids[i], AccessShareLock) : NULL;
-		all = all && *r[i] != NULL;
-	}
-	return all;
+	rels->entry = OidIsValid(cat->entry_rel) ?
+		try_relation_open(cat->entry_rel, AccessShareLock) : NULL;
+	rels->entry_in_order = OidIsValid(cat->entry_in_order) ?
+		try_relation_open(cat->entry_in_order, AccessShareLock) : NULL;
+	return rels->entry != NULL && rels->entry_in_order != NULL;
 }
 
+/* Close what open_relations opened (the locks stay) */
 static void
 close_relations(AsOfRelations *rels)
 {
-	Relation	r[4] = {rels->scope, rels->scope_by_name, rels->entry, rels->entry_in_order};
-
-	for (int i = 0; i < 4; i++)
-		if (r[i] != NULL)
-			relation_close(r[i], NoLock);
+	if (rels->entry != NULL)
+		relation_close(rels->entry, NoLock);
+	if (rels->entry_in_order != NULL)
+		relation_close(rels->entry_in_order, NoLock);
 }
 
 /* A column of a relation by name: its number and type; 0 if there is none */
@@ -198,16 +184,7 @@ static bool
 describe_relations(AsOfCatalog *cat, const AsOfRelations *rels)
 {
 	Oid			type;
-	AttrNumber	name_att;
 	AttrNumber	order_keys[4];
-
-	cat->scope_id_att = column_of(rels->scope, "scope_id", &type);
-	if (type != INT8OID)
-		return false;
-	name_att = column_of(rels->scope, "name", &type);
-	if (type != TEXTOID || !rels->scope_by_name->rd_index->indisunique ||
-		!index_leads_with(rels->scope_by_name, rels->scope, &name_att, 1))
-		return false;
 
 	for (int i = 0; i < AS_OF_NCOLUMNS; i++)
 		if ((cat->columns[i] = column_of(rels->entry, as_of_columns[i], &cat->types[i])) ==
@@ -241,14 +218,12 @@ as_of_catalog(void)
 	for (int attempt = 0; !catalog.valid && attempt < 3; attempt++)
 	{
 		uint64		seen = invalidations;
-		Oid			nsp = get_namespace_oid(SCHEMA, false);
+		Oid			nsp = get_namespace_oid(SOA_SCHEMA, false);
 		AsOfRelations rels;
 
 		memset(&catalog, 0, sizeof(catalog));
-		catalog.scope_rel = get_relname_relid("soa_scope", nsp);
-		catalog.scope_by_name = get_relname_relid("soa_scope_name_key", nsp);
-		catalog.entry_rel = get_relname_relid("soa_version_entry", nsp);
-		catalog.entry_in_order = get_relname_relid("soa_version_entry_order", nsp);
+		catalog.entry_rel = get_relname_relid(SOA_VERSION_ENTRY, nsp);
+		catalog.entry_in_order = get_relname_relid(SOA_VERSION_ENTRY_ORDER, nsp);
 		catalog.fast = open_relations(&catalog, &rels) && describe_relations(&catalog, &rels);
 		close_relations(&rels);
 		catalog.valid = seen == invalidations;
@@ -288,35 +263,6 @@ reads_all_rows(Relation rel)
 		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED;
 }
 
-/* The scope_id of a scope name, by the unique index; false if none */
-static bool
-scope_id_by_name(const AsOfCatalog *cat, const AsOfRelations *rels, text *name,
-				 int64 *scope_id)
-{
-	TupleTableSlot *slot = table_slot_create(rels->scope, NULL);
-	ScanKeyData key;
-	IndexScanDesc scan;
-	bool		found = false;
-
-	/* the index's collation, which its order follows */
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(name));
-	key.sk_collation = rels->scope_by_name->rd_indcollation[0];
-	scan = index_beginscan(rels->scope, rels->scope_by_name, GetActiveSnapshot(), 1, 0);
-	index_rescan(scan, &key, 1, NULL, 0);
-	if (index_getnext_slot(scan, ForwardScanDirection, slot))
-	{
-		bool		isnull;
-		Datum		id = slot_getattr(slot, cat->scope_id_att, &isnull);
-
-		found = !isnull;
-		if (found)
-			*scope_id = DatumGetInt64(id);
-	}
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
-	return found;
-}
-
 /* Put a version's entries into the store in index order; returns how many */
 static int64
 read_version(const AsOfCatalog *cat, const AsOfRelations *rels, int64 scope_id,
@@ -331,7 +277,7 @@ read_version(const AsOfCatalog *cat, const AsOfRelations *rels, int64 scope_id,
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(scope_id));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(version));
-	scan = index_beginscan(rels->entry, rels->entry_in_order, GetActiveSnapshot(), 2, 0);
+	scan = compat_index_beginscan(rels->entry, rels->entry_in_order, GetActiveSnapshot(), 2, 0);
 	index_rescan(scan, keys, 2, NULL, 0);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
@@ -369,20 +315,20 @@ read_version(const AsOfCatalog *cat, const AsOfRelations *rels, int64 scope_id,
  * the privileges and the policies are those of the rows read.
  */
 static bool
-read_version_by_index(FunctionCallInfo fcinfo, TupleDesc desc, Tuplestorestate *store)
+read_version_by_index(FunctionCallInfo fcinfo, int64 scope_id, int32 version,
+					  TupleDesc desc, Tuplestorestate *store, int64 *n)
 {
 	AsOfCatalog *cat = as_of_catalog();
 	AsOfRelations rels;
-	int64		scope_id;
 	bool		done;
 
 	if (!cat->valid || !cat->fast || !returns_columns(fcinfo, desc, cat))
 		return false;
 	done = open_relations(cat, &rels) &&
 		cat->valid &&			/* nothing changed while locking */
-		reads_all_rows(rels.scope) && reads_all_rows(rels.entry) &&
-		scope_id_by_name(cat, &rels, PG_GETARG_TEXT_PP(0), &scope_id) &&
-		read_version(cat, &rels, scope_id, PG_GETARG_INT32(1), desc, store) > 0;
+		reads_all_rows(rels.entry);
+	if (done)
+		*n = read_version(cat, &rels, scope_id, version, desc, store);
 	close_relations(&rels);
 	return done;
 }
@@ -399,48 +345,29 @@ same_column_types(TupleDesc a, TupleDesc b)
 	return true;
 }
 
-/* A saved plan of one of the SPI path's queries */
-static SPIPlanPtr
-saved_plan(SPIPlanPtr *plan, const char *query)
+/* The SPI path: the same rows by the query; returns how many */
+static int64
+read_version_by_query(int64 scope_id, int32 version, TupleDesc desc,
+					  Tuplestorestate *store)
 {
-	if (*plan == NULL)
-	{
-		Oid			types[2] = {TEXTOID, INT4OID};
-		SPIPlanPtr	p = SPI_prepare(query, 2, types);
-
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s", query,
-				 SPI_result_code_string(SPI_result));
-		*plan = p;
-	}
-	return *plan;
-}
-
-/* The SPI path: the query, then the version check if it found nothing */
-static void
-read_version_by_query(FunctionCallInfo fcinfo, TupleDesc desc, Tuplestorestate *store)
-{
-	Datum		args[2] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
+	Oid			types[2] = {INT8OID, INT4OID};
+	Datum		args[2] = {Int64GetDatum(scope_id), Int32GetDatum(version)};
+	int64		n;
 	int			rc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_plan(saved_plan(&as_of_plan, AS_OF_QUERY), args, NULL, true, 0);
+	rc = SPI_execute_plan(soa_saved_plan(&as_of_plan, AS_OF_QUERY, 2, types),
+						  args, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "reading an SoA version failed: %s", SPI_result_code_string(rc));
 	if (!same_column_types(SPI_tuptable->tupdesc, desc))
 		elog(ERROR, "the SoA version query returns other columns than the function");
 	for (uint64 i = 0; i < SPI_processed; i++)
 		tuplestore_puttuple(store, SPI_tuptable->vals[i]);
-	/* every version holds at least the Annex A controls: no rows, no version */
-	if (SPI_processed == 0)
-	{
-		rc = SPI_execute_plan(saved_plan(&version_check_plan, VERSION_CHECK_QUERY),
-							  args, NULL, true, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "checking an SoA version failed: %s", SPI_result_code_string(rc));
-	}
+	n = (int64) SPI_processed;
 	SPI_finish();
+	return n;
 }
 
 /*
@@ -453,6 +380,10 @@ Datum
 soa_as_of_version(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	text	   *scope = PG_GETARG_TEXT_PP(0);
+	int32		version = PG_GETARG_INT32(1);
+	int64		scope_id;
+	int64		n;
 	TupleDesc	desc;
 	Tuplestorestate *store;
 	MemoryContext old;
@@ -462,6 +393,7 @@ soa_as_of_version(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("set-valued function called in context that cannot accept a set")));
+	scope_id = soa_scope_lookup(scope);
 
 	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
 	desc = rsinfo->expectedDesc != NULL ? rsinfo->expectedDesc : iso27001_result_desc(fcinfo);
@@ -473,7 +405,10 @@ soa_as_of_version(PG_FUNCTION_ARGS)
 	/* the executor describes the rows itself when it gave expectedDesc */
 	rsinfo->setDesc = rsinfo->expectedDesc != NULL ? NULL : desc;
 
-	if (!read_version_by_index(fcinfo, desc, store))
-		read_version_by_query(fcinfo, desc, store);
+	if (!read_version_by_index(fcinfo, scope_id, version, desc, store, &n))
+		n = read_version_by_query(scope_id, version, desc, store);
+	/* every version holds the Annex A controls: no rows, perhaps no version */
+	if (n == 0)
+		(void) soa_version_lookup(scope, scope_id, version);
 	return (Datum) 0;
 }

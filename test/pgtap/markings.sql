@@ -252,8 +252,9 @@ SELECT is_empty(
 	   WHERE l.lanname IN ('c', 'internal') AND f.provolatile <> 'i'
 		 AND f.signature NOT IN ('iso27001.soa_written_by_current_transaction(xid)',
 				 'iso27001.certification_cycle_check_query(date,text,date,integer,text,boolean,integer,integer,text,integer)',
-				 'iso27001.soa_as_of_version(text,integer)')$$,
-	'every C function is IMMUTABLE (none reads a table or a setting), but the one that asks about the current transaction, the one that runs a query and the one that reads SoA versions');
+				 'iso27001.soa_as_of_version(text,integer)',
+				 'iso27001.soa_scope_id(text)', 'iso27001.soa_version_time(text,integer)')$$,
+	'every C function is IMMUTABLE (none reads a table or a setting), but the one that asks about the current transaction, the one that runs a query and those that read the register (an SoA version, the look-ups of a scope and a version)');
 SELECT is_empty(
 	$$SELECT a.aggfnoid::regprocedure::text FROM pg_catalog.pg_aggregate a
 		JOIN ext_functions f ON f.oid = a.aggfnoid
