@@ -129,56 +129,6 @@ close_relations(AsOfRelations *rels)
 		relation_close(rels->entry_in_order, NoLock);
 }
 
-/* A column of a relation by name: its number and type; 0 if there is none */
-static AttrNumber
-column_of(Relation rel, const char *name, Oid *type)
-{
-	TupleDesc	desc = RelationGetDescr(rel);
-
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-		{
-			*type = att->atttypid;
-			return att->attnum;
-		}
-	}
-	*type = InvalidOid;
-	return InvalidAttrNumber;
-}
-
-/*
- * Is an index a valid plain B-tree on a table whose leading keys are these
- * columns, ascending, with their types' default operator classes and
- * deterministic collations (so that its order is ORDER BY's and its
- * equality is =)?
- */
-static bool
-index_leads_with(Relation index, Relation rel, const AttrNumber *atts, int natts)
-{
-	Form_pg_index ix = index->rd_index;
-
-	if (index->rd_rel->relkind != RELKIND_INDEX || index->rd_rel->relam != BTREE_AM_OID ||
-		ix->indrelid != RelationGetRelid(rel) || !ix->indisvalid ||
-		ix->indnkeyatts < natts ||
-		RelationGetIndexExpressions(index) != NIL || RelationGetIndexPredicate(index) != NIL)
-		return false;
-	for (int i = 0; i < natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), atts[i] - 1);
-		Oid			opclass = GetDefaultOpClass(att->atttypid, BTREE_AM_OID);
-
-		if (ix->indkey.values[i] != atts[i] || index->rd_indoption[i] != 0 ||
-			!OidIsValid(opclass) || index->rd_opfamily[i] != get_opclass_family(opclass) ||
-			index->rd_indcollation[i] != att->attcollation ||
-			(OidIsValid(att->attcollation) && !get_collation_isdeterministic(att->attcollation)))
-			return false;
-	}
-	return true;
-}
-
 /* Check the locked relations and read their columns into the catalog */
 static bool
 describe_relations(AsOfCatalog *cat, const AsOfRelations *rels)
@@ -187,19 +137,19 @@ describe_relations(AsOfCatalog *cat, const AsOfRelations *rels)
 	AttrNumber	order_keys[4];
 
 	for (int i = 0; i < AS_OF_NCOLUMNS; i++)
-		if ((cat->columns[i] = column_of(rels->entry, as_of_columns[i], &cat->types[i])) ==
+		if ((cat->columns[i] = soa_column_of(rels->entry, as_of_columns[i], &cat->types[i])) ==
 			InvalidAttrNumber)
 			return false;
 	/* scope_id, version, control, control_key: a version, in catalogue order */
-	order_keys[0] = column_of(rels->entry, "scope_id", &type);
+	order_keys[0] = soa_column_of(rels->entry, "scope_id", &type);
 	if (type != INT8OID)
 		return false;
-	order_keys[1] = column_of(rels->entry, "version", &type);
+	order_keys[1] = soa_column_of(rels->entry, "version", &type);
 	if (type != INT4OID)
 		return false;
 	order_keys[2] = cat->columns[1];
 	order_keys[3] = cat->columns[0];
-	return index_leads_with(rels->entry_in_order, rels->entry, order_keys, 4);
+	return soa_index_leads_with(rels->entry_in_order, rels->entry, order_keys, 4);
 }
 
 /*
@@ -247,20 +197,6 @@ returns_columns(FunctionCallInfo fcinfo, TupleDesc desc, AsOfCatalog *cat)
 			return false;
 	cat->checked_function = fcinfo->flinfo->fn_oid;
 	return true;
-}
-
-/*
- * Would a query read every row of this relation, unfiltered and unwatched?
- * The caller may SELECT it, no row-level security policy applies (owners
- * and BYPASSRLS roles bypass them), and no security module or audit
- * extension checks the executor's permissions (ExecutorCheckPerms_hook).
- */
-static bool
-reads_all_rows(Relation rel)
-{
-	return ExecutorCheckPerms_hook == NULL &&
-		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
-		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED;
 }
 
 /* Put a version's entries into the store in index order; returns how many */
@@ -326,7 +262,7 @@ read_version_by_index(FunctionCallInfo fcinfo, int64 scope_id, int32 version,
 		return false;
 	done = open_relations(cat, &rels) &&
 		cat->valid &&			/* nothing changed while locking */
-		reads_all_rows(rels.entry);
+		soa_reads_all_rows(rels.entry);
 	if (done)
 		*n = read_version(cat, &rels, scope_id, version, desc, store);
 	close_relations(&rels);

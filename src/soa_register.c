@@ -3,13 +3,15 @@
  * soa_register.c
  *	  C support of the SoA register (sql/soa_register.sql): the look-ups
  *	  of a scope and of an approved version by name, which raise the
- *	  register's errors for SQL and C callers alike, and a test the
- *	  triggers use.
+ *	  register's errors for SQL and C callers alike; the checks that let C
+ *	  read the register's tables directly; and a test the triggers use.
  *
- *	  The look-ups are queries run as the caller, so that privileges and
- *	  row-level security apply to them as to any query of the tables: a
- *	  scope hidden by a policy does not exist for the role it is hidden
- *	  from.
+ *	  A look-up sees what a query as the caller would see: privileges and
+ *	  row-level security apply, so that a scope hidden by a policy does not
+ *	  exist for the role it is hidden from.  Where no policy, privilege or
+ *	  permission hook stands between the caller and soa_scope, the scope is
+ *	  read by its unique index on name directly (the hot path of
+ *	  soa_as_of_version); otherwise by a query.
  *
  * src/soa_register.c
  *
@@ -17,12 +19,31 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
+
+#include "compat.h"
 
 #include "iso27001.h"
 #include "soa_register.h"
@@ -50,6 +71,208 @@ soa_saved_plan(SPIPlanPtr *plan, const char *query, int nargs, Oid *types)
 		*plan = p;
 	}
 	return *plan;
+}
+
+/* A column of a relation by name: its number and type; 0 if there is none */
+AttrNumber
+soa_column_of(Relation rel, const char *name, Oid *type)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+		{
+			*type = att->atttypid;
+			return att->attnum;
+		}
+	}
+	*type = InvalidOid;
+	return InvalidAttrNumber;
+}
+
+/*
+ * Is an index a valid plain B-tree on a table whose leading keys are these
+ * columns, ascending, with their types' default operator classes and
+ * deterministic collations (so that its order is ORDER BY's and its
+ * equality is =)?
+ */
+bool
+soa_index_leads_with(Relation index, Relation rel, const AttrNumber *atts, int natts)
+{
+	Form_pg_index ix = index->rd_index;
+
+	if (index->rd_rel->relkind != RELKIND_INDEX || index->rd_rel->relam != BTREE_AM_OID ||
+		ix->indrelid != RelationGetRelid(rel) || !ix->indisvalid ||
+		ix->indnkeyatts < natts ||
+		RelationGetIndexExpressions(index) != NIL || RelationGetIndexPredicate(index) != NIL)
+		return false;
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), atts[i] - 1);
+		Oid			opclass = GetDefaultOpClass(att->atttypid, BTREE_AM_OID);
+
+		if (ix->indkey.values[i] != atts[i] || index->rd_indoption[i] != 0 ||
+			!OidIsValid(opclass) || index->rd_opfamily[i] != get_opclass_family(opclass) ||
+			index->rd_indcollation[i] != att->attcollation ||
+			(OidIsValid(att->attcollation) && !get_collation_isdeterministic(att->attcollation)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Would a query read every row of this relation, unfiltered and unwatched?
+ * The caller may SELECT it, no row-level security policy applies (owners
+ * and BYPASSRLS roles bypass them), and no security module or audit
+ * extension checks the executor's permissions (ExecutorCheckPerms_hook).
+ */
+bool
+soa_reads_all_rows(Relation rel)
+{
+	return ExecutorCheckPerms_hook == NULL &&
+		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
+		check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED;
+}
+
+
+/*
+ * What the scope look-up needs of the catalogs to read soa_scope by its
+ * index, looked up once per session with the relations locked, and again
+ * after any change to them (a relcache invalidation callback clears it)
+ */
+typedef struct ScopeCatalog
+{
+	bool		valid;
+	bool		fast;			/* false: a relation or column is not as expected */
+	Oid			scope_rel;		/* soa_scope */
+	Oid			scope_by_name;	/* soa_scope_name_key */
+	AttrNumber	scope_id_att;
+} ScopeCatalog;
+
+static ScopeCatalog scope_catalog;
+static uint64 scope_invalidations = 0;
+static bool scope_callback_registered = false;
+
+/* Relcache invalidation: forget the catalog if one of its relations changed */
+static void
+scope_invalidate(Datum arg pg_attribute_unused(), Oid relid)
+{
+	scope_invalidations++;
+	if (relid == InvalidOid || relid == scope_catalog.scope_rel ||
+		relid == scope_catalog.scope_by_name)
+		scope_catalog.valid = false;
+}
+
+/* Open and lock soa_scope and its index (AccessShareLock, to the end of the transaction) */
+static bool
+open_scope(const ScopeCatalog *cat, Relation *scope, Relation *by_name)
+{
+	*scope = OidIsValid(cat->scope_rel) ?
+		try_relation_open(cat->scope_rel, AccessShareLock) : NULL;
+	*by_name = OidIsValid(cat->scope_by_name) ?
+		try_relation_open(cat->scope_by_name, AccessShareLock) : NULL;
+	return *scope != NULL && *by_name != NULL;
+}
+
+/* Close what open_scope opened (the locks stay) */
+static void
+close_scope(Relation scope, Relation by_name)
+{
+	if (scope != NULL)
+		relation_close(scope, NoLock);
+	if (by_name != NULL)
+		relation_close(by_name, NoLock);
+}
+
+/* Check the locked relations and read the scope_id column into the catalog */
+static bool
+describe_scope(ScopeCatalog *cat, Relation scope, Relation by_name)
+{
+	Oid			type;
+	AttrNumber	name_att;
+
+	cat->scope_id_att = soa_column_of(scope, "scope_id", &type);
+	if (type != INT8OID)
+		return false;
+	name_att = soa_column_of(scope, "name", &type);
+	return type == TEXTOID && by_name->rd_index->indisunique &&
+		soa_index_leads_with(by_name, scope, &name_att, 1);
+}
+
+/* The catalog of the scope look-up, looked up again if need be */
+static ScopeCatalog *
+get_scope_catalog(void)
+{
+	if (!scope_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(scope_invalidate, (Datum) 0);
+		scope_callback_registered = true;
+	}
+	for (int attempt = 0; !scope_catalog.valid && attempt < 3; attempt++)
+	{
+		uint64		seen = scope_invalidations;
+		Oid			nsp = get_namespace_oid(SOA_SCHEMA, false);
+		Relation	scope;
+		Relation	by_name;
+
+		memset(&scope_catalog, 0, sizeof(scope_catalog));
+		scope_catalog.scope_rel = get_relname_relid(SOA_SCOPE, nsp);
+		scope_catalog.scope_by_name = get_relname_relid(SOA_SCOPE_BY_NAME, nsp);
+		scope_catalog.fast = open_scope(&scope_catalog, &scope, &by_name) &&
+			describe_scope(&scope_catalog, scope, by_name);
+		close_scope(scope, by_name);
+		scope_catalog.valid = seen == scope_invalidations;
+	}
+	return &scope_catalog;
+}
+
+/*
+ * The scope_id of a name read by the index, where that is what a query
+ * would see: *found tells whether the scope exists.  False when the index
+ * cannot answer (then the query does).
+ */
+static bool
+scope_by_index(text *scope, int64 *scope_id, bool *found)
+{
+	ScopeCatalog *cat = get_scope_catalog();
+	Relation	rel;
+	Relation	by_name;
+	bool		done;
+
+	if (!cat->valid || !cat->fast)
+		return false;
+	done = open_scope(cat, &rel, &by_name) &&
+		cat->valid &&			/* nothing changed while locking */
+		soa_reads_all_rows(rel);
+	if (done)
+	{
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		ScanKeyData key;
+		IndexScanDesc scan;
+
+		/* the index's collation, which its equality follows */
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(scope));
+		key.sk_collation = by_name->rd_indcollation[0];
+		scan = compat_index_beginscan(rel, by_name, GetActiveSnapshot(), 1, 0);
+		index_rescan(scan, &key, 1, NULL, 0);
+		*found = false;
+		if (index_getnext_slot(scan, ForwardScanDirection, slot))
+		{
+			bool		isnull;
+			Datum		id = slot_getattr(slot, cat->scope_id_att, &isnull);
+
+			*found = !isnull;
+			if (*found)
+				*scope_id = DatumGetInt64(id);
+		}
+		index_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+	}
+	close_scope(rel, by_name);
+	return done;
 }
 
 /*
@@ -88,13 +311,21 @@ soa_scope_lookup(text *scope)
 	Oid			types[1] = {TEXTOID};
 	Datum		args[1] = {PointerGetDatum(scope)};
 	Datum		id;
+	int64		scope_id = 0;
+	bool		found;
 
-	if (!query_value(&plan, SCOPE_QUERY, 1, types, args, &id))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("ISMS scope \"%s\" does not exist", text_to_cstring(scope)),
-				 errhint("Create it with iso27001.create_scope().")));
-	return DatumGetInt64(id);
+	if (scope_by_index(scope, &scope_id, &found))
+	{
+		if (found)
+			return scope_id;
+	}
+	else if (query_value(&plan, SCOPE_QUERY, 1, types, args, &id))
+		return DatumGetInt64(id);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("ISMS scope \"%s\" does not exist", text_to_cstring(scope)),
+			 errhint("Create it with iso27001.create_scope().")));
+	pg_unreachable();
 }
 
 /* When a version of a scope was approved; an unknown version raises 22023 */
