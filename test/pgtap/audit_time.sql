@@ -1,5 +1,5 @@
--- ISMS audit time: the memo's prototype values (certification_rules.md,
--- section 6.5), the bands of ISO/IEC 27006:2015 Table B.1, IAF MD 1 sample
+-- ISMS audit time: the worked values of docs/certification_cycle.md §8.8,
+-- the bands of ISO/IEC 27006:2015 Table B.1, IAF MD 1 sample
 -- sizes (EA FAQ 46.5) and the ISO/IEC 27006-1:2024 C.3.4 example (EA FAQ
 -- 48.6).
 \ir ../include/preamble.sql
@@ -14,7 +14,7 @@ SELECT results_eq(
 			 isms_audit_time(v.persons, v.adjustment) t ORDER BY v.n$$,
 	$$VALUES (5::numeric, 5::numeric, 1.5, 3.5), (5, 5, 1.5, 3.5), (6, 5.5, 2, 3.5), (7, 7, 2.5, 4.5),
 			 (13, 13, 4.5, 8.5), (18.5, 22, 7.5, 14.5), (28, 19.5, 6.5, 13)$$,
-	'memo 6.5: the prototype values, nearest half day');
+	'docs/certification_cycle.md §8.8: the worked values, nearest half day');
 SELECT results_eq(
 	$$SELECT persons_min, table_days, needs_manual_determination FROM isms_audit_time(10701)$$,
 	$$VALUES (10701, NULL::numeric, true)$$,
@@ -49,7 +49,7 @@ SELECT is_empty(
 	'the function and isms_audit_time_band agree on every band');
 SELECT is((SELECT count(*) FROM isms_audit_time_band), 23::bigint, 'Table B.1: 22 bands and the open row');
 
--- IAF MD 1 samples: EA FAQ 46.5 and the memo's values
+-- IAF MD 1 samples: EA FAQ 46.5 and docs/certification_cycle.md §7.7 and §8.8
 SELECT results_eq(
 	$$SELECT s.* FROM unnest(ARRAY[2, 10, 50, 100]) n, ms_site_sample(n) s$$,
 	$$VALUES (2, 1, 2), (4, 2, 3), (8, 5, 6), (10, 6, 8)$$,

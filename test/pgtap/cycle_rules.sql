@@ -1,6 +1,6 @@
--- The certification cycle: the memo's worked examples and edge cases
--- (certification_rules.md, sections 6.1 to 6.4) with the values the memo
--- gives, and properties over every decision date of 2023 to 2028.
+-- The certification cycle: the worked examples and edge cases of
+-- docs/certification_cycle.md (§2 to §5 and §8) with the values given
+-- there, and properties over every decision date of 2023 to 2028.
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
@@ -35,41 +35,41 @@ SELECT results_eq(
 			 (1, 'restoration_deadline', '2027-09-14', '2027-03-15', '2027-09-14'),
 			 (2, 'certificate_expiry', '2030-03-14', NULL, NULL),
 			 (2, 'surveillance_1', '2028-03-15', '2028-01-01', '2028-06-15')$$,
-	'memo 6.2: the worked example, row by row');
+	'docs/certification_cycle.md §8.1: the worked example, row by row');
 SELECT is(pg_temp.ev('2024-03-15', 'surveillance_1', 1, 'unsafe'), '2025-03-15 2024-12-15 2025-03-15',
-		  'memo 6.2: without calendar_safe surveillance 1 opens 3 months before its deadline');
+		  'docs/certification_cycle.md §3.6: without calendar_safe surveillance 1 opens 3 months before its deadline');
 
 -- section 6.1: expiry with the day-before convention, (D - 1) + 36k months
-SELECT is(pg_temp.ev('2024-02-29', 'certificate_expiry'), '2027-02-28  ', 'memo 6.1: 2024-02-29 expires 2027-02-28, not 2027-02-27');
-SELECT is(pg_temp.ev('2024-02-29', 'certificate_expiry', 2), '2030-02-28  ', 'memo 6.2: cycle 2 of 2024-02-29 expires 2030-02-28');
+SELECT is(pg_temp.ev('2024-02-29', 'certificate_expiry'), '2027-02-28  ', 'docs/certification_cycle.md §2.3: 2024-02-29 expires 2027-02-28, not 2027-02-27');
+SELECT is(pg_temp.ev('2024-02-29', 'certificate_expiry', 2), '2030-02-28  ', 'docs/certification_cycle.md §2.3: cycle 2 of 2024-02-29 expires 2030-02-28');
 SELECT is((SELECT due_date FROM certification_cycle('2024-02-29', cycles => 4)
 			WHERE event = 'cycle_start' AND cycle = 4), '2033-02-28',
-		  'memo 6.1: the cycle anchors are computed from D directly');
+		  'docs/certification_cycle.md §2.2: the cycle anchors are computed from D directly');
 SELECT is((SELECT due_date FROM certification_cycle('2024-02-29', cycles => 5)
 			WHERE event = 'cycle_start' AND cycle = 5), '2036-02-29',
-		  'memo 6.1: the leap day comes back, D + 144 months = 2036-02-29');
-SELECT is(pg_temp.ev('2024-03-01', 'certificate_expiry'), '2027-02-28  ', 'memo 6.1: 2024-03-01 expires 2027-02-28');
+		  'docs/certification_cycle.md §2.2: the leap day comes back, D + 144 months = 2036-02-29');
+SELECT is(pg_temp.ev('2024-03-01', 'certificate_expiry'), '2027-02-28  ', 'docs/certification_cycle.md §2.3: 2024-03-01 expires 2027-02-28');
 SELECT is(pg_temp.ev('2025-03-01', 'certificate_expiry'), '2028-02-29  ',
-		  '2025-03-01 expires 2028-02-29, the day before the anniversary (the memo''s (D - 1) + 36 months gives 2028-02-28)');
-SELECT is(pg_temp.ev('2024-01-31', 'certificate_expiry'), '2027-01-30  ', 'memo 6.1: 2024-01-31 expires 2027-01-30');
-SELECT is(pg_temp.ev('2023-08-31', 'certificate_expiry'), '2026-08-30  ', 'memo 6.1: 2023-08-31 expires 2026-08-30');
-SELECT is(pg_temp.ev('2024-02-29', 'certificate_expiry', 1, 'same_day'), '2027-02-28  ', 'memo 6.1: same_day, 2024-02-29 expires 2027-02-28');
+		  '2025-03-01 expires 2028-02-29, the day before the anniversary ((D - 1) + 36 months alone gives 2028-02-28: docs/certification_cycle.md §2.3)');
+SELECT is(pg_temp.ev('2024-01-31', 'certificate_expiry'), '2027-01-30  ', 'docs/certification_cycle.md §2.3: 2024-01-31 expires 2027-01-30');
+SELECT is(pg_temp.ev('2023-08-31', 'certificate_expiry'), '2026-08-30  ', 'docs/certification_cycle.md §2.3: 2023-08-31 expires 2026-08-30');
+SELECT is(pg_temp.ev('2024-02-29', 'certificate_expiry', 1, 'same_day'), '2027-02-28  ', 'docs/certification_cycle.md §2.3: same_day, 2024-02-29 expires 2027-02-28');
 SELECT is(pg_temp.ev('2024-03-15', 'certificate_expiry', 1, 'same_day'), '2027-03-15  ', 'same_day: the third anniversary');
 
 -- section 6.2, other anchors; 6.1 rules 3 and 4 (inclusive deadlines)
-SELECT is(pg_temp.ev('2024-02-29', 'surveillance_1'), '2025-02-28 2025-01-01 2025-02-28', 'memo 6.1: 12 months from 2024-02-29 is 2025-02-28');
-SELECT is(split_part(pg_temp.ev('2023-08-31', 'surveillance_1'), ' ', 3), '2024-08-31', 'memo 6.2: 2023-08-31, surveillance 1 by 2024-08-31');
-SELECT is(split_part(pg_temp.ev('2023-08-31', 'restoration_deadline'), ' ', 1), '2027-02-28', 'memo 6.1: restoration 6 months after 2026-08-30 ends 2027-02-28');
-SELECT is(split_part(pg_temp.ev('2024-12-31', 'surveillance_1'), ' ', 3), '2025-12-31', 'memo 6.2: 2024-12-31, surveillance 1 by 2025-12-31');
-SELECT is(pg_temp.ev('2024-12-31', 'certificate_expiry'), '2027-12-30  ', 'memo 6.2: 2024-12-31 expires 2027-12-30');
-SELECT is(split_part(pg_temp.ev('2024-12-31', 'restoration_deadline'), ' ', 1), '2028-06-30', 'memo 6.2: 2024-12-31, restoration by 2028-06-30');
+SELECT is(pg_temp.ev('2024-02-29', 'surveillance_1'), '2025-02-28 2025-01-01 2025-02-28', 'docs/certification_cycle.md §2.4: 12 months from 2024-02-29 is 2025-02-28');
+SELECT is(split_part(pg_temp.ev('2023-08-31', 'surveillance_1'), ' ', 3), '2024-08-31', 'docs/certification_cycle.md §8.2: 2023-08-31, surveillance 1 by 2024-08-31');
+SELECT is(split_part(pg_temp.ev('2023-08-31', 'restoration_deadline'), ' ', 1), '2027-02-28', 'docs/certification_cycle.md §2.4: restoration 6 months after 2026-08-30 ends 2027-02-28');
+SELECT is(split_part(pg_temp.ev('2024-12-31', 'surveillance_1'), ' ', 3), '2025-12-31', 'docs/certification_cycle.md §8.2: 2024-12-31, surveillance 1 by 2025-12-31');
+SELECT is(pg_temp.ev('2024-12-31', 'certificate_expiry'), '2027-12-30  ', 'docs/certification_cycle.md §8.2: 2024-12-31 expires 2027-12-30');
+SELECT is(split_part(pg_temp.ev('2024-12-31', 'restoration_deadline'), ' ', 1), '2028-06-30', 'docs/certification_cycle.md §8.2: 2024-12-31, restoration by 2028-06-30');
 
 -- section 6.2: the calendar-year trap of early-January decisions
 SELECT is(pg_temp.ev('2024-01-05', 'surveillance_1'), '2025-01-05 2025-01-01 2025-01-05',
-		  'memo 6.2: D = 2024-01-05 narrows surveillance 1 to 2025-01-01 .. 2025-01-05');
+		  'docs/certification_cycle.md §3.6: D = 2024-01-05 narrows surveillance 1 to 2025-01-01 .. 2025-01-05');
 SELECT matches((SELECT note FROM certification_cycle('2024-01-05') WHERE event = 'surveillance_1'),
 			   '^narrow window \(5 days\).*surveillance 1 in 2024, surveillance 2 in 2025$',
-			   'memo 6.2: the narrow window says so and suggests the alternative plan');
+			   'docs/certification_cycle.md §3.6: the narrow window says so and suggests the alternative plan');
 
 -- section 6.2: recertification decisions anchor the next cycle's surveillance,
 -- the expiry stays on D
@@ -79,26 +79,26 @@ SELECT results_eq(
 	   WHERE cycle = 2 AND event IN ('cycle_start', 'certificate_expiry', 'surveillance_1', 'surveillance_2')$$,
 	$$VALUES ('cycle_start', '2026-12-20'::date), ('certificate_expiry', '2030-03-14'),
 			 ('surveillance_1', '2027-12-20'), ('surveillance_2', '2028-12-20')$$,
-	'memo 2.4 item 2: an early recertification decision anchors cycle 2''s surveillance, not its expiry');
--- memo 6.3: month ends clamp, never chained
+	'docs/certification_cycle.md §3.8: an early recertification decision anchors cycle 2''s surveillance, not its expiry');
+-- docs/certification_cycle.md §2.1: month ends clamp, never chained
 SELECT is(pg_temp.ev('2023-08-31', 'surveillance_2', 1, 'unsafe'), '2025-08-31 2025-05-31 2025-11-30',
-		  'memo 6.3: 2023-08-31 + 24 months + 3 months clamps to 2025-11-30');
+		  'docs/certification_cycle.md §2.1: 2023-08-31 + 24 months + 3 months clamps to 2025-11-30');
 SELECT matches((SELECT note FROM certification_cycle('2024-03-15') WHERE event = 'recertification_audit'),
 			   'if carried out before 2027-01-01, calendar year 2027 needs a surveillance',
-			   'memo 6.2: the recertification window straddles the new year and the note says what follows');
+			   'docs/certification_cycle.md §3.7: the recertification window straddles the new year and the note says what follows');
 -- IAF ID 3: the extension moves that cycle's expiry only
 SELECT results_eq(
 	$$SELECT cycle, due_date FROM certification_cycle('2024-03-15', cycles => 2,
 			extension_days => 90) WHERE event = 'certificate_expiry'$$,
 	$$VALUES (1, '2027-06-12'::date), (2, '2030-03-14')$$,
-	'memo 2.8: an extension moves the extended cycle''s expiry, later cycles keep theirs');
+	'docs/certification_cycle.md §3.12: an extension moves the extended cycle''s expiry, later cycles keep theirs');
 -- IAF MD 26: a 2013 certificate
 SELECT results_eq(
 	$$SELECT event, due_date FROM certification_cycle('2023-06-01', edition => 2013, cycles => 3)
 	   WHERE event IN ('certificate_expiry', 'last_2013_audit', 'transition_deadline', 'cycle_start')$$,
 	$$VALUES ('certificate_expiry', '2025-10-31'::date), ('last_2013_audit', '2024-04-30'),
 			 ('transition_deadline', '2025-10-31')$$,
-	'memo 4: a 2013 certificate is capped at 2025-10-31 and has no second cycle');
+	'docs/certification_cycle.md §3.14: a 2013 certificate is capped at 2025-10-31 and has no second cycle');
 
 -- section 6.4: the checker's prototype results
 SELECT results_eq(
@@ -106,36 +106,36 @@ SELECT results_eq(
 		ARRAY[('surveillance', '2024-12-10'), ('surveillance', '2026-01-20'),
 			  ('recertification_audit', '2026-11-10')]::certification_event[])$$,
 	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2025-12-31'::date)$$,
-	'memo 6.4: the calendar-year trap, no surveillance in 2025');
+	'docs/certification_cycle.md §8.6: the calendar-year trap, no surveillance in 2025');
 SELECT results_eq(
 	$$SELECT rule, on_date FROM certification_cycle_check('2024-03-15',
 		ARRAY[('surveillance', '2025-03-20'), ('recertification_decision', '2027-03-20')]::certification_event[])
 	   WHERE rule <> 'SURVEILLANCE_EVERY_CALENDAR_YEAR'$$,
 	$$VALUES ('SA1_WITHIN_12_MONTHS', '2025-03-20'::date), ('RECERT_BEFORE_EXPIRY', '2027-03-20')$$,
-	'memo 6.4: surveillance 1 late and the recertification decision after expiry');
+	'docs/certification_cycle.md §8.6: surveillance 1 late and the recertification decision after expiry');
 SELECT matches((SELECT detail FROM certification_cycle_check('2024-03-15',
 		ARRAY[('surveillance', '2025-03-20'), ('recertification_decision', '2027-03-20')]::certification_event[])
 		WHERE rule = 'RECERT_BEFORE_EXPIRY'), 'restoration was possible until 2027-09-14',
-	'memo 6.4: the finding names the restoration deadline');
+	'docs/certification_cycle.md §8.6: the finding names the restoration deadline');
 SELECT is_empty(
 	$$SELECT * FROM certification_cycle_check('2024-03-15',
 		ARRAY[('stage1', '2024-01-10'), ('stage2', '2024-02-24'), ('surveillance', '2025-03-01'),
 			  ('surveillance', '2026-03-01'), ('recertification_audit', '2026-12-01'),
 			  ('recertification_decision', '2027-01-15')]::certification_event[])$$,
-	'memo 6.4: a compliant history returns no rows');
+	'docs/certification_cycle.md §8.6: a compliant history returns no rows');
 SELECT results_eq(
 	$$SELECT rule, on_date FROM certification_cycle_check('2024-03-15',
 		ARRAY[('surveillance', '2025-03-01'), ('surveillance', '2026-03-01'),
 			  ('recertification_audit', '2026-11-10'), ('recertification_decision', '2026-12-20'),
 			  ('surveillance', '2028-01-10')]::certification_event[])$$,
 	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2027-12-31'::date)$$,
-	'memo 6.3: recertified early in 2026, the expiry year 2027 still needs a surveillance');
+	'docs/certification_cycle.md §3.8: recertified early in 2026, the expiry year 2027 still needs a surveillance');
 SELECT results_eq(
 	$$SELECT rule, on_date FROM certification_cycle_check('2024-03-15',
 		ARRAY[('surveillance', '2025-03-01'), ('special_audit', '2026-05-01'),
 			  ('recertification_audit', '2027-01-10')]::certification_event[])$$,
 	$$VALUES ('SURVEILLANCE_EVERY_CALENDAR_YEAR', '2026-12-31'::date)$$,
-	'memo 2.6: a special (short-notice) audit is not a surveillance');
+	'docs/certification_cycle.md §3.10: a special (short-notice) audit is not a surveillance');
 SELECT results_eq(
 	$$SELECT rule FROM certification_cycle_check('2024-03-15',
 		ARRAY[('stage2', '2024-03-20'), ('stage1', '2024-03-21')]::certification_event[])$$,
@@ -345,7 +345,7 @@ SELECT results_eq(
 	$$SELECT event, due_date FROM certification_cycle('2024-06-15', stage2_last_day => '2024-01-10',
 		first_surveillance_anchor => 'stage2_end') WHERE event LIKE 'surveillance%'$$,
 	$$VALUES ('surveillance_1', '2025-01-10'::date), ('surveillance_2', '2026-06-15')$$,
-	'memo 6.2: the stage 2 anchor moves surveillance 1 only');
+	'docs/certification_cycle.md §3.5: the stage 2 anchor moves surveillance 1 only');
 SELECT is_empty(
 	$$SELECT o, d, c.event FROM (VALUES (0, 0, 25, 1, 0), (6, 5, 35, 11, 300), (3, 3, 33, 6, 30),
 									   (11, 0, 30, 11, 307), (0, 11, 26, 2, 55)) AS o(b, a, m, l, bf),

@@ -1,6 +1,6 @@
 -- The least-squares trend (trend_ols): every dataset of the trend vectors
 -- (test/fixtures/trend_vectors/vectors.csv, computed in exact rational arithmetic
--- by the design memo's reference script) to 1e-12, PostgreSQL's own
+-- as docs/trend_statistics.md §9.3 describes) to 1e-12, PostgreSQL's own
 -- regr_* results, Student t values in closed form, parallel plans, states
 -- combined across anchors, window frames, and bad states.
 \ir ../include/preamble.sql
@@ -53,7 +53,7 @@ SELECT is_empty(
 	   WHERE pg_temp.rel(slope(s, '1 second'), nullif(ols_slope, '')::float8) > 1e-12$$,
 	'over timestamps: the same slopes per second');
 SELECT ok(pg_temp.rel(slope(trend_ols_agg(y, to_timestamp(x)), '1 second'), -2.532190032190032e-08) < 1e-12,
-		  'epoch seconds as timestamps: -2.532190032190032e-08 per second (memo 3.8 G)')
+		  'epoch seconds as timestamps: -2.532190032190032e-08 per second (docs/trend_statistics.md §10.7)')
   FROM point WHERE dataset = 'decreasing_12wk_epoch_s';
 SELECT results_eq(
 	$$SELECT round(slope(s, '1 day')::numeric, 13), round(slope(s, '1 week')::numeric, 13),
@@ -62,7 +62,7 @@ SELECT results_eq(
 		FROM (SELECT trend_ols_agg(y, to_timestamp(x)) AS s FROM point WHERE dataset = 'decreasing_12wk_epoch_s') q$$,
 	$$VALUES (-0.0021878121878::numeric, -0.0153146853147::numeric, -0.0665901661::numeric, -0.799098401598::numeric,
 			  -0.799081993007::numeric)$$,
-	'memo 3.8 G: per day, week, Gregorian month (30.436875 days) and Julian year; a year is 365.2425 days (-0.0021878121878 x 365.2425)');
+	'docs/trend_statistics.md §10.7: per day, week, Gregorian month (30.436875 days) and Julian year; a year is 365.2425 days (-0.0021878121878 x 365.2425)');
 SELECT is(fitted_first(s), fitted_at(s, '2024-01-01 00:00:00+00'::timestamptz), 'the fitted value at the first observation')
   FROM (SELECT trend_ols_agg(y, to_timestamp(x)) AS s FROM point WHERE dataset = 'decreasing_12wk_epoch_s') q;
 SELECT results_eq(
@@ -123,7 +123,7 @@ SELECT ok(pg_temp.rel((slope(s) - slope_lower(s, level => 0.9)) / slope_stderr(s
 SELECT results_eq(
 	$$SELECT round(slope_stderr(s)::numeric, 9), round(t_value(s)::numeric, 3) FROM state WHERE dataset = 'decreasing_12wk'$$,
 	$$VALUES (0.000805360::numeric, -19.016::numeric)$$,
-	'memo 3.8 A: slope standard error 0.000805360, t = -19.016 (df 10)');
+	'docs/trend_statistics.md §10.1: slope standard error 0.000805360, t = -19.016 (df 10)');
 
 -- parallel plans equal serial ones; states from different anchors combine
 -- exactly (a regular table, rolled back: workers cannot read temporary ones)

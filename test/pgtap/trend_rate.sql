@@ -1,7 +1,7 @@
 -- The rate trend (trend_rate): the three datasets of
 -- test/fixtures/trend_vectors/proportions.csv (weighted slope and intercept,
 -- Cochran-Armitage T, Var(T), chi-square, z, p; computed in exact
--- arithmetic by the design memo's reference script, R's prop.trend.test
+-- arithmetic as docs/trend_statistics.md §9.3 describes, R's prop.trend.test
 -- example among them) to 1e-12, and over timestamps, parallel plans,
 -- rollup, bad rows and bad states.
 \ir ../include/preamble.sql
@@ -49,7 +49,7 @@ SELECT results_eq($$SELECT round(ca_chi2(s)::numeric, 4), round(ca_p(s)::numeric
 SELECT is(rate(s), 357.0::float8 / 3259, 'weekly phishing: 357 clicks out of 3,259 recipients')
   FROM state WHERE dataset = 'weekly_phishing_8wk';
 
--- the binomial-logit trend (the memo's reference solves it in 50-digit arithmetic)
+-- the binomial-logit trend (reference values from 50-digit arithmetic, docs/trend_statistics.md §9.3)
 CREATE TEMP TABLE logit AS
 SELECT dataset, (logit_trend(x::float8[], successes::bigint[], trials::bigint[])).* FROM proportions;
 SELECT is_empty($$SELECT dataset FROM logit JOIN proportions USING (dataset)
@@ -59,7 +59,7 @@ SELECT is_empty($$SELECT dataset FROM logit JOIN proportions USING (dataset)
 				   WHERE pg_temp.rel(slope_stderr, logit_se_slope::float8) > 1e-12 OR pg_temp.rel(z, logit_wald_z::float8) > 1e-12$$,
 				'its standard error and Wald z to 1e-12');
 SELECT ok(pg_temp.rel(odds_ratio, exp(-0.10032931798591145)) < 1e-12,
-		  'memo 3.8 F: the odds of clicking fall 9.5 % a week (odds ratio 0.90454)')
+		  'docs/trend_statistics.md §10.6: the odds of clicking fall 9.5 % a week (odds ratio 0.90454)')
   FROM logit WHERE dataset = 'weekly_phishing_8wk';
 
 SELECT is((logit_trend('{0,1}', '{0,10}', '{10,10}')).slope, NULL::float8,

@@ -1,8 +1,8 @@
 -- The robust trend (trend_robust): every dataset of the trend vectors
 -- (test/fixtures/trend_vectors/vectors.csv: Sen's slope and 95 % interval, the
 -- Conover intercept, Mann-Kendall S, var(S), z, p, exact p, tau-b; exact
--- arithmetic, scipy, R and pyMannKendall values reproduced by the design
--- memo's reference script) to 1e-12, the many-points path against every
+-- arithmetic, scipy, R and pyMannKendall values reproduced by the reference
+-- generator of docs/trend_statistics.md §9.3) to 1e-12, the many-points path against every
 -- pair's slope listed in SQL, parallel plans, rollup, and bad input.
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
@@ -54,7 +54,7 @@ SELECT is_empty($$SELECT dataset, mk_p_exact(s), p_exact FROM state JOIN expecte
 SELECT is_empty($$SELECT dataset FROM state JOIN expected USING (dataset) WHERE NOT pg_temp.close(kendall_tau_b(s), tau_b)$$,
 				'Kendall''s tau-b of every dataset');
 SELECT is_empty($$SELECT dataset FROM state JOIN expected e USING (dataset) WHERE n(s) <> e.n$$, 'n of every dataset');
-SELECT ok(pg_temp.close(mk_p_exact(s), 1.0 / 60), 'memo 3.8 D: one inversion in 6 points, exact p = 2 (1 + 5) / 720')
+SELECT ok(pg_temp.close(mk_p_exact(s), 1.0 / 60), 'docs/trend_statistics.md §10.4: one inversion in 6 points, exact p = 2 (1 + 5) / 720')
   FROM state WHERE dataset = 'one_inversion_n6';
 SELECT is(mk_p_exact(s), NULL::float8, 'no exact p with ties') FROM state WHERE dataset = 'ties_monthly_counts';
 

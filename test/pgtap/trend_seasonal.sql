@@ -1,7 +1,7 @@
 -- The seasonal Mann-Kendall test and seasonal Kendall slope: the two
 -- datasets of test/fixtures/trend_vectors/seasonal.csv (pyMannKendall's Bogra
--- seasonal_test and seasonal_sens_slope reproduced by the design memo's
--- reference script, and 36 monthly click rates) to 1e-12.
+-- seasonal_test and seasonal_sens_slope reproduced by the reference generator of
+-- docs/trend_statistics.md §9.3, and 36 monthly click rates) to 1e-12.
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 

@@ -1,6 +1,6 @@
 -- The verdict an auditor reads and the one-call report: every branch of
 -- trend_verdict with values chosen by hand, and the three families on the
--- memo's improving series (decreasing_12wk, weekly_phishing_8wk).
+-- improving series of docs/trend_statistics.md §10.1 and §10.6 (decreasing_12wk, weekly_phishing_8wk).
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
@@ -24,11 +24,11 @@ SELECT '2024-01-01'::timestamptz + x * interval '1 week' AS t, y
 SELECT results_eq($$SELECT verdict(trend_ols_agg(y, t), 'lower'), verdict(trend_robust_agg(y, t), 'lower'),
 						   verdict(trend_robust_agg(y, t), 'higher') FROM weekly$$,
 				  $$VALUES ('improving', 'improving', 'worsening')$$,
-				  'the improving click rate of memo 3.8 A, by least squares and by Sen / Mann-Kendall');
+				  'the improving click rate of docs/trend_statistics.md §10.1, by least squares and by Sen / Mann-Kendall');
 SELECT is((SELECT verdict(trend_rate_agg(e, n, x), 'lower')
 			 FROM unnest('{0,1,2,3,4,5,6,7}'::float8[], '{58,55,49,51,40,38,35,31}'::bigint[],
 						 '{412,398,405,420,401,415,409,399}'::bigint[]) u(x, e, n)),
-		  'improving', 'the phishing campaigns of memo 3.8 F (Cochran-Armitage z = -4.05): improving');
+		  'improving', 'the phishing campaigns of docs/trend_statistics.md §10.6 (Cochran-Armitage z = -4.05): improving');
 SELECT results_eq($$SELECT n, first_time, last_time, round(slope::numeric, 12), p_value < 1e-8, verdict
 					  FROM trend_report((SELECT trend_ols_agg(y, t) FROM weekly), 'lower')$$,
 				  $$VALUES (12::bigint, '2024-01-01'::timestamptz, '2024-03-18'::timestamptz,
