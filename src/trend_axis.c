@@ -147,24 +147,91 @@ trend_axis_merge(TrendAxis *into, const TrendAxis *from)
 	return 0.0;
 }
 
-/* The x of the first (last) observation */
-double
-trend_axis_end(const TrendAxis *axis, bool last)
+/* The x of the first (last) observation, over time in units of usecs_per_x microseconds */
+static double
+axis_end(const TrendAxis *axis, bool last, double usecs_per_x)
 {
 	if (axis->kind == TREND_TIME)
-		return ((double) (last ? axis->t_last : axis->t_first) - (double) axis->anchor) / USECS_PER_SECOND_F;
+		return ((double) (last ? axis->t_last : axis->t_first) - (double) axis->anchor) / usecs_per_x;
 	return last ? axis->x_last : axis->x_first;
 }
 
-/* The x of a timestamp on a trend over time */
-double
-trend_axis_at(const TrendAxis *axis, TimestampTz t)
+/* The x of a timestamp on a trend over time, in units of usecs_per_x microseconds */
+static double
+axis_at(const TrendAxis *axis, TimestampTz t, double usecs_per_x)
 {
 	if (axis->kind == TREND_X)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a trend over a float8 x is read at an x, not a timestamp")));
-	return ((double) t - (double) axis->anchor) / USECS_PER_SECOND_F;
+	return ((double) t - (double) axis->anchor) / usecs_per_x;
+}
+
+/* The x (seconds since the anchor) of a timestamp on a trend over time */
+double
+trend_axis_at(const TrendAxis *axis, TimestampTz t)
+{
+	return axis_at(axis, t, USECS_PER_SECOND_F);
+}
+
+/* A line's value at x */
+static inline double
+line_at(const TrendLine *line, double x)
+{
+	return line->y0 + line->slope * (x - line->x0);
+}
+
+/*
+ * fitted_at(state, timestamptz) (time) or fitted_at(state, float8) of
+ * every family: the argument read on the state's axis, then the family's
+ * line evaluated there.  A timestamp on a trend over x (with strict_x,
+ * even an infinite one) or an x on a trend over time is an error; NULL
+ * for an infinite timestamp or a state without a line.
+ */
+Datum
+trend_fitted_at(FunctionCallInfo fcinfo, const TrendAxis *axis, const void *state,
+				const TrendFit *fit, bool time)
+{
+	double		x;
+	TrendLine	line;
+
+	if (time)
+	{
+		TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
+
+		if (fit->strict_x && axis->kind == TREND_X)
+			(void) axis_at(axis, t, fit->usecs_per_x);	/* the error */
+		if (TIMESTAMP_NOT_FINITE(t))
+			PG_RETURN_NULL();
+		x = axis_at(axis, t, fit->usecs_per_x);
+	}
+	else
+	{
+		if (axis->kind == TREND_TIME)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a trend over time is read at a timestamp, not an x")));
+		x = PG_GETARG_FLOAT8(1);
+	}
+	if (!fit->line(state, &line))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(line_at(&line, x));
+}
+
+/*
+ * fitted_first(state) or fitted_last(state) (last): the family's line at
+ * the first (last) observation; NULL for an empty state or one without a
+ * line.
+ */
+Datum
+trend_fitted_end(FunctionCallInfo fcinfo, const TrendAxis *axis, const void *state,
+				 const TrendFit *fit, bool last)
+{
+	TrendLine	line;
+
+	if (axis->kind == TREND_EMPTY || !fit->line(state, &line))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(line_at(&line, axis_end(axis, last, fit->usecs_per_x)));
 }
 
 /*

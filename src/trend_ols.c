@@ -826,29 +826,28 @@ trend_ols_r2(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(r2 > 1.0 ? 1.0 : r2);
 }
 
-/* The fitted value at x (seconds from the anchor, or x) */
+/* The least-squares line, through the means; false without a slope */
 static bool
-ols_fitted(const TrendOls *s, double x, double *value)
+ols_line(const void *state, TrendLine *line)
 {
-	double		slope;
+	const TrendOls *s = state;
 
-	if (!ols_slope(s, &slope))
+	if (!ols_slope(s, &line->slope))
 		return false;
-	*value = s->sy / (double) s->n + slope * (x - s->sx / (double) s->n);
+	line->x0 = s->sx / (double) s->n;
+	line->y0 = s->sy / (double) s->n;
 	return true;
 }
+
+static const TrendFit ols_fit = {ols_line, TREND_X_SECONDS, false};
 
 PG_FUNCTION_INFO_V1(trend_ols_fitted_at_t);
 Datum
 trend_ols_fitted_at_t(PG_FUNCTION_ARGS)
 {
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
-	double		value;
 
-	if (TIMESTAMP_NOT_FINITE(t) || !ols_fitted(s, trend_axis_at(&s->axis, t), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &ols_fit, true);
 }
 
 PG_FUNCTION_INFO_V1(trend_ols_fitted_at_x);
@@ -856,39 +855,24 @@ Datum
 trend_ols_fitted_at_x(PG_FUNCTION_ARGS)
 {
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-	double		value;
 
-	if (s->axis.kind == TREND_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over time is read at a timestamp, not an x")));
-	if (!ols_fitted(s, PG_GETARG_FLOAT8(1), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
-}
-
-/* The fitted value at the first (last) observation */
-static Datum
-ols_fitted_end(FunctionCallInfo fcinfo, bool last)
-{
-	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-	double		value;
-
-	if (s->axis.kind == TREND_EMPTY || !ols_fitted(s, trend_axis_end(&s->axis, last), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &ols_fit, false);
 }
 
 PG_FUNCTION_INFO_V1(trend_ols_fitted_first);
 Datum
 trend_ols_fitted_first(PG_FUNCTION_ARGS)
 {
-	return ols_fitted_end(fcinfo, false);
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &ols_fit, false);
 }
 
 PG_FUNCTION_INFO_V1(trend_ols_fitted_last);
 Datum
 trend_ols_fitted_last(PG_FUNCTION_ARGS)
 {
-	return ols_fitted_end(fcinfo, true);
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &ols_fit, true);
 }

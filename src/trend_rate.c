@@ -480,29 +480,28 @@ trend_rate_ca_p(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(normal_two_sided_p(s->sxp / sqrt(var)));
 }
 
-/* The fitted proportion at x */
+/* The weighted least-squares line of the proportion, through the weighted means; false without a slope */
 static bool
-rate_fitted(const TrendRate *s, double x, double *value)
+rate_line(const void *state, TrendLine *line)
 {
-	double		slope;
+	const TrendRate *s = state;
 
-	if (!rate_slope(s, &slope))
+	if (!rate_slope(s, &line->slope))
 		return false;
-	*value = s->mean_p + slope * (x - s->mean_x);
+	line->x0 = s->mean_x;
+	line->y0 = s->mean_p;
 	return true;
 }
+
+static const TrendFit rate_fit = {rate_line, TREND_X_SECONDS, false};
 
 PG_FUNCTION_INFO_V1(trend_rate_fitted_at_t);
 Datum
 trend_rate_fitted_at_t(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
-	double		value;
 
-	if (TIMESTAMP_NOT_FINITE(t) || !rate_fitted(s, trend_axis_at(&s->axis, t), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &rate_fit, true);
 }
 
 PG_FUNCTION_INFO_V1(trend_rate_fitted_at_x);
@@ -510,40 +509,26 @@ Datum
 trend_rate_fitted_at_x(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	double		value;
 
-	if (s->axis.kind == TREND_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over time is read at a timestamp, not an x")));
-	if (!rate_fitted(s, PG_GETARG_FLOAT8(1), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
-}
-
-static Datum
-rate_fitted_end(FunctionCallInfo fcinfo, bool last)
-{
-	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	double		value;
-
-	if (s->axis.kind == TREND_EMPTY || !rate_fitted(s, trend_axis_end(&s->axis, last), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &rate_fit, false);
 }
 
 PG_FUNCTION_INFO_V1(trend_rate_fitted_first);
 Datum
 trend_rate_fitted_first(PG_FUNCTION_ARGS)
 {
-	return rate_fitted_end(fcinfo, false);
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &rate_fit, false);
 }
 
 PG_FUNCTION_INFO_V1(trend_rate_fitted_last);
 Datum
 trend_rate_fitted_last(PG_FUNCTION_ARGS)
 {
-	return rate_fitted_end(fcinfo, true);
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &rate_fit, true);
 }
 
 /*

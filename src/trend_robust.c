@@ -1263,42 +1263,35 @@ trend_robust_sen_upper(PG_FUNCTION_ARGS)
 }
 
 /*
- * The fitted value at x on Sen's line through the medians (Conover):
- * median(y) + slope (x - median(x)).
+ * Sen's line through the medians (Conover): median(y) + slope (x -
+ * median(x)), x in microseconds over time; false without a slope.
  */
 static bool
-sen_fitted(const TrendRobust *r, double x, double *value)
+sen_line(const void *state, TrendLine *line)
 {
-	double		slope;
+	const TrendRobust *r = state;
 	double	   *v;
-	double		mx,
-				my;
 
-	if (!sen_slope(r, &slope))
+	if (!sen_slope(r, &line->slope))
 		return false;
 	v = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
 	memcpy(v, ROBUST_X(r), sizeof(double) * r->n);
-	mx = median_of(v, r->n);
+	line->x0 = median_of(v, r->n);
 	memcpy(v, ROBUST_Y(r), sizeof(double) * r->n);
-	my = median_of(v, r->n);
+	line->y0 = median_of(v, r->n);
 	pfree(v);
-	*value = my + slope * (x - mx);
 	return true;
 }
+
+static const TrendFit sen_fit = {sen_line, TREND_X_USECS, true};
 
 PG_FUNCTION_INFO_V1(trend_robust_fitted_at_t);
 Datum
 trend_robust_fitted_at_t(PG_FUNCTION_ARGS)
 {
 	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
-	double		value;
 
-	if (TIMESTAMP_NOT_FINITE(t) || r->axis.kind == TREND_X)
-		(void) trend_axis_at(&r->axis, t);	/* the error for a trend over x */
-	if (TIMESTAMP_NOT_FINITE(t) || !sen_fitted(r, (double) t - (double) r->axis.anchor, &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &r->axis, r, &sen_fit, true);
 }
 
 PG_FUNCTION_INFO_V1(trend_robust_fitted_at_x);
@@ -1306,15 +1299,8 @@ Datum
 trend_robust_fitted_at_x(PG_FUNCTION_ARGS)
 {
 	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-	double		value;
 
-	if (r->axis.kind == TREND_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over time is read at a timestamp, not an x")));
-	if (!sen_fitted(r, PG_GETARG_FLOAT8(1), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &r->axis, r, &sen_fit, false);
 }
 
 /* ---- Mann-Kendall ---- */
