@@ -45,6 +45,9 @@ extern double trend_axis_x(TrendAxis *axis, double x);
 extern double trend_axis_merge(TrendAxis *into, const TrendAxis *from);
 extern double trend_axis_at(const TrendAxis *axis, TimestampTz t);
 extern double trend_slope_scale(FunctionCallInfo fcinfo, const TrendAxis *axis, int unit_arg);
+extern void *trend_accessor_args(FunctionCallInfo fcinfo, double *scale);
+extern double trend_level_arg(FunctionCallInfo fcinfo, int argno);
+extern Datum trend_time_end(FunctionCallInfo fcinfo, const TrendAxis *axis, bool last);
 
 /* A fitted line on a state's axis: y = y0 + slope (x - x0) */
 typedef struct TrendLine

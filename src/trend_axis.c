@@ -271,6 +271,39 @@ trend_slope_scale(FunctionCallInfo fcinfo, const TrendAxis *axis, int unit_arg)
 }
 
 /*
+ * The fixed-size state (trend_ols, trend_rate: it begins with its axis) of
+ * an accessor taking (state, unit), and the scale of its slope: see
+ * trend_slope_scale.  NULL for a NULL state.
+ */
+void *
+trend_accessor_args(FunctionCallInfo fcinfo, double *scale)
+{
+	TrendAxis  *axis;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	axis = (TrendAxis *) PG_GETARG_POINTER(0);
+	*scale = trend_slope_scale(fcinfo, axis, 1);
+	return axis;
+}
+
+/*
+ * The confidence level argument of a slope's interval (the caller returns
+ * NULL for a NULL one): strictly between 0 and 1.
+ */
+double
+trend_level_arg(FunctionCallInfo fcinfo, int argno)
+{
+	double		level = PG_GETARG_FLOAT8(argno);
+
+	if (!(level > 0 && level < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	return level;
+}
+
+/*
  * The state argument (a fixed-size state of size bytes) that a transition
  * or combine function updates: in place inside an aggregate, as
  * float8_regr_accum does, else a copy.
@@ -417,31 +450,33 @@ trend_axis_recv(StringInfo buf, TrendAxis *axis)
 }
 
 /*
- * first_time(state), last_time(state) of the fixed-size states, which
- * begin with their axis (trend_ols, trend_rate).  NULL for a trend over x.
+ * first_time(state) or last_time(state) (last) of every family: the time
+ * of the first (last) observation, NULL for a trend over x or an empty one.
  */
-static Datum
-axis_time_end(FunctionCallInfo fcinfo, bool last)
+Datum
+trend_time_end(FunctionCallInfo fcinfo, const TrendAxis *axis, bool last)
 {
-	TrendAxis  *axis = (TrendAxis *) PG_GETARG_POINTER(0);
-
 	if (axis->kind != TREND_TIME)
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(last ? axis->t_last : axis->t_first);
 }
 
+/*
+ * The fixed-size states begin with their axis (trend_ols, trend_rate):
+ * one first_time and one last_time serve both.
+ */
 PG_FUNCTION_INFO_V1(trend_first_time);
 Datum
 trend_first_time(PG_FUNCTION_ARGS)
 {
-	return axis_time_end(fcinfo, false);
+	return trend_time_end(fcinfo, (TrendAxis *) PG_GETARG_POINTER(0), false);
 }
 
 PG_FUNCTION_INFO_V1(trend_last_time);
 Datum
 trend_last_time(PG_FUNCTION_ARGS)
 {
-	return axis_time_end(fcinfo, true);
+	return trend_time_end(fcinfo, (TrendAxis *) PG_GETARG_POINTER(0), true);
 }
 
 /*

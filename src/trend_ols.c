@@ -655,22 +655,6 @@ trend_ols_mfinal(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-/*
- * The state and the scale of its slope for an accessor taking (state,
- * unit): see trend_slope_scale.  NULL state: NULL.
- */
-static TrendOls *
-ols_accessor_args(FunctionCallInfo fcinfo, double *scale)
-{
-	TrendOls   *s;
-
-	if (PG_ARGISNULL(0))
-		return NULL;
-	s = PG_GETARG_TREND_OLS(0);
-	*scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	return s;
-}
-
 /* Slope per second or per x; false when there is none (n < 1, all x equal) */
 static bool
 ols_slope(const TrendOls *s, double *slope)
@@ -710,7 +694,7 @@ trend_ols_slope(PG_FUNCTION_ARGS)
 {
 	double		scale,
 				slope;
-	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+	TrendOls   *s = trend_accessor_args(fcinfo, &scale);
 
 	if (s == NULL || !ols_slope(s, &slope))
 		PG_RETURN_NULL();
@@ -723,7 +707,7 @@ trend_ols_slope_stderr(PG_FUNCTION_ARGS)
 {
 	double		scale,
 				se;
-	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+	TrendOls   *s = trend_accessor_args(fcinfo, &scale);
 
 	if (s == NULL || !ols_stderr(s, &se))
 		PG_RETURN_NULL();
@@ -738,15 +722,11 @@ ols_ci_bound(FunctionCallInfo fcinfo, double sign)
 				slope,
 				se,
 				level;
-	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+	TrendOls   *s = trend_accessor_args(fcinfo, &scale);
 
 	if (s == NULL || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
-	level = PG_GETARG_FLOAT8(2);
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	level = trend_level_arg(fcinfo, 2);
 	if (!ols_stderr(s, &se) || !ols_slope(s, &slope))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((slope + sign * t_critical(level, (double) (s->n - 2)) * se) * scale);

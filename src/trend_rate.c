@@ -361,15 +361,11 @@ PG_FUNCTION_INFO_V1(trend_rate_slope);
 Datum
 trend_rate_slope(PG_FUNCTION_ARGS)
 {
-	TrendRate  *s;
 	double		scale,
 				slope;
+	TrendRate  *s = trend_accessor_args(fcinfo, &scale);
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = PG_GETARG_TREND_RATE(0);
-	scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	if (!rate_slope(s, &slope))
+	if (s == NULL || !rate_slope(s, &slope))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(slope * scale);
 }
@@ -390,15 +386,11 @@ PG_FUNCTION_INFO_V1(trend_rate_slope_stderr);
 Datum
 trend_rate_slope_stderr(PG_FUNCTION_ARGS)
 {
-	TrendRate  *s;
 	double		scale,
 				se;
+	TrendRate  *s = trend_accessor_args(fcinfo, &scale);
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = PG_GETARG_TREND_RATE(0);
-	scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	if (!rate_stderr(s, &se))
+	if (s == NULL || !rate_stderr(s, &se))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(se * scale);
 }
@@ -413,15 +405,10 @@ rate_ci_bound(FunctionCallInfo fcinfo, double sign)
 				se,
 				level;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+	/* NULL level: NULL before the unit is read (trend_ols reads it first) */
+	if (PG_ARGISNULL(2) || (s = trend_accessor_args(fcinfo, &scale)) == NULL)
 		PG_RETURN_NULL();
-	s = PG_GETARG_TREND_RATE(0);
-	scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	level = PG_GETARG_FLOAT8(2);
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	level = trend_level_arg(fcinfo, 2);
 	if (!rate_slope(s, &slope) || !rate_stderr(s, &se))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((slope + sign * normal_critical(level) * se) * scale);

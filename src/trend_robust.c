@@ -1233,11 +1233,7 @@ sen_bound(FunctionCallInfo fcinfo, bool upper)
 		PG_RETURN_NULL();
 	r = PG_GETARG_TREND_ROBUST(0);
 	scale = robust_scale(fcinfo, r);
-	level = PG_GETARG_FLOAT8(2);
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	level = trend_level_arg(fcinfo, 2);
 	m = sen_pairs(r);
 	if (m < 1 || !(r->var_sen >= 0))
 		PG_RETURN_NULL();
@@ -1463,29 +1459,18 @@ trend_robust_p_value(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(normal_two_sided_p(z));
 }
 
-/* First (last) time of a robust trend over time (the axis follows the varlena header) */
-static Datum
-robust_time_end(FunctionCallInfo fcinfo, bool last)
-{
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-
-	if (r->axis.kind != TREND_TIME)
-		PG_RETURN_NULL();
-	PG_RETURN_TIMESTAMPTZ(last ? r->axis.t_last : r->axis.t_first);
-}
-
 PG_FUNCTION_INFO_V1(trend_robust_first_time);
 Datum
 trend_robust_first_time(PG_FUNCTION_ARGS)
 {
-	return robust_time_end(fcinfo, false);
+	return trend_time_end(fcinfo, &PG_GETARG_TREND_ROBUST(0)->axis, false);
 }
 
 PG_FUNCTION_INFO_V1(trend_robust_last_time);
 Datum
 trend_robust_last_time(PG_FUNCTION_ARGS)
 {
-	return robust_time_end(fcinfo, true);
+	return trend_time_end(fcinfo, &PG_GETARG_TREND_ROBUST(0)->axis, true);
 }
 
 /*
