@@ -137,6 +137,34 @@ robust_grow(RobustAcc *acc, int64 more)
 	acc->size = size;
 }
 
+/*
+ * Append n points of a state on another axis to acc, their x moved to
+ * acc's anchor (an empty state adds nothing)
+ */
+static void
+robust_append(RobustAcc *acc, const TrendAxis *axis, const double *x,
+			  const double *y, int64 n)
+{
+	double		shift;
+
+	if (axis->kind == TREND_EMPTY)
+		return;
+	if (acc->axis.kind == TREND_EMPTY)
+	{
+		acc->axis = *axis;
+		shift = 0;
+	}
+	else
+		shift = axis_shift(&acc->axis, axis);
+	robust_grow(acc, n);
+	for (int64 i = 0; i < n; i++)
+	{
+		acc->x[acc->n + i] = x[i] + shift;
+		acc->y[acc->n + i] = y[i];
+	}
+	acc->n += n;
+}
+
 /* The state of an aggregate call, made on the first row */
 static RobustAcc *
 robust_acc(FunctionCallInfo fcinfo)
@@ -205,7 +233,6 @@ trend_robust_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	RobustAcc  *a,
 			   *b;
-	double		shift;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "trend_robust_combine called in non-aggregate context");
@@ -224,22 +251,7 @@ trend_robust_combine(PG_FUNCTION_ARGS)
 	}
 	else
 		a = (RobustAcc *) PG_GETARG_POINTER(0);
-	if (b->axis.kind == TREND_EMPTY)
-		PG_RETURN_POINTER(a);
-	if (a->axis.kind == TREND_EMPTY)
-	{
-		a->axis = b->axis;
-		shift = 0;
-	}
-	else
-		shift = axis_shift(&a->axis, &b->axis);
-	robust_grow(a, b->n);
-	for (int64 i = 0; i < b->n; i++)
-	{
-		a->x[a->n + i] = b->x[i] + shift;
-		a->y[a->n + i] = b->y[i];
-	}
-	a->n += b->n;
+	robust_append(a, &b->axis, b->x, b->y, b->n);
 	PG_RETURN_POINTER(a);
 }
 
@@ -553,27 +565,11 @@ trend_robust_rollup_accum(PG_FUNCTION_ARGS)
 {
 	RobustAcc  *acc = robust_acc(fcinfo);
 	TrendRobust *r;
-	double		shift;
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(acc);
 	r = PG_GETARG_TREND_ROBUST(1);
-	if (r->axis.kind == TREND_EMPTY)
-		PG_RETURN_POINTER(acc);
-	if (acc->axis.kind == TREND_EMPTY)
-	{
-		acc->axis = r->axis;
-		shift = 0;
-	}
-	else
-		shift = axis_shift(&acc->axis, &r->axis);
-	robust_grow(acc, r->n);
-	for (int64 i = 0; i < r->n; i++)
-	{
-		acc->x[acc->n + i] = ROBUST_X(r)[i] + shift;
-		acc->y[acc->n + i] = ROBUST_Y(r)[i];
-	}
-	acc->n += r->n;
+	robust_append(acc, &r->axis, ROBUST_X(r), ROBUST_Y(r), r->n);
 	PG_RETURN_POINTER(acc);
 }
 
