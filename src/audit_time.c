@@ -63,6 +63,7 @@ round_half(double days, bool up)
 	return floor(days * 2 + 0.5 + 1e-9) / 2;
 }
 
+/* Auditor-days as a numeric Datum */
 static Datum
 days_datum(double days)
 {

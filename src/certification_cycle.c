@@ -130,25 +130,28 @@ put_text(Datum *values, bool *nulls, int i, const char *text)
 	values[i] = text ? CStringGetTextDatum(text) : (Datum) 0;
 }
 
+/* The later of two dates */
 static inline DateADT
 date_max(DateADT a, DateADT b)
 {
 	return a > b ? a : b;
 }
 
+/* The earlier of two dates */
 static inline DateADT
 date_min(DateADT a, DateADT b)
 {
 	return a < b ? a : b;
 }
 
-/* 1 January and 31 December of a date's year */
+/* 1 January of a year */
 static inline DateADT
 year_first(int year)
 {
 	return cycle_date(year, 1, 1);
 }
 
+/* 31 December of a year */
 static inline DateADT
 year_last(int year)
 {
@@ -576,6 +579,7 @@ event_make(const char *kind, DateADT date, const char *where, int position)
 	return e;
 }
 
+/* qsort order of events: by date, then kind */
 static int
 event_cmp(const void *a, const void *b)
 {
@@ -756,6 +760,7 @@ typedef struct History
 	DateADT		transition;		/* first transition audit, or NO_DATE */
 } History;
 
+/* Read a sorted history: first stage 1, last stage 2, decisions after D, first transition audit */
 static void
 history_init(History *h, Event *events, int nevents)
 {
@@ -822,6 +827,7 @@ typedef struct Findings
 	int			size;
 } Findings;
 
+/* Add a finding to the checker's list */
 static void
 finding_add(Findings *f, const char *rule, const char *severity, int cycle,
 			DateADT date, char *detail, const char *basis)
@@ -841,6 +847,7 @@ finding_add(Findings *f, const char *rule, const char *severity, int cycle,
 	f->n++;
 }
 
+/* qsort order of findings: by date, then rule */
 static int
 finding_cmp(const void *a, const void *b)
 {
@@ -1070,12 +1077,12 @@ history_rules(FunctionCallInfo fcinfo, History *h, DateADT decision,
 	*sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
 }
 
+static Datum check_events(FunctionCallInfo fcinfo, Event *events, int nevents);
+
 /*
  * certification_cycle_check(): the rules an audit history breaks, one row
  * per finding, by date.  A compliant history returns no rows.
  */
-static Datum check_events(FunctionCallInfo fcinfo, Event *events, int nevents);
-
 PG_FUNCTION_INFO_V1(certification_cycle_check);
 Datum
 certification_cycle_check(PG_FUNCTION_ARGS)

@@ -368,6 +368,7 @@ trend_next_field(char **p, char delimiter)
 	return start;
 }
 
+/* A whole field as an int64; false if it is not one */
 bool
 trend_parse_int64(const char *field, int64 *result)
 {
@@ -378,6 +379,7 @@ trend_parse_int64(const char *field, int64 *result)
 	return field[0] != '\0' && *end == '\0' && errno == 0;
 }
 
+/* A whole field as a double (NaN and the infinities too); false if it is not one or overflows */
 bool
 trend_parse_double(const char *field, double *result)
 {
@@ -426,6 +428,7 @@ trend_axis_parse(char **p, TrendAxis *axis)
 		(f = trend_next_field(p, ',')) != NULL && trend_parse_int64(f, &axis->t_last);
 }
 
+/* The axis's fields of a binary form */
 void
 trend_axis_send(StringInfo buf, const TrendAxis *axis)
 {
@@ -437,6 +440,7 @@ trend_axis_send(StringInfo buf, const TrendAxis *axis)
 	pq_sendfloat8(buf, axis->x_last);
 }
 
+/* Read the axis's fields of a binary form */
 void
 trend_axis_recv(StringInfo buf, TrendAxis *axis)
 {
@@ -462,8 +466,8 @@ trend_time_end(FunctionCallInfo fcinfo, const TrendAxis *axis, bool last)
 }
 
 /*
- * The fixed-size states begin with their axis (trend_ols, trend_rate):
- * one first_time and one last_time serve both.
+ * first_time(trend_ols or trend_rate, which begin with their axis): the
+ * time of the first observation, NULL for a trend over x
  */
 PG_FUNCTION_INFO_V1(trend_first_time);
 Datum
@@ -472,6 +476,7 @@ trend_first_time(PG_FUNCTION_ARGS)
 	return trend_time_end(fcinfo, (TrendAxis *) PG_GETARG_POINTER(0), false);
 }
 
+/* last_time(trend_ols or trend_rate): the time of the last observation, NULL for a trend over x */
 PG_FUNCTION_INFO_V1(trend_last_time);
 Datum
 trend_last_time(PG_FUNCTION_ARGS)

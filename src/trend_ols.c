@@ -88,6 +88,7 @@ ols_valid(const TrendOls *s)
 	return true;
 }
 
+/* An error unless a state read from outside is valid (ols_valid) */
 static void
 ols_check(const TrendOls *s)
 {
@@ -325,6 +326,7 @@ ols_parse(char *str, TrendOls *s)
 	return true;
 }
 
+/* Text input of trend_ols: the state of the text form trend_ols_out writes, checked */
 PG_FUNCTION_INFO_V1(trend_ols_in);
 Datum
 trend_ols_in(PG_FUNCTION_ARGS)
@@ -340,6 +342,7 @@ trend_ols_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/* Binary output of trend_ols: the axis, n, then the sums and common values */
 PG_FUNCTION_INFO_V1(trend_ols_send);
 Datum
 trend_ols_send(PG_FUNCTION_ARGS)
@@ -360,6 +363,7 @@ trend_ols_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Binary input of trend_ols: the state of its binary form, checked */
 PG_FUNCTION_INFO_V1(trend_ols_recv);
 Datum
 trend_ols_recv(PG_FUNCTION_ARGS)
@@ -444,6 +448,7 @@ moving_find(const OlsMoving *m, int64 key)
 	return lo;
 }
 
+/* Insert a key into the frame's sorted values, making room as needed */
 static void
 moving_insert(OlsMoving *m, int64 key)
 {
@@ -613,6 +618,7 @@ moving_remove_row(FunctionCallInfo fcinfo, bool time)
 	PG_RETURN_POINTER(m);
 }
 
+/* trend_ols_agg(y, t timestamptz) in a window frame: one row in */
 PG_FUNCTION_INFO_V1(trend_ols_maccum_t);
 Datum
 trend_ols_maccum_t(PG_FUNCTION_ARGS)
@@ -620,6 +626,7 @@ trend_ols_maccum_t(PG_FUNCTION_ARGS)
 	return moving_add(fcinfo, true);
 }
 
+/* trend_ols_agg(y, x float8) in a window frame: one row in */
 PG_FUNCTION_INFO_V1(trend_ols_maccum_x);
 Datum
 trend_ols_maccum_x(PG_FUNCTION_ARGS)
@@ -627,6 +634,7 @@ trend_ols_maccum_x(PG_FUNCTION_ARGS)
 	return moving_add(fcinfo, false);
 }
 
+/* trend_ols_agg(y, t timestamptz) in a window frame: one row out, or NULL to recompute the frame */
 PG_FUNCTION_INFO_V1(trend_ols_minvert_t);
 Datum
 trend_ols_minvert_t(PG_FUNCTION_ARGS)
@@ -634,6 +642,7 @@ trend_ols_minvert_t(PG_FUNCTION_ARGS)
 	return moving_remove_row(fcinfo, true);
 }
 
+/* trend_ols_agg(y, x float8) in a window frame: one row out, or NULL to recompute the frame */
 PG_FUNCTION_INFO_V1(trend_ols_minvert_x);
 Datum
 trend_ols_minvert_x(PG_FUNCTION_ARGS)
@@ -681,6 +690,7 @@ ols_stderr(const TrendOls *s, double *se)
 	return true;
 }
 
+/* n(trend_ols): the number of observations */
 PG_FUNCTION_INFO_V1(trend_ols_n);
 Datum
 trend_ols_n(PG_FUNCTION_ARGS)
@@ -688,6 +698,7 @@ trend_ols_n(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(PG_GETARG_TREND_OLS(0)->n);
 }
 
+/* The least-squares slope per unit (a day by default) or x, or NULL while every x is the same */
 PG_FUNCTION_INFO_V1(trend_ols_slope);
 Datum
 trend_ols_slope(PG_FUNCTION_ARGS)
@@ -701,6 +712,7 @@ trend_ols_slope(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(slope * scale);
 }
 
+/* The least-squares slope's standard error in its unit, or NULL below 3 observations or without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_slope_stderr);
 Datum
 trend_ols_slope_stderr(PG_FUNCTION_ARGS)
@@ -732,6 +744,7 @@ ols_ci_bound(FunctionCallInfo fcinfo, double sign)
 	PG_RETURN_FLOAT8((slope + sign * t_critical(level, (double) (s->n - 2)) * se) * scale);
 }
 
+/* The lower bound of the least-squares slope's Student t interval at a level */
 PG_FUNCTION_INFO_V1(trend_ols_slope_lower);
 Datum
 trend_ols_slope_lower(PG_FUNCTION_ARGS)
@@ -739,6 +752,7 @@ trend_ols_slope_lower(PG_FUNCTION_ARGS)
 	return ols_ci_bound(fcinfo, -1.0);
 }
 
+/* The upper bound of the least-squares slope's Student t interval at a level */
 PG_FUNCTION_INFO_V1(trend_ols_slope_upper);
 Datum
 trend_ols_slope_upper(PG_FUNCTION_ARGS)
@@ -766,6 +780,7 @@ ols_t(const TrendOls *s, double *t)
 	return true;
 }
 
+/* The slope's t statistic (n - 2 degrees of freedom), or NULL below 3 observations or without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_t_value);
 Datum
 trend_ols_t_value(PG_FUNCTION_ARGS)
@@ -777,6 +792,7 @@ trend_ols_t_value(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(t);
 }
 
+/* The slope's two-sided p-value (Student t), or NULL where t_value is */
 PG_FUNCTION_INFO_V1(trend_ols_p_value);
 Datum
 trend_ols_p_value(PG_FUNCTION_ARGS)
@@ -821,6 +837,7 @@ ols_line(const void *state, TrendLine *line)
 
 static const TrendFit ols_fit = {ols_line, TREND_X_SECONDS, false};
 
+/* The least-squares line at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_at_t);
 Datum
 trend_ols_fitted_at_t(PG_FUNCTION_ARGS)
@@ -830,6 +847,7 @@ trend_ols_fitted_at_t(PG_FUNCTION_ARGS)
 	return trend_fitted_at(fcinfo, &s->axis, s, &ols_fit, true);
 }
 
+/* The least-squares line at an x, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_at_x);
 Datum
 trend_ols_fitted_at_x(PG_FUNCTION_ARGS)
@@ -839,6 +857,7 @@ trend_ols_fitted_at_x(PG_FUNCTION_ARGS)
 	return trend_fitted_at(fcinfo, &s->axis, s, &ols_fit, false);
 }
 
+/* The least-squares line at the first observation, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_first);
 Datum
 trend_ols_fitted_first(PG_FUNCTION_ARGS)
@@ -848,6 +867,7 @@ trend_ols_fitted_first(PG_FUNCTION_ARGS)
 	return trend_fitted_end(fcinfo, &s->axis, s, &ols_fit, false);
 }
 
+/* The least-squares line at the last observation, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_last);
 Datum
 trend_ols_fitted_last(PG_FUNCTION_ARGS)

@@ -345,6 +345,7 @@ typedef struct Point
 	double		y;
 } Point;
 
+/* qsort order of points: by x, then y */
 static int
 point_cmp(const void *a, const void *b)
 {
@@ -376,13 +377,14 @@ order_key(double d)
 	return (int64) (u_key(d) ^ ((uint64) 1 << 63));
 }
 
+/* Where merge_inversions hands the inversions it is asked for */
+typedef void (*InversionSink) (void *arg, int64 left, int64 right);
+
 /*
  * Inversions of seq[0..n-1] by bottom-up merge sort.  With want != NULL,
  * the inversions of the sorted ranks want[0..nwant-1] (or every one, with
  * nwant < 0) are handed to emit as pairs of values.
  */
-typedef void (*InversionSink) (void *arg, int64 left, int64 right);
-
 static int64
 merge_inversions(int64 *seq, int64 *tmp, int64 n, const uint64 *want, int64 nwant,
 				 InversionSink emit, void *arg)
@@ -443,6 +445,7 @@ typedef struct Ties
 	long double t1;
 } Ties;
 
+/* The tie groups of the sorted array v[0..n-1], into ties */
 static void
 tie_groups(const int64 *v, int64 n, Ties *ties)
 {
@@ -677,6 +680,7 @@ bad:
 	PG_RETURN_NULL();
 }
 
+/* Binary output of trend_robust: the axis, n, then the x and the y of the sorted points */
 PG_FUNCTION_INFO_V1(trend_robust_send);
 Datum
 trend_robust_send(PG_FUNCTION_ARGS)
@@ -692,6 +696,7 @@ trend_robust_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Binary input of trend_robust: the points checked, the numbers computed afresh */
 PG_FUNCTION_INFO_V1(trend_robust_recv);
 Datum
 trend_robust_recv(PG_FUNCTION_ARGS)
@@ -910,6 +915,7 @@ typedef struct SlopeList
 	int64		capacity;
 } SlopeList;
 
+/* An InversionSink: keep the slope of an emitted pair while there is room */
 static void
 list_slope(void *arg, int64 left, int64 right)
 {
@@ -1183,6 +1189,7 @@ robust_scale(FunctionCallInfo fcinfo, const TrendRobust *r)
 	return r->axis.kind == TREND_TIME ? scale * USECS_PER_SECOND_F : scale;
 }
 
+/* Sen's slope per unit of time (a day by default) or of x, or NULL without two distinct x */
 PG_FUNCTION_INFO_V1(trend_robust_sen_slope);
 Datum
 trend_robust_sen_slope(PG_FUNCTION_ARGS)
@@ -1240,6 +1247,7 @@ sen_bound(FunctionCallInfo fcinfo, bool upper)
 	PG_RETURN_FLOAT8(value * scale);
 }
 
+/* The lower bound of Sen's (1968) confidence interval of the slope at a level */
 PG_FUNCTION_INFO_V1(trend_robust_sen_lower);
 Datum
 trend_robust_sen_lower(PG_FUNCTION_ARGS)
@@ -1247,6 +1255,7 @@ trend_robust_sen_lower(PG_FUNCTION_ARGS)
 	return sen_bound(fcinfo, false);
 }
 
+/* The upper bound of Sen's (1968) confidence interval of the slope at a level */
 PG_FUNCTION_INFO_V1(trend_robust_sen_upper);
 Datum
 trend_robust_sen_upper(PG_FUNCTION_ARGS)
@@ -1277,6 +1286,7 @@ sen_line(const void *state, TrendLine *line)
 
 static const TrendFit sen_fit = {sen_line, TREND_X_USECS, true};
 
+/* Sen's line through the medians at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_robust_fitted_at_t);
 Datum
 trend_robust_fitted_at_t(PG_FUNCTION_ARGS)
@@ -1286,6 +1296,7 @@ trend_robust_fitted_at_t(PG_FUNCTION_ARGS)
 	return trend_fitted_at(fcinfo, &r->axis, r, &sen_fit, true);
 }
 
+/* Sen's line through the medians at an x, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_robust_fitted_at_x);
 Datum
 trend_robust_fitted_at_x(PG_FUNCTION_ARGS)
@@ -1297,6 +1308,7 @@ trend_robust_fitted_at_x(PG_FUNCTION_ARGS)
 
 /* ---- Mann-Kendall ---- */
 
+/* n(trend_robust): the number of points */
 PG_FUNCTION_INFO_V1(trend_robust_n);
 Datum
 trend_robust_n(PG_FUNCTION_ARGS)
@@ -1304,6 +1316,7 @@ trend_robust_n(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(PG_GETARG_TREND_ROBUST(0)->n);
 }
 
+/* The Mann-Kendall S, or NULL below two points */
 PG_FUNCTION_INFO_V1(trend_robust_mk_s);
 Datum
 trend_robust_mk_s(PG_FUNCTION_ARGS)
@@ -1315,6 +1328,7 @@ trend_robust_mk_s(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(r->s);
 }
 
+/* The variance of S, corrected for ties in x and y, or NULL below two points */
 PG_FUNCTION_INFO_V1(trend_robust_mk_var_s);
 Datum
 trend_robust_mk_var_s(PG_FUNCTION_ARGS)
@@ -1336,6 +1350,7 @@ mk_z(const TrendRobust *r, double *z)
 	return true;
 }
 
+/* The Mann-Kendall z with continuity correction, or NULL when var(S) is 0 */
 PG_FUNCTION_INFO_V1(trend_robust_mk_z);
 Datum
 trend_robust_mk_z(PG_FUNCTION_ARGS)
@@ -1347,6 +1362,7 @@ trend_robust_mk_z(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(z);
 }
 
+/* The Mann-Kendall two-sided p of the normal approximation, or NULL when var(S) is 0 */
 PG_FUNCTION_INFO_V1(trend_robust_mk_p);
 Datum
 trend_robust_mk_p(PG_FUNCTION_ARGS)
@@ -1411,6 +1427,7 @@ mk_p_exact(const TrendRobust *r, double *p)
 	return true;
 }
 
+/* The exact Mann-Kendall two-sided p: NULL from 50 points on, with ties, or below two points */
 PG_FUNCTION_INFO_V1(trend_robust_mk_p_exact);
 Datum
 trend_robust_mk_p_exact(PG_FUNCTION_ARGS)
@@ -1455,6 +1472,7 @@ trend_robust_p_value(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(normal_two_sided_p(z));
 }
 
+/* first_time(trend_robust): the time of the first point, NULL for a trend over x */
 PG_FUNCTION_INFO_V1(trend_robust_first_time);
 Datum
 trend_robust_first_time(PG_FUNCTION_ARGS)
@@ -1462,6 +1480,7 @@ trend_robust_first_time(PG_FUNCTION_ARGS)
 	return trend_time_end(fcinfo, &PG_GETARG_TREND_ROBUST(0)->axis, false);
 }
 
+/* last_time(trend_robust): the time of the last point, NULL for a trend over x */
 PG_FUNCTION_INFO_V1(trend_robust_last_time);
 Datum
 trend_robust_last_time(PG_FUNCTION_ARGS)
