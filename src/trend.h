@@ -3,8 +3,9 @@
  * trend.h
  *	  What the trend aggregates share: the time axis of a state (a trend
  *	  over timestamps, measured in seconds from an int64 anchor, or over a
- *	  plain float8 x), the unit of a slope, and the pieces of their text
- *	  and binary forms.  See trend_axis.c.
+ *	  plain float8 x), the unit of a slope, the accessors' common part
+ *	  (arguments, first and last times, the fitted line at a point), and
+ *	  the pieces of their text and binary forms.  See trend_axis.c.
  *
  * src/trend.h
  *

@@ -3,7 +3,9 @@
  * trend_axis.c
  *	  The time axis the trend states share (see trend.h): the anchor and
  *	  bounds of a trend over timestamps or over a float8 x, the unit of a
- *	  slope, and the pieces of the states' text and binary forms.
+ *	  slope, what the families' accessors have in common (arguments, first
+ *	  and last times, fitted values), and the pieces of the states' text
+ *	  and binary forms.
  *
  * src/trend_axis.c
  *
