@@ -63,24 +63,7 @@ round_half(double days, bool up)
 	return floor(days * 2 + 0.5 + 1e-9) / 2;
 }
 
-/* A float8 argument within [lo, hi], not NULL, not NaN */
-static double
-float_arg(FunctionCallInfo fcinfo, int argno, const char *name, double lo, double hi)
-{
-	double		value;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", name)));
-	value = PG_GETARG_FLOAT8(argno);
-	if (isnan(value) || value < lo || value > hi)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be between %g and %g", name, lo, hi)));
-	return value;
-}
-
+/* Auditor-days as a numeric Datum */
 static Datum
 days_datum(double days)
 {
@@ -112,21 +95,18 @@ isms_audit_time(PG_FUNCTION_ARGS)
 	int			nnotes = 0;
 	const Band *band = NULL;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("persons must not be null")));
+	cycle_arg_not_null(fcinfo, 0, "persons");
 	persons = PG_GETARG_INT32(0);
 	if (persons < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("persons must be at least 1, not %d", persons),
 				 errdetail("The number of persons doing work under the organization's control within the ISMS scope.")));
-	adjustment = float_arg(fcinfo, 1, "adjustment_percent", -100, 100);
-	guard = float_arg(fcinfo, 2, "min_adjustment_percent", -100, 0);
-	stage1_share = float_arg(fcinfo, 3, "stage1_share", 0, 1);
-	surveillance_fraction = float_arg(fcinfo, 4, "surveillance_fraction", 0, 1);
-	recert_fraction = float_arg(fcinfo, 5, "recertification_fraction", 0, 1);
+	adjustment = cycle_float_arg(fcinfo, 1, "adjustment_percent", -100, 100);
+	guard = cycle_float_arg(fcinfo, 2, "min_adjustment_percent", -100, 0);
+	stage1_share = cycle_float_arg(fcinfo, 3, "stage1_share", 0, 1);
+	surveillance_fraction = cycle_float_arg(fcinfo, 4, "surveillance_fraction", 0, 1);
+	recert_fraction = cycle_float_arg(fcinfo, 5, "recertification_fraction", 0, 1);
 	up = cycle_option(fcinfo, 6, "rounding", roundings) == 1;
 	if (!PG_ARGISNULL(7))
 		transition = cycle_option(fcinfo, 7, "transition", transitions);
@@ -229,16 +209,12 @@ PG_FUNCTION_INFO_V1(isms_effective_persons);
 Datum
 isms_effective_persons(PG_FUNCTION_ARGS)
 {
-	ArrayType  *groups = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *groups = cycle_array_arg(fcinfo, 0, "group_sizes");
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
 	int64		total = 0;
 
-	if (ARR_NDIM(groups) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("group_sizes must be a one-dimensional array")));
 	deconstruct_array(groups, INT4OID, sizeof(int32), true, TYPALIGN_INT,
 					  &elems, &nulls, &n);
 	if (n == 0)

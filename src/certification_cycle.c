@@ -130,25 +130,28 @@ put_text(Datum *values, bool *nulls, int i, const char *text)
 	values[i] = text ? CStringGetTextDatum(text) : (Datum) 0;
 }
 
+/* The later of two dates */
 static inline DateADT
 date_max(DateADT a, DateADT b)
 {
 	return a > b ? a : b;
 }
 
+/* The earlier of two dates */
 static inline DateADT
 date_min(DateADT a, DateADT b)
 {
 	return a < b ? a : b;
 }
 
-/* 1 January and 31 December of a date's year */
+/* 1 January of a year */
 static inline DateADT
 year_first(int year)
 {
 	return cycle_date(year, 1, 1);
 }
 
+/* 31 December of a year */
 static inline DateADT
 year_last(int year)
 {
@@ -219,11 +222,7 @@ recert_decisions_arg(FunctionCallInfo fcinfo, int argno, const CycleRules *rules
 	*result = NULL;
 	if (PG_ARGISNULL(argno))
 		return 0;
-	array = PG_GETARG_ARRAYTYPE_P(argno);
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("recertification_decisions must be a one-dimensional array")));
+	array = cycle_array_arg(fcinfo, argno, "recertification_decisions");
 	deconstruct_array(array, DATEOID, sizeof(DateADT), true, TYPALIGN_INT,
 					  &elems, &nulls, &n);
 	if (n > cycles)
@@ -359,11 +358,7 @@ certification_cycle(PG_FUNCTION_ARGS)
 	edition = cycle_int_arg(fcinfo, 7, "edition", PG_INT32_MIN, PG_INT32_MAX);
 	expiry_rule = (ExpiryRule) cycle_option(fcinfo, 8, "expiry_rule", expiry_rules);
 	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 9, "first_surveillance_anchor", sa1_anchors);
-	if (PG_ARGISNULL(12))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("calendar_safe must not be null")));
-	calendar_safe = PG_GETARG_BOOL(12);
+	calendar_safe = cycle_bool_arg(fcinfo, 12, "calendar_safe");
 	practice_args(fcinfo, &practice, 10, 11, 13, 14, 15);
 
 	if (has_stage1 && has_stage2 && stage1 > stage2)
@@ -584,6 +579,7 @@ event_make(const char *kind, DateADT date, const char *where, int position)
 	return e;
 }
 
+/* qsort order of events: by date, then kind */
 static int
 event_cmp(const void *a, const void *b)
 {
@@ -645,11 +641,7 @@ events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("events must not be null"),
 				 errhint("Pass an empty array for a history without audits.")));
-	array = PG_GETARG_ARRAYTYPE_P(argno);
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("events must be a one-dimensional array")));
+	array = cycle_array_arg(fcinfo, argno, "events");
 	elemtype = ARR_ELEMTYPE(array);
 	desc = event_type_desc(elemtype);
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
@@ -703,10 +695,7 @@ events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 	Event	   *events;
 	MemoryContext caller = CurrentMemoryContext;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("events_query must not be null")));
+	cycle_arg_not_null(fcinfo, argno, "events_query");
 	query = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 
 	SPI_connect();
@@ -771,6 +760,7 @@ typedef struct History
 	DateADT		transition;		/* first transition audit, or NO_DATE */
 } History;
 
+/* Read a sorted history: first stage 1, last stage 2, decisions after D, first transition audit */
 static void
 history_init(History *h, Event *events, int nevents)
 {
@@ -837,6 +827,7 @@ typedef struct Findings
 	int			size;
 } Findings;
 
+/* Add a finding to the checker's list */
 static void
 finding_add(Findings *f, const char *rule, const char *severity, int cycle,
 			DateADT date, char *detail, const char *basis)
@@ -856,6 +847,7 @@ finding_add(Findings *f, const char *rule, const char *severity, int cycle,
 	f->n++;
 }
 
+/* qsort order of findings: by date, then rule */
 static int
 finding_cmp(const void *a, const void *b)
 {
@@ -1065,26 +1057,32 @@ check_history(History *h, DateADT end, bool decision_year_covered,
 					BASIS_17021("9.6.5 NOTE"));
 }
 
-/* The options the checker and next-due functions share */
+/*
+ * The options the checker and next-due functions share, their arguments 3
+ * to 8: the rules of the cycle, decision_year_covered and
+ * first_surveillance_anchor.
+ */
 static void
 history_rules(FunctionCallInfo fcinfo, History *h, DateADT decision,
-			  int edition_arg, int expiry_arg, int ext_days_arg, int ext_cycle_arg)
+			  bool *decision_year_covered, Sa1Anchor *sa1_anchor)
 {
-	int			edition = cycle_int_arg(fcinfo, edition_arg, "edition", PG_INT32_MIN, PG_INT32_MAX);
-	ExpiryRule	expiry_rule = (ExpiryRule) cycle_option(fcinfo, expiry_arg, "expiry_rule", expiry_rules);
-	int			extension_days = cycle_int_arg(fcinfo, ext_days_arg, "extension_days", 0, 366);
-	int			extension_cycle = cycle_int_arg(fcinfo, ext_cycle_arg, "extension_cycle", 1, 100);
+	int			edition = cycle_int_arg(fcinfo, 3, "edition", PG_INT32_MIN, PG_INT32_MAX);
+	ExpiryRule	expiry_rule = (ExpiryRule) cycle_option(fcinfo, 4, "expiry_rule", expiry_rules);
+	int			extension_days = cycle_int_arg(fcinfo, 6, "extension_days", 0, 366);
+	int			extension_cycle = cycle_int_arg(fcinfo, 7, "extension_cycle", 1, 100);
 
 	cycle_rules_init(&h->rules, decision, edition, expiry_rule, extension_days,
 					 extension_cycle, 100);
+	*decision_year_covered = cycle_bool_arg(fcinfo, 5, "decision_year_covered");
+	*sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
 }
+
+static Datum check_events(FunctionCallInfo fcinfo, Event *events, int nevents);
 
 /*
  * certification_cycle_check(): the rules an audit history breaks, one row
  * per finding, by date.  A compliant history returns no rows.
  */
-static Datum check_events(FunctionCallInfo fcinfo, Event *events, int nevents);
-
 PG_FUNCTION_INFO_V1(certification_cycle_check);
 Datum
 certification_cycle_check(PG_FUNCTION_ARGS)
@@ -1134,13 +1132,7 @@ check_events(FunctionCallInfo fcinfo, Event *events, int nevents)
 	as_of = cycle_date_arg(fcinfo, 2, "as_of", false, &isnull);
 	if (isnull)
 		as_of = NO_DATE;
-	history_rules(fcinfo, &h, decision, 3, 4, 6, 7);
-	if (PG_ARGISNULL(5))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("decision_year_covered must not be null")));
-	decision_year_covered = PG_GETARG_BOOL(5);
-	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
+	history_rules(fcinfo, &h, decision, &decision_year_covered, &sa1_anchor);
 	stage_gap = cycle_int_arg(fcinfo, 9, "stage_gap_months", 1, 36);
 
 	/* what happened after as_of is not looked at */
@@ -1238,13 +1230,7 @@ certification_next_due(PG_FUNCTION_ARGS)
 	decision = cycle_date_arg(fcinfo, 0, "certification_decision", true, &isnull);
 	nevents = events_arg(fcinfo, 1, &events);
 	as_of = cycle_date_arg(fcinfo, 2, "as_of", true, &isnull);
-	history_rules(fcinfo, &h, decision, 3, 4, 6, 7);
-	if (PG_ARGISNULL(5))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("decision_year_covered must not be null")));
-	decision_year_covered = PG_GETARG_BOOL(5);
-	sa1_anchor = (Sa1Anchor) cycle_option(fcinfo, 8, "first_surveillance_anchor", sa1_anchors);
+	history_rules(fcinfo, &h, decision, &decision_year_covered, &sa1_anchor);
 	practice_args(fcinfo, &practice, 9, 10, 11, 12, 13);
 	if (as_of < decision)
 		ereport(ERROR,

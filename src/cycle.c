@@ -1,15 +1,18 @@
 /*-------------------------------------------------------------------------
  *
  * cycle.c
- *	  Date arithmetic and argument checks of the certification cycle
- *	  (ISO/IEC 17021-1:2015 9.1.3), shared by the functions of
- *	  certification_cycle.c.  See cycle.h.
+ *	  Date arithmetic of the certification cycle (ISO/IEC 17021-1:2015
+ *	  9.1.3), shared by the functions of certification_cycle.c, and the
+ *	  argument checks that they and the audit time functions of
+ *	  audit_time.c share.  See cycle.h.
  *
  * src/cycle.c
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <math.h>
 
 #include "lib/stringinfo.h"
 #include "utils/array.h"
@@ -121,6 +124,16 @@ cycle_expiry(const CycleRules *rules, int cycle)
 	return expiry;
 }
 
+/* An error "<name> must not be null" when the argument is NULL */
+void
+cycle_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+}
+
 /*
  * A date argument: finite, and present when required.  Returns the date;
  * *isnull tells an absent optional one.
@@ -131,15 +144,11 @@ cycle_date_arg(FunctionCallInfo fcinfo, int argno, const char *name,
 {
 	DateADT		date;
 
+	if (required)
+		cycle_arg_not_null(fcinfo, argno, name);
 	*isnull = PG_ARGISNULL(argno);
 	if (*isnull)
-	{
-		if (required)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not be null", name)));
 		return 0;
-	}
 	date = PG_GETARG_DATEADT(argno);
 	if (DATE_NOT_FINITE(date))
 		ereport(ERROR,
@@ -154,16 +163,49 @@ cycle_int_arg(FunctionCallInfo fcinfo, int argno, const char *name, int lo, int 
 {
 	int32		value;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", name)));
+	cycle_arg_not_null(fcinfo, argno, name);
 	value = PG_GETARG_INT32(argno);
 	if (value < lo || value > hi)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be between %d and %d, not %d", name, lo, hi, value)));
 	return value;
+}
+
+/* A float8 argument within [lo, hi], not NULL, not NaN */
+double
+cycle_float_arg(FunctionCallInfo fcinfo, int argno, const char *name, double lo, double hi)
+{
+	double		value;
+
+	cycle_arg_not_null(fcinfo, argno, name);
+	value = PG_GETARG_FLOAT8(argno);
+	if (isnan(value) || value < lo || value > hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between %g and %g", name, lo, hi)));
+	return value;
+}
+
+/* A boolean argument, not NULL */
+bool
+cycle_bool_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	cycle_arg_not_null(fcinfo, argno, name);
+	return PG_GETARG_BOOL(argno);
+}
+
+/* An array argument (NULL checked by the caller) of one dimension at most */
+ArrayType *
+cycle_array_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	ArrayType  *array = PG_GETARG_ARRAYTYPE_P(argno);
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array", name)));
+	return array;
 }
 
 /* The words of a NULL-terminated list, joined with commas */
@@ -188,10 +230,7 @@ cycle_option(FunctionCallInfo fcinfo, int argno, const char *name,
 {
 	char	   *value;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", name)));
+	cycle_arg_not_null(fcinfo, argno, name);
 	value = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	for (int i = 0; accepted[i] != NULL; i++)
 		if (pg_strcasecmp(value, accepted[i]) == 0)

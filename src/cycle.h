@@ -3,7 +3,9 @@
  * cycle.h
  *	  The ISO/IEC 17021-1 certification cycle: the anchors, deadlines and
  *	  windows computed from a certification decision.  Shared by the
- *	  schedule, the checker and the next-due functions of cert_cycle.c.
+ *	  schedule, the checker and the next-due functions of
+ *	  certification_cycle.c, which share the checks of their SQL arguments
+ *	  with audit_time.c.
  *
  *	  Dates are DateADT (days from 2000-01-01).  Every date is computed
  *	  from its anchor with one month addition, never by chaining.
@@ -15,6 +17,8 @@
 #ifndef ISO27001_CYCLE_H
 #define ISO27001_CYCLE_H
 
+#include "fmgr.h"
+#include "utils/array.h"
 #include "utils/date.h"
 
 /* IAF MD 26 cut-offs for ISO/IEC 27001:2013 certificates */
@@ -53,13 +57,24 @@ extern DateADT cycle_expiry(const CycleRules *rules, int cycle);
 extern void cycle_rules_init(CycleRules *rules, DateADT decision, int edition,
 							 ExpiryRule expiry_rule, int extension_days,
 							 int extension_cycle, int cycles);
+extern char *cycle_date_text(DateADT date);
+extern char *cycle_word_list(const char *const *words);
+
+/*
+ * The checks of SQL arguments that certification_cycle.c and audit_time.c
+ * share: each raises the error that names the argument, or returns its
+ * value.
+ */
+extern void cycle_arg_not_null(FunctionCallInfo fcinfo, int argno, const char *name);
 extern DateADT cycle_date_arg(FunctionCallInfo fcinfo, int argno, const char *name,
 							  bool required, bool *isnull);
 extern int	cycle_int_arg(FunctionCallInfo fcinfo, int argno, const char *name,
 						  int lo, int hi);
+extern double cycle_float_arg(FunctionCallInfo fcinfo, int argno, const char *name,
+							  double lo, double hi);
+extern bool cycle_bool_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+extern ArrayType *cycle_array_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 extern int	cycle_option(FunctionCallInfo fcinfo, int argno, const char *name,
 						 const char *const *accepted);
-extern char *cycle_date_text(DateADT date);
-extern char *cycle_word_list(const char *const *words);
 
 #endif							/* ISO27001_CYCLE_H */

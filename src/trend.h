@@ -3,8 +3,9 @@
  * trend.h
  *	  What the trend aggregates share: the time axis of a state (a trend
  *	  over timestamps, measured in seconds from an int64 anchor, or over a
- *	  plain float8 x), the unit of a slope, and the pieces of their text
- *	  and binary forms.  See trend_axis.c.
+ *	  plain float8 x), the unit of a slope, the accessors' common part
+ *	  (arguments, first and last times, the fitted line at a point), and
+ *	  the pieces of their text and binary forms.  See trend_axis.c.
  *
  * src/trend.h
  *
@@ -43,9 +44,39 @@ extern bool trend_axis_valid(const TrendAxis *axis);
 extern double trend_axis_time(TrendAxis *axis, TimestampTz t);
 extern double trend_axis_x(TrendAxis *axis, double x);
 extern double trend_axis_merge(TrendAxis *into, const TrendAxis *from);
-extern double trend_axis_end(const TrendAxis *axis, bool last);
 extern double trend_axis_at(const TrendAxis *axis, TimestampTz t);
 extern double trend_slope_scale(FunctionCallInfo fcinfo, const TrendAxis *axis, int unit_arg);
+extern void *trend_accessor_args(FunctionCallInfo fcinfo, double *scale);
+extern double trend_level_arg(FunctionCallInfo fcinfo, int argno);
+extern Datum trend_time_end(FunctionCallInfo fcinfo, const TrendAxis *axis, bool last);
+
+/* A fitted line on a state's axis: y = y0 + slope (x - x0) */
+typedef struct TrendLine
+{
+	double		x0;
+	double		y0;
+	double		slope;
+} TrendLine;
+
+/* Microseconds per unit of a family's x over time (TrendFit.usecs_per_x) */
+#define TREND_X_SECONDS		USECS_PER_SECOND_F	/* trend_ols, trend_rate */
+#define TREND_X_USECS		1.0					/* trend_robust */
+
+/* What the fitted-value accessors of a family need of it */
+typedef struct TrendFit
+{
+	/* the line of a state; false when it has none */
+	bool		(*line) (const void *state, TrendLine *line);
+	double		usecs_per_x;	/* TREND_X_SECONDS or TREND_X_USECS */
+	bool		strict_x;		/* a trend over x refuses even an infinite
+								 * timestamp (trend_robust; the others
+								 * return NULL for one) */
+} TrendFit;
+
+extern Datum trend_fitted_at(FunctionCallInfo fcinfo, const TrendAxis *axis,
+							 const void *state, const TrendFit *fit, bool time);
+extern Datum trend_fitted_end(FunctionCallInfo fcinfo, const TrendAxis *axis,
+							  const void *state, const TrendFit *fit, bool last);
 
 extern void trend_axis_out(StringInfo buf, const TrendAxis *axis);
 extern bool trend_axis_parse(char **p, TrendAxis *axis);

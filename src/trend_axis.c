@@ -3,7 +3,9 @@
  * trend_axis.c
  *	  The time axis the trend states share (see trend.h): the anchor and
  *	  bounds of a trend over timestamps or over a float8 x, the unit of a
- *	  slope, and the pieces of the states' text and binary forms.
+ *	  slope, what the families' accessors have in common (arguments, first
+ *	  and last times, fitted values), and the pieces of the states' text
+ *	  and binary forms.
  *
  * src/trend_axis.c
  *
@@ -147,24 +149,91 @@ trend_axis_merge(TrendAxis *into, const TrendAxis *from)
 	return 0.0;
 }
 
-/* The x of the first (last) observation */
-double
-trend_axis_end(const TrendAxis *axis, bool last)
+/* The x of the first (last) observation, over time in units of usecs_per_x microseconds */
+static double
+axis_end(const TrendAxis *axis, bool last, double usecs_per_x)
 {
 	if (axis->kind == TREND_TIME)
-		return ((double) (last ? axis->t_last : axis->t_first) - (double) axis->anchor) / USECS_PER_SECOND_F;
+		return ((double) (last ? axis->t_last : axis->t_first) - (double) axis->anchor) / usecs_per_x;
 	return last ? axis->x_last : axis->x_first;
 }
 
-/* The x of a timestamp on a trend over time */
-double
-trend_axis_at(const TrendAxis *axis, TimestampTz t)
+/* The x of a timestamp on a trend over time, in units of usecs_per_x microseconds */
+static double
+axis_at(const TrendAxis *axis, TimestampTz t, double usecs_per_x)
 {
 	if (axis->kind == TREND_X)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a trend over a float8 x is read at an x, not a timestamp")));
-	return ((double) t - (double) axis->anchor) / USECS_PER_SECOND_F;
+	return ((double) t - (double) axis->anchor) / usecs_per_x;
+}
+
+/* The x (seconds since the anchor) of a timestamp on a trend over time */
+double
+trend_axis_at(const TrendAxis *axis, TimestampTz t)
+{
+	return axis_at(axis, t, USECS_PER_SECOND_F);
+}
+
+/* A line's value at x */
+static inline double
+line_at(const TrendLine *line, double x)
+{
+	return line->y0 + line->slope * (x - line->x0);
+}
+
+/*
+ * fitted_at(state, timestamptz) (time) or fitted_at(state, float8) of
+ * every family: the argument read on the state's axis, then the family's
+ * line evaluated there.  A timestamp on a trend over x (with strict_x,
+ * even an infinite one) or an x on a trend over time is an error; NULL
+ * for an infinite timestamp or a state without a line.
+ */
+Datum
+trend_fitted_at(FunctionCallInfo fcinfo, const TrendAxis *axis, const void *state,
+				const TrendFit *fit, bool time)
+{
+	double		x;
+	TrendLine	line;
+
+	if (time)
+	{
+		TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
+
+		if (fit->strict_x && axis->kind == TREND_X)
+			(void) axis_at(axis, t, fit->usecs_per_x);	/* the error */
+		if (TIMESTAMP_NOT_FINITE(t))
+			PG_RETURN_NULL();
+		x = axis_at(axis, t, fit->usecs_per_x);
+	}
+	else
+	{
+		if (axis->kind == TREND_TIME)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a trend over time is read at a timestamp, not an x")));
+		x = PG_GETARG_FLOAT8(1);
+	}
+	if (!fit->line(state, &line))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(line_at(&line, x));
+}
+
+/*
+ * fitted_first(state) or fitted_last(state) (last): the family's line at
+ * the first (last) observation; NULL for an empty state or one without a
+ * line.
+ */
+Datum
+trend_fitted_end(FunctionCallInfo fcinfo, const TrendAxis *axis, const void *state,
+				 const TrendFit *fit, bool last)
+{
+	TrendLine	line;
+
+	if (axis->kind == TREND_EMPTY || !fit->line(state, &line))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(line_at(&line, axis_end(axis, last, fit->usecs_per_x)));
 }
 
 /*
@@ -201,6 +270,39 @@ trend_slope_scale(FunctionCallInfo fcinfo, const TrendAxis *axis, int unit_arg)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unit must be a positive interval")));
 	return seconds;
+}
+
+/*
+ * The fixed-size state (trend_ols, trend_rate: it begins with its axis) of
+ * an accessor taking (state, unit), and the scale of its slope: see
+ * trend_slope_scale.  NULL for a NULL state.
+ */
+void *
+trend_accessor_args(FunctionCallInfo fcinfo, double *scale)
+{
+	TrendAxis  *axis;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	axis = (TrendAxis *) PG_GETARG_POINTER(0);
+	*scale = trend_slope_scale(fcinfo, axis, 1);
+	return axis;
+}
+
+/*
+ * The confidence level argument of a slope's interval (the caller returns
+ * NULL for a NULL one): strictly between 0 and 1.
+ */
+double
+trend_level_arg(FunctionCallInfo fcinfo, int argno)
+{
+	double		level = PG_GETARG_FLOAT8(argno);
+
+	if (!(level > 0 && level < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	return level;
 }
 
 /*
@@ -268,6 +370,7 @@ trend_next_field(char **p, char delimiter)
 	return start;
 }
 
+/* A whole field as an int64; false if it is not one */
 bool
 trend_parse_int64(const char *field, int64 *result)
 {
@@ -278,6 +381,7 @@ trend_parse_int64(const char *field, int64 *result)
 	return field[0] != '\0' && *end == '\0' && errno == 0;
 }
 
+/* A whole field as a double (NaN and the infinities too); false if it is not one or overflows */
 bool
 trend_parse_double(const char *field, double *result)
 {
@@ -326,6 +430,7 @@ trend_axis_parse(char **p, TrendAxis *axis)
 		(f = trend_next_field(p, ',')) != NULL && trend_parse_int64(f, &axis->t_last);
 }
 
+/* The axis's fields of a binary form */
 void
 trend_axis_send(StringInfo buf, const TrendAxis *axis)
 {
@@ -337,6 +442,7 @@ trend_axis_send(StringInfo buf, const TrendAxis *axis)
 	pq_sendfloat8(buf, axis->x_last);
 }
 
+/* Read the axis's fields of a binary form */
 void
 trend_axis_recv(StringInfo buf, TrendAxis *axis)
 {
@@ -350,31 +456,34 @@ trend_axis_recv(StringInfo buf, TrendAxis *axis)
 }
 
 /*
- * first_time(state), last_time(state) of the fixed-size states, which
- * begin with their axis (trend_ols, trend_rate).  NULL for a trend over x.
+ * first_time(state) or last_time(state) (last) of every family: the time
+ * of the first (last) observation, NULL for a trend over x or an empty one.
  */
-static Datum
-axis_time_end(FunctionCallInfo fcinfo, bool last)
+Datum
+trend_time_end(FunctionCallInfo fcinfo, const TrendAxis *axis, bool last)
 {
-	TrendAxis  *axis = (TrendAxis *) PG_GETARG_POINTER(0);
-
 	if (axis->kind != TREND_TIME)
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(last ? axis->t_last : axis->t_first);
 }
 
+/*
+ * first_time(trend_ols or trend_rate, which begin with their axis): the
+ * time of the first observation, NULL for a trend over x
+ */
 PG_FUNCTION_INFO_V1(trend_first_time);
 Datum
 trend_first_time(PG_FUNCTION_ARGS)
 {
-	return axis_time_end(fcinfo, false);
+	return trend_time_end(fcinfo, (TrendAxis *) PG_GETARG_POINTER(0), false);
 }
 
+/* last_time(trend_ols or trend_rate): the time of the last observation, NULL for a trend over x */
 PG_FUNCTION_INFO_V1(trend_last_time);
 Datum
 trend_last_time(PG_FUNCTION_ARGS)
 {
-	return axis_time_end(fcinfo, true);
+	return trend_time_end(fcinfo, (TrendAxis *) PG_GETARG_POINTER(0), true);
 }
 
 /*

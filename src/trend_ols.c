@@ -88,6 +88,7 @@ ols_valid(const TrendOls *s)
 	return true;
 }
 
+/* An error unless a state read from outside is valid (ols_valid) */
 static void
 ols_check(const TrendOls *s)
 {
@@ -325,6 +326,7 @@ ols_parse(char *str, TrendOls *s)
 	return true;
 }
 
+/* Text input of trend_ols: the state of the text form trend_ols_out writes, checked */
 PG_FUNCTION_INFO_V1(trend_ols_in);
 Datum
 trend_ols_in(PG_FUNCTION_ARGS)
@@ -340,6 +342,7 @@ trend_ols_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/* Binary output of trend_ols: the axis, n, then the sums and common values */
 PG_FUNCTION_INFO_V1(trend_ols_send);
 Datum
 trend_ols_send(PG_FUNCTION_ARGS)
@@ -360,6 +363,7 @@ trend_ols_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Binary input of trend_ols: the state of its binary form, checked */
 PG_FUNCTION_INFO_V1(trend_ols_recv);
 Datum
 trend_ols_recv(PG_FUNCTION_ARGS)
@@ -444,6 +448,7 @@ moving_find(const OlsMoving *m, int64 key)
 	return lo;
 }
 
+/* Insert a key into the frame's sorted values, making room as needed */
 static void
 moving_insert(OlsMoving *m, int64 key)
 {
@@ -613,6 +618,7 @@ moving_remove_row(FunctionCallInfo fcinfo, bool time)
 	PG_RETURN_POINTER(m);
 }
 
+/* trend_ols_agg(y, t timestamptz) in a window frame: one row in */
 PG_FUNCTION_INFO_V1(trend_ols_maccum_t);
 Datum
 trend_ols_maccum_t(PG_FUNCTION_ARGS)
@@ -620,6 +626,7 @@ trend_ols_maccum_t(PG_FUNCTION_ARGS)
 	return moving_add(fcinfo, true);
 }
 
+/* trend_ols_agg(y, x float8) in a window frame: one row in */
 PG_FUNCTION_INFO_V1(trend_ols_maccum_x);
 Datum
 trend_ols_maccum_x(PG_FUNCTION_ARGS)
@@ -627,6 +634,7 @@ trend_ols_maccum_x(PG_FUNCTION_ARGS)
 	return moving_add(fcinfo, false);
 }
 
+/* trend_ols_agg(y, t timestamptz) in a window frame: one row out, or NULL to recompute the frame */
 PG_FUNCTION_INFO_V1(trend_ols_minvert_t);
 Datum
 trend_ols_minvert_t(PG_FUNCTION_ARGS)
@@ -634,6 +642,7 @@ trend_ols_minvert_t(PG_FUNCTION_ARGS)
 	return moving_remove_row(fcinfo, true);
 }
 
+/* trend_ols_agg(y, x float8) in a window frame: one row out, or NULL to recompute the frame */
 PG_FUNCTION_INFO_V1(trend_ols_minvert_x);
 Datum
 trend_ols_minvert_x(PG_FUNCTION_ARGS)
@@ -653,22 +662,6 @@ trend_ols_mfinal(PG_FUNCTION_ARGS)
 	else
 		*result = ((OlsMoving *) PG_GETARG_POINTER(0))->s;
 	PG_RETURN_POINTER(result);
-}
-
-/*
- * The state and the scale of its slope for an accessor taking (state,
- * unit): see trend_slope_scale.  NULL state: NULL.
- */
-static TrendOls *
-ols_accessor_args(FunctionCallInfo fcinfo, double *scale)
-{
-	TrendOls   *s;
-
-	if (PG_ARGISNULL(0))
-		return NULL;
-	s = PG_GETARG_TREND_OLS(0);
-	*scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	return s;
 }
 
 /* Slope per second or per x; false when there is none (n < 1, all x equal) */
@@ -697,6 +690,7 @@ ols_stderr(const TrendOls *s, double *se)
 	return true;
 }
 
+/* n(trend_ols): the number of observations */
 PG_FUNCTION_INFO_V1(trend_ols_n);
 Datum
 trend_ols_n(PG_FUNCTION_ARGS)
@@ -704,26 +698,28 @@ trend_ols_n(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(PG_GETARG_TREND_OLS(0)->n);
 }
 
+/* The least-squares slope per unit (a day by default) or x, or NULL while every x is the same */
 PG_FUNCTION_INFO_V1(trend_ols_slope);
 Datum
 trend_ols_slope(PG_FUNCTION_ARGS)
 {
 	double		scale,
 				slope;
-	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+	TrendOls   *s = trend_accessor_args(fcinfo, &scale);
 
 	if (s == NULL || !ols_slope(s, &slope))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(slope * scale);
 }
 
+/* The least-squares slope's standard error in its unit, or NULL below 3 observations or without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_slope_stderr);
 Datum
 trend_ols_slope_stderr(PG_FUNCTION_ARGS)
 {
 	double		scale,
 				se;
-	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+	TrendOls   *s = trend_accessor_args(fcinfo, &scale);
 
 	if (s == NULL || !ols_stderr(s, &se))
 		PG_RETURN_NULL();
@@ -738,20 +734,17 @@ ols_ci_bound(FunctionCallInfo fcinfo, double sign)
 				slope,
 				se,
 				level;
-	TrendOls   *s = ols_accessor_args(fcinfo, &scale);
+	TrendOls   *s = trend_accessor_args(fcinfo, &scale);
 
 	if (s == NULL || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
-	level = PG_GETARG_FLOAT8(2);
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	level = trend_level_arg(fcinfo, 2);
 	if (!ols_stderr(s, &se) || !ols_slope(s, &slope))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((slope + sign * t_critical(level, (double) (s->n - 2)) * se) * scale);
 }
 
+/* The lower bound of the least-squares slope's Student t interval at a level */
 PG_FUNCTION_INFO_V1(trend_ols_slope_lower);
 Datum
 trend_ols_slope_lower(PG_FUNCTION_ARGS)
@@ -759,6 +752,7 @@ trend_ols_slope_lower(PG_FUNCTION_ARGS)
 	return ols_ci_bound(fcinfo, -1.0);
 }
 
+/* The upper bound of the least-squares slope's Student t interval at a level */
 PG_FUNCTION_INFO_V1(trend_ols_slope_upper);
 Datum
 trend_ols_slope_upper(PG_FUNCTION_ARGS)
@@ -786,6 +780,7 @@ ols_t(const TrendOls *s, double *t)
 	return true;
 }
 
+/* The slope's t statistic (n - 2 degrees of freedom), or NULL below 3 observations or without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_t_value);
 Datum
 trend_ols_t_value(PG_FUNCTION_ARGS)
@@ -797,6 +792,7 @@ trend_ols_t_value(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(t);
 }
 
+/* The slope's two-sided p-value (Student t), or NULL where t_value is */
 PG_FUNCTION_INFO_V1(trend_ols_p_value);
 Datum
 trend_ols_p_value(PG_FUNCTION_ARGS)
@@ -826,69 +822,57 @@ trend_ols_r2(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(r2 > 1.0 ? 1.0 : r2);
 }
 
-/* The fitted value at x (seconds from the anchor, or x) */
+/* The least-squares line, through the means; false without a slope */
 static bool
-ols_fitted(const TrendOls *s, double x, double *value)
+ols_line(const void *state, TrendLine *line)
 {
-	double		slope;
+	const TrendOls *s = state;
 
-	if (!ols_slope(s, &slope))
+	if (!ols_slope(s, &line->slope))
 		return false;
-	*value = s->sy / (double) s->n + slope * (x - s->sx / (double) s->n);
+	line->x0 = s->sx / (double) s->n;
+	line->y0 = s->sy / (double) s->n;
 	return true;
 }
 
+static const TrendFit ols_fit = {ols_line, TREND_X_SECONDS, false};
+
+/* The least-squares line at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_at_t);
 Datum
 trend_ols_fitted_at_t(PG_FUNCTION_ARGS)
 {
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
-	double		value;
 
-	if (TIMESTAMP_NOT_FINITE(t) || !ols_fitted(s, trend_axis_at(&s->axis, t), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &ols_fit, true);
 }
 
+/* The least-squares line at an x, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_at_x);
 Datum
 trend_ols_fitted_at_x(PG_FUNCTION_ARGS)
 {
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-	double		value;
 
-	if (s->axis.kind == TREND_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over time is read at a timestamp, not an x")));
-	if (!ols_fitted(s, PG_GETARG_FLOAT8(1), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &ols_fit, false);
 }
 
-/* The fitted value at the first (last) observation */
-static Datum
-ols_fitted_end(FunctionCallInfo fcinfo, bool last)
-{
-	TrendOls   *s = PG_GETARG_TREND_OLS(0);
-	double		value;
-
-	if (s->axis.kind == TREND_EMPTY || !ols_fitted(s, trend_axis_end(&s->axis, last), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
-}
-
+/* The least-squares line at the first observation, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_first);
 Datum
 trend_ols_fitted_first(PG_FUNCTION_ARGS)
 {
-	return ols_fitted_end(fcinfo, false);
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &ols_fit, false);
 }
 
+/* The least-squares line at the last observation, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_last);
 Datum
 trend_ols_fitted_last(PG_FUNCTION_ARGS)
 {
-	return ols_fitted_end(fcinfo, true);
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &ols_fit, true);
 }

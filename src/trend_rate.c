@@ -53,6 +53,7 @@ typedef struct TrendRate
 #define DatumGetTrendRate(X)	((TrendRate *) DatumGetPointer(X))
 #define PG_GETARG_TREND_RATE(n) DatumGetTrendRate(PG_GETARG_DATUM(n))
 
+/* A state with no rows */
 static void
 rate_init(TrendRate *s)
 {
@@ -202,6 +203,7 @@ trend_rate_accum_x(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/* Combine two states (parallel workers, rollup) */
 PG_FUNCTION_INFO_V1(trend_rate_combine);
 Datum
 trend_rate_combine(PG_FUNCTION_ARGS)
@@ -235,6 +237,7 @@ trend_rate_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
+/* Parse the text form; false if it is not one */
 static bool
 rate_parse(char *p, TrendRate *s)
 {
@@ -259,6 +262,7 @@ rate_parse(char *p, TrendRate *s)
 	return trend_parse_end(p);
 }
 
+/* Text input of trend_rate: the state of the text form trend_rate_out writes, checked */
 PG_FUNCTION_INFO_V1(trend_rate_in);
 Datum
 trend_rate_in(PG_FUNCTION_ARGS)
@@ -274,6 +278,7 @@ trend_rate_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/* Binary output of trend_rate: the axis, the counts, then the means and sums */
 PG_FUNCTION_INFO_V1(trend_rate_send);
 Datum
 trend_rate_send(PG_FUNCTION_ARGS)
@@ -293,6 +298,7 @@ trend_rate_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Binary input of trend_rate: the state of its binary form, checked */
 PG_FUNCTION_INFO_V1(trend_rate_recv);
 Datum
 trend_rate_recv(PG_FUNCTION_ARGS)
@@ -339,6 +345,7 @@ rate_var_t(const TrendRate *s, double *var)
 	return *var > 0;
 }
 
+/* n(trend_rate): the number of rows with trials */
 PG_FUNCTION_INFO_V1(trend_rate_n);
 Datum
 trend_rate_n(PG_FUNCTION_ARGS)
@@ -346,6 +353,7 @@ trend_rate_n(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(PG_GETARG_TREND_RATE(0)->n);
 }
 
+/* rate(trend_rate): all events over all trials, or NULL without trials */
 PG_FUNCTION_INFO_V1(trend_rate_rate);
 Datum
 trend_rate_rate(PG_FUNCTION_ARGS)
@@ -357,19 +365,16 @@ trend_rate_rate(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8((double) s->events / (double) s->trials);
 }
 
+/* The trials-weighted slope of the proportion per unit (a day by default) or x; NULL without two x */
 PG_FUNCTION_INFO_V1(trend_rate_slope);
 Datum
 trend_rate_slope(PG_FUNCTION_ARGS)
 {
-	TrendRate  *s;
 	double		scale,
 				slope;
+	TrendRate  *s = trend_accessor_args(fcinfo, &scale);
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = PG_GETARG_TREND_RATE(0);
-	scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	if (!rate_slope(s, &slope))
+	if (s == NULL || !rate_slope(s, &slope))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(slope * scale);
 }
@@ -386,19 +391,16 @@ rate_stderr(const TrendRate *s, double *se)
 	return true;
 }
 
+/* The weighted slope's standard error under the binomial null, in its unit; NULL without a slope or variance */
 PG_FUNCTION_INFO_V1(trend_rate_slope_stderr);
 Datum
 trend_rate_slope_stderr(PG_FUNCTION_ARGS)
 {
-	TrendRate  *s;
 	double		scale,
 				se;
+	TrendRate  *s = trend_accessor_args(fcinfo, &scale);
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = PG_GETARG_TREND_RATE(0);
-	scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	if (!rate_stderr(s, &se))
+	if (s == NULL || !rate_stderr(s, &se))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(se * scale);
 }
@@ -413,20 +415,16 @@ rate_ci_bound(FunctionCallInfo fcinfo, double sign)
 				se,
 				level;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+	/* NULL level: NULL before the unit is read (trend_ols reads it first) */
+	if (PG_ARGISNULL(2) || (s = trend_accessor_args(fcinfo, &scale)) == NULL)
 		PG_RETURN_NULL();
-	s = PG_GETARG_TREND_RATE(0);
-	scale = trend_slope_scale(fcinfo, &s->axis, 1);
-	level = PG_GETARG_FLOAT8(2);
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	level = trend_level_arg(fcinfo, 2);
 	if (!rate_slope(s, &slope) || !rate_stderr(s, &se))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((slope + sign * normal_critical(level) * se) * scale);
 }
 
+/* The lower bound of the weighted slope's normal interval at a level */
 PG_FUNCTION_INFO_V1(trend_rate_slope_lower);
 Datum
 trend_rate_slope_lower(PG_FUNCTION_ARGS)
@@ -434,6 +432,7 @@ trend_rate_slope_lower(PG_FUNCTION_ARGS)
 	return rate_ci_bound(fcinfo, -1.0);
 }
 
+/* The upper bound of the weighted slope's normal interval at a level */
 PG_FUNCTION_INFO_V1(trend_rate_slope_upper);
 Datum
 trend_rate_slope_upper(PG_FUNCTION_ARGS)
@@ -480,70 +479,59 @@ trend_rate_ca_p(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(normal_two_sided_p(s->sxp / sqrt(var)));
 }
 
-/* The fitted proportion at x */
+/* The weighted least-squares line of the proportion, through the weighted means; false without a slope */
 static bool
-rate_fitted(const TrendRate *s, double x, double *value)
+rate_line(const void *state, TrendLine *line)
 {
-	double		slope;
+	const TrendRate *s = state;
 
-	if (!rate_slope(s, &slope))
+	if (!rate_slope(s, &line->slope))
 		return false;
-	*value = s->mean_p + slope * (x - s->mean_x);
+	line->x0 = s->mean_x;
+	line->y0 = s->mean_p;
 	return true;
 }
 
+static const TrendFit rate_fit = {rate_line, TREND_X_SECONDS, false};
+
+/* The fitted proportion at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_rate_fitted_at_t);
 Datum
 trend_rate_fitted_at_t(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
-	double		value;
 
-	if (TIMESTAMP_NOT_FINITE(t) || !rate_fitted(s, trend_axis_at(&s->axis, t), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &rate_fit, true);
 }
 
+/* The fitted proportion at an x, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_rate_fitted_at_x);
 Datum
 trend_rate_fitted_at_x(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	double		value;
 
-	if (s->axis.kind == TREND_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over time is read at a timestamp, not an x")));
-	if (!rate_fitted(s, PG_GETARG_FLOAT8(1), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &s->axis, s, &rate_fit, false);
 }
 
-static Datum
-rate_fitted_end(FunctionCallInfo fcinfo, bool last)
-{
-	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	double		value;
-
-	if (s->axis.kind == TREND_EMPTY || !rate_fitted(s, trend_axis_end(&s->axis, last), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
-}
-
+/* The fitted proportion at the first observation, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_rate_fitted_first);
 Datum
 trend_rate_fitted_first(PG_FUNCTION_ARGS)
 {
-	return rate_fitted_end(fcinfo, false);
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &rate_fit, false);
 }
 
+/* The fitted proportion at the last observation, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_rate_fitted_last);
 Datum
 trend_rate_fitted_last(PG_FUNCTION_ARGS)
 {
-	return rate_fitted_end(fcinfo, true);
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+
+	return trend_fitted_end(fcinfo, &s->axis, s, &rate_fit, true);
 }
 
 /*

@@ -137,6 +137,34 @@ robust_grow(RobustAcc *acc, int64 more)
 	acc->size = size;
 }
 
+/*
+ * Append n points of a state on another axis to acc, their x moved to
+ * acc's anchor (an empty state adds nothing)
+ */
+static void
+robust_append(RobustAcc *acc, const TrendAxis *axis, const double *x,
+			  const double *y, int64 n)
+{
+	double		shift;
+
+	if (axis->kind == TREND_EMPTY)
+		return;
+	if (acc->axis.kind == TREND_EMPTY)
+	{
+		acc->axis = *axis;
+		shift = 0;
+	}
+	else
+		shift = axis_shift(&acc->axis, axis);
+	robust_grow(acc, n);
+	for (int64 i = 0; i < n; i++)
+	{
+		acc->x[acc->n + i] = x[i] + shift;
+		acc->y[acc->n + i] = y[i];
+	}
+	acc->n += n;
+}
+
 /* The state of an aggregate call, made on the first row */
 static RobustAcc *
 robust_acc(FunctionCallInfo fcinfo)
@@ -205,7 +233,6 @@ trend_robust_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	RobustAcc  *a,
 			   *b;
-	double		shift;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "trend_robust_combine called in non-aggregate context");
@@ -224,22 +251,7 @@ trend_robust_combine(PG_FUNCTION_ARGS)
 	}
 	else
 		a = (RobustAcc *) PG_GETARG_POINTER(0);
-	if (b->axis.kind == TREND_EMPTY)
-		PG_RETURN_POINTER(a);
-	if (a->axis.kind == TREND_EMPTY)
-	{
-		a->axis = b->axis;
-		shift = 0;
-	}
-	else
-		shift = axis_shift(&a->axis, &b->axis);
-	robust_grow(a, b->n);
-	for (int64 i = 0; i < b->n; i++)
-	{
-		a->x[a->n + i] = b->x[i] + shift;
-		a->y[a->n + i] = b->y[i];
-	}
-	a->n += b->n;
+	robust_append(a, &b->axis, b->x, b->y, b->n);
 	PG_RETURN_POINTER(a);
 }
 
@@ -333,6 +345,7 @@ typedef struct Point
 	double		y;
 } Point;
 
+/* qsort order of points: by x, then y */
 static int
 point_cmp(const void *a, const void *b)
 {
@@ -364,13 +377,14 @@ order_key(double d)
 	return (int64) (u_key(d) ^ ((uint64) 1 << 63));
 }
 
+/* Where merge_inversions hands the inversions it is asked for */
+typedef void (*InversionSink) (void *arg, int64 left, int64 right);
+
 /*
  * Inversions of seq[0..n-1] by bottom-up merge sort.  With want != NULL,
  * the inversions of the sorted ranks want[0..nwant-1] (or every one, with
  * nwant < 0) are handed to emit as pairs of values.
  */
-typedef void (*InversionSink) (void *arg, int64 left, int64 right);
-
 static int64
 merge_inversions(int64 *seq, int64 *tmp, int64 n, const uint64 *want, int64 nwant,
 				 InversionSink emit, void *arg)
@@ -431,6 +445,7 @@ typedef struct Ties
 	long double t1;
 } Ties;
 
+/* The tie groups of the sorted array v[0..n-1], into ties */
 static void
 tie_groups(const int64 *v, int64 n, Ties *ties)
 {
@@ -553,27 +568,11 @@ trend_robust_rollup_accum(PG_FUNCTION_ARGS)
 {
 	RobustAcc  *acc = robust_acc(fcinfo);
 	TrendRobust *r;
-	double		shift;
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(acc);
 	r = PG_GETARG_TREND_ROBUST(1);
-	if (r->axis.kind == TREND_EMPTY)
-		PG_RETURN_POINTER(acc);
-	if (acc->axis.kind == TREND_EMPTY)
-	{
-		acc->axis = r->axis;
-		shift = 0;
-	}
-	else
-		shift = axis_shift(&acc->axis, &r->axis);
-	robust_grow(acc, r->n);
-	for (int64 i = 0; i < r->n; i++)
-	{
-		acc->x[acc->n + i] = ROBUST_X(r)[i] + shift;
-		acc->y[acc->n + i] = ROBUST_Y(r)[i];
-	}
-	acc->n += r->n;
+	robust_append(acc, &r->axis, ROBUST_X(r), ROBUST_Y(r), r->n);
 	PG_RETURN_POINTER(acc);
 }
 
@@ -681,6 +680,7 @@ bad:
 	PG_RETURN_NULL();
 }
 
+/* Binary output of trend_robust: the axis, n, then the x and the y of the sorted points */
 PG_FUNCTION_INFO_V1(trend_robust_send);
 Datum
 trend_robust_send(PG_FUNCTION_ARGS)
@@ -696,6 +696,7 @@ trend_robust_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Binary input of trend_robust: the points checked, the numbers computed afresh */
 PG_FUNCTION_INFO_V1(trend_robust_recv);
 Datum
 trend_robust_recv(PG_FUNCTION_ARGS)
@@ -914,6 +915,7 @@ typedef struct SlopeList
 	int64		capacity;
 } SlopeList;
 
+/* An InversionSink: keep the slope of an emitted pair while there is room */
 static void
 list_slope(void *arg, int64 left, int64 right)
 {
@@ -1187,6 +1189,7 @@ robust_scale(FunctionCallInfo fcinfo, const TrendRobust *r)
 	return r->axis.kind == TREND_TIME ? scale * USECS_PER_SECOND_F : scale;
 }
 
+/* Sen's slope per unit of time (a day by default) or of x, or NULL without two distinct x */
 PG_FUNCTION_INFO_V1(trend_robust_sen_slope);
 Datum
 trend_robust_sen_slope(PG_FUNCTION_ARGS)
@@ -1233,11 +1236,7 @@ sen_bound(FunctionCallInfo fcinfo, bool upper)
 		PG_RETURN_NULL();
 	r = PG_GETARG_TREND_ROBUST(0);
 	scale = robust_scale(fcinfo, r);
-	level = PG_GETARG_FLOAT8(2);
-	if (!(level > 0 && level < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("level must be between 0 and 1 (exclusive), not %g", level)));
+	level = trend_level_arg(fcinfo, 2);
 	m = sen_pairs(r);
 	if (m < 1 || !(r->var_sen >= 0))
 		PG_RETURN_NULL();
@@ -1248,6 +1247,7 @@ sen_bound(FunctionCallInfo fcinfo, bool upper)
 	PG_RETURN_FLOAT8(value * scale);
 }
 
+/* The lower bound of Sen's (1968) confidence interval of the slope at a level */
 PG_FUNCTION_INFO_V1(trend_robust_sen_lower);
 Datum
 trend_robust_sen_lower(PG_FUNCTION_ARGS)
@@ -1255,6 +1255,7 @@ trend_robust_sen_lower(PG_FUNCTION_ARGS)
 	return sen_bound(fcinfo, false);
 }
 
+/* The upper bound of Sen's (1968) confidence interval of the slope at a level */
 PG_FUNCTION_INFO_V1(trend_robust_sen_upper);
 Datum
 trend_robust_sen_upper(PG_FUNCTION_ARGS)
@@ -1263,62 +1264,51 @@ trend_robust_sen_upper(PG_FUNCTION_ARGS)
 }
 
 /*
- * The fitted value at x on Sen's line through the medians (Conover):
- * median(y) + slope (x - median(x)).
+ * Sen's line through the medians (Conover): median(y) + slope (x -
+ * median(x)), x in microseconds over time; false without a slope.
  */
 static bool
-sen_fitted(const TrendRobust *r, double x, double *value)
+sen_line(const void *state, TrendLine *line)
 {
-	double		slope;
+	const TrendRobust *r = state;
 	double	   *v;
-	double		mx,
-				my;
 
-	if (!sen_slope(r, &slope))
+	if (!sen_slope(r, &line->slope))
 		return false;
 	v = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
 	memcpy(v, ROBUST_X(r), sizeof(double) * r->n);
-	mx = median_of(v, r->n);
+	line->x0 = median_of(v, r->n);
 	memcpy(v, ROBUST_Y(r), sizeof(double) * r->n);
-	my = median_of(v, r->n);
+	line->y0 = median_of(v, r->n);
 	pfree(v);
-	*value = my + slope * (x - mx);
 	return true;
 }
 
+static const TrendFit sen_fit = {sen_line, TREND_X_USECS, true};
+
+/* Sen's line through the medians at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_robust_fitted_at_t);
 Datum
 trend_robust_fitted_at_t(PG_FUNCTION_ARGS)
 {
 	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
-	double		value;
 
-	if (TIMESTAMP_NOT_FINITE(t) || r->axis.kind == TREND_X)
-		(void) trend_axis_at(&r->axis, t);	/* the error for a trend over x */
-	if (TIMESTAMP_NOT_FINITE(t) || !sen_fitted(r, (double) t - (double) r->axis.anchor, &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &r->axis, r, &sen_fit, true);
 }
 
+/* Sen's line through the medians at an x, or NULL without a slope */
 PG_FUNCTION_INFO_V1(trend_robust_fitted_at_x);
 Datum
 trend_robust_fitted_at_x(PG_FUNCTION_ARGS)
 {
 	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-	double		value;
 
-	if (r->axis.kind == TREND_TIME)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a trend over time is read at a timestamp, not an x")));
-	if (!sen_fitted(r, PG_GETARG_FLOAT8(1), &value))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(value);
+	return trend_fitted_at(fcinfo, &r->axis, r, &sen_fit, false);
 }
 
 /* ---- Mann-Kendall ---- */
 
+/* n(trend_robust): the number of points */
 PG_FUNCTION_INFO_V1(trend_robust_n);
 Datum
 trend_robust_n(PG_FUNCTION_ARGS)
@@ -1326,6 +1316,7 @@ trend_robust_n(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(PG_GETARG_TREND_ROBUST(0)->n);
 }
 
+/* The Mann-Kendall S, or NULL below two points */
 PG_FUNCTION_INFO_V1(trend_robust_mk_s);
 Datum
 trend_robust_mk_s(PG_FUNCTION_ARGS)
@@ -1337,6 +1328,7 @@ trend_robust_mk_s(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(r->s);
 }
 
+/* The variance of S, corrected for ties in x and y, or NULL below two points */
 PG_FUNCTION_INFO_V1(trend_robust_mk_var_s);
 Datum
 trend_robust_mk_var_s(PG_FUNCTION_ARGS)
@@ -1358,6 +1350,7 @@ mk_z(const TrendRobust *r, double *z)
 	return true;
 }
 
+/* The Mann-Kendall z with continuity correction, or NULL when var(S) is 0 */
 PG_FUNCTION_INFO_V1(trend_robust_mk_z);
 Datum
 trend_robust_mk_z(PG_FUNCTION_ARGS)
@@ -1369,6 +1362,7 @@ trend_robust_mk_z(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(z);
 }
 
+/* The Mann-Kendall two-sided p of the normal approximation, or NULL when var(S) is 0 */
 PG_FUNCTION_INFO_V1(trend_robust_mk_p);
 Datum
 trend_robust_mk_p(PG_FUNCTION_ARGS)
@@ -1433,6 +1427,7 @@ mk_p_exact(const TrendRobust *r, double *p)
 	return true;
 }
 
+/* The exact Mann-Kendall two-sided p: NULL from 50 points on, with ties, or below two points */
 PG_FUNCTION_INFO_V1(trend_robust_mk_p_exact);
 Datum
 trend_robust_mk_p_exact(PG_FUNCTION_ARGS)
@@ -1477,29 +1472,20 @@ trend_robust_p_value(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(normal_two_sided_p(z));
 }
 
-/* First (last) time of a robust trend over time (the axis follows the varlena header) */
-static Datum
-robust_time_end(FunctionCallInfo fcinfo, bool last)
-{
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-
-	if (r->axis.kind != TREND_TIME)
-		PG_RETURN_NULL();
-	PG_RETURN_TIMESTAMPTZ(last ? r->axis.t_last : r->axis.t_first);
-}
-
+/* first_time(trend_robust): the time of the first point, NULL for a trend over x */
 PG_FUNCTION_INFO_V1(trend_robust_first_time);
 Datum
 trend_robust_first_time(PG_FUNCTION_ARGS)
 {
-	return robust_time_end(fcinfo, false);
+	return trend_time_end(fcinfo, &PG_GETARG_TREND_ROBUST(0)->axis, false);
 }
 
+/* last_time(trend_robust): the time of the last point, NULL for a trend over x */
 PG_FUNCTION_INFO_V1(trend_robust_last_time);
 Datum
 trend_robust_last_time(PG_FUNCTION_ARGS)
 {
-	return robust_time_end(fcinfo, true);
+	return trend_time_end(fcinfo, &PG_GETARG_TREND_ROBUST(0)->axis, true);
 }
 
 /*

@@ -23,6 +23,23 @@
 #define CF_MAX_TERMS	1000
 #define CF_TINY			1e-300
 
+/*
+ * One step of the modified Lentz method with the fraction's next
+ * coefficient: updates c and d, and returns the factor of the convergent
+ */
+static inline double
+lentz_step(double coef, double *c, double *d)
+{
+	*d = 1.0 + coef * *d;
+	*c = 1.0 + coef / *c;
+	if (fabs(*d) < CF_TINY)
+		*d = CF_TINY;
+	if (fabs(*c) < CF_TINY)
+		*c = CF_TINY;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
 /* The continued fraction of I_x(a, b) (DLMF 8.17.22), x < (a + 1) / (a + b + 2) */
 static double
 beta_fraction(double a, double b, double x)
@@ -37,30 +54,13 @@ beta_fraction(double a, double b, double x)
 	h = d;
 	for (int m = 1; m <= CF_MAX_TERMS; m++)
 	{
-		double		coef;
 		double		delta;
 
 		/* even step: d_{2m} = m (b - m) x / ((a + 2m - 1)(a + 2m)) */
-		coef = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
-		d = 1.0 + coef * d;
-		c = 1.0 + coef / c;
-		if (fabs(d) < CF_TINY)
-			d = CF_TINY;
-		if (fabs(c) < CF_TINY)
-			c = CF_TINY;
-		d = 1.0 / d;
-		h *= d * c;
+		h *= lentz_step(m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)), &c, &d);
 
 		/* odd step: d_{2m+1} = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)) */
-		coef = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
-		d = 1.0 + coef * d;
-		c = 1.0 + coef / c;
-		if (fabs(d) < CF_TINY)
-			d = CF_TINY;
-		if (fabs(c) < CF_TINY)
-			c = CF_TINY;
-		d = 1.0 / d;
-		delta = d * c;
+		delta = lentz_step(-(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)), &c, &d);
 		h *= delta;
 		if (fabs(delta - 1.0) < 1e-16)
 			break;
@@ -98,6 +98,29 @@ t_two_sided_p(double t, double df)
 	return incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
 }
 
+/*
+ * The t in [lo, hi] where the two-sided tail falls to alpha, for Student's
+ * t with df degrees of freedom, or for the normal distribution when df is
+ * infinite.  The tail falls as t grows: bisect until the bracket cannot
+ * shrink.
+ */
+static double
+bisect_tail(double lo, double hi, double alpha, double df)
+{
+	for (int i = 0; i < 2000; i++)
+	{
+		double		mid = lo + (hi - lo) / 2.0;
+
+		if (mid <= lo || mid >= hi)
+			break;
+		if ((isinf(df) ? normal_two_sided_p(mid) : t_two_sided_p(mid, df)) > alpha)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + (hi - lo) / 2.0;
+}
+
 /* The t > 0 with P(|T| >= t) = 1 - level, for 0 < level < 1 */
 double
 t_critical(double level, double df)
@@ -117,19 +140,7 @@ t_critical(double level, double df)
 		if (isinf(hi))
 			return INFINITY;
 	}
-	/* the tail falls as t grows: bisect until the bracket cannot shrink */
-	for (int i = 0; i < 2000; i++)
-	{
-		double		mid = lo + (hi - lo) / 2.0;
-
-		if (mid <= lo || mid >= hi)
-			break;
-		if (t_two_sided_p(mid, df) > alpha)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo + (hi - lo) / 2.0;
+	return bisect_tail(lo, hi, alpha, df);
 }
 
 /* P(|Z| >= |z|) for the standard normal distribution */
@@ -143,22 +154,7 @@ normal_two_sided_p(double z)
 double
 normal_critical(double level)
 {
-	double		alpha = 1.0 - level;
-	double		lo = 0.0,
-				hi = 40.0;
-
 	if (!(level > 0.0 && level < 1.0))
 		return NAN;
-	for (int i = 0; i < 2000; i++)
-	{
-		double		mid = lo + (hi - lo) / 2.0;
-
-		if (mid <= lo || mid >= hi)
-			break;
-		if (normal_two_sided_p(mid) > alpha)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo + (hi - lo) / 2.0;
+	return bisect_tail(0.0, 40.0, 1.0 - level, INFINITY);
 }
