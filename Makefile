@@ -5,7 +5,13 @@ EXTENSION    = iso27001
 EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big   = iso27001
-OBJS         = src/iso27001.o src/annex_a.o src/iso_control.o src/soa.o src/soa_entry.o src/soa_register.o src/soa_census.o src/soa_as_of.o src/cycle.o src/certification_cycle.o src/audit_time.o src/trend_stats.o src/trend_axis.o src/trend_ols.o src/trend_rate.o src/trend_robust.o src/oscal.o
+OBJS         = src/iso27001.o \
+			   src/iso_control_parse.o src/iso_control.o \
+			   src/soa_entry_parse.o src/soa_entry.o \
+			   src/soa_register.o src/soa_census.o src/soa_as_of.o \
+			   src/certification_cycle_rules.o src/certification_cycle.o src/audit_time.o \
+			   src/trend_stats.o src/trend_axis.o src/trend_ols.o src/trend_rate.o src/trend_robust.o \
+			   src/oscal.o
 PGFILEDESC   = "iso27001 - ISO/IEC 27001 controls and ISMS evidence"
 
 # The install script of the current version is built: one hand-edited SQL

@@ -5,7 +5,7 @@
  *	  adjustment, the stage split, surveillance and recertification days
  *	  (isms_audit_time); the IAF MD 1 multi-site sample (ms_site_sample);
  *	  the ISO/IEC 27006-1:2024 C.3.4 square-root reduction
- *	  (isms_effective_persons).  See certification_rules.md, section 3.
+ *	  (isms_effective_persons).  See docs/certification_cycle.md §7.
  *
  *	  The bands are compiled in, so the functions are IMMUTABLE; the same
  *	  rows are the reference table isms_audit_time_band, and a test checks
@@ -26,7 +26,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
-#include "cycle.h"
+#include "certification_cycle_rules.h"
 #include "iso27001.h"
 
 #define TABLE_B1		"ISO/IEC 27006:2015 Table B.1"

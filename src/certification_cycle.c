@@ -6,10 +6,10 @@
  *	  history given as an array or a query (certification_cycle_check) and
  *	  what is due next (certification_next_due).
  *
- *	  The rules and their sources are in the design memo
- *	  certification_rules.md (sections 2, 4 and 6): hard rules of ISO/IEC
+ *	  The rules and their sources are in docs/certification_cycle.md
+ *	  (§3 to §6): hard rules of ISO/IEC
  *	  17021-1:2015 and IAF MD 26 are reported as such; the practice values
- *	  are arguments with the memo's defaults.
+ *	  are arguments with the defaults listed there (§4.1).
  *
  * src/certification_cycle.c
  *
@@ -29,7 +29,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-#include "cycle.h"
+#include "certification_cycle_rules.h"
 #include "iso27001.h"
 
 /* "no date": infinite dates are refused on input, so this one is free */
@@ -158,7 +158,7 @@ year_last(int year)
 	return cycle_date(year, 12, 31);
 }
 
-/* The practice values of a plan (the memo's defaults are the arguments') */
+/* The practice values of a plan (defaults: docs/certification_cycle.md §4.1) */
 typedef struct Practice
 {
 	int			before;			/* surveillance window, months before due */
@@ -322,7 +322,7 @@ md26_note(const CycleRules *rules, DateADT date, const char *note)
 
 /*
  * certification_cycle(): one row per event of every cycle projected, in
- * cycle and seq order.  See the memo, section 6.2.
+ * cycle and seq order.  See docs/certification_cycle.md §4.
  */
 PG_FUNCTION_INFO_V1(certification_cycle);
 Datum
@@ -860,7 +860,7 @@ finding_cmp(const void *a, const void *b)
 }
 
 /*
- * The rules of the memo's section 6.4 over one history.  end is the end of
+ * The rules of docs/certification_cycle.md §5.2 over one history.  end is the end of
  * the timeline looked at: as_of, or the last event.
  */
 static void

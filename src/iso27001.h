@@ -15,7 +15,7 @@
 
 /*
  * iso_control: an Annex A control of either edition, the packed 32-bit
- * identifier of annex_a.h, passed by value like an int4.
+ * identifier of iso_control_parse.h, passed by value like an int4.
  */
 typedef uint32 IsoControl;
 

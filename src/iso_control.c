@@ -5,7 +5,7 @@
  *	  edition, four bytes passed by value.
  *
  * Input and binary receive validate the control against the edition's
- * shape compiled into annex_a.c; the comparison, hash and sort support
+ * shape compiled into iso_control_parse.c; the comparison, hash and sort support
  * functions are the int4 ones (declared LANGUAGE internal in the install
  * script), because the packed value's integer order is the natural
  * catalogue order.
@@ -20,7 +20,7 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
-#include "annex_a.h"
+#include "iso_control_parse.h"
 #include "compat.h"
 #include "iso27001.h"
 

@@ -29,8 +29,8 @@
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 
-#include "annex_a.h"
-#include "soa.h"
+#include "iso_control_parse.h"
+#include "soa_entry_parse.h"
 #include "iso27001.h"
 
 /* Arguments of the transition function (0 is the state) */

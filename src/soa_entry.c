@@ -28,7 +28,7 @@
 
 #include "compat.h"
 #include "iso27001.h"
-#include "soa.h"
+#include "soa_entry_parse.h"
 
 #define SOA_TEXT_FORM_DETAIL \
 	"An SoA entry is \"excluded\" or \"applicable, <implementation> (<reasons>)\", as in \"applicable, implemented (risk treatment, contractual)\"."

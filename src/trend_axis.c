@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * trend_axis.c
- *	  The time axis the trend states share (see trend.h): the anchor and
+ *	  The time axis the trend states share (see trend_axis.h): the anchor and
  *	  bounds of a trend over timestamps or over a float8 x, the unit of a
  *	  slope, what the families' accessors have in common (arguments, first
  *	  and last times, fitted values), and the pieces of the states' text
@@ -22,7 +22,7 @@
 #include "utils/datetime.h"
 #include "utils/float.h"
 
-#include "trend.h"
+#include "trend_axis.h"
 #include "trend_stats.h"
 
 static const char *const kind_names[] = {"empty", "time", "x"};

@@ -30,7 +30,7 @@
 #include "utils/float.h"
 #include "utils/timestamp.h"
 
-#include "trend.h"
+#include "trend_axis.h"
 #include "trend_stats.h"
 
 /* The state: fixed size, passed by reference */

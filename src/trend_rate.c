@@ -12,7 +12,7 @@
  *	  Sxp = sum w (x - mean x)(p - mean p) (West's update, Chan's combine)
  *	  give the slope Sxp / Sxx, and the Cochran-Armitage statistic is
  *	  T = Sxp with Var(T) = pbar (1 - pbar) Sxx, pbar = events / trials
- *	  over all rows (trend_statistics.md, section 3.7).
+ *	  over all rows (docs/trend_statistics.md §4.4 and §4.5).
  *
  * src/trend_rate.c
  *
@@ -35,7 +35,7 @@
 #include "utils/timestamp.h"
 
 #include "iso27001.h"
-#include "trend.h"
+#include "trend_axis.h"
 #include "trend_stats.h"
 
 typedef struct TrendRate

@@ -15,7 +15,7 @@
  *	  the accessors read, selecting Sen's slope and its bounds as order
  *	  statistics of the pairwise slopes.  Every result depends on the set
  *	  of points only, never on the order rows or partial states arrive in.
- *	  Conventions and test vectors: trend_statistics.md, section 3.
+ *	  Conventions and test vectors: docs/trend_statistics.md §5 and §9.
  *
  * src/trend_robust.c
  *
@@ -39,7 +39,7 @@
 #include <float.h>
 
 #include "iso27001.h"
-#include "trend.h"
+#include "trend_axis.h"
 #include "trend_stats.h"
 
 #define ROBUST_VERSION		1
@@ -468,7 +468,7 @@ tie_groups(const int64 *v, int64 n, Ties *ties)
 
 /*
  * Build the result from n points: sorted by (x, y), with S, the tie counts
- * and both variances (trend_statistics.md 3.3 and 3.4).
+ * and both variances (docs/trend_statistics.md §5.4 and §5.9).
  */
 static TrendRobust *
 robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)

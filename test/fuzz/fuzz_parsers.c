@@ -7,8 +7,8 @@
  */
 #include "postgres.h"
 
-#include "annex_a.h"
-#include "soa.h"
+#include "iso_control_parse.h"
+#include "soa_entry_parse.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

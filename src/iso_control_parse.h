@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * annex_a.h
+ * iso_control_parse.h
  *	  The shape of ISO/IEC 27001 Annex A in both editions, and the parser
  *	  and formatter of control identifiers.
  *
@@ -18,12 +18,12 @@
  * so A.5.7 (2022) is 0x02050700 and A.7.2.2 (2013) is 0x01070202.  These
  * four bytes, most significant first, are also the binary wire format.
  *
- * src/annex_a.h
+ * src/iso_control_parse.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef ANNEX_A_H
-#define ANNEX_A_H
+#ifndef ISO27001_ISO_CONTROL_PARSE_H
+#define ISO27001_ISO_CONTROL_PARSE_H
 
 /* include after c.h (or postgres.h), which gives uint32 and bool */
 
@@ -78,4 +78,4 @@ extern int	annex_a_objective_size(int clause, int objective);
 #define ANNEX_A_FIRST_CLAUSE	5
 #define ANNEX_A_LAST_CLAUSE		18
 
-#endif							/* ANNEX_A_H */
+#endif							/* ISO27001_ISO_CONTROL_PARSE_H */

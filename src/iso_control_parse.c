@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * annex_a.c
+ * iso_control_parse.c
  *	  The shape of ISO/IEC 27001 Annex A in both editions, and the parser
  *	  and formatter of control identifiers.
  *
@@ -11,13 +11,13 @@
  * install script hold the titles and attributes; the regression tests check
  * that both agree control by control.
  *
- * src/annex_a.c
+ * src/iso_control_parse.c
  *
  *-------------------------------------------------------------------------
  */
 #include "c.h"
 
-#include "annex_a.h"
+#include "iso_control_parse.h"
 
 /*
  * ISO/IEC 27001:2022 Annex A: controls per theme, indexed by theme number

@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * cycle.c
+ * certification_cycle_rules.c
  *	  Date arithmetic of the certification cycle (ISO/IEC 17021-1:2015
  *	  9.1.3), shared by the functions of certification_cycle.c, and the
  *	  argument checks that they and the audit time functions of
- *	  audit_time.c share.  See cycle.h.
+ *	  audit_time.c share.  See certification_cycle_rules.h.
  *
- * src/cycle.c
+ * src/certification_cycle_rules.c
  *
  *-------------------------------------------------------------------------
  */
@@ -20,7 +20,7 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 
-#include "cycle.h"
+#include "certification_cycle_rules.h"
 
 /* A date from its year, month and day; the caller passes a valid day */
 DateADT
@@ -98,11 +98,11 @@ cycle_start(const CycleRules *rules, int cycle)
  * Last valid day of the certificate of cycle k, computed from D directly.
  * With the day-before convention it is the day before the anniversary
  * D + 36k months, where the anniversary of 29 February in a common year
- * is 1 March: the later of (D - 1 day) + 36k months (the memo's formula,
- * section 6.1, which keeps 2027-02-28 for 2024-02-29) and D + 36k months
- * - 1 day (which keeps 2028-02-29 for 2025-03-01, where the memo's
- * formula loses a day).  With the same-day convention, D + 36k months.
- * Plus the IAF ID 3 extension of that one cycle.
+ * is 1 March: the later of (D - 1 day) + 36k months (which keeps
+ * 2027-02-28 for 2024-02-29) and D + 36k months - 1 day (which keeps
+ * 2028-02-29 for 2025-03-01, where the first formula loses a day); see
+ * docs/certification_cycle.md §2.3.  With the same-day convention,
+ * D + 36k months.  Plus the IAF ID 3 extension of that one cycle.
  */
 DateADT
 cycle_expiry(const CycleRules *rules, int cycle)
@@ -111,11 +111,11 @@ cycle_expiry(const CycleRules *rules, int cycle)
 
 	if (rules->expiry_rule == EXPIRY_DAY_BEFORE)
 	{
-		DateADT		memo = cycle_add_months(rules->decision - 1, 36 * cycle);
+		DateADT		from_eve = cycle_add_months(rules->decision - 1, 36 * cycle);
 
 		expiry = cycle_add_months(rules->decision, 36 * cycle) - 1;
-		if (memo > expiry)
-			expiry = memo;
+		if (from_eve > expiry)
+			expiry = from_eve;
 	}
 	else
 		expiry = cycle_add_months(rules->decision, 36 * cycle);

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * cycle.h
+ * certification_cycle_rules.h
  *	  The ISO/IEC 17021-1 certification cycle: the anchors, deadlines and
  *	  windows computed from a certification decision.  Shared by the
  *	  schedule, the checker and the next-due functions of
@@ -10,12 +10,12 @@
  *	  Dates are DateADT (days from 2000-01-01).  Every date is computed
  *	  from its anchor with one month addition, never by chaining.
  *
- * src/cycle.h
+ * src/certification_cycle_rules.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef ISO27001_CYCLE_H
-#define ISO27001_CYCLE_H
+#ifndef ISO27001_CERTIFICATION_CYCLE_RULES_H
+#define ISO27001_CERTIFICATION_CYCLE_RULES_H
 
 #include "fmgr.h"
 #include "utils/array.h"
@@ -27,7 +27,7 @@
 
 typedef enum ExpiryRule
 {
-	EXPIRY_DAY_BEFORE,			/* last valid day = (D - 1) + 36k months */
+	EXPIRY_DAY_BEFORE,			/* the day before the anniversary D + 36k months */
 	EXPIRY_SAME_DAY				/* last valid day = D + 36k months */
 } ExpiryRule;
 
@@ -77,4 +77,4 @@ extern ArrayType *cycle_array_arg(FunctionCallInfo fcinfo, int argno, const char
 extern int	cycle_option(FunctionCallInfo fcinfo, int argno, const char *name,
 						 const char *const *accepted);
 
-#endif							/* ISO27001_CYCLE_H */
+#endif							/* ISO27001_CERTIFICATION_CYCLE_RULES_H */

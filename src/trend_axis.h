@@ -1,18 +1,18 @@
 /*-------------------------------------------------------------------------
  *
- * trend.h
+ * trend_axis.h
  *	  What the trend aggregates share: the time axis of a state (a trend
  *	  over timestamps, measured in seconds from an int64 anchor, or over a
  *	  plain float8 x), the unit of a slope, the accessors' common part
  *	  (arguments, first and last times, the fitted line at a point), and
  *	  the pieces of their text and binary forms.  See trend_axis.c.
  *
- * src/trend.h
+ * src/trend_axis.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef ISO27001_TREND_H
-#define ISO27001_TREND_H
+#ifndef ISO27001_TREND_AXIS_H
+#define ISO27001_TREND_AXIS_H
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -90,4 +90,4 @@ extern bool trend_parse_int64(const char *field, int64 *result);
 extern bool trend_parse_double(const char *field, double *result);
 extern bool trend_parse_end(char *p);
 
-#endif							/* ISO27001_TREND_H */
+#endif							/* ISO27001_TREND_AXIS_H */

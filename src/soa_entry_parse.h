@@ -1,10 +1,10 @@
 /*-------------------------------------------------------------------------
  *
- * soa.h
+ * soa_entry_parse.h
  *	  The vocabulary of a Statement of Applicability entry, and the parser
  *	  and formatter of its text form.
  *
- * Like annex_a.h this depends on c.h only, so that test harnesses can link
+ * Like iso_control_parse.h this depends on c.h only, so that test harnesses can link
  * it without a server.
  *
  * An entry is packed into 16 bits so that integer order is a useful order:
@@ -16,12 +16,12 @@
  * An excluded entry has no reasons; an applicable entry has at least one.
  * These two bytes, most significant first, are also the binary wire format.
  *
- * src/soa.h
+ * src/soa_entry_parse.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef SOA_H
-#define SOA_H
+#ifndef ISO27001_SOA_ENTRY_PARSE_H
+#define ISO27001_SOA_ENTRY_PARSE_H
 
 /* include after c.h (or postgres.h), which gives uint16 and bool */
 
@@ -78,4 +78,4 @@ extern int	soa_lookup_state(const char *word);
 extern int	soa_lookup_reason(const char *word);
 extern const char *soa_read_phrase(const char *p, char *buf);
 
-#endif							/* SOA_H */
+#endif							/* ISO27001_SOA_ENTRY_PARSE_H */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * soa.c
+ * soa_entry_parse.c
  *	  The vocabulary of a Statement of Applicability entry, and the parser
  *	  and formatter of its text form:
  *
@@ -12,13 +12,13 @@
  *	  any run of white space; the output is the canonical form above, with
  *	  the reasons in vocabulary order.
  *
- * src/soa.c
+ * src/soa_entry_parse.c
  *
  *-------------------------------------------------------------------------
  */
 #include "c.h"
 
-#include "soa.h"
+#include "soa_entry_parse.h"
 
 /* Implementation states, indexed by SoaState; [0] is the excluded entry */
 const char *const soa_state_names[SOA_NSTATES] = {
