@@ -71,8 +71,11 @@ test:
 prove:
 	pg_prove --ext .sql $(PGTAP_TESTS)
 
+# Every benchmark, each on its own throwaway cluster (long: about half an
+# hour on 2 cores); each prints ratios to a baseline measured in the same run
+BENCHMARKS   = iso_control soa cycle trend bi
 bench:
-	bench/iso_control.sh
+	@for b in $(BENCHMARKS); do echo "== bench/$$b.sh"; bench/$$b.sh || exit 1; done
 
 # libFuzzer harnesses (clang): a short run per harness, as tools/test.sh
 # does, and the long run of 10,000,000 executions per harness

@@ -2690,7 +2690,7 @@ COMMENT ON FUNCTION @extschema@.soa_export_json(text, integer) IS
 -- The certification cycle (ISO/IEC 17021-1:2015 9.1.3, ISO/IEC 27006,
 -- IAF MD 26): the schedule of a certificate, the check of an audit history
 -- and what is due next.  Hard rules are reported as such; practice values
--- are arguments with the design memo's defaults.
+-- are arguments with defaults (docs/certification_cycle.md §4.1).
 --
 
 CREATE TYPE @extschema@.certification_event AS (
