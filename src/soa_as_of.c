@@ -27,24 +27,18 @@
 #include "access/genam.h"
 #include "access/stratnum.h"
 #include "access/relation.h"
-#include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
-#include "commands/defrem.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "utils/acl.h"
-#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
-#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
@@ -262,7 +256,7 @@ read_version_by_index(FunctionCallInfo fcinfo, int64 scope_id, int32 version,
 		return false;
 	done = open_relations(cat, &rels) &&
 		cat->valid &&			/* nothing changed while locking */
-		soa_reads_all_rows(rels.entry);
+		ActiveSnapshotSet() && soa_reads_all_rows(rels.entry);
 	if (done)
 		*n = read_version(cat, &rels, scope_id, version, desc, store);
 	close_relations(&rels);

@@ -246,7 +246,7 @@ scope_by_index(text *scope, int64 *scope_id, bool *found)
 		return false;
 	done = open_scope(cat, &rel, &by_name) &&
 		cat->valid &&			/* nothing changed while locking */
-		soa_reads_all_rows(rel);
+		ActiveSnapshotSet() && soa_reads_all_rows(rel);
 	if (done)
 	{
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
