@@ -21,7 +21,9 @@ if ! command -v clang >/dev/null; then
 fi
 pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 inc=$("$pg_config" --includedir-server)
+# libpgcommon.a and libpgport.a: in pkglibdir on Debian, libdir upstream
 lib=$("$pg_config" --pkglibdir)
+[ -f "$lib/libpgcommon.a" ] || lib=$("$pg_config" --libdir)
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 flags=(-g -O1 -Wno-ignored-attributes -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -175,6 +175,21 @@ errfinish(const char *filename, int lineno, const char *funcname)
 	}
 }
 
+/* from 16, errsave(): no ErrorSaveContext here, so a hard error */
+#if PG_VERSION_NUM >= 160000
+bool
+errsave_start(struct Node *context, const char *domain)
+{
+	return errstart(ERROR, domain);
+}
+
+void
+errsave_finish(struct Node *context, const char *filename, int lineno, const char *funcname)
+{
+	errfinish(filename, lineno, funcname);
+}
+#endif
+
 int			errcode(int sqlerrcode) { return 0; }
 int			errmsg(const char *fmt,...) { return 0; }
 int			errmsg_internal(const char *fmt,...) { return 0; }

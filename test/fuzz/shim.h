@@ -4,6 +4,8 @@
 
 #include "fmgr.h"
 
+#include "compat.h"				/* the varlena macros are in varatt.h from 16 */
+
 extern void shim_reset(void);
 
 /*

@@ -9,7 +9,7 @@
 # with results identical to the same query on one node; the shards' states
 # rolled up on the coordinator must give the whole-table trend.
 set -uo pipefail
-bin=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+bin=${PG_BINDIR:-$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --bindir)}
 work=$(mktemp -d)
 chmod 755 "$work"
 as_pg=()

@@ -9,7 +9,7 @@
 #   test/shell/valgrind.sh [pgTAP files...]     (default: every test/pgtap/*.sql)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bin=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+bin=${PG_BINDIR:-$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --bindir)}
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(test/pgtap/*.sql)
 work=$(mktemp -d)
