@@ -92,8 +92,10 @@ valgrind:
 # Static checks: the version lives in the control file, and META.json, the
 # change log and an update script from a released version agree with it;
 # the built install script is not committed; no pg_regress input shares a
-# name with an install source (pg_regress would run the source).
+# name with an install source (pg_regress would run the source); every
+# citation of a section of docs/ names one that exists.
 lint:
+	@perl tools/citations.pl
 	@test "$$(grep -c '"version": "$(EXTVERSION)"' META.json)" -eq 2 || \
 		{ echo "META.json versions differ from $(EXTVERSION)"; exit 1; }
 	@grep -q '^## .*$(EXTVERSION)' CHANGELOG.md || \
