@@ -45,10 +45,20 @@ PG_CONFIG   ?= pg_config
 # PostgreSQL's own headers are system headers here: -Wextra is for our code
 PG_CPPFLAGS  = -isystem $(shell $(PG_CONFIG) --includedir-server)
 
+# the PostgreSQL the objects were compiled for (see below)
+EXTRA_CLEAN  = .pg_built_for
+
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(OBJS): $(wildcard src/*.h)
+
+# Objects are compiled for one PostgreSQL: for another PG_CONFIG (15, then
+# "PG_CONFIG=$(tools/pg18.sh) make install", then tools/setup.sh again)
+# they are compiled again, never an 18 object installed into 15 or back
+PG_BUILT_FOR := $(shell $(PG_CONFIG) --version) $(shell $(PG_CONFIG) --includedir-server)
+$(shell echo '$(PG_BUILT_FOR)' | cmp -s - .pg_built_for || echo '$(PG_BUILT_FOR)' > .pg_built_for)
+$(OBJS) $(OBJS:.o=.bc): .pg_built_for
 
 $(DATA_built): $(SQL_SOURCES) data/seed.pl $(wildcard data/*.csv) $(EXTENSION).control Makefile
 	@{ echo '-- $@: built by make from the SQL_SOURCES in sql/ and from data/*.csv; do not edit'; \
