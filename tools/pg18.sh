@@ -163,20 +163,9 @@ fi
 
 # build packages: since 17 the tarball is "git archive" of the release and
 # holds no generated parsers, so configure needs bison and flex too
-packages=(make gcc libc6-dev perl bison flex bzip2 pkg-config zlib1g-dev libxml2-dev
-	postgresql-15-pgtap)
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
-		missing+=("$p")
-	fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	say "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get update -qq >&2
-	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$top/tools/apt.sh"
+apt_install pg18 make gcc libc6-dev perl bison flex bzip2 pkg-config zlib1g-dev libxml2-dev \
+	postgresql-15-pgtap
 
 # the prefix is installed through sudo when we cannot write it
 parent=$prefix

@@ -18,21 +18,10 @@ fi
 # PostgreSQL 15 server and headers, pgTAP, pg_prove, a C toolchain; for
 # the evidence tests an SVG renderer and a JSON Schema validator; clang
 # for the fuzz harnesses
-packages=(make gcc libc6-dev perl postgresql-15 postgresql-server-dev-15
-	postgresql-common postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-	librsvg2-bin python3 python3-jsonschema python3-regex clang)
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
-		missing+=("$p")
-	fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "setup: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. tools/apt.sh
+apt_install setup make gcc libc6-dev perl postgresql-15 postgresql-server-dev-15 \
+	postgresql-common postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
+	librsvg2-bin python3 python3-jsonschema python3-regex clang
 
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 make -s PG_CONFIG="$PG_CONFIG"
