@@ -35,21 +35,24 @@ trend_axis_init(TrendAxis *axis)
 	axis->kind = TREND_EMPTY;
 }
 
-/* Is this an axis trend_axis_time or trend_axis_x could have made? */
+/*
+ * Is this an axis trend_axis_time or trend_axis_x could have made?  (Each
+ * family checks the layout of its own fields.)
+ */
 bool
 trend_axis_valid(const TrendAxis *axis)
 {
 	switch (axis->kind)
 	{
 		case TREND_EMPTY:
-			return axis->reserved == 0 && axis->anchor == 0 && axis->t_first == 0 &&
+			return axis->anchor == 0 && axis->t_first == 0 &&
 				axis->t_last == 0 && axis->x_first == 0 && axis->x_last == 0;
 		case TREND_TIME:
-			return axis->reserved == 0 && axis->x_first == 0 && axis->x_last == 0 &&
+			return axis->x_first == 0 && axis->x_last == 0 &&
 				axis->t_first <= axis->t_last && IS_VALID_TIMESTAMP(axis->t_first) &&
 				IS_VALID_TIMESTAMP(axis->t_last) && IS_VALID_TIMESTAMP(axis->anchor);
 		case TREND_X:
-			return axis->reserved == 0 && axis->anchor == 0 && axis->t_first == 0 &&
+			return axis->anchor == 0 && axis->t_first == 0 &&
 				axis->t_last == 0 && !(axis->x_first > axis->x_last);
 		default:
 			return false;
@@ -447,7 +450,7 @@ void
 trend_axis_recv(StringInfo buf, TrendAxis *axis)
 {
 	axis->kind = pq_getmsgint(buf, 4);
-	axis->reserved = 0;
+	axis->layout = 0;
 	axis->anchor = pq_getmsgint64(buf);
 	axis->t_first = pq_getmsgint64(buf);
 	axis->t_last = pq_getmsgint64(buf);

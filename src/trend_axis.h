@@ -31,7 +31,8 @@ typedef enum TrendKind
 typedef struct TrendAxis
 {
 	int32		kind;			/* TrendKind */
-	int32		reserved;		/* 0 */
+	int32		layout;			/* of the family's fields after the axis: 0,
+								 * but for trend_rate (see trend_rate.c) */
 	int64		anchor;			/* TREND_TIME: microseconds of x = 0 */
 	int64		t_first;		/* TREND_TIME: first and last timestamps */
 	int64		t_last;

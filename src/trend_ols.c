@@ -65,7 +65,7 @@ ols_init(TrendOls *s)
 static bool
 ols_valid(const TrendOls *s)
 {
-	if (!trend_axis_valid(&s->axis) || s->n < 0)
+	if (!trend_axis_valid(&s->axis) || s->axis.layout != 0 || s->n < 0)
 		return false;
 	if (s->axis.kind == TREND_EMPTY)
 	{

@@ -9,10 +9,15 @@
  *
  *	  One mergeable state gives both.  With weights w = trials and rates
  *	  p = events / trials, the weighted sums Sxx = sum w (x - mean x)^2 and
- *	  Sxp = sum w (x - mean x)(p - mean p) (West's update, Chan's combine)
+ *	  Sxp = sum w (x - mean x)(p - pbar) (West's update, Chan's combine)
  *	  give the slope Sxp / Sxx, and the Cochran-Armitage statistic is
  *	  T = Sxp with Var(T) = pbar (1 - pbar) Sxx, pbar = events / trials
- *	  over all rows (docs/trend_statistics.md §4.4 and §4.5).
+ *	  over all rows (docs/trend_statistics.md §4.4 and §4.5).  With
+ *	  Spp = sum w (p - pbar)^2 the rows' scatter around the fitted line,
+ *	  RSS = Spp - Sxp^2 / Sxx, gives the dispersion phi = RSS / (pbar (1 -
+ *	  pbar) (n - 2)), by which the default test, interval and standard error
+ *	  widen: campaigns of unequal difficulty scatter more than binomially
+ *	  (docs/trend_statistics.md §4.7).
  *
  * src/trend_rate.c
  *
@@ -38,20 +43,42 @@
 #include "trend_axis.h"
 #include "trend_stats.h"
 
+/*
+ * The state.  axis.layout says what the slot after mean_x holds: Spp in
+ * every state this version makes (RATE_LAYOUT_SPP); pbar in a state 0.2.1
+ * made (layout 0), which is read as it was written.  Such a state still
+ * gives the slope and the Cochran-Armitage test, but no dispersion until
+ * it is made again from its rows.  pbar itself is always events / trials.
+ */
+#define RATE_LAYOUT_SPP		1
+
 typedef struct TrendRate
 {
-	TrendAxis	axis;			/* time or x, anchor, first and last */
+	TrendAxis	axis;			/* time or x, anchor, first and last; layout */
 	int64		n;				/* rows with trials */
 	int64		trials;			/* sum of trials: the weight */
 	int64		events;			/* sum of events */
-	double		mean_x;			/* means weighted by the trials */
-	double		mean_p;
+	double		mean_x;			/* mean of x weighted by the trials */
+	double		spp;			/* sum w (p - pbar)^2; pbar in layout 0 */
 	double		sxx;			/* sum w (x - mean x)^2 */
-	double		sxp;			/* sum w (x - mean x)(p - mean p) */
+	double		sxp;			/* sum w (x - mean x)(p - pbar) */
 } TrendRate;
+
+/* The fewest rows (periods) whose scatter gives a dispersion: 3 degrees of freedom */
+#define RATE_MIN_PERIODS	5
+
+/* How far a state's pbar field may stray from events / trials (rounding) */
+#define RATE_PBAR_TOLERANCE	1e-9
 
 #define DatumGetTrendRate(X)	((TrendRate *) DatumGetPointer(X))
 #define PG_GETARG_TREND_RATE(n) DatumGetTrendRate(PG_GETARG_DATUM(n))
+
+/* All events over all trials (0 without trials) */
+static inline double
+rate_pbar(const TrendRate *s)
+{
+	return s->trials > 0 ? (double) s->events / (double) s->trials : 0.0;
+}
 
 /* A state with no rows */
 static void
@@ -59,24 +86,27 @@ rate_init(TrendRate *s)
 {
 	memset(s, 0, sizeof(TrendRate));
 	trend_axis_init(&s->axis);
+	s->axis.layout = RATE_LAYOUT_SPP;
 }
 
 /* Check a state's invariants (every way in: text, binary) */
 static bool
 rate_valid(const TrendRate *s)
 {
-	if (!trend_axis_valid(&s->axis))
+	if (!trend_axis_valid(&s->axis) ||
+		(s->axis.layout != 0 && s->axis.layout != RATE_LAYOUT_SPP))
 		return false;
 	if (s->axis.kind == TREND_EMPTY)
-	{
-		TrendRate	empty;
-
-		rate_init(&empty);
-		return memcmp(s, &empty, sizeof(TrendRate)) == 0;
-	}
-	return s->n >= 1 && s->trials >= s->n && s->events >= 0 && s->events <= s->trials &&
-		s->mean_p >= 0 && s->mean_p <= 1 && s->sxx >= 0 && isfinite(s->mean_x) &&
-		isfinite(s->sxx) && isfinite(s->sxp) && (s->n > 1 || (s->sxx == 0 && s->sxp == 0));
+		return s->n == 0 && s->trials == 0 && s->events == 0 && s->mean_x == 0 &&
+			s->spp == 0 && s->sxx == 0 && s->sxp == 0;
+	if (!(s->n >= 1 && s->trials >= s->n && s->events >= 0 && s->events <= s->trials &&
+		  s->sxx >= 0 && isfinite(s->mean_x) && isfinite(s->sxx) && isfinite(s->sxp)))
+		return false;
+	if (s->axis.layout == 0)	/* the slot holds pbar */
+		return fabs(s->spp - rate_pbar(s)) <= RATE_PBAR_TOLERANCE &&
+			(s->n > 1 || (s->sxx == 0 && s->sxp == 0));
+	return s->spp >= 0 && isfinite(s->spp) &&
+		(s->n > 1 || (s->sxx == 0 && s->sxp == 0 && s->spp == 0));
 }
 
 /* Add one row of events out of trials at x (West's weighted update) */
@@ -85,9 +115,9 @@ rate_add(TrendRate *s, double x, int64 events, int64 trials)
 {
 	double		w = (double) trials;
 	double		p = (double) events / w;
-	double		total,
-				dx,
-				dp;
+	double		pbar_before = rate_pbar(s);
+	double		pbar,
+				dx;
 
 	if (!isfinite(x))
 		ereport(ERROR,
@@ -98,25 +128,31 @@ rate_add(TrendRate *s, double x, int64 events, int64 trials)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("the sum of trials is out of range for bigint")));
 	s->events += events;		/* events <= trials: cannot overflow first */
-	total = (double) s->trials;
+	pbar = rate_pbar(s);
 	if (s->n++ == 0)
 	{
+		s->axis.layout = RATE_LAYOUT_SPP;	/* a state's first row: a new one */
 		s->mean_x = x;
-		s->mean_p = p;
+		s->spp = 0;
 		return;
 	}
 	dx = x - s->mean_x;
-	dp = p - s->mean_p;
-	s->mean_x += w * dx / total;
-	s->mean_p += w * dp / total;
+	s->mean_x += w * dx / (double) s->trials;
 	s->sxx += w * dx * (x - s->mean_x);
-	s->sxp += w * dx * (p - s->mean_p);
+	s->sxp += w * dx * (p - pbar);
+	if (s->axis.layout == RATE_LAYOUT_SPP)
+		s->spp += w * (p - pbar_before) * (p - pbar);
+	else
+		s->spp = pbar;
 	/* finite inputs that overflow are an error, as in regr_* */
-	if (!isfinite(s->mean_x) || !isfinite(s->sxx) || !isfinite(s->sxp))
+	if (!isfinite(s->mean_x) || !isfinite(s->sxx) || !isfinite(s->sxp) || !isfinite(s->spp))
 		float_overflow_error();
 }
 
-/* Fold state b into a (Chan's weighted combine), after moving b to a's anchor */
+/*
+ * Fold state b into a (Chan's weighted combine), after moving b to a's
+ * anchor.  Spp survives only if both have it.
+ */
 static void
 rate_merge(TrendRate *a, const TrendRate *b)
 {
@@ -144,15 +180,21 @@ rate_merge(TrendRate *a, const TrendRate *b)
 	w2 = (double) b->trials;
 	w = (double) trials;
 	dx = (b->mean_x + shift) - a->mean_x;
-	dp = b->mean_p - a->mean_p;
+	dp = rate_pbar(b) - rate_pbar(a);
 	a->sxx += b->sxx + w1 * w2 * dx * dx / w;
 	a->sxp += b->sxp + w1 * w2 * dx * dp / w;
 	a->mean_x += dx * w2 / w;
-	a->mean_p += dp * w2 / w;
 	a->n += b->n;
 	a->trials = trials;
 	a->events += b->events;
-	if (!isfinite(a->mean_x) || !isfinite(a->sxx) || !isfinite(a->sxp))
+	if (a->axis.layout == RATE_LAYOUT_SPP && b->axis.layout == RATE_LAYOUT_SPP)
+		a->spp += b->spp + w1 * w2 * dp * dp / w;
+	else
+	{
+		a->axis.layout = 0;
+		a->spp = rate_pbar(a);
+	}
+	if (!isfinite(a->mean_x) || !isfinite(a->sxx) || !isfinite(a->sxp) || !isfinite(a->spp))
 		float_overflow_error();
 }
 
@@ -214,13 +256,17 @@ trend_rate_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Text form: (kind,anchor,first,last,n,trials,events,mean_x,mean_p,sxx,sxp) */
+/*
+ * Text form: (kind,anchor,first,last,n,trials,events,mean_x,pbar,sxx,sxp,spp);
+ * a state of 0.2.1 (layout 0) as 0.2.1 wrote it, without spp
+ */
 PG_FUNCTION_INFO_V1(trend_rate_out);
 Datum
 trend_rate_out(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	double		sums[4] = {s->mean_x, s->mean_p, s->sxx, s->sxp};
+	bool		has_spp = s->axis.layout == RATE_LAYOUT_SPP;
+	double		sums[5] = {s->mean_x, has_spp ? rate_pbar(s) : s->spp, s->sxx, s->sxp, s->spp};
 	StringInfoData buf;
 
 	initStringInfo(&buf);
@@ -228,7 +274,7 @@ trend_rate_out(PG_FUNCTION_ARGS)
 	trend_axis_out(&buf, &s->axis);
 	appendStringInfo(&buf, INT64_FORMAT "," INT64_FORMAT "," INT64_FORMAT,
 					 s->n, s->trials, s->events);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < (has_spp ? 5 : 4); i++)
 	{
 		appendStringInfoChar(&buf, ',');
 		trend_append_double(&buf, sums[i]);
@@ -237,12 +283,16 @@ trend_rate_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parse the text form; false if it is not one */
+/*
+ * Parse the text form, with spp (this version) or without (0.2.1: layout
+ * 0); false if it is not one
+ */
 static bool
 rate_parse(char *p, TrendRate *s)
 {
 	char	   *f;
-	double		sums[4];
+	double		sums[5];
+	int			nsums;
 
 	rate_init(s);
 	while (isspace((unsigned char) *p))
@@ -252,13 +302,29 @@ rate_parse(char *p, TrendRate *s)
 		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->trials) ||
 		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->events))
 		return false;
-	for (int i = 0; i < 4; i++)
-		if ((f = trend_next_field(&p, i < 3 ? ',' : ')')) == NULL || !trend_parse_double(f, &sums[i]))
+	/* four sums (0.2.1) or five, the last before ')' */
+	for (nsums = 0; nsums < 5;)
+	{
+		char	   *next = strpbrk(p, ",)");
+		char		delimiter = next != NULL ? *next : '\0';
+
+		if ((delimiter == ')') != (nsums >= 3) && !(delimiter == ',' && nsums == 3))
 			return false;
+		if ((f = trend_next_field(&p, delimiter)) == NULL || !trend_parse_double(f, &sums[nsums++]))
+			return false;
+		if (delimiter == ')')
+			break;
+	}
+	if (nsums < 4)
+		return false;
+	s->axis.layout = nsums == 5 ? RATE_LAYOUT_SPP : 0;
 	s->mean_x = sums[0];
-	s->mean_p = sums[1];
 	s->sxx = sums[2];
 	s->sxp = sums[3];
+	s->spp = nsums == 5 ? sums[4] : sums[1];
+	/* this version writes pbar as events / trials: it must agree */
+	if (nsums == 5 && fabs(sums[1] - rate_pbar(s)) > RATE_PBAR_TOLERANCE)
+		return false;
 	return trend_parse_end(p);
 }
 
@@ -274,16 +340,20 @@ trend_rate_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type trend_rate: \"%s\"", str),
-				 errdetail("A trend_rate is (kind,anchor,first,last,n,trials,events,mean_x,mean_p,sxx,sxp) with kind empty, time or x, as trend_rate_agg() makes it.")));
+				 errdetail("A trend_rate is (kind,anchor,first,last,n,trials,events,mean_x,pbar,sxx,sxp,spp) with kind empty, time or x, as trend_rate_agg() makes it.")));
 	PG_RETURN_POINTER(s);
 }
 
-/* Binary output of trend_rate: the axis, the counts, then the means and sums */
+/*
+ * Binary output of trend_rate: the axis, the counts, then mean_x, pbar,
+ * Sxx, Sxp and Spp (a state of 0.2.1 without Spp, as 0.2.1 sent it)
+ */
 PG_FUNCTION_INFO_V1(trend_rate_send);
 Datum
 trend_rate_send(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	bool		has_spp = s->axis.layout == RATE_LAYOUT_SPP;
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -292,29 +362,45 @@ trend_rate_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, s->trials);
 	pq_sendint64(&buf, s->events);
 	pq_sendfloat8(&buf, s->mean_x);
-	pq_sendfloat8(&buf, s->mean_p);
+	pq_sendfloat8(&buf, has_spp ? rate_pbar(s) : s->spp);
 	pq_sendfloat8(&buf, s->sxx);
 	pq_sendfloat8(&buf, s->sxp);
+	if (has_spp)
+		pq_sendfloat8(&buf, s->spp);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Binary input of trend_rate: the state of its binary form, checked */
+/* Binary input of trend_rate: the state of its binary form (either version), checked */
 PG_FUNCTION_INFO_V1(trend_rate_recv);
 Datum
 trend_rate_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	TrendRate  *s = palloc0(sizeof(TrendRate));
+	double		pbar;
+	bool		valid;
 
 	trend_axis_recv(buf, &s->axis);
 	s->n = pq_getmsgint64(buf);
 	s->trials = pq_getmsgint64(buf);
 	s->events = pq_getmsgint64(buf);
 	s->mean_x = pq_getmsgfloat8(buf);
-	s->mean_p = pq_getmsgfloat8(buf);
+	pbar = pq_getmsgfloat8(buf);
 	s->sxx = pq_getmsgfloat8(buf);
 	s->sxp = pq_getmsgfloat8(buf);
-	if (!rate_valid(s))
+	if (buf->cursor < buf->len)
+	{
+		s->axis.layout = RATE_LAYOUT_SPP;
+		s->spp = pq_getmsgfloat8(buf);
+		valid = fabs(pbar - rate_pbar(s)) <= RATE_PBAR_TOLERANCE;
+	}
+	else
+	{
+		s->axis.layout = 0;
+		s->spp = pbar;
+		valid = true;
+	}
+	if (!valid || !rate_valid(s))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid trend_rate state"),
@@ -379,33 +465,86 @@ trend_rate_slope(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(slope * scale);
 }
 
-/* Standard error of the slope under the binomial null: sqrt(pbar qbar / Sxx) */
+/*
+ * The dispersion phi = RSS / (pbar qbar (n - 2)), the rows' scatter around
+ * the fitted line over what the binomial allows (RSS = Spp - Sxp^2 / Sxx,
+ * the trials-weighted residual sum of squares); false where it cannot be
+ * estimated: fewer than RATE_MIN_PERIODS rows, no Spp (a state of 0.2.1),
+ * or no slope or variance
+ */
 static bool
-rate_stderr(const TrendRate *s, double *se)
+rate_dispersion(const TrendRate *s, double *phi)
 {
-	double		var;
+	double		var,
+				rss;
 
-	if (!rate_var_t(s, &var))
+	if (s->axis.layout != RATE_LAYOUT_SPP || s->n < RATE_MIN_PERIODS || !rate_var_t(s, &var))
 		return false;
-	*se = sqrt(var) / s->sxx;
+	rss = s->spp - s->sxp * s->sxp / s->sxx;
+	/* rounding may leave a perfect fit a little below zero */
+	*phi = (rss > 0 ? rss : 0) * s->sxx / (var * (double) (s->n - 2));
 	return true;
 }
 
-/* The weighted slope's standard error under the binomial null, in its unit; NULL without a slope or variance */
+/*
+ * The default (quasi-binomial) test's scale and degrees of freedom: the
+ * binomial variance widened by phi, never narrowed (max(1, phi)), and a
+ * Student t with n - 2 degrees of freedom, phi being estimated; false where
+ * phi cannot be
+ */
+static bool
+rate_quasi(const TrendRate *s, double *scale, double *df)
+{
+	double		phi;
+
+	if (!rate_dispersion(s, &phi))
+		return false;
+	*scale = phi > 1.0 ? phi : 1.0;
+	*df = (double) (s->n - 2);
+	return true;
+}
+
+/* The slope's standard error, sqrt(max(1, phi) pbar qbar / Sxx); false where there is none */
+static bool
+rate_stderr(const TrendRate *s, double *se, double *df)
+{
+	double		var,
+				scale;
+
+	if (!rate_quasi(s, &scale, df) || !rate_var_t(s, &var))
+		return false;
+	*se = sqrt(scale * var) / s->sxx;
+	return true;
+}
+
+/* dispersion(trend_rate): phi, or NULL with fewer than 5 rows, without a slope or from 0.2.1 */
+PG_FUNCTION_INFO_V1(trend_rate_dispersion);
+Datum
+trend_rate_dispersion(PG_FUNCTION_ARGS)
+{
+	double		phi;
+
+	if (!rate_dispersion(PG_GETARG_TREND_RATE(0), &phi))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(phi);
+}
+
+/* The weighted slope's standard error widened by the dispersion, in its unit; NULL where there is none */
 PG_FUNCTION_INFO_V1(trend_rate_slope_stderr);
 Datum
 trend_rate_slope_stderr(PG_FUNCTION_ARGS)
 {
 	double		scale,
-				se;
+				se,
+				df;
 	TrendRate  *s = trend_accessor_args(fcinfo, &scale);
 
-	if (s == NULL || !rate_stderr(s, &se))
+	if (s == NULL || !rate_stderr(s, &se, &df))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(se * scale);
 }
 
-/* A bound of the slope's normal confidence interval: lower (-1) or upper (+1) */
+/* A bound of the slope's Student t interval, widened by the dispersion: lower (-1) or upper (+1) */
 static Datum
 rate_ci_bound(FunctionCallInfo fcinfo, double sign)
 {
@@ -413,18 +552,19 @@ rate_ci_bound(FunctionCallInfo fcinfo, double sign)
 	double		scale,
 				slope,
 				se,
+				df,
 				level;
 
 	/* NULL level: NULL before the unit is read (trend_ols reads it first) */
 	if (PG_ARGISNULL(2) || (s = trend_accessor_args(fcinfo, &scale)) == NULL)
 		PG_RETURN_NULL();
 	level = trend_level_arg(fcinfo, 2);
-	if (!rate_slope(s, &slope) || !rate_stderr(s, &se))
+	if (!rate_slope(s, &slope) || !rate_stderr(s, &se, &df))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((slope + sign * normal_critical(level) * se) * scale);
+	PG_RETURN_FLOAT8((slope + sign * t_critical(level, df) * se) * scale);
 }
 
-/* The lower bound of the weighted slope's normal interval at a level */
+/* The lower bound of the weighted slope's interval at a level */
 PG_FUNCTION_INFO_V1(trend_rate_slope_lower);
 Datum
 trend_rate_slope_lower(PG_FUNCTION_ARGS)
@@ -432,12 +572,31 @@ trend_rate_slope_lower(PG_FUNCTION_ARGS)
 	return rate_ci_bound(fcinfo, -1.0);
 }
 
-/* The upper bound of the weighted slope's normal interval at a level */
+/* The upper bound of the weighted slope's interval at a level */
 PG_FUNCTION_INFO_V1(trend_rate_slope_upper);
 Datum
 trend_rate_slope_upper(PG_FUNCTION_ARGS)
 {
 	return rate_ci_bound(fcinfo, 1.0);
+}
+
+/*
+ * p_value(trend_rate): the default test, Cochran-Armitage's z over
+ * sqrt(max(1, phi)) against Student's t with n - 2 degrees of freedom;
+ * NULL where phi cannot be estimated
+ */
+PG_FUNCTION_INFO_V1(trend_rate_p_value);
+Datum
+trend_rate_p_value(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+	double		var,
+				scale,
+				df;
+
+	if (!rate_quasi(s, &scale, &df) || !rate_var_t(s, &var))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(t_two_sided_p(s->sxp / sqrt(scale * var), df));
 }
 
 /* Cochran-Armitage chi-square (1 df): T^2 / Var(T) */
@@ -488,7 +647,7 @@ rate_line(const void *state, TrendLine *line)
 	if (!rate_slope(s, &line->slope))
 		return false;
 	line->x0 = s->mean_x;
-	line->y0 = s->mean_p;
+	line->y0 = rate_pbar(s);
 	return true;
 }
 

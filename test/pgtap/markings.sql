@@ -166,6 +166,7 @@ SELECT set_eq(
 	('iso27001.ca_chi2(iso27001.trend_rate)', 'i', true, 's', false),
 	('iso27001.ca_z(iso27001.trend_rate)', 'i', true, 's', false),
 	('iso27001.ca_p(iso27001.trend_rate)', 'i', true, 's', false),
+	('iso27001.dispersion(iso27001.trend_rate)', 'i', true, 's', false),
 	('iso27001.fitted_at(iso27001.trend_rate,timestamp with time zone)', 'i', true, 's', false),
 	('iso27001.fitted_at(iso27001.trend_rate,double precision)', 'i', true, 's', false),
 	('iso27001.fitted_first(iso27001.trend_rate)', 'i', true, 's', false),

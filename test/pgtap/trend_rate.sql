@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(27);
+SELECT plan(39);
 
 CREATE TEMP TABLE proportions (
 	dataset text, x text, successes text, trials text, wls_slope text, wls_intercept text,
@@ -48,6 +48,62 @@ SELECT results_eq($$SELECT round(ca_chi2(s)::numeric, 4), round(ca_p(s)::numeric
 				  'R prop.trend.test(smokers, patients): X-squared = 8.2249, p-value = 0.004132');
 SELECT is(rate(s), 357.0::float8 / 3259, 'weekly phishing: 357 clicks out of 3,259 recipients')
   FROM state WHERE dataset = 'weekly_phishing_8wk';
+
+-- The default test (docs/trend_statistics.md §4.7): the dispersion and the
+-- widened test, interval and standard error against
+-- test/fixtures/trend_vectors/dispersion.csv (the weighted regression from
+-- its normal equations in exact rational arithmetic, Student t in 40
+-- digits; dispersion.py).  Fewer than 5 rows: no dispersion, no default test.
+CREATE TEMP TABLE dispersion_ref (dataset text, x text, events text, trials text, phi float8, t float8,
+								  df float8, p float8, se float8, lower95 float8, upper95 float8);
+\copy dispersion_ref FROM 'test/fixtures/trend_vectors/dispersion.csv' WITH (FORMAT csv, HEADER true)
+CREATE TEMP TABLE dispersion_state AS
+SELECT d.*, (SELECT trend_rate_agg(c.e, c.n, c.x)
+			   FROM unnest(d.x::float8[], d.events::bigint[], d.trials::bigint[]) AS c(x, e, n)) AS s
+  FROM dispersion_ref d;
+SELECT is((SELECT count(*) FROM dispersion_state WHERE cardinality(x::float8[]) >= 5), 5::bigint,
+		  'five reference datasets of 5 rows or more, one of 4');
+SELECT is_empty($$SELECT dataset, dispersion(s), phi FROM dispersion_state
+				   WHERE cardinality(x::float8[]) >= 5 AND NOT pg_temp.rel(dispersion(s), phi) <= 1e-12
+					 AND NOT (phi = 0 AND dispersion(s) < 1e-14)$$,
+				'the dispersion of every dataset to 1e-12 (0 for one exactly on a line)');
+SELECT is_empty($$SELECT dataset, p_value(s), p FROM dispersion_state
+				   WHERE cardinality(x::float8[]) >= 5 AND NOT pg_temp.rel(p_value(s), p) <= 1e-12$$,
+				'the default p-value (z over sqrt(max(1, phi)), Student t with n - 2 df) to 1e-12');
+SELECT is_empty($$SELECT dataset, slope_stderr(s), se FROM dispersion_state
+				   WHERE cardinality(x::float8[]) >= 5 AND NOT pg_temp.rel(slope_stderr(s), se) <= 1e-12$$,
+				'the widened standard error to 1e-12');
+SELECT is_empty($$SELECT dataset FROM dispersion_state
+				   WHERE cardinality(x::float8[]) >= 5
+					 AND NOT (pg_temp.rel(slope_lower(s), lower95) <= 1e-12 AND pg_temp.rel(slope_upper(s), upper95) <= 1e-12)$$,
+				'the 95 % interval, Student t and widened, to 1e-12');
+SELECT results_eq($$SELECT dispersion(s), p_value(s), slope_stderr(s), slope_lower(s), verdict(s, 'lower'), ca_p(s) IS NOT NULL
+					  FROM dispersion_state WHERE dataset = 'r_prop_trend_smokers'$$,
+				  $$VALUES (NULL::float8, NULL::float8, NULL::float8, NULL::float8, 'insufficient data', true)$$,
+				  '4 rows: no dispersion, no default test, insufficient data (the binomial test alone is not trusted)');
+SELECT ok(ca_p(s) < 1e-8 AND p_value(s) > 0.1 AND verdict(s, 'lower') = 'no significant trend',
+		  'twelve campaigns of 5-25 % difficulty and no trend: the binomial test says p = 9e-9, the default p = 0.11 (phi = 10.5)')
+  FROM dispersion_state WHERE dataset = 'templates_12wk';
+SELECT ok(pg_temp.rel(p_value(s), ca_p(s)) > 0.1 AND verdict(s, 'lower') = 'improving',
+		  'phi below 1 never narrows: 8 weekly campaigns keep their direction with p = 0.0067 (Student t, 6 df)')
+  FROM dispersion_state WHERE dataset = 'weekly_phishing_8wk';
+SELECT results_eq($$SELECT verdict(trend_rate_agg(e, 100, x), 'lower'), n(trend_rate_agg(e, 100, x))
+					  FROM (VALUES (30, 1.0), (20, 2.0), (10, 3.0)) v(e, x)$$,
+				  $$VALUES ('insufficient data', 3::bigint)$$,
+				  'three campaigns at 30, 20 and 10 % of 100 recipients: insufficient data (the binomial p is 0.0004)');
+-- merging keeps the dispersion exact: halves rolled up equal the whole
+SELECT ok(pg_temp.rel((SELECT dispersion(rollup(h)) FROM (SELECT trend_rate_agg(c.e, c.n, c.x) h
+						 FROM dispersion_state, unnest(x::float8[], events::bigint[], trials::bigint[]) AS c(x, e, n)
+						WHERE dataset = 'templates_12wk' GROUP BY c.x < 6) q),
+					  (SELECT phi FROM dispersion_ref WHERE dataset = 'templates_12wk')) < 1e-12,
+		  'the halves of twelve campaigns rolled up: the same dispersion');
+-- a state written by 0.2.1 (no Spp): read as it was, the binomial test, no dispersion
+SELECT results_eq($$SELECT s::text, dispersion(s), n(s), pg_temp.rel(ca_z(s), -2.8679125309530757) < 1e-12
+					  FROM (SELECT '(x,0,1,4,4,397,372,2.53904282115869,0.9370277078085643,434.6448362720404,-14.523929471032769)'::trend_rate s) q$$,
+				  $$VALUES ('(x,0,1,4,4,397,372,2.53904282115869,0.9370277078085643,434.6448362720404,-14.523929471032769)', NULL::float8, 4::bigint, true)$$,
+				  'a state in 0.2.1''s text form reads back as written: Cochran-Armitage as before, no dispersion');
+SELECT throws_ok($$SELECT '(x,0,1,4,4,397,372,2.4,0.5,434.6,-14.5,1)'::trend_rate$$, '22P02', NULL,
+				 'a state whose pbar field is not events / trials is refused');
 
 -- the binomial-logit trend (reference values from 50-digit arithmetic, docs/trend_statistics.md §9.3)
 CREATE TEMP TABLE logit AS
