@@ -90,11 +90,12 @@ BEGIN
 	END IF;
 	IF m.kind = 'rate' AND n(st.rate) > 0 THEN
 		families := families || jsonb_build_object('rate', jsonb_build_object(
-			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test for trend',
+			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test widened by the dispersion (quasi-binomial, Student t with n - 2 degrees of freedom)',
 			'n', n(st.rate), 'pooled_rate', rate(st.rate), 'slope_per_month', slope(st.rate, '1 month'),
 			'slope_lower', slope_lower(st.rate, '1 month', level), 'slope_upper', slope_upper(st.rate, '1 month', level),
 			'slope_stderr', slope_stderr(st.rate, '1 month'), 'ca_chi2', ca_chi2(st.rate),
-			'ca_z', ca_z(st.rate), 'p_value', p_value(st.rate),
+			'ca_z', ca_z(st.rate), 'ca_p', ca_p(st.rate), 'dispersion', dispersion(st.rate),
+			'p_value', p_value(st.rate),
 			'fitted_first', fitted_first(st.rate), 'fitted_last', fitted_last(st.rate),
 			'verdict', @extschema@.verdict(st.rate, m.better, alpha)));
 	END IF;
@@ -327,14 +328,17 @@ BEGIN
 				/ NULLIF(slope_stderr(st.rate, '1 day'), 0);
 		SELECT sum(t * n) / sum(n) INTO xbar FROM unnest(ts, ns) AS u(t, n);
 		fit_at_xbar := rate(st.rate) * scale;
+		-- widened like the slope's variance (docs/trend_statistics.md §4.7)
 		base_var := rate(st.rate) * (1 - rate(st.rate)) * scale * scale
+					* greatest(1, dispersion(st.rate))
 					/ (SELECT sum(n) FROM unnest(ns) n);
 		verdict := @extschema@.verdict(st.rate, m.better, alpha);
-		summary := format('rate trend %s pp/month (%s %% interval %s .. %s), Cochran-Armitage p = %s: %s',
+		summary := format('rate trend %s pp/month (%s %% interval %s .. %s), p = %s, dispersion %s: %s',
 						  to_char(slope(st.rate, '1 month') * 100, 'FMS990.00'), trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
-						  to_char(slope_lower(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'),
-						  to_char(slope_upper(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'),
-						  to_char(p_value(st.rate), '9.9EEEE'), verdict);
+						  coalesce(to_char(slope_lower(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'), '?'),
+						  coalesce(to_char(slope_upper(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'), '?'),
+						  coalesce(to_char(p_value(st.rate), '9.9EEEE'), 'none'),
+						  coalesce(to_char(dispersion(st.rate), 'FM9990.0'), 'unknown (fewer than 5 campaigns)'), verdict);
 	ELSE
 		fit_b := slope(st.ols, '1 day');
 		se_b := slope_stderr(st.ols, '1 day');

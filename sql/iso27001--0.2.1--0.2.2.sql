@@ -100,3 +100,419 @@ COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_rate, interval, do
 
 COMMENT ON FUNCTION @extschema@.ca_p(@extschema@.trend_rate) IS
 	'Cochran-Armitage two-sided p-value under the binomial (no dispersion): p_value() is the default test';
+
+-- The evidence pack, its chart and the BI view show the dispersion and use
+-- the widened test (the chart's band too); the view gains the column
+-- dispersion at its end.
+
+CREATE OR REPLACE FUNCTION @extschema@.evidence_pack(scope text, metric text,
+										  period_start date DEFAULT NULL,
+										  period_end date DEFAULT NULL,
+										  alpha double precision DEFAULT 0.05)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET extra_float_digits = 1
+AS $$
+DECLARE
+	sid bigint := @extschema@.evidence_period_check(scope, metric, period_start, period_end);
+	m @extschema@.behaviour_metric;
+	s @extschema@.soa_scope;
+	st record;
+	obs jsonb;
+	digest text;
+	families jsonb := '{}';
+	primary_family text;
+	verdict text;
+	fitted_last double precision;
+	target jsonb;
+	control jsonb;
+	version jsonb;
+	level double precision := 1 - alpha;
+	q text;
+BEGIN
+	IF alpha IS NULL OR NOT (alpha > 0 AND alpha < 1) THEN
+		RAISE EXCEPTION 'alpha must be between 0 and 1 exclusive'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = evidence_pack.metric;
+	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.scope_id = sid;
+
+	-- the observations, and the digest of their canonical CSV
+	SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+				'observed_at', e.observed_at, 'events', e.events, 'trials', e.trials,
+				'rate', e.events::double precision / e.trials, 'value', e.value::double precision))
+				ORDER BY e.observed_at), '[]'),
+		   encode(sha256(convert_to('observed_at,events,trials,value' || E'\n' ||
+									coalesce(string_agg(format('%s,%s,%s,%s', e.observed_at, e.events, e.trials, e.value),
+														E'\n' ORDER BY e.observed_at) || E'\n', ''),
+									'UTF8')), 'hex')
+	  INTO obs, digest
+	  FROM @extschema@.evidence_observations(scope, metric, period_start, period_end) e;
+
+	st := @extschema@.evidence_states(sid, metric, period_start, period_end);
+	IF n(st.ols) > 0 THEN
+		families := families || jsonb_build_object('least_squares', jsonb_build_object(
+			'method', 'ordinary least squares of the per-period ' || CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'value' END,
+			'n', n(st.ols), 'slope_per_month', slope(st.ols, '1 month'),
+			'slope_lower', slope_lower(st.ols, '1 month', level), 'slope_upper', slope_upper(st.ols, '1 month', level),
+			'slope_stderr', slope_stderr(st.ols, '1 month'), 't_value', t_value(st.ols),
+			'p_value', p_value(st.ols), 'r2', r2(st.ols),
+			'fitted_first', fitted_first(st.ols), 'fitted_last', fitted_last(st.ols),
+			'verdict', @extschema@.verdict(st.ols, m.better, alpha)));
+	END IF;
+	IF m.kind = 'rate' AND n(st.rate) > 0 THEN
+		families := families || jsonb_build_object('rate', jsonb_build_object(
+			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test widened by the dispersion (quasi-binomial, Student t with n - 2 degrees of freedom)',
+			'n', n(st.rate), 'pooled_rate', rate(st.rate), 'slope_per_month', slope(st.rate, '1 month'),
+			'slope_lower', slope_lower(st.rate, '1 month', level), 'slope_upper', slope_upper(st.rate, '1 month', level),
+			'slope_stderr', slope_stderr(st.rate, '1 month'), 'ca_chi2', ca_chi2(st.rate),
+			'ca_z', ca_z(st.rate), 'ca_p', ca_p(st.rate), 'dispersion', dispersion(st.rate),
+			'p_value', p_value(st.rate),
+			'fitted_first', fitted_first(st.rate), 'fitted_last', fitted_last(st.rate),
+			'verdict', @extschema@.verdict(st.rate, m.better, alpha)));
+	END IF;
+	IF n(st.robust) > 0 THEN
+		families := families || jsonb_build_object('robust', jsonb_build_object(
+			'method', 'Theil-Sen slope with its rank interval; Mann-Kendall test',
+			'n', n(st.robust), 'slope_per_month', slope(st.robust, '1 month'),
+			'slope_lower', slope_lower(st.robust, '1 month', level), 'slope_upper', slope_upper(st.robust, '1 month', level),
+			'mk_s', mk_s(st.robust), 'mk_var_s', mk_var_s(st.robust), 'mk_z', mk_z(st.robust),
+			'p_value', p_value(st.robust), 'kendall_tau_b', kendall_tau_b(st.robust),
+			'verdict', @extschema@.verdict(st.robust, m.better, alpha)));
+	END IF;
+
+	-- the family the verdict comes from: the rate trend for rates, the
+	-- robust trend for values
+	primary_family := CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'robust' END;
+	verdict := coalesce(families -> primary_family ->> 'verdict', 'insufficient data');
+	fitted_last := CASE m.kind WHEN 'rate' THEN fitted_last(st.rate)
+					   ELSE fitted_at(st.robust, last_time(st.robust)) END;
+
+	SELECT jsonb_build_object('value', t.target, 'due_date', t.due_date, 'note', t.note,
+							  'fitted_last', fitted_last,
+							  'met', CASE WHEN m.better = 'lower' THEN fitted_last <= t.target
+										  ELSE fitted_last >= t.target END)
+	  INTO target
+	  FROM @extschema@.behaviour_target t
+	 WHERE t.scope_id = sid AND t.metric = evidence_pack.metric;
+
+	IF m.control IS NOT NULL THEN
+		SELECT jsonb_build_object('id', m.control::text, 'title', title(m.control),
+								  'soa_entry', r.entry::text, 'applicable', is_applicable(r.entry),
+								  'implementation', implementation(r.entry),
+								  'reasons', to_jsonb(reasons(r.entry)),
+								  'justification', r.justification, 'owner', r.owner,
+								  'evidence', to_jsonb(r.evidence), 'changed_at', r.changed_at)
+		  INTO control
+		  FROM @extschema@.soa_register r
+		 WHERE r.scope_id = sid AND r.control = m.control;
+		control := coalesce(control, jsonb_build_object('id', m.control::text, 'title', title(m.control),
+														 'soa_entry', NULL));
+	END IF;
+
+	SELECT jsonb_build_object('version', v.version, 'approved_at', v.approved_at,
+							  'approved_by', v.approved_by,
+							  'soa_entry', (SELECT ve.entry::text FROM @extschema@.soa_version_entry ve
+											 WHERE ve.scope_id = v.scope_id AND ve.version = v.version
+											   AND ve.control = m.control))
+	  INTO version
+	  FROM @extschema@.soa_version v
+	 WHERE v.scope_id = sid
+	 ORDER BY v.version DESC LIMIT 1;
+
+	q := format('COPY (SELECT * FROM iso27001.evidence_observations(%L, %L, %L, %L)) TO STDOUT (FORMAT csv, HEADER)',
+				scope, metric, period_start, period_end);
+	RETURN jsonb_build_object(
+		'document', 'iso27001 evidence pack',
+		'format_version', 1,
+		'generated_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+		'generated_by', current_user,
+		'scope', jsonb_build_object('name', s.name, 'edition', s.edition),
+		'metric', jsonb_build_object('key', m.metric, 'name', m.name, 'description', m.description,
+									 'kind', m.kind, 'better', m.better, 'unit',
+									 CASE m.kind WHEN 'rate' THEN m.unit || ' (a fraction: 0.05 is 5 %)' ELSE m.unit END,
+									 'control', m.control::text),
+		'period', jsonb_build_object('start', period_start, 'end', period_end,
+									 'dates_in_time_zone', current_setting('TimeZone'),
+									 'first_observation', obs -> 0 -> 'observed_at',
+									 'last_observation', obs -> -1 -> 'observed_at'),
+		'observations', obs,
+		'observation_count', jsonb_array_length(obs),
+		'observations_sha256', digest,
+		'digest_of', 'the CSV (with header, LF line ends) of ' || q,
+		'confidence_level', level,
+		'trends', families,
+		'verdict_method', primary_family,
+		'verdict', verdict,
+		'target', target,
+		'control', control,
+		'soa_version', version);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.evidence_chart(scope text, metric text,
+										   period_start date DEFAULT NULL,
+										   period_end date DEFAULT NULL,
+										   alpha double precision DEFAULT 0.05,
+										   width integer DEFAULT 800,
+										   height integer DEFAULT 450)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	sid bigint := @extschema@.evidence_period_check(scope, metric, period_start, period_end);
+	m @extschema@.behaviour_metric;
+	st record;
+	ts double precision[];		-- observation times, days since the first
+	ys double precision[];		-- observed values (a rate in percent)
+	ns double precision[];		-- trials (rates)
+	t_first timestamptz;
+	t_span double precision;
+	scale double precision;
+	lo double precision;
+	hi double precision;
+	xbar double precision;
+	base_var double precision;	-- variance of the fitted line at xbar
+	se_b double precision;		-- standard error of the slope per day
+	crit double precision;		-- quantile of the interval
+	fit_b double precision;		-- fitted slope per day
+	fit_at_xbar double precision;
+	target double precision;
+	verdict text;
+	summary text;
+	lm CONSTANT integer := 72;	-- margins
+	rm CONSTANT integer := 24;
+	tm CONSTANT integer := 70;
+	bm CONSTANT integer := 70;
+	pw integer;
+	ph integer;
+	svg text;
+	bx double precision[] := '{}';	-- band: day, lower, upper
+	bl double precision[] := '{}';
+	bu double precision[] := '{}';
+	parts text := '';
+	tick double precision;
+	d date;
+	step_months integer;
+	x double precision;
+	f double precision;
+	h double precision;
+	j integer;
+	title text;
+	y_label text;
+BEGIN
+	IF alpha IS NULL OR NOT (alpha > 0 AND alpha < 1) THEN
+		RAISE EXCEPTION 'alpha must be between 0 and 1 exclusive'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF width IS NULL OR height IS NULL OR width NOT BETWEEN 320 AND 4000
+	   OR height NOT BETWEEN 240 AND 4000 THEN
+		RAISE EXCEPTION 'chart size must be between 320 x 240 and 4000 x 4000 pixels'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	pw := width - lm - rm;
+	ph := height - tm - bm;
+	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = evidence_chart.metric;
+	scale := CASE m.kind WHEN 'rate' THEN 100 ELSE 1 END;
+	title := m.name || ' — ' || scope;
+	y_label := m.name || CASE m.kind WHEN 'rate' THEN ' (%)' ELSE ' (' || m.unit || ')' END;
+
+	SELECT min(o.observed_at),
+		   array_agg(extract(epoch FROM o.observed_at)::double precision ORDER BY o.observed_at),
+		   array_agg(scale * CASE WHEN o.trials IS NULL THEN o.value
+								  ELSE o.events::double precision / o.trials END ORDER BY o.observed_at),
+		   array_agg(o.trials::double precision ORDER BY o.observed_at)
+	  INTO t_first, ts, ys, ns
+	  FROM @extschema@.behaviour_observation o
+	 WHERE o.scope_id = sid AND o.metric = evidence_chart.metric
+	   AND (period_start IS NULL OR o.observed_at >= period_start::timestamptz)
+	   AND (period_end IS NULL OR o.observed_at < (period_end + 1)::timestamptz);
+
+	svg := format('<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
+				  width, height, width, height)
+		|| '<title>' || svg_text(title) || '</title>'
+		|| format('<rect x="0" y="0" width="%s" height="%s" fill="#ffffff"/>', width, height)
+		|| format('<text x="%s" y="26" font-size="17" font-weight="bold">%s</text>', lm, svg_text(title));
+	IF ts IS NULL THEN
+		RETURN svg || format('<text x="%s" y="%s" text-anchor="middle" font-size="14">No observations in this period</text></svg>',
+							 width / 2, height / 2);
+	END IF;
+	-- times in days since the first observation
+	SELECT array_agg((t - ts[1]) / 86400 ORDER BY k) INTO ts FROM unnest(ts) WITH ORDINALITY AS u(t, k);
+	t_span := greatest(ts[array_length(ts, 1)], 1);
+
+	-- the fitted line and its pointwise band: the rate trend (weighted by
+	-- trials) for a rate, least squares for a value
+	st := @extschema@.evidence_states(sid, evidence_chart.metric, period_start, period_end);
+	IF m.kind = 'rate' THEN
+		fit_b := slope(st.rate, '1 day') * scale;
+		se_b := slope_stderr(st.rate, '1 day') * scale;
+		crit := (slope(st.rate, '1 day') - slope_lower(st.rate, '1 day', 1 - alpha))
+				/ NULLIF(slope_stderr(st.rate, '1 day'), 0);
+		SELECT sum(t * n) / sum(n) INTO xbar FROM unnest(ts, ns) AS u(t, n);
+		fit_at_xbar := rate(st.rate) * scale;
+		-- widened like the slope's variance (docs/trend_statistics.md §4.7)
+		base_var := rate(st.rate) * (1 - rate(st.rate)) * scale * scale
+					* greatest(1, dispersion(st.rate))
+					/ (SELECT sum(n) FROM unnest(ns) n);
+		verdict := @extschema@.verdict(st.rate, m.better, alpha);
+		summary := format('rate trend %s pp/month (%s %% interval %s .. %s), p = %s, dispersion %s: %s',
+						  to_char(slope(st.rate, '1 month') * 100, 'FMS990.00'), trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
+						  coalesce(to_char(slope_lower(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'), '?'),
+						  coalesce(to_char(slope_upper(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'), '?'),
+						  coalesce(to_char(p_value(st.rate), '9.9EEEE'), 'none'),
+						  coalesce(to_char(dispersion(st.rate), 'FM9990.0'), 'unknown (fewer than 5 campaigns)'), verdict);
+	ELSE
+		fit_b := slope(st.ols, '1 day');
+		se_b := slope_stderr(st.ols, '1 day');
+		crit := (slope(st.ols, '1 day') - slope_lower(st.ols, '1 day', 1 - alpha)) / NULLIF(se_b, 0);
+		SELECT avg(t) INTO xbar FROM unnest(ts) t;
+		fit_at_xbar := fitted_at(st.ols, t_first + make_interval(secs => xbar * 86400));
+		-- s^2 / n with s^2 = se_b^2 * Sxx
+		base_var := se_b * se_b * (SELECT sum((t - xbar) ^ 2) FROM unnest(ts) t) / array_length(ts, 1);
+		verdict := @extschema@.verdict(st.robust, m.better, alpha);
+		summary := format('least-squares trend %s %s/month (%s %% interval %s .. %s); Mann-Kendall p = %s: %s',
+						  to_char(slope(st.ols, '1 month'), 'FMS999990.00'), m.unit, trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
+						  to_char(slope_lower(st.ols, '1 month', 1 - alpha), 'FMS999990.00'),
+						  to_char(slope_upper(st.ols, '1 month', 1 - alpha), 'FMS999990.00'),
+						  to_char(p_value(st.robust), '9.9EEEE'), verdict);
+	END IF;
+	SELECT t.target * scale INTO target FROM @extschema@.behaviour_target t
+	 WHERE t.scope_id = sid AND t.metric = evidence_chart.metric;
+
+	-- the vertical range: observations, band and target, with a margin
+	SELECT min(y), max(y) INTO lo, hi FROM unnest(ys) y;
+	IF fit_b IS NOT NULL THEN
+		FOR j IN 0..40 LOOP
+			x := t_span * j / 40;
+			f := fit_at_xbar + fit_b * (x - xbar);
+			h := coalesce(crit * sqrt(base_var + (x - xbar) ^ 2 * se_b * se_b), 0);
+			lo := least(lo, f - h);
+			hi := greatest(hi, f + h);
+			bx := bx || x;
+			bl := bl || (f - h);
+			bu := bu || (f + h);
+		END LOOP;
+	END IF;
+	lo := least(lo, target);
+	hi := greatest(hi, target);
+	IF m.kind = 'rate' THEN
+		lo := greatest(lo, 0);
+		hi := least(hi, 100);
+	END IF;
+	IF hi - lo < 1e-9 THEN
+		lo := lo - 1;
+		hi := hi + 1;
+	END IF;
+	h := (hi - lo) * 0.05;
+	lo := lo - h;
+	hi := hi + h;
+	IF m.kind = 'rate' THEN
+		lo := greatest(lo, 0);
+	END IF;
+
+	-- y grid and labels
+	FOREACH tick IN ARRAY chart_ticks(lo, hi) LOOP
+		parts := parts || format('<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#e3e3e3"/><text x="%s" y="%s" text-anchor="end">%s</text>',
+								 lm, lm + pw, round((tm + ph * (hi - tick) / (hi - lo))::numeric, 1),
+								 round((tm + ph * (hi - tick) / (hi - lo))::numeric, 1),
+								 lm - 6, round((tm + ph * (hi - tick) / (hi - lo))::numeric + 4, 1),
+								 rtrim(rtrim(to_char(tick, 'FM999999990.00'), '0'), '.'));
+	END LOOP;
+	-- x labels: months, every 1, 3, 6 or 12
+	step_months := CASE WHEN t_span <= 200 THEN 1 WHEN t_span <= 700 THEN 3
+						WHEN t_span <= 1500 THEN 6 ELSE 12 END;
+	d := (date_trunc('month', t_first AT TIME ZONE 'UTC') + interval '1 month')::date;
+	WHILE extract(epoch FROM (d::timestamp AT TIME ZONE 'UTC') - t_first) / 86400 <= t_span LOOP
+		IF (extract(month FROM d)::integer - 1) % step_months = 0 THEN
+			x := lm + pw * (extract(epoch FROM (d::timestamp AT TIME ZONE 'UTC') - t_first) / 86400) / t_span;
+			parts := parts || format('<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#e3e3e3"/><text x="%s" y="%s" text-anchor="middle">%s</text>',
+									 round(x::numeric, 1), round(x::numeric, 1), tm, tm + ph,
+									 round(x::numeric, 1), tm + ph + 18, to_char(d, 'Mon YYYY'));
+		END IF;
+		d := (d + interval '1 month')::date;
+	END LOOP;
+	svg := svg || parts
+		|| format('<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#888888"/>', lm, tm, pw, ph);
+
+	-- band, fitted line, target, observations
+	IF crit IS NOT NULL AND cardinality(bx) > 0 THEN
+		SELECT string_agg(format('%s,%s', round((lm + pw * b.x / t_span)::numeric, 1),
+								 round((tm + ph * (hi - least(greatest(b.y, lo), hi)) / (hi - lo))::numeric, 1)),
+						  ' ' ORDER BY b.k)
+		  INTO parts
+		  FROM (SELECT u.x, u.y, u.k FROM unnest(bx, bu) WITH ORDINALITY AS u(x, y, k)
+				UNION ALL
+				SELECT u.x, u.y, 1000 - u.k FROM unnest(bx, bl) WITH ORDINALITY AS u(x, y, k)) b;
+		svg := svg || format('<polygon points="%s" fill="#4c78a8" fill-opacity="0.18" stroke="none"/>', parts);
+	END IF;
+	IF fit_b IS NOT NULL THEN
+		svg := svg || format('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#4c78a8" stroke-width="2.5"/>',
+							 lm, round((tm + ph * (hi - (fit_at_xbar - fit_b * xbar)) / (hi - lo))::numeric, 1),
+							 lm + pw, round((tm + ph * (hi - (fit_at_xbar + fit_b * (t_span - xbar))) / (hi - lo))::numeric, 1));
+	END IF;
+	IF target IS NOT NULL THEN
+		svg := svg || format('<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#d62728" stroke-dasharray="6 4"/><text x="%s" y="%s" text-anchor="end" fill="#d62728">target %s</text>',
+							 lm, lm + pw, round((tm + ph * (hi - target) / (hi - lo))::numeric, 1),
+							 round((tm + ph * (hi - target) / (hi - lo))::numeric, 1),
+							 lm + pw - 4, round((tm + ph * (hi - target) / (hi - lo))::numeric - 4, 1),
+							 rtrim(rtrim(to_char(target, 'FM999999990.00'), '0'), '.'));
+	END IF;
+	SELECT string_agg(format('%s,%s', round((lm + pw * t / t_span)::numeric, 1),
+							 round((tm + ph * (hi - y) / (hi - lo))::numeric, 1)), ' ' ORDER BY k)
+	  INTO parts FROM unnest(ts, ys) WITH ORDINALITY AS u(t, y, k);
+	svg := svg || format('<polyline points="%s" fill="none" stroke="#555555" stroke-width="1"/>', parts);
+	SELECT string_agg(format('<circle cx="%s" cy="%s" r="2.5" fill="#333333"/>',
+							 round((lm + pw * t / t_span)::numeric, 1),
+							 round((tm + ph * (hi - y) / (hi - lo))::numeric, 1)), '' ORDER BY k)
+	  INTO parts FROM unnest(ts, ys) WITH ORDINALITY AS u(t, y, k);
+	svg := svg || parts;
+
+	-- labels and legend
+	RETURN svg
+		|| format('<text x="%s" y="46" font-size="12" fill="#333333">%s</text>', lm, svg_text(summary))
+		|| format('<text x="%s" y="%s" text-anchor="middle">Observed at (UTC), %s observations</text>',
+				  lm + pw / 2, height - 30, array_length(ts, 1))
+		|| format('<text transform="translate(18,%s) rotate(-90)" text-anchor="middle">%s</text>',
+				  tm + ph / 2, svg_text(y_label))
+		|| format('<text x="%s" y="%s" font-size="11" fill="#555555">● observations   — fitted trend with its %s %% band%s</text>',
+				  lm, height - 10, trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
+				  CASE WHEN target IS NOT NULL THEN '   - - target' ELSE '' END)
+		|| '</svg>';
+END
+$$;
+
+CREATE OR REPLACE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
+SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
+	   m.better, m.unit,
+	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage with dispersion)'
+			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
+	   r.n, r.first_time, r.last_time,
+	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
+	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value, r.verdict,
+	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
+			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END)::numeric AS fitted_last,
+	   t.target::numeric AS target, t.due_date AS target_date,
+	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END::numeric AS dispersion
+  FROM (SELECT o.scope_id, o.metric,
+			   @extschema@.trend_rate_agg(o.events, o.trials, o.observed_at) AS rate_state,
+			   @extschema@.trend_robust_agg(o.value, o.observed_at) AS robust_state
+		  FROM @extschema@.behaviour_observation o
+		 GROUP BY o.scope_id, o.metric) g
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) g.metric
+ CROSS JOIN LATERAL (
+		SELECT * FROM @extschema@.trend_report(g.rate_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		UNION ALL
+		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
+  LEFT JOIN @extschema@.behaviour_target t
+	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
+COMMENT ON VIEW iso27001_bi.behaviour_trend IS
+	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion; value metrics: Theil-Sen and Mann-Kendall), with the target';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.dispersion IS
+	'how much more the campaigns scatter around the trend than chance alone would make them (1: as chance; 3: three times as much); the test is widened by it; empty with fewer than 5 campaigns and for value metrics';
+GRANT SELECT ON iso27001_bi.behaviour_trend TO iso27001_reader;

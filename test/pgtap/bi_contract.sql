@@ -21,7 +21,7 @@ SELECT results_eq(
 	('behaviour_series',
 	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, observed_at timestamptz, events bigint, trials bigint, value numeric, better text, unit text'),
 	('behaviour_trend',
-	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date'),
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric'),
 	('certification_calendar',
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',
@@ -147,11 +147,11 @@ SELECT is((SELECT round(slope_per_month, 8) FROM iso27001_bi.behaviour_trend
 		   WHERE scope = 'acme' AND metric = 'time_to_report_hours'),
 		  -2.17406250, 'behaviour_trend: Sen''s slope of the time to report, by hand');
 SELECT results_eq(
-	$$SELECT method, n, verdict, round(fitted_last, 10), target, target_date
+	$$SELECT method, n, verdict, round(fitted_last, 10), target, target_date, round(dispersion, 10)
 		FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric$$,
-	$$VALUES ('rate (Cochran-Armitage)', 10::bigint, 'improving', 0.11::numeric, 0.05::numeric, '2026-12-31'::date),
-			 ('robust (Theil-Sen, Mann-Kendall)', 10, 'improving', 15.5, NULL, NULL)$$,
-	'behaviour_trend: method, verdict, the fitted last value (11 % and 15.5 hours) and the target');
+	$$VALUES ('rate (Cochran-Armitage with dispersion)', 10::bigint, 'improving', 0.11::numeric, 0.05::numeric, '2026-12-31'::date, 0::numeric),
+			 ('robust (Theil-Sen, Mann-Kendall)', 10, 'improving', 15.5, NULL, NULL, NULL)$$,
+	'behaviour_trend: method, verdict, the fitted last value (11 % and 15.5 hours), the target, and the dispersion (0: the rates lie on a line)');
 
 -- the reader role
 SELECT ok(NOT (SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader'),

@@ -22,7 +22,7 @@ INSERT INTO iso27001.behaviour_target VALUES (:acme, 'phishing_click_rate', 0.05
 
 CREATE TEMP TABLE pack AS SELECT iso27001.evidence_pack('acme', 'phishing_click_rate') AS p;
 
-SELECT plan(31);
+SELECT plan(32);
 
 SELECT is((SELECT p ->> 'observation_count' FROM pack), '10', 'ten observations');
 SELECT is((SELECT p -> 'observations' -> 0 FROM pack),
@@ -48,6 +48,13 @@ SELECT is((SELECT round((p -> 'trends' -> 'rate' ->> 'pooled_rate')::numeric, 12
 		  'rate: pooled rate 155 / 1000');
 SELECT is((SELECT round((p -> 'trends' -> 'rate' ->> 'ca_chi2')::numeric, 9) FROM pack),
 		  round(0.825 / 0.130975, 9), 'rate: Cochran-Armitage chi-square by hand');
+-- the rates lie on a line: dispersion 0, never narrowing, so the default
+-- test is z = sqrt(chi2) against Student t with 8 df (mpmath, 30 digits:
+-- 0.036384344114160709), the binomial one 0.012081209927630058
+SELECT ok((p -> 'trends' -> 'rate' ->> 'dispersion')::float8 < 1e-14
+		  AND abs((p -> 'trends' -> 'rate' ->> 'p_value')::float8 / 0.036384344114160709 - 1) < 1e-12
+		  AND abs((p -> 'trends' -> 'rate' ->> 'ca_p')::float8 / 0.012081209927630058 - 1) < 1e-12,
+		  'rate: dispersion 0, the default p 0.03638 (Student t, 8 df) beside the binomial 0.01208') FROM pack;
 -- Mann-Kendall: all 45 pairs fall; var S = 10 * 9 * 25 / 18 = 125; exact
 -- two-sided p = 2 / 10!
 SELECT is((SELECT (p -> 'trends' -> 'robust' ->> 'mk_s')::numeric FROM pack), -45::numeric, 'robust: S = -45');

@@ -65,8 +65,20 @@ trap 'rm -rf "$work"; dropdb --if-exists "$db" >/dev/null 2>&1' EXIT
 dropdb --if-exists "$db" >/dev/null 2>&1
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 . "$here/../include/tap.sh"
-# seconds since the harness started (for the TAP comments)
+# tap.sh's check, counting failures for the exit status
+eval "$(declare -f check | sed '1s/^check/tap_check/')"
+failures=0
+counted() { "$@" || { failures=$((failures + 1)); return 1; }; }
+check() { local what=$1; shift; tap_check "$what" counted "$@"; }
+# seconds since the harness started, and since the last lap (TAP comments)
 elapsed() { echo "$(($(date +%s) - started)) s"; }
+lap_start=$(date +%s.%N)
+lap() {   # what was done: prints "# what: N.N s"
+	local now
+	now=$(date +%s.%N)
+	awk -v a="$lap_start" -v b="$now" -v w="$1" 'BEGIN { printf "# %s: %.1f s\n", w, b - a }'
+	lap_start=$now
+}
 
 if ! createdb "$db" 2>"$work/createdb.err"; then
 	echo "1..1"
@@ -111,7 +123,8 @@ load_series() {
 				   AND (SELECT sum(series) FROM calib.scenario)
 					   = (SELECT count(*) FROM (SELECT DISTINCT scenario, series FROM calib.obs) d)")" = t ]
 }
-check "the simulated series load ($(elapsed))" load_series
+check "the simulated series load" load_series
+lap "simulated and loaded"
 echo "# $(q "SELECT format('%s scenarios, %s series, %s campaigns, seed %s', count(*), sum(series), sum(rows), '$seed') FROM calib.scenario")"
 
 # Each series as a scope of its own, its campaigns as observations of the
@@ -139,8 +152,9 @@ load_observations() {
 	   ANALYZE iso27001.behaviour_observation;" &&
 		[ "$(q "SELECT count(*) = 2 * (SELECT count(*) FROM calib.obs) FROM iso27001.behaviour_observation")" = t ]
 }
-check "every series loads as a scope's behaviour_observation rows, as a rate and as a value ($(elapsed))" \
+check "every series loads as a scope's behaviour_observation rows, as a rate and as a value" \
 	load_observations
+lap "loaded as behaviour_observation"
 
 # The verdict paths.  family NAME TITLE SQL: a family of the table;
 # crosscheck NAME SAME_AS TITLE SQL: must agree with family SAME_AS on
@@ -189,7 +203,8 @@ make_packs() {
 		CROSS JOIN (VALUES ('phishing_click_rate'), ('calibration_click_value')) m (metric)
 		WHERE s.series <= $evidence_series"
 }
-check "evidence_pack runs on the first $evidence_series series of each scenario, both metrics ($(elapsed))" make_packs
+check "evidence_pack runs on the first $evidence_series series of each scenario, both metrics" make_packs
+lap "evidence packs"
 
 run_path() {   # index
 	local name=${path_names[$1]} same=${path_same[$1]}
@@ -211,7 +226,8 @@ for i in "${!path_names[@]}"; do
 		check "${path_names[$i]}: ${path_titles[$i]} runs" run_path "$i"
 	fi
 done
-echo "# verdicts computed ($(elapsed)); seconds a path: $(q "SELECT string_agg(format('%s %s', path, round(seconds::numeric, 1)), ', ' ORDER BY ord) FROM calib.path")"
+lap "verdict paths"
+echo "# seconds a path: $(q "SELECT string_agg(format('%s %s', path, coalesce(round(seconds::numeric, 1)::text, 'error')), ', ' ORDER BY ord) FROM calib.path")"
 
 agree() {   # path same_as
 	local out
@@ -304,11 +320,12 @@ fams=()
 while IFS= read -r f; do fams+=("$f"); done < <(q "SELECT path FROM calib.path WHERE same_as IS NULL ORDER BY ord")
 ccols=""
 for f in "${fams[@]}"; do
-	ccols+=", max(CASE WHEN r.path = '$f' THEN
+	ccols+=", coalesce(max(CASE WHEN r.path = '$f' THEN
 				  to_char(100.0 * CASE r.kind WHEN 'null' THEN r.false_n ELSE r.detect_n END / r.n, 'FM990.0')
 				  || CASE WHEN r.kind = 'null' AND r.false_n > r.bound * r.n THEN ' ✗'
 						  WHEN r.kind = 'power' AND r.detect_n < $power_min * r.n THEN ' ✗'
-						  WHEN r.kind IN ('null', 'power') THEN ' ✓' ELSE '' END END) AS \"$f\""
+						  WHEN r.kind IN ('null', 'power') THEN ' ✓' ELSE '' END END), '')
+			   || CASE WHEN NOT EXISTS (SELECT FROM calib.verdict WHERE path = '$f') THEN 'error' ELSE '' END AS \"$f\""
 done
 compact_sql="
 	SELECT r.scenario, r.kind || CASE r.kind WHEN 'null' THEN ' (false direction %)' ELSE ' (improving %)' END AS measures,
@@ -349,8 +366,9 @@ if [ -n "$markdown" ]; then
 		to_markdown "$table_sql"
 		echo
 		echo "Families: $(q "SELECT string_agg(format('%s = %s', path, title), '; ' ORDER BY ord) FROM calib.path WHERE same_as IS NULL")."
-		echo "Harness run time: $(elapsed) (verdict paths: $(q "SELECT string_agg(format('%s %s s', path, round(seconds::numeric, 1)), ', ' ORDER BY ord) FROM calib.path"))."
+		echo "Harness run time: $(elapsed) (verdict paths: $(q "SELECT string_agg(format('%s %s', path, coalesce(round(seconds::numeric, 1) || ' s', 'error')), ', ' ORDER BY ord) FROM calib.path"))."
 	} > "$markdown"
 fi
-echo "# run time $(elapsed)"
+echo "# run time $(elapsed); $failures of $tap_n checks failed"
 echo "1..$tap_n"
+[ "$failures" -eq 0 ]
