@@ -179,11 +179,14 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
 	   r.n, r.first_time, r.last_time,
 	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
-	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value, r.verdict,
+	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value,
+	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)
+	   @extschema@.material_verdict(r.verdict, r.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS verdict,
 	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
 			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END)::numeric AS fitted_last,
 	   t.target::numeric AS target, t.due_date AS target_date,
-	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END::numeric AS dispersion
+	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END::numeric AS dispersion,
+	   m.min_effect::numeric AS min_effect
   FROM (SELECT o.scope_id, o.metric,
 			   @extschema@.trend_rate_agg(o.events, o.trials, o.observed_at) AS rate_state,
 			   @extschema@.trend_robust_agg(o.value, o.observed_at) AS robust_state
@@ -200,7 +203,7 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
   LEFT JOIN @extschema@.behaviour_target t
 	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
-	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion; value metrics: Theil-Sen and Mann-Kendall), with the target';
+	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the target';
 
 -- Column comments (BI tools such as Metabase show them as descriptions):
 -- one text per column name, or per view and column where a name means
@@ -228,6 +231,7 @@ DECLARE
 		"decided": "a decision has been recorded",
 		"description": "description of the scope",
 		"detail": "what the rule found, in a sentence",
+		"min_effect": "the smallest change a year that counts as material (a rate as a fraction); a smaller significant trend is no material change",
 		"dispersion": "how much more the campaigns scatter around the trend than chance alone would make them (1: as chance; 3: three times as much); the test is widened by it; empty with fewer than 5 campaigns and for value metrics",
 		"due_date": "when the event is due",
 		"edition": "edition of ISO/IEC 27001: 2013 or 2022",

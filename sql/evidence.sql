@@ -112,7 +112,10 @@ BEGIN
 	-- the family the verdict comes from: the rate trend for rates, the
 	-- robust trend for values
 	primary_family := CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'robust' END;
-	verdict := coalesce(families -> primary_family ->> 'verdict', 'insufficient data');
+	verdict := @extschema@.material_verdict(
+		coalesce(families -> primary_family ->> 'verdict', 'insufficient data'),
+		CASE m.kind WHEN 'rate' THEN slope(st.rate, '1 year') ELSE slope(st.robust, '1 year') END,
+		m.min_effect);
 	fitted_last := CASE m.kind WHEN 'rate' THEN fitted_last(st.rate)
 					   ELSE fitted_at(st.robust, last_time(st.robust)) END;
 
@@ -171,6 +174,7 @@ BEGIN
 		'confidence_level', level,
 		'trends', families,
 		'verdict_method', primary_family,
+		'min_effect', m.min_effect,
 		'verdict', verdict,
 		'target', target,
 		'control', control,
@@ -332,7 +336,8 @@ BEGIN
 		base_var := rate(st.rate) * (1 - rate(st.rate)) * scale * scale
 					* greatest(1, dispersion(st.rate))
 					/ (SELECT sum(n) FROM unnest(ns) n);
-		verdict := @extschema@.verdict(st.rate, m.better, alpha);
+		verdict := @extschema@.material_verdict(@extschema@.verdict(st.rate, m.better, alpha),
+											   slope(st.rate, '1 year'), m.min_effect);
 		summary := format('rate trend %s pp/month (%s %% interval %s .. %s), p = %s, dispersion %s: %s',
 						  to_char(slope(st.rate, '1 month') * 100, 'FMS990.00'), trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
 						  coalesce(to_char(slope_lower(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'), '?'),
@@ -347,7 +352,8 @@ BEGIN
 		fit_at_xbar := fitted_at(st.ols, t_first + make_interval(secs => xbar * 86400));
 		-- s^2 / n with s^2 = se_b^2 * Sxx
 		base_var := se_b * se_b * (SELECT sum((t - xbar) ^ 2) FROM unnest(ts) t) / array_length(ts, 1);
-		verdict := @extschema@.verdict(st.robust, m.better, alpha);
+		verdict := @extschema@.material_verdict(@extschema@.verdict(st.robust, m.better, alpha),
+											   slope(st.robust, '1 year'), m.min_effect);
 		summary := format('least-squares trend %s %s/month (%s %% interval %s .. %s); Mann-Kendall p = %s: %s',
 						  to_char(slope(st.ols, '1 month'), 'FMS999990.00'), m.unit, trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
 						  to_char(slope_lower(st.ols, '1 month', 1 - alpha), 'FMS999990.00'),

@@ -101,9 +101,37 @@ COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_rate, interval, do
 COMMENT ON FUNCTION @extschema@.ca_p(@extschema@.trend_rate) IS
 	'Cochran-Armitage two-sided p-value under the binomial (no dispersion): p_value() is the default test';
 
--- The evidence pack, its chart and the BI view show the dispersion and use
--- the widened test (the chart's band too); the view gains the column
--- dispersion at its end.
+-- Practical, not only statistical (issue 14): each metric's smallest
+-- material change a year; the built-in ones get theirs.
+ALTER TABLE @extschema@.behaviour_metric ADD COLUMN min_effect double precision
+	CHECK (min_effect OPERATOR(pg_catalog.>=) 0
+		   AND min_effect OPERATOR(pg_catalog.<>) 'Infinity'::double precision);
+COMMENT ON COLUMN @extschema@.behaviour_metric.min_effect IS
+	'the smallest change a year that counts as material, in the metric''s unit (a rate as a fraction: 0.02 is two percentage points a year); a smaller significant trend is "no material change"; NULL: every significant trend counts';
+UPDATE @extschema@.behaviour_metric SET min_effect = 0.02
+ WHERE builtin AND metric OPERATOR(pg_catalog.=) ANY (ARRAY['phishing_click_rate', 'phishing_report_rate', 'training_overdue_rate']);
+UPDATE @extschema@.behaviour_metric SET min_effect = 1
+ WHERE builtin AND metric OPERATOR(pg_catalog.=) 'time_to_report_hours';
+
+CREATE FUNCTION @extschema@.material_verdict(verdict text, slope_per_year double precision,
+											 min_effect double precision)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT CASE WHEN material_verdict.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['improving', 'worsening'])
+					 AND material_verdict.min_effect IS NOT NULL
+					 AND NOT pg_catalog.abs(material_verdict.slope_per_year)
+							 OPERATOR(pg_catalog.>=) material_verdict.min_effect
+				THEN 'no material change'
+				ELSE material_verdict.verdict END;
+END;
+COMMENT ON FUNCTION @extschema@.material_verdict(text, double precision, double precision) IS
+	'a verdict of improving or worsening becomes no material change when the slope a year is below the metric''s smallest material change (NULL min_effect: never)';
+
+-- The evidence pack, its chart and the BI view use the widened rate test,
+-- show the dispersion and the smallest material change, and say no
+-- material change below it; the view gains the columns dispersion and
+-- min_effect at its end.
 
 CREATE OR REPLACE FUNCTION @extschema@.evidence_pack(scope text, metric text,
 										  period_start date DEFAULT NULL,
@@ -185,7 +213,10 @@ BEGIN
 	-- the family the verdict comes from: the rate trend for rates, the
 	-- robust trend for values
 	primary_family := CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'robust' END;
-	verdict := coalesce(families -> primary_family ->> 'verdict', 'insufficient data');
+	verdict := @extschema@.material_verdict(
+		coalesce(families -> primary_family ->> 'verdict', 'insufficient data'),
+		CASE m.kind WHEN 'rate' THEN slope(st.rate, '1 year') ELSE slope(st.robust, '1 year') END,
+		m.min_effect);
 	fitted_last := CASE m.kind WHEN 'rate' THEN fitted_last(st.rate)
 					   ELSE fitted_at(st.robust, last_time(st.robust)) END;
 
@@ -244,12 +275,16 @@ BEGIN
 		'confidence_level', level,
 		'trends', families,
 		'verdict_method', primary_family,
+		'min_effect', m.min_effect,
 		'verdict', verdict,
 		'target', target,
 		'control', control,
 		'soa_version', version);
 END
 $$;
+COMMENT ON FUNCTION @extschema@.evidence_pack(text, text, date, date, double precision) IS
+	'the auditor''s evidence pack of a scope''s behaviour metric over a period (dates inclusive, NULL open): metric, observations with their SHA-256, every trend family that applies, verdict, target, the related control''s SoA entry';
+
 
 CREATE OR REPLACE FUNCTION @extschema@.evidence_chart(scope text, metric text,
 										   period_start date DEFAULT NULL,
@@ -357,7 +392,8 @@ BEGIN
 		base_var := rate(st.rate) * (1 - rate(st.rate)) * scale * scale
 					* greatest(1, dispersion(st.rate))
 					/ (SELECT sum(n) FROM unnest(ns) n);
-		verdict := @extschema@.verdict(st.rate, m.better, alpha);
+		verdict := @extschema@.material_verdict(@extschema@.verdict(st.rate, m.better, alpha),
+											   slope(st.rate, '1 year'), m.min_effect);
 		summary := format('rate trend %s pp/month (%s %% interval %s .. %s), p = %s, dispersion %s: %s',
 						  to_char(slope(st.rate, '1 month') * 100, 'FMS990.00'), trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
 						  coalesce(to_char(slope_lower(st.rate, '1 month', 1 - alpha) * 100, 'FMS990.00'), '?'),
@@ -372,7 +408,8 @@ BEGIN
 		fit_at_xbar := fitted_at(st.ols, t_first + make_interval(secs => xbar * 86400));
 		-- s^2 / n with s^2 = se_b^2 * Sxx
 		base_var := se_b * se_b * (SELECT sum((t - xbar) ^ 2) FROM unnest(ts) t) / array_length(ts, 1);
-		verdict := @extschema@.verdict(st.robust, m.better, alpha);
+		verdict := @extschema@.material_verdict(@extschema@.verdict(st.robust, m.better, alpha),
+											   slope(st.robust, '1 year'), m.min_effect);
 		summary := format('least-squares trend %s %s/month (%s %% interval %s .. %s); Mann-Kendall p = %s: %s',
 						  to_char(slope(st.ols, '1 month'), 'FMS999990.00'), m.unit, trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
 						  to_char(slope_lower(st.ols, '1 month', 1 - alpha), 'FMS999990.00'),
@@ -483,6 +520,9 @@ BEGIN
 		|| '</svg>';
 END
 $$;
+COMMENT ON FUNCTION @extschema@.evidence_chart(text, text, date, date, double precision, integer, integer) IS
+	'an SVG line chart of a scope''s behaviour metric over a period: the observations, the fitted trend with its pointwise confidence band, the target, title, axis labels and verdict';
+
 
 CREATE OR REPLACE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
 SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
@@ -491,11 +531,14 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
 	   r.n, r.first_time, r.last_time,
 	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
-	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value, r.verdict,
+	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value,
+	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)
+	   @extschema@.material_verdict(r.verdict, r.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS verdict,
 	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
 			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END)::numeric AS fitted_last,
 	   t.target::numeric AS target, t.due_date AS target_date,
-	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END::numeric AS dispersion
+	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END::numeric AS dispersion,
+	   m.min_effect::numeric AS min_effect
   FROM (SELECT o.scope_id, o.metric,
 			   @extschema@.trend_rate_agg(o.events, o.trials, o.observed_at) AS rate_state,
 			   @extschema@.trend_robust_agg(o.value, o.observed_at) AS robust_state
@@ -512,7 +555,8 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
   LEFT JOIN @extschema@.behaviour_target t
 	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
-	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion; value metrics: Theil-Sen and Mann-Kendall), with the target';
+	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the target';
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.dispersion IS
 	'how much more the campaigns scatter around the trend than chance alone would make them (1: as chance; 3: three times as much); the test is widened by it; empty with fewer than 5 campaigns and for value metrics';
-GRANT SELECT ON iso27001_bi.behaviour_trend TO iso27001_reader;
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.min_effect IS
+	'the smallest change a year that counts as material (a rate as a fraction); a smaller significant trend is no material change';

@@ -50,6 +50,9 @@ CREATE TABLE @extschema@.behaviour_metric (
 	control @extschema@.iso_control
 		CHECK (@extschema@.edition(control) OPERATOR(pg_catalog.=) 2022),
 	builtin boolean NOT NULL DEFAULT false,
+	min_effect double precision
+		CHECK (min_effect OPERATOR(pg_catalog.>=) 0
+			   AND min_effect OPERATOR(pg_catalog.<>) 'Infinity'::double precision),
 	UNIQUE (metric, kind)
 );
 COMMENT ON TABLE @extschema@.behaviour_metric IS
@@ -58,16 +61,20 @@ COMMENT ON COLUMN @extschema@.behaviour_metric.kind IS 'rate: observations are e
 COMMENT ON COLUMN @extschema@.behaviour_metric.better IS 'lower or higher: which direction is an improvement';
 COMMENT ON COLUMN @extschema@.behaviour_metric.control IS 'the ISO/IEC 27001:2022 control the metric is evidence for';
 COMMENT ON COLUMN @extschema@.behaviour_metric.builtin IS 'shipped with the extension (not dumped by pg_dump)';
+COMMENT ON COLUMN @extschema@.behaviour_metric.min_effect IS
+	'the smallest change a year that counts as material, in the metric''s unit (a rate as a fraction: 0.02 is two percentage points a year); a smaller significant trend is "no material change"; NULL: every significant trend counts';
 
-INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, better, unit, control, builtin) VALUES
+-- min_effect of the built-in metrics: two percentage points a year for the
+-- rates, an hour a year for the time to report (docs/trend_statistics.md §8.4)
+INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, better, unit, control, builtin, min_effect) VALUES
 ('phishing_click_rate', 'Phishing click rate',
- 'share of simulated phishing messages whose link was clicked', 'rate', 'lower', 'share of messages', 'A.6.3', true),
+ 'share of simulated phishing messages whose link was clicked', 'rate', 'lower', 'share of messages', 'A.6.3', true, 0.02),
 ('phishing_report_rate', 'Phishing report rate',
- 'share of simulated phishing messages reported to the security team', 'rate', 'higher', 'share of messages', 'A.6.8', true),
+ 'share of simulated phishing messages reported to the security team', 'rate', 'higher', 'share of messages', 'A.6.8', true, 0.02),
 ('training_overdue_rate', 'Overdue awareness training',
- 'share of people whose information security awareness training is overdue', 'rate', 'lower', 'share of people', 'A.6.3', true),
+ 'share of people whose information security awareness training is overdue', 'rate', 'lower', 'share of people', 'A.6.3', true, 0.02),
 ('time_to_report_hours', 'Time to report',
- 'median hours from a simulated phishing delivery to its first report', 'value', 'lower', 'hours', 'A.6.8', true);
+ 'median hours from a simulated phishing delivery to its first report', 'value', 'lower', 'hours', 'A.6.8', true, 1);
 
 CREATE TABLE @extschema@.behaviour_observation (
 	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,

@@ -551,6 +551,21 @@ CREATE FUNCTION @extschema@.trend_verdict(n bigint, slope double precision,
 COMMENT ON FUNCTION @extschema@.trend_verdict(bigint, double precision, double precision, double precision, double precision, text, double precision) IS
 	'improving, worsening, no significant trend or insufficient data: a direction only when p < alpha and the interval excludes 0; better is lower or higher';
 
+CREATE FUNCTION @extschema@.material_verdict(verdict text, slope_per_year double precision,
+											 min_effect double precision)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT CASE WHEN material_verdict.verdict OPERATOR(pg_catalog.=) ANY (ARRAY['improving', 'worsening'])
+					 AND material_verdict.min_effect IS NOT NULL
+					 AND NOT pg_catalog.abs(material_verdict.slope_per_year)
+							 OPERATOR(pg_catalog.>=) material_verdict.min_effect
+				THEN 'no material change'
+				ELSE material_verdict.verdict END;
+END;
+COMMENT ON FUNCTION @extschema@.material_verdict(text, double precision, double precision) IS
+	'a verdict of improving or worsening becomes no material change when the slope a year is below the metric''s smallest material change (NULL min_effect: never)';
+
 CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_ols, better text,
 									alpha double precision DEFAULT 0.05)
 	RETURNS text

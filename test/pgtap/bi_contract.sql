@@ -21,7 +21,7 @@ SELECT results_eq(
 	('behaviour_series',
 	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, observed_at timestamptz, events bigint, trials bigint, value numeric, better text, unit text'),
 	('behaviour_trend',
-	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric'),
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric, min_effect numeric'),
 	('certification_calendar',
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',

@@ -85,7 +85,7 @@ SELECT is(iso27001.evidence_pack('acme', 'phishing_click_rate', '2030-01-01', '2
 		  - ARRAY['generated_at', 'generated_by', 'scope', 'metric', 'period', 'digest_of', 'control', 'target'],
 		  '{"document": "iso27001 evidence pack", "format_version": 1, "observations": [], "observation_count": 0,
 			"observations_sha256": "1235b092af6581f9531c94087af7398a55837daacb53d4d1ff51676fa9c57935",
-			"confidence_level": 0.95, "trends": {}, "verdict_method": "rate", "verdict": "insufficient data",
+			"confidence_level": 0.95, "trends": {}, "verdict_method": "rate", "min_effect": 0.02, "verdict": "insufficient data",
 			"soa_version": null}'::jsonb,
 		  'an empty period: no observations, no trend, verdict insufficient data, the digest of the header alone');
 

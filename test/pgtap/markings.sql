@@ -207,6 +207,7 @@ SELECT set_eq(
 	('iso27001.trend_report(iso27001.trend_rate,text,interval,double precision)', 'i', false, 's', false),
 	('iso27001.trend_report(iso27001.trend_robust,text,interval,double precision)', 'i', false, 's', false),
 	('iso27001.trend_verdict(bigint,double precision,double precision,double precision,double precision,text,double precision)', 'i', false, 's', false),
+	('iso27001.material_verdict(text,double precision,double precision)', 'i', false, 's', false),
 	('iso27001.verdict(iso27001.trend_ols,text,double precision)', 'i', false, 's', false),
 	('iso27001.verdict(iso27001.trend_rate,text,double precision)', 'i', false, 's', false),
 	('iso27001.verdict(iso27001.trend_robust,text,double precision)', 'i', false, 's', false),

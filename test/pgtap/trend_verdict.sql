@@ -4,7 +4,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(16);
+SELECT plan(18);
 
 SELECT is(trend_verdict(10, -0.1, -0.2, -0.01, 0.049, 'lower'), 'improving', 'p < 0.05, interval below 0, lower is better: improving');
 SELECT is(trend_verdict(10, -0.1, -0.2, -0.01, 0.049, 'higher'), 'worsening', '... and worsening when higher is better');
@@ -40,6 +40,24 @@ SELECT results_eq($$SELECT slope = slope(s, '1 week'), slope_lower = slope_lower
 				  'the report is the accessors, with the interval at level 1 - alpha');
 SELECT is((SELECT verdict FROM trend_report((SELECT trend_ols_agg(y, t) FROM weekly WHERE t < '2024-01-10'), 'lower')),
 		  'insufficient data', 'two weeks are insufficient data');
+
+-- practical, not only statistical: below the smallest material change a
+-- year, a significant trend is no material change (the bound counts)
+SELECT results_eq($$SELECT material_verdict(v, s, m) FROM (VALUES
+					  ('improving', -0.001, 0.02), ('improving', -0.03, 0.02), ('worsening', 0.02, 0.02),
+					  ('worsening', -0.019999, 0.02), ('no significant trend', -0.5, 0.02),
+					  ('insufficient data', NULL, 0.02), ('improving', -0.001, NULL)) t(v, s, m)$$,
+				  $$VALUES ('no material change'), ('improving'), ('worsening'), ('no material change'),
+						   ('no significant trend'), ('insufficient data'), ('improving')$$,
+				  'material_verdict: a direction only from the smallest material change a year on');
+-- 100,000 recipients a campaign, 104 weekly campaigns from 15 % to 14.9 %:
+-- statistically a fall, 0.05 points a year, far below two
+SELECT results_eq($$SELECT verdict(s, 'lower'), material_verdict(verdict(s, 'lower'), slope(s, '1 year'), 0.02)
+					  FROM (SELECT trend_rate_agg(round(100000 * (0.15 - 0.001 * i / 103.0))::bigint, 100000,
+												  '2025-01-06'::timestamptz + i * interval '7 days') s
+							  FROM generate_series(0, 103) i) q$$,
+				  $$VALUES ('improving', 'no material change')$$,
+				  'a 0.1-point fall over two years of 100,000 recipients: significant, but no material change at 2 points a year');
 
 SELECT * FROM finish();
 ROLLBACK;
