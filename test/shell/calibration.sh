@@ -9,9 +9,10 @@
 # (pure binomial, and campaigns of different difficulty), scenarios with a
 # real drop, and the cases of issue 14.  Each series is also loaded as a
 # scope's behaviour_observation rows.  The families -- verdict() on the
-# rate, least-squares and robust aggregates, and iso27001_bi.behaviour_trend
-# on a rate metric and on a value metric -- give a verdict for every
-# series; then, per scenario and family:
+# rate, least-squares and robust aggregates, material_verdict() of the rate
+# verdict where the extension has it, and iso27001_bi.behaviour_trend on a
+# rate metric and on a value metric -- give a verdict for every series;
+# then, per scenario and family:
 #   null:  the share of false directions (improving or worsening) must be
 #          at most alpha + 3 sqrt(alpha (1 - alpha) / N), alpha = 0.05;
 #   power: the share of "improving" must be at least 80 %;
@@ -182,9 +183,25 @@ family least_squares "verdict(trend_ols_agg(value, observed_at), 'lower')" \
 family robust "verdict(trend_robust_agg(value, observed_at), 'lower')" \
 	"SELECT scenario, series, iso27001.verdict(iso27001.trend_robust_agg(value, observed_at), 'lower')
 	   FROM calib.obs GROUP BY scenario, series"
+# Where material_verdict exists (issue 14, item 3: docs/trend_statistics.md
+# section 8.4), the metric-aware outputs -- the BI view, the pack's headline
+# verdict -- turn a significant trend smaller than the metric's min_effect
+# a year into "no material change": the family rate_material is what they
+# must then say for phishing_click_rate.  The value metric above has no
+# min_effect (NULL, a metric of one's own), so its view verdict stays the
+# robust one.
+rate_headline=rate
+if [ "$(q "SELECT to_regprocedure('iso27001.material_verdict(text, double precision, double precision)') IS NOT NULL")" = t ]; then
+	rate_headline=rate_material
+	family rate_material "material_verdict(verdict(trend_rate_agg(...), 'lower'), slope(trend_rate_agg(...), '1 year'), min_effect of phishing_click_rate)" \
+		"SELECT scenario, series, iso27001.material_verdict(iso27001.verdict(st, 'lower'), iso27001.slope(st, '1 year'),
+				(SELECT min_effect FROM iso27001.behaviour_metric WHERE metric = 'phishing_click_rate'))
+		   FROM (SELECT scenario, series, iso27001.trend_rate_agg(events, trials, observed_at) AS st
+				   FROM calib.obs GROUP BY scenario, series) q"
+fi
 family bi_rate "iso27001_bi.behaviour_trend, a rate metric (phishing_click_rate)" \
 	"SELECT s.scenario, s.series, t.verdict FROM iso27001_bi.behaviour_trend t
-	   JOIN calib.scope s USING (scope_id) WHERE t.metric = 'phishing_click_rate'" rate
+	   JOIN calib.scope s USING (scope_id) WHERE t.metric = 'phishing_click_rate'" "$rate_headline"
 family bi_value "iso27001_bi.behaviour_trend, a value metric (the campaign rates as values)" \
 	"SELECT s.scenario, s.series, t.verdict FROM iso27001_bi.behaviour_trend t
 	   JOIN calib.scope s USING (scope_id) WHERE t.metric = 'calibration_click_value'" robust
@@ -194,7 +211,7 @@ for f in rate:trend_rate_agg:"events, trials" least_squares:trend_ols_agg:value 
 		"SELECT scenario, series, (iso27001.trend_report(iso27001.$agg($args, observed_at), 'lower')).verdict
 		   FROM calib.obs GROUP BY scenario, series"
 done
-crosscheck evidence_pack rate "evidence_pack(scope, 'phishing_click_rate') ->> 'verdict'" \
+crosscheck evidence_pack "$rate_headline" "evidence_pack(scope, 'phishing_click_rate') ->> 'verdict'" \
 	"SELECT scenario, series, pack ->> 'verdict' FROM calib.pack WHERE metric = 'phishing_click_rate'"
 for fam in least_squares rate robust; do
 	crosscheck "evidence_pack_$fam" "$fam" "evidence_pack(scope, 'phishing_click_rate') -> 'trends' -> '$fam' ->> 'verdict'" \
