@@ -113,6 +113,21 @@ UPDATE @extschema@.behaviour_metric SET min_effect = 0.02
 UPDATE @extschema@.behaviour_metric SET min_effect = 1
  WHERE builtin AND metric OPERATOR(pg_catalog.=) 'time_to_report_hours';
 
+-- The awareness metric catalogue (docs/metrics.md) gains five built-in
+-- metrics; a metric of one's own under the same key is kept as it is
+INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, better, unit, control, builtin, min_effect) VALUES
+('phish_prone_rate', 'Phish-prone percentage',
+ 'share of recipients of simulated phishing who failed it: clicked its link, opened its attachment or entered data (each recipient once)', 'rate', 'lower', 'share of recipients', 'A.6.3', true, 0.02),
+('phishing_miss_rate', 'Phishing miss rate',
+ 'share of recipients of simulated phishing who neither reported nor failed it: the messages nobody acted on', 'rate', 'lower', 'share of recipients', 'A.6.8', true, 0.02),
+('resilience_ratio', 'Resilience ratio',
+ 'reports per failure of a simulated phishing campaign: reports divided by clicks, opens and entries', 'value', 'higher', 'reports per failure', 'A.6.8', true, 0.5),
+('repeat_failures_per_person', 'Repeat failures per person',
+ 'failures of simulated phishing beyond each person''s first in the period, per person targeted', 'value', 'lower', 'failures per person', 'A.6.3', true, 0.05),
+('training_completion_rate', 'Awareness training completed',
+ 'share of people who have completed their required information security awareness training (a snapshot, to show beside the behaviour it should change)', 'rate', 'higher', 'share of people', 'A.6.3', true, 0.02)
+ON CONFLICT (metric) DO NOTHING;
+
 CREATE FUNCTION @extschema@.material_verdict(verdict text, slope_per_year double precision,
 											 min_effect double precision)
 	RETURNS text

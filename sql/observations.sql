@@ -64,8 +64,8 @@ COMMENT ON COLUMN @extschema@.behaviour_metric.builtin IS 'shipped with the exte
 COMMENT ON COLUMN @extschema@.behaviour_metric.min_effect IS
 	'the smallest change a year that counts as material, in the metric''s unit (a rate as a fraction: 0.02 is two percentage points a year); a smaller significant trend is "no material change"; NULL: every significant trend counts';
 
--- min_effect of the built-in metrics: two percentage points a year for the
--- rates, an hour a year for the time to report (docs/trend_statistics.md §8.4)
+-- The built-in metrics: the awareness catalogue of docs/metrics.md, with
+-- their smallest material change a year (docs/trend_statistics.md §8.4)
 INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, better, unit, control, builtin, min_effect) VALUES
 ('phishing_click_rate', 'Phishing click rate',
  'share of simulated phishing messages whose link was clicked', 'rate', 'lower', 'share of messages', 'A.6.3', true, 0.02),
@@ -74,7 +74,17 @@ INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, bette
 ('training_overdue_rate', 'Overdue awareness training',
  'share of people whose information security awareness training is overdue', 'rate', 'lower', 'share of people', 'A.6.3', true, 0.02),
 ('time_to_report_hours', 'Time to report',
- 'median hours from a simulated phishing delivery to its first report', 'value', 'lower', 'hours', 'A.6.8', true, 1);
+ 'median hours from a simulated phishing delivery to its first report', 'value', 'lower', 'hours', 'A.6.8', true, 1),
+('phish_prone_rate', 'Phish-prone percentage',
+ 'share of recipients of simulated phishing who failed it: clicked its link, opened its attachment or entered data (each recipient once)', 'rate', 'lower', 'share of recipients', 'A.6.3', true, 0.02),
+('phishing_miss_rate', 'Phishing miss rate',
+ 'share of recipients of simulated phishing who neither reported nor failed it: the messages nobody acted on', 'rate', 'lower', 'share of recipients', 'A.6.8', true, 0.02),
+('resilience_ratio', 'Resilience ratio',
+ 'reports per failure of a simulated phishing campaign: reports divided by clicks, opens and entries', 'value', 'higher', 'reports per failure', 'A.6.8', true, 0.5),
+('repeat_failures_per_person', 'Repeat failures per person',
+ 'failures of simulated phishing beyond each person''s first in the period, per person targeted', 'value', 'lower', 'failures per person', 'A.6.3', true, 0.05),
+('training_completion_rate', 'Awareness training completed',
+ 'share of people who have completed their required information security awareness training (a snapshot, to show beside the behaviour it should change)', 'rate', 'higher', 'share of people', 'A.6.3', true, 0.02);
 
 CREATE TABLE @extschema@.behaviour_observation (
 	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,

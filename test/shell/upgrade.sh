@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; done' EXIT
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 . test/include/tap.sh
-echo "1..$((7 * ${#olds[@]}))"
+echo "1..$((8 * ${#olds[@]}))"
 
 for old in "${olds[@]}"; do
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
@@ -55,6 +55,9 @@ check "the update from $old ran none of the objects planted in public, though pu
 q "$db_up" "DROP OPERATOR public.= (text, text); DROP FUNCTION public.hostile_eq(text, text), public.lower(text), public.format(text), public.array_to_string(anyarray, text); DROP TABLE public.hostile_log"
 
 q "$db_fresh" "CREATE EXTENSION iso27001"
+metrics="SELECT metric, name, description, kind, better, unit, control, min_effect FROM behaviour_metric WHERE builtin ORDER BY metric"
+check "the built-in metrics after the update from $old are a fresh install's ($(q "$db_fresh" "SELECT count(*) FROM behaviour_metric WHERE builtin"))" \
+	diff <(q "$db_up" "$metrics") <(q "$db_fresh" "$metrics")
 q "$db_up" "$(cat test/include/inventory.sql)" > "$work/updated.txt"
 q "$db_fresh" "$(cat test/include/inventory.sql)" > "$work/fresh.txt"
 check "updated from $old and fresh installs have the same $(wc -l < "$work/fresh.txt") object definitions" diff "$work/updated.txt" "$work/fresh.txt"
