@@ -9,16 +9,87 @@
 #     percentile_cont(0.5) WITHIN GROUP (ORDER BY y) on the same rows (a
 #     sort of the same data, the n log n floor);
 #   - the rate trend over 100,000 campaigns.
+# Then the robust trend alone (also run by itself with part "robust"):
+#   - Sen's slope over the same 1,000,000 points in a table of their own,
+#     once in time order and once in random order, each against
+#     percentile_cont(0.5) over the same rows;
+#   - slope, verdict and trend_report on a stored 1,000,000-point state,
+#     and slope and verdict around the switch from listing every pair to
+#     selecting (3,000 to 4,200 points);
+#   - each accessor's time and peak memory, every one in a fresh backend
+#     (the backend's peak resident set, VmHWM of /proc/self/status, above
+#     its level at the start), on stored states of 1,000,000 and 2,000,000
+#     points, and evidence_pack over 600,000 observations.
 # Medians of several runs; ratios measured in the same run.  Not a test.
 #
-#   bench/trend.sh [rows] [runs]
+#   bench/trend.sh [rows] [runs] [part]     part: all (the default) or robust
+#
+# With ISO27001_DESTDIR set, the extension is read from a private install
+# ("make install DESTDIR=$ISO27001_DESTDIR", Debian's extension_destdir) by
+# a throwaway cluster of tools/with_cluster.sh, and nothing is installed
+# into the system's PostgreSQL (PG_CONFIG chooses the version).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Time and peak memory of one statement in a fresh backend, into robust_memory
+peak() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -v label="$1" <<SQL
+SET search_path = public, iso27001;
+SET max_parallel_workers_per_gather = 0;
+SET jit = off;
+SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS hwm0,
+	   clock_timestamp() AS t0 \gset
+\o /dev/null
+$2;
+\o
+INSERT INTO robust_memory (what, ms, peak_mb)
+SELECT :'label', round(extract(epoch FROM clock_timestamp() - :'t0') * 1000),
+	   round(((regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+)'))[1]::bigint - :hwm0) / 1024.0);
+SQL
+}
+
+if [ "${1:-}" = --in-cluster ]; then
+	rows=$2 runs=$3 part=$4
+	psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -v runs="$runs" -v part="$part" \
+		-f bench/trend.sql
+	one="FROM robust_state WHERE points = 1000000"
+	two="FROM robust_state WHERE points = 2000000"
+	peak "1M points: n(s) (reads the state)" "SELECT n(s) $one"
+	peak "1M points: slope(s)" "SELECT slope(s) $one"
+	peak "1M points: slope_lower(s)" "SELECT slope_lower(s) $one"
+	peak "1M points: slope, slope_lower, slope_upper, fitted_at" \
+		"SELECT slope(s), slope_lower(s), slope_upper(s), fitted_at(s, last_time(s)) $one"
+	peak "1M points: verdict(s, 'lower')" "SELECT verdict(s, 'lower') $one"
+	peak "1M points: trend_report(s, 'lower')" "SELECT (trend_report(s, 'lower')).* $one"
+	peak "2M points: every accessor" \
+		"SELECT n(s), first_time(s), last_time(s), slope(s), slope_lower(s), slope_upper(s),
+				fitted_at(s, last_time(s)), mk_s(s), mk_var_s(s), mk_z(s), mk_p(s), mk_p_exact(s),
+				p_value(s), kendall_tau_b(s), verdict(s, 'lower') $two"
+	peak "evidence_pack, 600,000 observations" \
+		"SELECT iso27001.evidence_pack('bench', 'time_to_report_hours')"
+	psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+\echo
+\echo 'Robust accessors: time and peak memory, each in a fresh backend'
+SELECT what, ms, peak_mb AS "peak MB" FROM robust_memory ORDER BY ord;
+SQL
+	exit
+fi
+
 rows=${1:-10000000}
 runs=${2:-3}
+part=${3:-all}
+case $part in
+	all | robust) ;;
+	*) echo "bench/trend.sh: part is all or robust, not $part" >&2; exit 2 ;;
+esac
 
-tools/setup.sh
-pg_virtualenv -t -i "--encoding=UTF8 --locale=C.UTF-8" \
-	psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -v runs="$runs" \
-	-f bench/trend.sql 2>&1 \
-	| grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
+if [ -n "${ISO27001_DESTDIR:-}" ]; then
+	ISO27001_SERVER_OPTS="-c extension_destdir=$ISO27001_DESTDIR ${ISO27001_SERVER_OPTS:-}" \
+		tools/with_cluster.sh "$0" --in-cluster "$rows" "$runs" "$part" 2>&1 \
+		| grep -v '^with_cluster: '
+else
+	tools/setup.sh
+	pg_virtualenv -t -i "--encoding=UTF8 --locale=C.UTF-8" \
+		"$0" --in-cluster "$rows" "$runs" "$part" 2>&1 \
+		| grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
+fi
