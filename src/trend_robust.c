@@ -338,27 +338,6 @@ bad:
 	PG_RETURN_NULL();			/* keep the compiler quiet */
 }
 
-/* A point while sorting */
-typedef struct Point
-{
-	double		x;
-	double		y;
-} Point;
-
-/* qsort order of points: by x, then y */
-static int
-point_cmp(const void *a, const void *b)
-{
-	const Point *p = a,
-			   *q = b;
-
-	if (p->x != q->x)
-		return p->x < q->x ? -1 : 1;
-	if (p->y != q->y)
-		return p->y < q->y ? -1 : 1;
-	return 0;
-}
-
 /* An order-preserving unsigned key of a double (-0 taken as +0) */
 static inline uint64
 u_key(double u)
@@ -375,6 +354,300 @@ static inline int64
 order_key(double d)
 {
 	return (int64) (u_key(d) ^ ((uint64) 1 << 63));
+}
+
+/* A key and the position of what it orders, for radix sorting */
+typedef struct KeyPos
+{
+	uint64		key;
+	uint32		pos;
+} KeyPos;
+
+/*
+ * Sort a[0..n-1] by key: least significant byte first, stable, skipping the
+ * bytes every key shares (one pass counts them all).  Returns the array
+ * holding the result, a or tmp.
+ */
+static KeyPos *
+radix_sort_keys(KeyPos *a, KeyPos *tmp, int64 n)
+{
+	int64		count[8][256];
+	KeyPos	   *src = a,
+			   *dst = tmp;
+
+	if (n < 2)
+		return a;
+	memset(count, 0, sizeof(count));
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		k = a[i].key;
+
+		for (int b = 0; b < 8; b++)
+			count[b][(k >> (8 * b)) & 0xFF]++;
+	}
+	for (int b = 0; b < 8; b++)
+	{
+		int64		offset = 0;
+		KeyPos	   *t;
+
+		if (count[b][(a[0].key >> (8 * b)) & 0xFF] == n)
+			continue;			/* every key has this byte: nothing moves */
+		CHECK_FOR_INTERRUPTS();
+		for (int d = 0; d < 256; d++)
+		{
+			int64		c = count[b][d];
+
+			count[b][d] = offset;
+			offset += c;
+		}
+		for (int64 i = 0; i < n; i++)
+			dst[count[b][(src[i].key >> (8 * b)) & 0xFF]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	return src;
+}
+
+/* Sort doubles ascending (the y of one x, usually a few) */
+static int
+double_cmp(const void *a, const void *b)
+{
+	double		p = *(const double *) a,
+				q = *(const double *) b;
+
+	return p < q ? -1 : (p > q ? 1 : 0);
+}
+
+/*
+ * The strict inversions of a[0..n-1] (pairs i < j with a[j] < a[i]): runs
+ * of 16 by insertion, then a bottom-up merge sort alternating between a
+ * and tmp.  *sorted is where the sorted values end up.
+ */
+static int64
+count_inversions_i64(int64 *a, int64 *tmp, int64 n, int64 **sorted)
+{
+	int64		count = 0;
+	int64	   *src = a,
+			   *dst = tmp;
+
+	for (int64 lo = 0; lo < n; lo += 16)
+	{
+		int64		hi = Min(lo + 16, n);
+
+		for (int64 i = lo + 1; i < hi; i++)
+		{
+			int64		v = a[i],
+						j = i;
+
+			while (j > lo && a[j - 1] > v)
+			{
+				a[j] = a[j - 1];
+				j--;
+			}
+			count += i - j;
+			a[j] = v;
+		}
+	}
+	for (int64 width = 16; width < n; width *= 2)
+	{
+		int64	   *t;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 lo = 0; lo < n; lo += 2 * width)
+		{
+			int64		mid = Min(lo + width, n),
+						hi = Min(lo + 2 * width, n),
+						i = lo,
+						j = mid,
+						k = lo;
+
+			while (i < mid && j < hi)
+			{
+				int64		l = src[i],
+							r = src[j];
+				bool		right = r < l;
+
+				dst[k++] = right ? r : l;
+				count += right ? mid - i : 0;
+				i += !right;
+				j += right;
+			}
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	*sorted = src;
+	return count;
+}
+
+/*
+ * Tie groups of a sorted array: the pairs tied, and the sums that var(S)
+ * and Sen's variance take out: sum u(u-1)(2u+5), u(u-1)(u-2), u(u-1).
+ */
+typedef struct Ties
+{
+	int64		pairs;
+	long double t25;
+	long double t2;
+	long double t1;
+} Ties;
+
+/* The tie groups of the sorted array v[0..n-1], into ties */
+static void
+tie_groups(const int64 *v, int64 n, Ties *ties)
+{
+	memset(ties, 0, sizeof(Ties));
+	for (int64 i = 0; i < n;)
+	{
+		int64		j = i + 1;
+		long double u;
+
+		while (j < n && v[j] == v[i])
+			j++;
+		u = (long double) (j - i);
+		ties->pairs += (j - i) * (j - i - 1) / 2;
+		ties->t25 += u * (u - 1) * (2 * u + 5);
+		ties->t2 += u * (u - 1) * (u - 2);
+		ties->t1 += u * (u - 1);
+		i = j;
+	}
+}
+
+/*
+ * Build the result from n points: sorted by (x, y), with S, the tie counts
+ * and both variances (docs/trend_statistics.md §5.4 and §5.9).
+ *
+ * The result depends on the set of points only.  Over time, x is moved to
+ * an anchor at the first timestamp, whichever row set the aggregate's
+ * anchor (the first to arrive: another in a parallel plan or another
+ * order); -0 is stored as +0.  Input in (x, y) order (rows in time order)
+ * is kept as it is; otherwise a radix sort on x, and y sorted within equal
+ * x.
+ */
+static TrendRobust *
+robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
+{
+	TrendRobust *r = palloc_extended(ROBUST_SIZE(n), MCXT_ALLOC_HUGE);
+	int64	   *work = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int64	   *tmp = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int64	   *sorted;
+	double	   *rx,
+			   *ry;
+	double		shift = 0;
+	bool		in_order = true;
+	Ties		tx,
+				ty,
+				txy;
+	long double nn = (long double) n,
+				v0;
+	int64		pairs = n * (n - 1) / 2,
+				d;
+
+	memset(r, 0, offsetof(TrendRobust, points));
+	SET_VARSIZE(r, ROBUST_SIZE(n));
+	r->version = ROBUST_VERSION;
+	r->axis = *axis;
+	r->n = n;
+	rx = ROBUST_X(r);
+	ry = ROBUST_Y(r);
+	if (axis->kind == TREND_TIME)
+	{
+		/* x in microseconds from the first timestamp */
+		shift = (double) (axis->anchor - axis->t_first);
+		r->axis.anchor = axis->t_first;
+	}
+	else if (axis->kind == TREND_X)
+	{
+		r->axis.x_first += 0.0;
+		r->axis.x_last += 0.0;
+	}
+
+	for (int64 i = 0; i < n; i++)
+	{
+		rx[i] = x[i] + shift + 0.0;
+		ry[i] = y[i] + 0.0;
+		if (i > 0 && (rx[i] < rx[i - 1] || (rx[i] == rx[i - 1] && ry[i] < ry[i - 1])))
+			in_order = false;
+	}
+	if (!in_order)
+	{
+		KeyPos	   *a = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
+		KeyPos	   *b = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
+		KeyPos	   *s;
+		double	   *ox = (double *) work,
+				   *oy = (double *) tmp;
+
+		memcpy(ox, rx, sizeof(double) * n);
+		memcpy(oy, ry, sizeof(double) * n);
+		for (int64 i = 0; i < n; i++)
+		{
+			a[i].key = u_key(ox[i]);
+			a[i].pos = (uint32) i;
+		}
+		s = radix_sort_keys(a, b, n);
+		for (int64 i = 0; i < n; i++)
+		{
+			rx[i] = ox[s[i].pos];
+			ry[i] = oy[s[i].pos];
+		}
+		/* y in order within each x */
+		for (int64 i = 0; i < n;)
+		{
+			int64		j = i + 1;
+
+			while (j < n && rx[j] == rx[i])
+				j++;
+			if (j - i > 1)
+				qsort(ry + i, j - i, sizeof(double), double_cmp);
+			i = j;
+		}
+		pfree(a);
+		pfree(b);
+	}
+
+	/* ties in x (sorted), in (x, y) (runs of equal points), in y */
+	for (int64 i = 0; i < n; i++)
+		work[i] = order_key(rx[i]);
+	tie_groups(work, n, &tx);
+	txy.pairs = 0;
+	for (int64 i = 0; i < n;)
+	{
+		int64		j = i + 1;
+
+		while (j < n && rx[j] == rx[i] && ry[j] == ry[i])
+			j++;
+		txy.pairs += (j - i) * (j - i - 1) / 2;
+		i = j;
+	}
+	/*
+	 * Knight (1966): y in (x, y) order, its strict inversions are the
+	 * discordant pairs; the merge sort leaves y sorted for its ties
+	 */
+	for (int64 i = 0; i < n; i++)
+		work[i] = order_key(ry[i]);
+	d = count_inversions_i64(work, tmp, n, &sorted);
+	tie_groups(sorted, n, &ty);
+
+	r->ties_x = tx.pairs;
+	r->ties_y = ty.pairs;
+	r->ties_xy = txy.pairs;
+	r->s = pairs - tx.pairs - ty.pairs + txy.pairs - 2 * d;
+	v0 = (nn * (nn - 1) * (2 * nn + 5) - tx.t25 - ty.t25) / 18;
+	r->var_sen = (double) v0;
+	if (n >= 3)
+		v0 += tx.t2 * ty.t2 / (9 * nn * (nn - 1) * (nn - 2));
+	if (n >= 2)
+		v0 += tx.t1 * ty.t1 / (2 * nn * (nn - 1));
+	r->var_s = n >= 2 ? (double) v0 : 0;
+	pfree(work);
+	pfree(tmp);
+	return r;
 }
 
 /* Where merge_inversions hands the inversions it is asked for */
@@ -431,114 +704,6 @@ merge_inversions(int64 *seq, int64 *tmp, int64 n, const uint64 *want, int64 nwan
 		memcpy(seq, tmp, sizeof(int64) * n);
 	}
 	return count;
-}
-
-/*
- * Tie groups of a sorted array: the pairs tied, and the sums that var(S)
- * and Sen's variance take out: sum u(u-1)(2u+5), u(u-1)(u-2), u(u-1).
- */
-typedef struct Ties
-{
-	int64		pairs;
-	long double t25;
-	long double t2;
-	long double t1;
-} Ties;
-
-/* The tie groups of the sorted array v[0..n-1], into ties */
-static void
-tie_groups(const int64 *v, int64 n, Ties *ties)
-{
-	memset(ties, 0, sizeof(Ties));
-	for (int64 i = 0; i < n;)
-	{
-		int64		j = i + 1;
-		long double u;
-
-		while (j < n && v[j] == v[i])
-			j++;
-		u = (long double) (j - i);
-		ties->pairs += (j - i) * (j - i - 1) / 2;
-		ties->t25 += u * (u - 1) * (2 * u + 5);
-		ties->t2 += u * (u - 1) * (u - 2);
-		ties->t1 += u * (u - 1);
-		i = j;
-	}
-}
-
-/*
- * Build the result from n points: sorted by (x, y), with S, the tie counts
- * and both variances (docs/trend_statistics.md §5.4 and §5.9).
- */
-static TrendRobust *
-robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
-{
-	TrendRobust *r = palloc_extended(ROBUST_SIZE(n), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	Point	   *pts = palloc_extended(sizeof(Point) * Max(n, 1), MCXT_ALLOC_HUGE);
-	int64	   *work = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-	int64	   *tmp = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-	Ties		tx,
-				ty,
-				txy;
-	long double nn = (long double) n,
-				v0;
-	int64		pairs = n * (n - 1) / 2,
-				d;
-
-	SET_VARSIZE(r, ROBUST_SIZE(n));
-	r->version = ROBUST_VERSION;
-	r->axis = *axis;
-	r->n = n;
-	for (int64 i = 0; i < n; i++)
-	{
-		pts[i].x = x[i];
-		pts[i].y = y[i];
-	}
-	qsort(pts, n, sizeof(Point), point_cmp);
-	for (int64 i = 0; i < n; i++)
-	{
-		ROBUST_X(r)[i] = pts[i].x;
-		ROBUST_Y(r)[i] = pts[i].y;
-	}
-
-	/* ties in x (sorted), in (x, y) (runs of equal points), in y */
-	for (int64 i = 0; i < n; i++)
-		work[i] = order_key(ROBUST_X(r)[i]);
-	tie_groups(work, n, &tx);
-	txy.pairs = 0;
-	for (int64 i = 0; i < n;)
-	{
-		int64		j = i + 1;
-
-		while (j < n && pts[j].x == pts[i].x && pts[j].y == pts[i].y)
-			j++;
-		txy.pairs += (j - i) * (j - i - 1) / 2;
-		i = j;
-	}
-	/*
-	 * Knight (1966): y in (x, y) order, its strict inversions are the
-	 * discordant pairs; the merge sort leaves y sorted for its ties
-	 */
-	for (int64 i = 0; i < n; i++)
-		work[i] = order_key(ROBUST_Y(r)[i]);
-	d = merge_inversions(work, tmp, n, NULL, 0, NULL, NULL);
-	tie_groups(work, n, &ty);
-
-	r->ties_x = tx.pairs;
-	r->ties_y = ty.pairs;
-	r->ties_xy = txy.pairs;
-	r->s = pairs - tx.pairs - ty.pairs + txy.pairs - 2 * d;
-	v0 = (nn * (nn - 1) * (2 * nn + 5) - tx.t25 - ty.t25) / 18;
-	r->var_sen = (double) v0;
-	if (n >= 3)
-		v0 += tx.t2 * ty.t2 / (9 * nn * (nn - 1) * (nn - 2));
-	if (n >= 2)
-		v0 += tx.t1 * ty.t1 / (2 * nn * (nn - 1));
-	r->var_s = n >= 2 ? (double) v0 : 0;
-	pfree(pts);
-	pfree(work);
-	pfree(tmp);
-	return r;
 }
 
 /* Final function: the points, sorted, with the Mann-Kendall numbers */
@@ -836,12 +1001,6 @@ all_slopes(const TrendRobust *r, int64 *count)
 #ifndef LIST_LIMIT
 #define LIST_LIMIT(n)		Max(4 * (n), 1 << 20)
 #endif
-
-typedef struct KeyPos
-{
-	uint64		key;			/* u as an unsigned integer in u's order */
-	int64		pos;			/* the point's position in (x, y) order */
-} KeyPos;
 
 typedef struct Selector
 {
