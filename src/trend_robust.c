@@ -47,6 +47,8 @@
 #ifndef PAIR_LIMIT
 #define PAIR_LIMIT			((int64) 8 * 1000 * 1000)
 #endif
+/* the within-season pairs seasonal_trend lists at most (8 bytes each) */
+#define SEASONAL_PAIR_LIMIT	((int64) 8 * 1000 * 1000)
 /*
  * The points a robust trend holds at most: its text form (about 40 bytes
  * a point) must stay below 1 GB, for pg_dump among others
@@ -650,62 +652,6 @@ robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 	return r;
 }
 
-/* Where merge_inversions hands the inversions it is asked for */
-typedef void (*InversionSink) (void *arg, int64 left, int64 right);
-
-/*
- * Inversions of seq[0..n-1] by bottom-up merge sort.  With want != NULL,
- * the inversions of the sorted ranks want[0..nwant-1] (or every one, with
- * nwant < 0) are handed to emit as pairs of values.
- */
-static int64
-merge_inversions(int64 *seq, int64 *tmp, int64 n, const uint64 *want, int64 nwant,
-				 InversionSink emit, void *arg)
-{
-	int64		count = 0,
-				w = 0;
-
-	for (int64 width = 1; width < n; width *= 2)
-	{
-		CHECK_FOR_INTERRUPTS();
-		for (int64 lo = 0; lo < n; lo += 2 * width)
-		{
-			int64		mid = Min(lo + width, n),
-						hi = Min(lo + 2 * width, n),
-						i = lo,
-						j = mid,
-						k = lo;
-
-			while (i < mid && j < hi)
-			{
-				if (seq[j] < seq[i])
-				{
-					/* seq[j] is below each of seq[i..mid-1]: mid - i inversions */
-					if (emit != NULL && nwant < 0)
-						for (int64 q = i; q < mid; q++)
-							emit(arg, seq[q], seq[j]);
-					else if (emit != NULL)
-						while (w < nwant && want[w] < (uint64) (count + mid - i))
-						{
-							emit(arg, seq[i + (int64) (want[w] - count)], seq[j]);
-							w++;
-						}
-					count += mid - i;
-					tmp[k++] = seq[j++];
-				}
-				else
-					tmp[k++] = seq[i++];
-			}
-			while (i < mid)
-				tmp[k++] = seq[i++];
-			while (j < hi)
-				tmp[k++] = seq[j++];
-		}
-		memcpy(seq, tmp, sizeof(int64) * n);
-	}
-	return count;
-}
-
 /* Final function: the points, sorted, with the Mann-Kendall numbers */
 PG_FUNCTION_INFO_V1(trend_robust_final);
 Datum
@@ -891,7 +837,6 @@ trend_robust_recv(PG_FUNCTION_ARGS)
 				 errdetail("The points must be finite and inside the state's bounds.")));
 	PG_RETURN_POINTER(robust_build(&axis, x, y, n));
 }
-
 /* ---- Sen's slope: order statistics of the pairwise slopes ---- */
 
 /* The pairs with distinct x: the slopes Sen's median is taken over */
@@ -901,79 +846,156 @@ sen_pairs(const TrendRobust *r)
 	return r->n * (r->n - 1) / 2 - r->ties_x;
 }
 
-/* The k-th smallest (0-based) of v[0..n-1], reordering v (quickselect) */
-static double
-select_kth(double *v, int64 n, int64 k)
+/* xorshift64: the pivots of select_into */
+static inline uint64
+xorshift64(uint64 *state)
 {
-	int64		lo = 0,
-				hi = n - 1;
+	uint64		x = *state;
 
-	while (lo < hi)
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
+/*
+ * Quickselect of several ranks at once: afterwards v[k] is the k-th
+ * smallest (0-based) of v[lo..hi] for each k of ks[0..nk-1] (ascending,
+ * inside lo..hi).  Three-way partitions around the median of three values
+ * drawn at random, recursing into the smaller side that holds ranks and
+ * looping on the other.  (A pivot of fixed positions degrades badly on a
+ * part that an earlier selection left partitioned.)
+ */
+static void
+select_into(double *v, int64 lo, int64 hi, const int64 *ks, int nk, uint64 *rng)
+{
+	while (nk > 0 && lo < hi)
 	{
-		/* median of three as pivot, then a three-way partition */
-		double		a = v[lo],
-					b = v[lo + (hi - lo) / 2],
-					c = v[hi];
+		uint64		span = (uint64) (hi - lo + 1);
+		double		a = v[lo + (int64) (xorshift64(rng) % span)],
+					b = v[lo + (int64) (xorshift64(rng) % span)],
+					c = v[lo + (int64) (xorshift64(rng) % span)];
 		double		pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
 		int64		lt = lo,
 					i = lo,
 					gt = hi;
+		int			below = 0,
+					above = nk;
 
 		CHECK_FOR_INTERRUPTS();
 		while (i <= gt)
 		{
-			if (v[i] < pivot)
-			{
-				double		t = v[lt];
+			double		x = v[i];
 
-				v[lt++] = v[i];
-				v[i++] = t;
+			if (x < pivot)
+			{
+				v[i++] = v[lt];
+				v[lt++] = x;
 			}
-			else if (v[i] > pivot)
+			else if (x > pivot)
 			{
-				double		t = v[gt];
-
-				v[gt--] = v[i];
-				v[i] = t;
+				v[i] = v[gt];
+				v[gt--] = x;
 			}
 			else
 				i++;
 		}
-		if (k < lt)
+		/* ranks below the pivot's run, in it (found), above it */
+		while (below < nk && ks[below] < lt)
+			below++;
+		while (above > below && ks[above - 1] > gt)
+			above--;
+		if (below > 0 && above < nk)
+		{
+			if (lt - lo < hi - gt)
+			{
+				select_into(v, lo, lt - 1, ks, below, rng);
+				ks += above;
+				nk -= above;
+				lo = gt + 1;
+			}
+			else
+			{
+				select_into(v, gt + 1, hi, ks + above, nk - above, rng);
+				nk = below;
+				hi = lt - 1;
+			}
+		}
+		else if (below > 0)
+		{
+			nk = below;
 			hi = lt - 1;
-		else if (k > gt)
-			lo = gt + 1;
+		}
 		else
-			return pivot;
+		{
+			ks += above;
+			nk -= above;
+			lo = gt + 1;
+		}
 	}
-	return v[k];
+}
+
+/*
+ * The order statistics ranks[0..count-1] (0-based, ascending, clipped to
+ * 0..n-1; count <= 16) of v[0..n-1], reordering v
+ */
+static void
+select_ranks_of(double *v, int64 n, const int64 *ranks, double *values, int count)
+{
+	int64		ks[16] = {0};
+	uint64		rng = UINT64CONST(0x9E3779B97F4A7C15) ^ (uint64) n;
+
+	Assert(count <= 16);
+	for (int i = 0; i < count; i++)
+		ks[i] = Min(Max(ranks[i], 0), n - 1);
+	select_into(v, 0, n - 1, ks, count, &rng);
+	for (int i = 0; i < count; i++)
+		values[i] = v[ks[i]];
 }
 
 /* The median of v[0..n-1] (the mean of the middle two for even n), reordering v */
 static double
 median_of(double *v, int64 n)
 {
-	double		lo = select_kth(v, n, (n - 1) / 2),
-				hi = select_kth(v, n, n / 2);
+	int64		ranks[2] = {(n - 1) / 2, n / 2};
+	double		values[2];
 
-	return lo + (hi - lo) / 2;
+	select_ranks_of(v, n, ranks, values, 2);
+	return values[0] + (values[1] - values[0]) / 2;
 }
 
-/* Every slope with distinct x, computed as (y_j - y_i) / (x_j - x_i) */
+/*
+ * Every slope with distinct x, computed as (y_j - y_i) / (x_j - x_i) with
+ * x_i < x_j (the points are in (x, y) order: the pairs of each point with
+ * those after its group of equal x)
+ */
 static double *
 all_slopes(const TrendRobust *r, int64 *count)
 {
 	const double *x = ROBUST_X(r),
 			   *y = ROBUST_Y(r);
-	int64		m = 0;
+	int64		m = 0,
+				n = r->n,
+				next = 0;
 	double	   *slopes = palloc_extended(sizeof(double) * Max(sen_pairs(r), 1), MCXT_ALLOC_HUGE);
 
-	for (int64 i = 0; i < r->n; i++)
+	for (int64 i = 0; i < n; i++)
 	{
+		double		xi = x[i],
+					yi = y[i];
+		double	   *out;
+
 		CHECK_FOR_INTERRUPTS();
-		for (int64 j = i + 1; j < r->n; j++)
-			if (x[j] != x[i])
-				slopes[m++] = (y[j] - y[i]) / (x[j] - x[i]);
+		if (next <= i)
+		{
+			next = i + 1;
+			while (next < n && x[next] == xi)
+				next++;
+		}
+		out = slopes + m;
+		for (int64 j = next; j < n; j++)
+			out[j - next] = (y[j] - yi) / (x[j] - xi);
+		m += n - next;
 	}
 	*count = m;
 	return slopes;
@@ -982,344 +1004,1049 @@ all_slopes(const TrendRobust *r, int64 *count)
 /*
  * Sen's slope for many points: selection among the N slopes without
  * listing them (Matousek 1991; Dillencourt, Mount and Netanyahu 1992).
- * For a value theta, u_i = y_i - theta x_i orders the points; a pair
- * (x_i < x_j) has slope <= theta exactly when u_j <= u_i, so the slopes
- * in (lo, hi] are the pairs ordered differently by lo and by hi: the
- * inversions between the two orders, which a merge sort counts, samples
- * at chosen ranks or lists in O(n log n) (plus what it lists).  Each round
- * samples slopes from the bracket (lo, hi] holding the rank sought and
- * narrows it to the sampled slopes around that rank; once it holds few
- * slopes they are listed and the rank selected.  The random numbers only
- * change the time taken, never the result.  Orders are computed with u
- * rounded once (fma), so slopes within rounding of a bracket's ends may
- * be ordered by that rounding: the result can differ from the exact order
- * statistic in the last bits.
+ *
+ * For a value theta, u_i = y_i - theta x_i orders the points (larger x
+ * first among equal u, (x, y) order among equal points); a pair x_i < x_j
+ * has slope <= theta exactly when it is inverted in that order against
+ * (x, y) order.  The orders are exact: a radix sort of u rounded once
+ * (fma; rounding keeps order, so only points whose rounded u are equal can
+ * be misplaced), then each run of equal keys sorted by the exact sign of
+ * u_i - u_j (error-free transformations summed as an expansion).  So a
+ * cut, a theta with its order, counts exactly the slopes at or below it
+ * (the inversions, by merge sort), the slopes in a bracket (lo, hi] are
+ * the pairs the two orders rank differently, and a merge sort of one order
+ * against the other samples them at chosen ranks or lists them in
+ * O(n log n) (plus what it lists).
+ *
+ * Each round samples slopes of the bracket that holds the ranks sought
+ * (uniformly; all pairs drawn directly in the first round), picks the
+ * sampled slopes a few standard deviations either side of each rank, and
+ * counts them: the cuts that keep each rank between them become its new
+ * bracket, ranks far apart (Sen's slope and its bounds) going on in
+ * brackets of their own.  Once a bracket holds few slopes they are listed
+ * and the ranks selected, so the result is an order statistic of the
+ * slopes computed as (y_j - y_i) / (x_j - x_i), as when every pair is
+ * listed, except for slopes within rounding of a cut.
+ *
+ * When a round cannot narrow a bracket the rank sits in a run of equal (or
+ * all but equal) slopes: cuts a few units in the last place either side of
+ * the sampled slope at the rank bracket it, and bisection of the values
+ * between them follows.  Rounds that narrow little also give way to
+ * bisection, so every selection ends.  A bracket between adjacent doubles
+ * holding more slopes than can be listed (a line: every slope within a
+ * unit in the last place) gives the sampled slope at the rank.
+ *
+ * Every sample is drawn with a seed made of the points' count, the
+ * bracket's counts and the ranks: the path to a rank, and so the result,
+ * depends on the points and the ranks asked only.
  */
+typedef uint32 Pos;				/* a point's position in (x, y) order */
+
+/* A point: x and y side by side, for reading pairs at random */
+typedef struct Point
+{
+	double		x;
+	double		y;
+} Point;
+
+/* slopes sampled a round (the first one directly from all pairs) */
 #ifndef SAMPLE_SIZE
-#define SAMPLE_SIZE(n)		Min((n), 1000000)
+#define SAMPLE_SIZE(n)		Max(2 * (n), 1 << 16)
 #endif
+#ifndef FIRST_SAMPLE_SIZE
+#define FIRST_SAMPLE_SIZE(n)	Max(4 * (n), 1 << 16)
+#endif
+/* the slopes of a bracket listed at most */
 #ifndef LIST_LIMIT
 #define LIST_LIMIT(n)		Max(4 * (n), 1 << 20)
 #endif
+/* sampled slopes either side of a rank, in standard deviations */
+#define SAMPLE_MARGIN		3.0
+/* rounds that do not halve a bracket before bisection takes over */
+#define POOR_ROUNDS			4
+/* units in the last place either side of a slope that cover its rounding */
+#define SLOPE_ULPS			4
+/* ranks selected together at most */
+#define MAX_RANKS			4
+/* order arrays kept for reuse */
+#define ORDER_POOL			8
+
+/* A slope with the exact count of slopes at or below it, and its order */
+typedef struct Cut
+{
+	double		theta;			/* -infinity and +infinity at the ends */
+	int64		count;
+	Pos		   *order;			/* the points' order at theta; NULL until needed */
+	int			refs;
+} Cut;
 
 typedef struct Selector
 {
-	const TrendRobust *r;
+	const Point *pts;
 	int64		n;
-	int64	   *by_x_desc;		/* the order at theta = +infinity */
+	int64		pairs;			/* N' */
+	Pos		   *by_x_desc;		/* the order at +infinity */
+	/*
+	 * One area for the radix sort's keys (two arrays of n) and for sampled
+	 * or listed slopes (buf_size), never in use at once
+	 */
 	KeyPos	   *keys;
 	KeyPos	   *keys_tmp;
-	int64	   *seq;
-	int64	   *seq_tmp;
-	int64	   *rank_lo;
+	double	   *buf;
+	int64		buf_size;
+	Pos		   *seq;			/* merge sorts */
+	Pos		   *seq_tmp;
+	Pos		   *rank;			/* a point's place in an order */
+	Pos		   *pool[ORDER_POOL];	/* order arrays to reuse */
+	int			npool;
+	int64		sample_size;
+	int64		first_sample_size;
+	int64		list_limit;
 	pg_prng_state prng;
 } Selector;
 
-/*
- * The points' order at theta (-1: -infinity, 1: +infinity, 0: finite):
- * by u ascending, larger x first among equal u, (x, y) order among equal
- * points.  A stable radix sort by u of the points taken by x descending.
- */
-static void
-selector_order(Selector *sel, int inf, double theta, int64 *order)
+/* a + b = *s + *e exactly (Knuth's two-sum) */
+static inline void
+two_sum(double a, double b, double *s, double *e)
 {
-	const double *x = ROBUST_X(sel->r),
-			   *y = ROBUST_Y(sel->r);
-	int64		n = sel->n;
-	KeyPos	   *a = sel->keys,
-			   *b = sel->keys_tmp;
+	double		x = a + b;
+	double		bv = x - a;
+	double		av = x - bv;
 
-	if (inf != 0)
+	*s = x;
+	*e = (a - av) + (b - bv);
+}
+
+/*
+ * The sign of the exact sum of t[0..n-1] (n <= 8): Shewchuk's expansion
+ * growth, zeros eliminated; the largest component carries the sign
+ */
+static int
+exact_sum_sign(const double *t, int n)
+{
+	double		e[8];
+	int			m = 0;
+
+	for (int i = 0; i < n; i++)
 	{
-		for (int64 i = 0; i < n; i++)
-			order[i] = inf < 0 ? i : sel->by_x_desc[i];
+		double		q = t[i];
+		int			k = 0;
+
+		for (int j = 0; j < m; j++)
+		{
+			double		s,
+						err;
+
+			two_sum(q, e[j], &s, &err);
+			if (err != 0)
+				e[k++] = err;
+			q = s;
+		}
+		if (q != 0)
+			e[k++] = q;
+		m = k;
+	}
+	return m == 0 ? 0 : (e[m - 1] > 0 ? 1 : -1);
+}
+
+/* The exact sign of (y_a - theta x_a) - (y_b - theta x_b) */
+static int
+compare_at(double theta, const Point *a, const Point *b)
+{
+	double		t[6],
+				dx,
+				dxe;
+
+	two_sum(a->y, -b->y, &t[0], &t[1]);
+	two_sum(a->x, -b->x, &dx, &dxe);
+	t[2] = -theta * dx;
+	t[3] = fma(-theta, dx, -t[2]);
+	t[4] = -theta * dxe;
+	t[5] = fma(-theta, dxe, -t[4]);
+	return exact_sum_sign(t, 6);
+}
+
+/* Keys of one run, equal when rounded: into the exact order, stably */
+static void
+sort_run(Selector *sel, double theta, KeyPos *run, int64 len, KeyPos *tmp)
+{
+	const Point *pts = sel->pts;
+
+	if (len <= 16)
+	{
+		for (int64 i = 1; i < len; i++)
+		{
+			KeyPos		v = run[i];
+			int64		j = i;
+
+			while (j > 0 && compare_at(theta, &pts[run[j - 1].pos], &pts[v.pos]) > 0)
+			{
+				run[j] = run[j - 1];
+				j--;
+			}
+			run[j] = v;
+		}
 		return;
 	}
+	/* a bottom-up merge sort (a line through many points: long runs) */
+	for (int64 width = 1; width < len; width *= 2)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int64 lo = 0; lo < len; lo += 2 * width)
+		{
+			int64		mid = Min(lo + width, len),
+						hi = Min(lo + 2 * width, len),
+						i = lo,
+						j = mid,
+						k = lo;
+
+			while (i < mid && j < hi)
+			{
+				if (compare_at(theta, &pts[run[j].pos], &pts[run[i].pos]) < 0)
+					tmp[k++] = run[j++];
+				else
+					tmp[k++] = run[i++];
+			}
+			while (i < mid)
+				tmp[k++] = run[i++];
+			while (j < hi)
+				tmp[k++] = run[j++];
+		}
+		memcpy(run, tmp, sizeof(KeyPos) * len);
+	}
+}
+
+/* The points' exact order at a finite theta, into order */
+static void
+order_at(Selector *sel, double theta, Pos *order)
+{
+	const Point *pts = sel->pts;
+	int64		n = sel->n;
+	KeyPos	   *a = sel->keys,
+			   *s,
+			   *other;
+
 	for (int64 i = 0; i < n; i++)
 	{
-		int64		p = sel->by_x_desc[i];
+		Pos			p = sel->by_x_desc[i];
 
-		a[i].key = u_key(fma(-theta, x[p], y[p]));
+		a[i].key = u_key(fma(-theta, pts[p].x, pts[p].y));
 		a[i].pos = p;
 	}
-	for (int shift = 0; shift < 64; shift += 8)
+	s = radix_sort_keys(a, sel->keys_tmp, n);
+	other = (s == a) ? sel->keys_tmp : a;
+	for (int64 i = 0; i < n;)
 	{
-		int64		count[257] = {0};
-		KeyPos	   *t;
+		int64		j = i + 1;
 
-		CHECK_FOR_INTERRUPTS();
-		for (int64 i = 0; i < n; i++)
-			count[((a[i].key >> shift) & 0xFF) + 1]++;
-		if (count[((a[0].key >> shift) & 0xFF) + 1] == n)
-			continue;			/* every key has this byte: nothing moves */
-		for (int d = 0; d < 256; d++)
-			count[d + 1] += count[d];
-		for (int64 i = 0; i < n; i++)
-			b[count[(a[i].key >> shift) & 0xFF]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
+		while (j < n && s[j].key == s[i].key)
+			j++;
+		if (j - i > 1)
+			sort_run(sel, theta, s + i, j - i, other);
+		i = j;
 	}
 	for (int64 i = 0; i < n; i++)
-		order[i] = a[i].pos;
+		order[i] = s[i].pos;
 }
 
-/* Where the slopes of emitted pairs go */
-typedef struct SlopeList
-{
-	const TrendRobust *r;
-	const int64 *order_lo;		/* a pair's values are positions in the low order */
-	double	   *slopes;
-	int64		count;
-	int64		capacity;
-} SlopeList;
-
-/* An InversionSink: keep the slope of an emitted pair while there is room */
-static void
-list_slope(void *arg, int64 left, int64 right)
-{
-	SlopeList  *list = (SlopeList *) arg;
-	int64		p = list->order_lo[left],
-				q = list->order_lo[right];
-	const double *x = ROBUST_X(list->r),
-			   *y = ROBUST_Y(list->r);
-
-	/* + 0.0: a flat pair is 0, not -0, whichever way round it comes */
-	if (list->count < list->capacity)
-		list->slopes[list->count++] = (y[q] - y[p]) / (x[q] - x[p]) + 0.0;
-}
-
-/* The slopes <= theta, for an order: its inversions against (x, y) order */
+/*
+ * The inversions of a[0..n-1] (a permutation): runs of 16 by insertion,
+ * then a bottom-up merge sort alternating between a and tmp, branch-free
+ */
 static int64
-selector_count(Selector *sel, const int64 *order)
+count_inversions(Pos *a, Pos *tmp, int64 n)
 {
-	memcpy(sel->seq, order, sizeof(int64) * sel->n);
-	return merge_inversions(sel->seq, sel->seq_tmp, sel->n, NULL, 0, NULL, NULL);
-}
-
-/* Sort unsigned integers (the sampled ranks): LSD radix, a byte a pass */
-static void
-radix_sort_uint64(uint64 *a, uint64 *tmp, int64 n)
-{
-	uint64	   *src = a,
+	int64		count = 0;
+	Pos		   *src = a,
 			   *dst = tmp;
 
-	for (int shift = 0; shift < 64; shift += 8)
+	for (int64 lo = 0; lo < n; lo += 16)
 	{
-		int64		count[257] = {0};
-		uint64	   *t;
+		int64		hi = Min(lo + 16, n);
 
-		for (int64 i = 0; i < n; i++)
-			count[((src[i] >> shift) & 0xFF) + 1]++;
-		if (n == 0 || count[((src[0] >> shift) & 0xFF) + 1] == n)
-			continue;
-		for (int d = 0; d < 256; d++)
-			count[d + 1] += count[d];
-		for (int64 i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+		for (int64 i = lo + 1; i < hi; i++)
+		{
+			Pos			v = a[i];
+			int64		j = i;
+
+			while (j > lo && a[j - 1] > v)
+			{
+				a[j] = a[j - 1];
+				j--;
+			}
+			count += i - j;
+			a[j] = v;
+		}
+	}
+	for (int64 width = 16; width < n; width *= 2)
+	{
+		Pos		   *t;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 lo = 0; lo < n; lo += 2 * width)
+		{
+			const Pos  *i = src + lo,
+					   *mid = src + Min(lo + width, n),
+					   *j = mid,
+					   *hi = src + Min(lo + 2 * width, n);
+			Pos		   *k = dst + lo;
+
+			if (i < mid && j < hi)
+			{
+				Pos			l = *i,
+							r = *j;
+
+				for (;;)
+				{
+					int64		right = r < l;
+
+					*k++ = right ? r : l;
+					count += (mid - i) & -right;
+					i += 1 - right;
+					j += right;
+					if (i == mid || j == hi)
+						break;
+					l = *i;
+					r = *j;
+				}
+			}
+			while (i < mid)
+				*k++ = *i++;
+			while (j < hi)
+				*k++ = *j++;
+		}
 		t = src;
 		src = dst;
 		dst = t;
 	}
-	if (src != a)
-		memcpy(a, src, sizeof(uint64) * n);
+	return count;
 }
 
 /*
- * The order statistics of ranks[0..count-1] (ascending and close to each
- * other, as the middle two of an even count) in one bracket.
+ * What a merge sort of one order against another hands out: pairs of
+ * points (their positions, packed in 64 bits), every one or at sampled
+ * ranks, later made slopes by pairs_to_slopes
+ */
+typedef struct Emit
+{
+	const Pos  *map;			/* a value of the sequence: the point map[value] */
+	uint64	   *out;
+	int64		nout;
+	int64		capacity;
+	bool		all;			/* every inversion, or those at sampled ranks: */
+	int64		next;			/* the next rank to hand out */
+	int64		stratum;		/* one rank drawn in each of strata equal parts */
+	int64		strata;
+	int64		total;
+	pg_prng_state *prng;
+} Emit;
+
+static inline void
+emit_pair(Emit *e, Pos a, Pos b)
+{
+	if (e->nout < e->capacity)
+		e->out[e->nout++] = ((uint64) e->map[a] << 32) | e->map[b];
+}
+
+/* A number in 0..n-1 from the generator (n below 2^53) */
+static inline int64
+random_below(pg_prng_state *prng, int64 n)
+{
+	return (int64) ((double) (pg_prng_uint64(prng) >> 11) * (double) n / 9007199254740992.0);
+}
+
+/* The next sampled rank: one drawn uniformly in each stratum */
+static void
+emit_next_rank(Emit *e)
+{
+	while (e->stratum < e->strata)
+	{
+		int64		start = (int64) ((double) e->stratum * (double) e->total / (double) e->strata),
+					end = (int64) ((double) (e->stratum + 1) * (double) e->total / (double) e->strata);
+
+		e->stratum++;
+		end = Min(end, e->total);
+		if (end > start && start >= e->next)
+		{
+			e->next = start + random_below(e->prng, end - start);
+			return;
+		}
+	}
+	e->next = PG_INT64_MAX;
+}
+
+/* The inversions of a[0..n-1] handed to e: as count_inversions */
+static void
+merge_emit(Pos *a, Pos *tmp, int64 n, Emit *e)
+{
+	int64		count = 0;
+	Pos		   *src = a,
+			   *dst = tmp;
+
+	for (int64 lo = 0; lo < n; lo += 16)
+	{
+		int64		hi = Min(lo + 16, n);
+
+		for (int64 i = lo + 1; i < hi; i++)
+		{
+			Pos			v = a[i];
+			int64		j = i;
+
+			while (j > lo && a[j - 1] > v)
+			{
+				if (e->all)
+					emit_pair(e, a[j - 1], v);
+				else if (count == e->next)
+				{
+					emit_pair(e, a[j - 1], v);
+					emit_next_rank(e);
+				}
+				count++;
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = v;
+		}
+	}
+	for (int64 width = 16; width < n; width *= 2)
+	{
+		Pos		   *t;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int64 lo = 0; lo < n; lo += 2 * width)
+		{
+			int64		mid = Min(lo + width, n),
+						hi = Min(lo + 2 * width, n),
+						i = lo,
+						j = mid,
+						k = lo;
+
+			while (i < mid && j < hi)
+			{
+				if (src[j] < src[i])
+				{
+					/* src[j] is below each of src[i..mid-1] */
+					if (e->all)
+						for (int64 q = i; q < mid; q++)
+							emit_pair(e, src[q], src[j]);
+					else
+						while (e->next < count + (mid - i))
+						{
+							emit_pair(e, src[i + (e->next - count)], src[j]);
+							emit_next_rank(e);
+						}
+					count += mid - i;
+					dst[k++] = src[j++];
+				}
+				else
+					dst[k++] = src[i++];
+			}
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+}
+
+/*
+ * The pairs v[0..m-1] (positions packed by emit_pair) made their slopes,
+ * in place, +0 (not -0) when flat; the points fetched ahead
  */
 static void
-select_slope_large(const TrendRobust *r, const int64 *ranks, double *values, int count)
+pairs_to_slopes(const Point *pts, double *v, int64 m)
 {
-	int64		k = ranks[0],
-				k_top = ranks[count - 1];
-	int64		n = r->n;
-	Selector	sel;
-	int64	   *order_lo = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE),
-			   *order_hi = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE),
-			   *order_new = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	int64		c_lo = 0,
-				c_hi = sen_pairs(r),
-				m = Max(SAMPLE_SIZE(n), 1024);
-	uint64	   *want = palloc_extended(sizeof(uint64) * m, MCXT_ALLOC_HUGE);
-	uint64	   *want_tmp = palloc_extended(sizeof(uint64) * m, MCXT_ALLOC_HUGE);
-	int			stalls = 0;
-	SlopeList	list;
-
-	sel.r = r;
-	sel.n = n;
-	sel.by_x_desc = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	sel.keys = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
-	sel.keys_tmp = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
-	sel.seq = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	sel.seq_tmp = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	sel.rank_lo = palloc_extended(sizeof(int64) * n, MCXT_ALLOC_HUGE);
-	pg_prng_seed(&sel.prng, UINT64CONST(0x27001) ^ (uint64) n ^ (uint64) k);
-
-	/* +infinity: groups of equal x from the largest, each in (x, y) order */
-	for (int64 end = n, out = 0; end > 0;)
+	for (int64 i = 0; i < m; i++)
 	{
-		int64		start = end - 1;
+		uint64		pq;
+		const Point *p,
+				   *q;
+		double		slope;
 
-		while (start > 0 && ROBUST_X(r)[start - 1] == ROBUST_X(r)[end - 1])
-			start--;
-		for (int64 q = start; q < end; q++)
-			sel.by_x_desc[out++] = q;
-		end = start;
+		if (i + 16 < m)
+		{
+			memcpy(&pq, &v[i + 16], sizeof(pq));
+			__builtin_prefetch(&pts[pq >> 32]);
+			__builtin_prefetch(&pts[pq & 0xFFFFFFFF]);
+		}
+		memcpy(&pq, &v[i], sizeof(pq));
+		p = &pts[pq >> 32];
+		q = &pts[pq & 0xFFFFFFFF];
+		slope = (q->y - p->y) / (q->x - p->x) + 0.0;
+		v[i] = slope;
 	}
-	selector_order(&sel, -1, 0, order_lo);
-	selector_order(&sel, 1, 0, order_hi);
+}
 
-	list.r = r;
+/* An order array of n, from the pool or new */
+static Pos *
+order_get(Selector *sel)
+{
+	if (sel->npool > 0)
+		return sel->pool[--sel->npool];
+	return palloc_extended(sizeof(Pos) * sel->n, MCXT_ALLOC_HUGE);
+}
+
+/* A cut at theta with its count, its order not computed yet */
+static Cut *
+cut_new(double theta, int64 count)
+{
+	Cut		   *c = palloc(sizeof(Cut));
+
+	c->theta = theta;
+	c->count = count;
+	c->order = NULL;
+	c->refs = 1;
+	return c;
+}
+
+static void
+cut_release(Selector *sel, Cut *c)
+{
+	if (--c->refs == 0)
+	{
+		if (c->order != NULL)
+		{
+			if (sel->npool < ORDER_POOL)
+				sel->pool[sel->npool++] = c->order;
+			else
+				pfree(c->order);
+		}
+		pfree(c);
+	}
+}
+
+/* The cut's order, computed if it is not yet */
+static Pos *
+cut_order(Selector *sel, Cut *c)
+{
+	if (c->order == NULL)
+	{
+		c->order = order_get(sel);
+		if (c->theta == -INFINITY)
+			for (int64 i = 0; i < sel->n; i++)
+				c->order[i] = (Pos) i;
+		else if (c->theta == INFINITY)
+			memcpy(c->order, sel->by_x_desc, sizeof(Pos) * sel->n);
+		else
+			order_at(sel, c->theta, c->order);
+	}
+	return c->order;
+}
+
+/* A cut at a finite theta: its order, and the slopes at or below it counted */
+static Cut *
+cut_count(Selector *sel, double theta)
+{
+	Cut		   *c = cut_new(theta, 0);
+
+	cut_order(sel, c);
+	memcpy(sel->seq, c->order, sizeof(Pos) * sel->n);
+	c->count = count_inversions(sel->seq, sel->seq_tmp, sel->n);
+	return c;
+}
+
+/*
+ * The sequence whose inversions are the slopes in (lo, hi]: each point's
+ * place in lo's order, read in hi's order, into sel->seq
+ */
+static void
+bracket_sequence(Selector *sel, Cut *lo, Cut *hi)
+{
+	Pos		   *olo = cut_order(sel, lo),
+			   *ohi = cut_order(sel, hi);
+
+	for (int64 i = 0; i < sel->n; i++)
+		sel->rank[olo[i]] = (Pos) i;
+	for (int64 i = 0; i < sel->n; i++)
+		sel->seq[i] = sel->rank[ohi[i]];
+}
+
+/* The generator seeded for a bracket and ranks: the same draws whatever came before */
+static void
+seed_for(Selector *sel, const Cut *lo, const Cut *hi, const int64 *ranks, int count)
+{
+	uint64		seed = UINT64CONST(0x27001) ^ (uint64) sel->n;
+
+	seed = seed * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) lo->count;
+	seed = seed * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) hi->count;
+	for (int i = 0; i < count; i++)
+		seed = seed * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) ranks[i];
+	pg_prng_seed(&sel->prng, seed);
+}
+
+/*
+ * Up to m slopes drawn uniformly from the bracket (lo, hi], into sel->buf:
+ * one in each of m equal parts of its pairs, or, for all pairs, each drawn
+ * directly (equal x drawn again)
+ */
+static int64
+sample_bracket(Selector *sel, Cut *lo, Cut *hi, int64 m)
+{
+	int64		slopes = hi->count - lo->count;
+	Emit		e;
+
+	m = Min(Min(m, slopes), sel->buf_size);
+	if (lo->theta == -INFINITY && hi->theta == INFINITY &&
+		sel->pairs >= sel->n * (sel->n - 1) / 4)
+	{
+		const Point *pts = sel->pts;
+
+		for (int64 t = 0; t < m; t++)
+		{
+			int64		i = random_below(&sel->prng, sel->n),
+						j = random_below(&sel->prng, sel->n);
+			uint64		pq = ((uint64) i << 32) | (uint64) j;
+
+			memcpy(&sel->buf[t], &pq, sizeof(pq));
+		}
+		pairs_to_slopes(pts, sel->buf, m);
+		for (int64 t = 0; t < m; t++)
+			if (!isfinite(sel->buf[t]))
+			{
+				/* equal x (a slope of 0 / 0 or infinite): drawn again */
+				int64		i,
+							j;
+
+				do
+				{
+					i = random_below(&sel->prng, sel->n);
+					j = random_below(&sel->prng, sel->n);
+				} while (pts[i].x == pts[j].x);
+				sel->buf[t] = (pts[j].y - pts[i].y) / (pts[j].x - pts[i].x) + 0.0;
+			}
+		return m;
+	}
+	bracket_sequence(sel, lo, hi);
+	e.map = lo->order;
+	e.out = (uint64 *) sel->buf;
+	e.nout = 0;
+	e.capacity = m;
+	e.all = false;
+	e.next = 0;
+	e.stratum = 0;
+	e.strata = m;
+	e.total = slopes;
+	e.prng = &sel->prng;
+	emit_next_rank(&e);
+	merge_emit(sel->seq, sel->seq_tmp, sel->n, &e);
+	pairs_to_slopes(sel->pts, sel->buf, e.nout);
+	return e.nout;
+}
+
+/* Every slope of the bracket (lo, hi], then the ranks among them */
+static void
+list_bracket(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, int count)
+{
+	int64		slopes = hi->count - lo->count;
+	int64		local[MAX_RANKS];
+	double	   *v = sel->buf;
+	Emit		e;
+
+	if (slopes > sel->buf_size)
+		v = palloc_extended(sizeof(double) * slopes, MCXT_ALLOC_HUGE);
+	bracket_sequence(sel, lo, hi);
+	e.map = lo->order;
+	e.out = (uint64 *) v;
+	e.nout = 0;
+	e.capacity = slopes;
+	e.all = true;
+	merge_emit(sel->seq, sel->seq_tmp, sel->n, &e);
+	pairs_to_slopes(sel->pts, v, e.nout);
+	for (int i = 0; i < count; i++)
+		local[i] = ranks[i] - lo->count;
+	if (e.nout > 0)
+		select_ranks_of(v, e.nout, local, values, count);
+	else
+		for (int i = 0; i < count; i++)
+			values[i] = hi->theta;	/* cannot be: the bracket holds the ranks */
+	if (v != sel->buf)
+		pfree(v);
+}
+
+/* theta moved by steps units in the last place (down for steps < 0) */
+static double
+ulps_from(double theta, int steps)
+{
+	for (int i = 0; i < abs(steps); i++)
+		theta = nextafter(theta, steps < 0 ? -INFINITY : INFINITY);
+	return theta;
+}
+
+/* The inverse of u_key */
+static inline double
+from_u_key(uint64 key)
+{
+	uint64		bits = (key >> 63) ? key & ~((uint64) 1 << 63) : ~key;
+	double		d;
+
+	memcpy(&d, &bits, sizeof(d));
+	return d;
+}
+
+/* The double halfway between two in their order (the ends taken as +-DBL_MAX) */
+static double
+midpoint_key(double lo, double hi)
+{
+	uint64		a = u_key(Max(lo, -DBL_MAX)),
+				b = u_key(Min(hi, DBL_MAX));
+
+	return from_u_key(a + (b - a) / 2);
+}
+
+/* cuts sorted by count, then theta: qsort order */
+static int
+cut_cmp(const void *a, const void *b)
+{
+	const Cut  *p = *(Cut *const *) a,
+			   *q = *(Cut *const *) b;
+
+	if (p->count != q->count)
+		return p->count < q->count ? -1 : 1;
+	if (p->theta != q->theta)
+		return p->theta < q->theta ? -1 : 1;
+	return 0;
+}
+
+/* The ranks that share a bracket: cuts[a] and cuts[a + 1], ranks first..last-1 */
+typedef struct RankGroup
+{
+	int			a;
+	int			first;
+	int			last;
+} RankGroup;
+
+/*
+ * Each rank between the nearest cuts (cuts[0..ncuts-1] sorted, the first
+ * at or below every rank, the last above): the last cut whose count is at
+ * most the rank and the next one.  Ranks with the same two go together.
+ */
+static int
+group_ranks(Cut **cuts, int ncuts, const int64 *ranks, int count, RankGroup *groups)
+{
+	int			ngroups = 0;
+
+	for (int first = 0; first < count;)
+	{
+		int			a = 0,
+					last = first + 1;
+
+		while (a + 2 < ncuts && cuts[a + 1]->count <= ranks[first])
+			a++;
+		while (last < count && ranks[last] < cuts[a + 1]->count)
+			last++;
+		groups[ngroups].a = a;
+		groups[ngroups].first = first;
+		groups[ngroups].last = last;
+		ngroups++;
+		first = last;
+	}
+	return ngroups;
+}
+
+/* No double between two cuts' slopes */
+static bool
+cuts_adjacent(const Cut *lo, const Cut *hi)
+{
+	return isfinite(lo->theta) && isfinite(hi->theta) && nextafter(lo->theta, INFINITY) >= hi->theta;
+}
+
+/*
+ * Sample positions around each rank of a bracket holding slopes slopes,
+ * for a sample of m: want[3i] and want[3i + 2] a few standard deviations
+ * below and above rank i, want[3i + 1] where it is expected
+ */
+static void
+sample_positions(const int64 *ranks, int count, int64 base, int64 slopes, int64 m, int64 *want)
+{
+	for (int i = 0; i < count; i++)
+	{
+		double		q = ((double) (ranks[i] - base) + 0.5) / (double) slopes,
+					e = q * (double) m,
+					h = SAMPLE_MARGIN * sqrt((double) m * q * (1 - q)) + 1;
+
+		want[3 * i] = (int64) floor(e - h);
+		want[3 * i + 1] = Min((int64) e, m - 1);
+		want[3 * i + 2] = (int64) ceil(e + h);
+	}
+}
+
+/* The sampled slopes at positions want[0..nwant-1] (any order; outside 0..m-1 clipped) */
+static void
+sample_values(Selector *sel, int64 m, const int64 *want, int nwant, double *got)
+{
+	int64		sorted[3 * MAX_RANKS];
+	double		values[3 * MAX_RANKS];
+
+	memcpy(sorted, want, sizeof(int64) * nwant);
+	for (int i = 1; i < nwant; i++)
+		for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--)
+		{
+			int64		t = sorted[j];
+
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	select_ranks_of(sel->buf, m, sorted, values, nwant);
+	for (int i = 0; i < nwant; i++)
+		for (int j = 0; j < nwant; j++)
+			if (sorted[j] == want[i])
+			{
+				got[i] = values[j];
+				break;
+			}
+}
+
+/*
+ * The order statistics ranks[0..count-1] (ascending, count <= MAX_RANKS)
+ * of the slopes, which lie in the bracket (lo, hi].  A loop of rounds that
+ * narrow the bracket; ranks that part go on in calls of their own.
+ */
+static void
+select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, int count,
+		  bool bisect)
+{
+	int			poor = 0;
+
+	lo->refs++;
+	hi->refs++;
 	for (;;)
 	{
-		int64		pairs;
+		int64		slopes = hi->count - lo->count;
+		Cut		   *cuts[4 + 2 * MAX_RANKS];
+		RankGroup	groups[MAX_RANKS];
+		double		center[MAX_RANKS];
+		int			ncuts = 0,
+					ngroups;
+		Cut		   *nlo,
+				   *nhi;
+		bool		progress;
 
-		/* the pairs ordered differently by lo and hi: the slopes in (lo, hi] */
-		for (int64 i = 0; i < n; i++)
-			sel.rank_lo[order_lo[i]] = i;
-		for (int64 i = 0; i < n; i++)
-			sel.seq[i] = sel.rank_lo[order_hi[i]];
-		list.order_lo = order_lo;
-		list.count = 0;
-		/* list the bracket when small, or when sampling no longer narrows it */
-		if (c_hi - c_lo <= LIST_LIMIT(n) || (stalls >= 8 && c_hi - c_lo <= ((int64) 64 << 20)))
+		CHECK_FOR_INTERRUPTS();
+		if (slopes <= sel->list_limit)
 		{
-			list.capacity = Max(c_hi - c_lo, 1);
-			list.slopes = palloc_extended(sizeof(double) * list.capacity, MCXT_ALLOC_HUGE);
-			(void) merge_inversions(sel.seq, sel.seq_tmp, n, NULL, -1, list_slope, &list);
-			for (int i = 0; i < count; i++)
-				values[i] = select_kth(list.slopes, list.count,
-									   Min(Max(ranks[i] - c_lo, 0), list.count - 1));
+			list_bracket(sel, lo, hi, ranks, values, count);
 			break;
+		}
+		seed_for(sel, lo, hi, ranks, count);
+		cuts[ncuts++] = lo;
+		cuts[ncuts++] = hi;
+		if (bisect || poor >= POOR_ROUNDS)
+		{
+			bisect = true;
+			if (cuts_adjacent(lo, hi))
+			{
+				/*
+				 * No double left between: more slopes than can be listed,
+				 * all within a unit in the last place (a line, say).  The
+				 * sampled slope at each rank (their computed slopes round
+				 * one way or the other); the bracket is the only one of
+				 * adjacent doubles around the rank, and the sample's seed
+				 * is of it and the rank.
+				 */
+				for (int i = 0; i < count; i++)
+				{
+					int64		m,
+								at;
+
+					seed_for(sel, lo, hi, ranks + i, 1);
+					m = sample_bracket(sel, lo, hi, sel->sample_size);
+					at = (int64) (((double) (ranks[i] - lo->count) + 0.5) / (double) slopes * (double) m);
+					select_ranks_of(sel->buf, m, &at, &values[i], 1);
+				}
+				break;
+			}
+			/* halve the bracket's values */
+			cuts[ncuts++] = cut_count(sel, midpoint_key(lo->theta, hi->theta));
 		}
 		else
 		{
-			double		center,
-						half,
-						theta_a,
-						theta_b;
-			int64		ia,
-						ib;
-			bool		progress = false;
+			/* a sample of the bracket, and its slopes either side of each rank */
+			int64		m = sample_bracket(sel, lo, hi, sel->sample_size);
+			int64		want[3 * MAX_RANKS];
+			double		got[3 * MAX_RANKS];
 
-			if (stalls >= 8)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("Sen's slope selection does not converge on these " INT64_FORMAT " points", n)));
-			/* m slopes of the bracket, uniformly at random */
-			for (int64 i = 0; i < m; i++)
-				want[i] = pg_prng_uint64_range(&sel.prng, 0, (uint64) (c_hi - c_lo - 1));
-			radix_sort_uint64(want, want_tmp, m);
-			list.capacity = m;
-			list.slopes = palloc_extended(sizeof(double) * m, MCXT_ALLOC_HUGE);
-			pairs = merge_inversions(sel.seq, sel.seq_tmp, n, want, m, list_slope, &list);
-
-			/* the sampled slopes around the rank sought become the bracket */
-			center = ((double) (k - c_lo) + (double) (k_top - k) / 2) / (double) pairs * (double) list.count;
-			half = 3.0 * sqrt((double) list.count) + 2 +
-				(double) (k_top - k) / 2 / (double) pairs * (double) list.count;
-			ia = (int64) floor(center - half);
-			ib = (int64) ceil(center + half);
-			/* order statistics of the sample: selected, not sorted */
-			theta_a = (ia >= 0 && ia < list.count) ? select_kth(list.slopes, list.count, ia) : 0;
-			theta_b = (ib >= 0 && ib < list.count) ? select_kth(list.slopes, list.count, ib) : 0;
-			if (ia >= 0 && ia < list.count)
+			sample_positions(ranks, count, lo->count, slopes, m, want);
+			sample_values(sel, m, want, 3 * count, got);
+			for (int i = 0; i < 3 * count; i++)
 			{
-				int64		c;
+				double		v = got[i];
+				/* the outer ends of overlapping ranges only */
+				bool		inner = (i % 3 == 0 && i > 0 && want[i] <= want[i - 1]) ||
+					(i % 3 == 2 && i + 1 < 3 * count && want[i] >= want[i + 1]);
+				bool		known = false;
 
-				selector_order(&sel, 0, theta_a, order_new);
-				c = selector_count(&sel, order_new);
-				if (c <= k && c > c_lo)
+				if (i % 3 == 1)
 				{
-					int64	   *t = order_lo;
-
-					order_lo = order_new;
-					order_new = t;
-					c_lo = c;
-					progress = true;
+					center[i / 3] = v;
+					continue;
 				}
+				if (inner || want[i] < 0 || want[i] >= m || !(v > lo->theta && v < hi->theta))
+					continue;
+				for (int c = 2; c < ncuts; c++)
+					known |= cuts[c]->theta == v;
+				if (!known)
+					cuts[ncuts++] = cut_count(sel, v);
 			}
-			if (ib >= 0 && ib < list.count)
-			{
-				int64		c;
-
-				selector_order(&sel, 0, theta_b, order_new);
-				c = selector_count(&sel, order_new);
-				if (c > k_top && c < c_hi)
-				{
-					int64	   *t = order_hi;
-
-					order_hi = order_new;
-					order_new = t;
-					c_hi = c;
-					progress = true;
-				}
-			}
-			/*
-			 * No bound moved: the rank sits in a run of equal slopes.  The
-			 * sampled slope at the rank is the answer when the slopes below
-			 * it are at most k and those up to it more than k.
-			 */
-			stalls = progress ? 0 : stalls + 1;
-			if (stalls >= 2 && count > 1)
-			{
-				/* the ranks sit in a run of equal slopes: one at a time */
-				for (int i = 0; i < count; i++)
-					select_slope_large(r, ranks + i, values + i, 1);
-				break;
-			}
-			if (!progress && list.count > 0 && count == 1)
-			{
-				double		theta = select_kth(list.slopes, list.count,
-											   Min(Max((int64) center, 0), list.count - 1));
-				int64		below,
-							upto;
-
-				selector_order(&sel, 0, nextafter(theta, -INFINITY), order_new);
-				below = selector_count(&sel, order_new);
-				selector_order(&sel, 0, theta, order_new);
-				upto = selector_count(&sel, order_new);
-				if (below <= k && k < upto)
-				{
-					values[0] = theta;
-					break;
-				}
-			}
-			pfree(list.slopes);
 		}
+		qsort(cuts, ncuts, sizeof(Cut *), cut_cmp);
+		ngroups = group_ranks(cuts, ncuts, ranks, count, groups);
+		if (ngroups > 1)
+		{
+			for (int g = 0; g < ngroups; g++)
+				select_in(sel, cuts[groups[g].a], cuts[groups[g].a + 1], ranks + groups[g].first,
+						  values + groups[g].first, groups[g].last - groups[g].first, bisect);
+			for (int i = 0; i < ncuts; i++)
+				if (cuts[i] != lo && cuts[i] != hi)
+					cut_release(sel, cuts[i]);
+			break;
+		}
+		nlo = cuts[groups[0].a];
+		nhi = cuts[groups[0].a + 1];
+		progress = bisect ? (nlo->theta > lo->theta || nhi->theta < hi->theta) :
+			(nlo->count > lo->count || nhi->count < hi->count);
+		if (!progress && count > 1)
+		{
+			/* the ranks sit in a run of equal or all but equal slopes: one at a time */
+			for (int i = 0; i < count; i++)
+				select_in(sel, lo, hi, ranks + i, values + i, 1, false);
+			for (int i = 0; i < ncuts; i++)
+				if (cuts[i] != lo && cuts[i] != hi)
+					cut_release(sel, cuts[i]);
+			break;
+		}
+		if (!progress)
+		{
+			/*
+			 * The rank sits in a run of equal or all but equal slopes.  The
+			 * sampled slope at the rank is within rounding of a slope of
+			 * the bracket, so cuts a few units in the last place either
+			 * side of it bracket the rank or move a bound; bisection
+			 * follows.
+			 */
+			double		below = ulps_from(center[0], -SLOPE_ULPS),
+						above = ulps_from(center[0], SLOPE_ULPS);
+
+			if (below > lo->theta && below < hi->theta)
+				cuts[ncuts++] = cut_count(sel, below);
+			if (above > lo->theta && above < hi->theta)
+				cuts[ncuts++] = cut_count(sel, above);
+			qsort(cuts, ncuts, sizeof(Cut *), cut_cmp);
+			(void) group_ranks(cuts, ncuts, ranks, count, groups);
+			nlo = cuts[groups[0].a];
+			nhi = cuts[groups[0].a + 1];
+			bisect = true;
+		}
+		if (!bisect)
+			poor = (nhi->count - nlo->count > slopes / 2) ? poor + 1 : 0;
+		nlo->refs++;
+		nhi->refs++;
+		for (int i = 0; i < ncuts; i++)
+			if (cuts[i] != lo && cuts[i] != hi)
+				cut_release(sel, cuts[i]);
+		cut_release(sel, lo);
+		cut_release(sel, hi);
+		lo = nlo;
+		hi = nhi;
 	}
-	pfree(list.slopes);
+	cut_release(sel, lo);
+	cut_release(sel, hi);
 }
 
-/* The ranks asked for, 0-based and ascending, as order statistics */
+/* The points in x descending: groups of equal x from the largest, each in (x, y) order */
+static void
+order_x_desc(const double *x, int64 n, Pos *out)
+{
+	int64		k = 0;
+
+	for (int64 end = n; end > 0;)
+	{
+		int64		start = end - 1;
+
+		while (start > 0 && x[start - 1] == x[end - 1])
+			start--;
+		for (int64 q = start; q < end; q++)
+			out[k++] = (Pos) q;
+		end = start;
+	}
+}
+
+/* A selector over a state's points, its arrays allocated */
+static void
+selector_init(Selector *sel, const TrendRobust *r)
+{
+	int64		n = r->n;
+	Point	   *pts = palloc_extended(sizeof(Point) * n, MCXT_ALLOC_HUGE);
+	Size		area;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		pts[i].x = ROBUST_X(r)[i];
+		pts[i].y = ROBUST_Y(r)[i];
+	}
+	sel->pts = pts;
+	sel->n = n;
+	sel->pairs = sen_pairs(r);
+	sel->sample_size = SAMPLE_SIZE(n);
+	sel->first_sample_size = FIRST_SAMPLE_SIZE(n);
+	sel->list_limit = LIST_LIMIT(n);
+	sel->buf_size = Max(Max(sel->sample_size, sel->first_sample_size), sel->list_limit);
+	area = Max(sizeof(double) * sel->buf_size, 2 * sizeof(KeyPos) * n);
+	sel->buf = palloc_extended(area, MCXT_ALLOC_HUGE);
+	sel->keys = (KeyPos *) sel->buf;
+	sel->keys_tmp = sel->keys + n;
+	sel->by_x_desc = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
+	sel->seq = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
+	sel->seq_tmp = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
+	sel->rank = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
+	sel->npool = 0;
+	order_x_desc(ROBUST_X(r), n, sel->by_x_desc);
+}
+
+static void
+selector_free(Selector *sel)
+{
+	pfree((void *) sel->pts);
+	pfree(sel->buf);
+	pfree(sel->by_x_desc);
+	pfree(sel->seq);
+	pfree(sel->seq_tmp);
+	pfree(sel->rank);
+	while (sel->npool > 0)
+		pfree(sel->pool[--sel->npool]);
+}
+
+/*
+ * The order statistics ranks[0..count-1] (0-based, ascending, count <=
+ * MAX_RANKS) of the slopes: every slope listed up to PAIR_LIMIT pairs,
+ * selected beyond.  The path taken depends on the points and the ranks
+ * only.
+ */
 static void
 select_slopes(const TrendRobust *r, const int64 *ranks, double *values, int count)
 {
-	int64		m;
+	Selector	sel;
+	Cut		   *lo,
+			   *hi;
 
 	if (sen_pairs(r) <= PAIR_LIMIT)
 	{
+		int64		m;
 		double	   *slopes = all_slopes(r, &m);
 
-		for (int i = 0; i < count; i++)
-			values[i] = select_kth(slopes, m, ranks[i]);
+		select_ranks_of(slopes, m, ranks, values, count);
 		pfree(slopes);
+		return;
 	}
-	else
-	{
-		/* neighbouring ranks (the middle two) share one selection */
-		for (int i = 0; i < count;)
-		{
-			int			j = i + 1;
-
-			while (j < count && ranks[j] - ranks[j - 1] <= 1)
-				j++;
-			select_slope_large(r, ranks + i, values + i, j - i);
-			i = j;
-		}
-	}
+	selector_init(&sel, r);
+	lo = cut_new(-INFINITY, 0);
+	hi = cut_new(INFINITY, sel.pairs);
+	select_in(&sel, lo, hi, ranks, values, count, false);
+	cut_release(&sel, lo);
+	cut_release(&sel, hi);
+	selector_free(&sel);
 }
 
 /* Sen's slope per unit x: the median slope, the mean of the middle two for even counts */
@@ -1702,11 +2429,11 @@ trend_robust_seasonal(PG_FUNCTION_ARGS)
 		var += r->var_s;
 		pairs += sen_pairs(r);
 	}
-	if (pairs > PAIR_LIMIT)
+	if (pairs > SEASONAL_PAIR_LIMIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the seasons hold " INT64_FORMAT " within-season pairs, more than " INT64_FORMAT,
-						pairs, PAIR_LIMIT)));
+						pairs, SEASONAL_PAIR_LIMIT)));
 	slopes = palloc(sizeof(double) * Max(pairs, 1));
 	for (int i = 0; i < seasons; i++)
 	{

@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(29);
+SELECT plan(35);
 
 CREATE TEMP TABLE vectors (
 	dataset text, x text, y text, ols_slope text, ols_intercept text, ols_r2 text,
@@ -87,6 +87,47 @@ SELECT is(slope(trend_robust_agg(g::float8, g::float8)), 1.0::float8, 'a line of
 SELECT is(slope(trend_robust_agg((g % 7 = 0)::int::float8, g::float8))::text, '0', 'zeros and ones: Sen''s slope 0, not -0')
   FROM generate_series(1, 20000) g;
 
+-- 200,000 hourly points of a weekly-like pattern and a trend, y = f(g mod 7)
+-- + 0.001 g: runs of equal slopes (every pair 7k hours apart has slope
+-- 0.001 an hour).  The state must not depend on the order rows arrive in
+-- (its anchor was the first row's time: ORDER BY t DESC failed with 54000,
+-- and parallel plans at random); the slope and its bounds are checked
+-- against the exact order statistics of every pair's slope, computed in
+-- SQL from the pattern: the pairs (i, i + d) with i = r (mod 7) all have
+-- slope (f((r + d) mod 7) - f(r)) / d + 0.001, and there are
+-- floor((200000 - d - r) / 7) (+ 1 for r > 0) of them.
+CREATE TABLE public.robust_hourly AS
+SELECT '2024-01-01'::timestamptz + g * interval '1 hour' AS t,
+	   (ARRAY[0, 5, 1, 1, 2, 9, 3])[g % 7 + 1] + 0.001 * g AS y
+  FROM generate_series(1, 200000) g;
+ANALYZE public.robust_hourly;
+CREATE TEMP TABLE hourly_state AS
+SELECT (SELECT trend_robust_agg(y, t ORDER BY t) FROM public.robust_hourly) AS asc_,
+	   (SELECT trend_robust_agg(y, t ORDER BY t DESC) FROM public.robust_hourly) AS desc_;
+CREATE TEMP TABLE hourly_ranked AS
+SELECT slope, sum(pairs) OVER (ORDER BY slope) AS upto
+  FROM (SELECT (f[(r + d) % 7 + 1] - f[r + 1])::numeric / d + 0.001 AS slope,
+			   floor((200000 - d - r) / 7.0) + (r > 0)::int AS pairs
+		  FROM (SELECT ARRAY[0, 5, 1, 1, 2, 9, 3] AS f) v, generate_series(1, 199999) d,
+			   generate_series(0, 6) r) q;
+-- the slope of rank k (0-based) of all 19,999,900,000
+CREATE FUNCTION pg_temp.hourly_kth(k numeric) RETURNS float8 LANGUAGE sql AS $$
+	SELECT min(slope)::float8 FROM hourly_ranked WHERE upto > k
+$$;
+SELECT is(md5(desc_::text), md5(asc_::text), 'the same points in either order make the same state')
+  FROM hourly_state;
+SELECT ok(pg_temp.close(slope(asc_, '1 hour'), (pg_temp.hourly_kth(9999949999) + pg_temp.hourly_kth(9999950000)) / 2),
+		  'runs of equal slopes: Sen''s slope of 200,000 hourly points is the median of every pair''s slope')
+  FROM hourly_state;
+SELECT is(slope(desc_, '1 hour'), slope(asc_, '1 hour'), '... whichever order the rows came in')
+  FROM hourly_state;
+SELECT ok(pg_temp.close(slope_lower(desc_, '1 hour'),
+						pg_temp.hourly_kth(round((19999900000 - 1.959963984540054 * sqrt(mk_var_s(desc_))) / 2)::numeric - 1))
+		  AND pg_temp.close(slope_upper(desc_, '1 hour'),
+							pg_temp.hourly_kth(round((19999900000 + 1.959963984540054 * sqrt(mk_var_s(desc_))) / 2)::numeric)),
+		  '... and its 95 % bounds are the slopes of ranks round((N -+ C) / 2) (+ 1)')
+  FROM hourly_state;
+
 -- parallel plans, rollup
 CREATE TABLE public.robust_big (org int, t timestamptz, y float8);
 INSERT INTO public.robust_big SELECT g % 4, '2024-01-01'::timestamptz + g * interval '1 hour', round((sin(g) + g * 1e-4)::numeric, 2)
@@ -101,6 +142,11 @@ CREATE TEMP TABLE parallel AS SELECT org, trend_robust_agg(y, t) s FROM public.r
 SELECT is_empty($$SELECT org FROM serial JOIN parallel p USING (org)
 				   WHERE serial.s::text <> p.s::text OR slope(serial.s) <> slope(p.s) OR mk_s(serial.s) <> mk_s(p.s)$$,
 				'a parallel plan gives exactly the serial results');
+SELECT is((SELECT md5(trend_robust_agg(y, t)::text) FROM public.robust_hourly),
+		  (SELECT md5(asc_::text) FROM hourly_state),
+		  'a parallel plan over the 200,000 hourly points makes the state of a serial one');
+SELECT is((SELECT slope(trend_robust_agg(y, t), '1 hour') FROM public.robust_hourly),
+		  (SELECT slope(asc_, '1 hour') FROM hourly_state), '... and its Sen''s slope');
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
