@@ -2019,17 +2019,126 @@ selector_free(Selector *sel)
 }
 
 /*
- * The order statistics ranks[0..count-1] (0-based, ascending, count <=
- * MAX_RANKS) of the slopes: every slope listed up to PAIR_LIMIT pairs,
- * selected beyond.  The path taken depends on the points and the ranks
- * only.
+ * The cuts every selection of a state's Sen's slope and 95 % bounds starts
+ * from, computed once and kept with the state's results (see sen_plan)
+ */
+typedef struct SenPlan
+{
+	/* round 1: a bracket around all the targets, counted (-inf, +inf: none) */
+	double		a1;
+	double		b1;
+	int64		count_a1;
+	int64		count_b1;
+	/* round 2: a bracket of slopes for each group of targets, not counted */
+	int			ngroups;
+	int64		first[MAX_RANKS];	/* the group's ranks, first..last */
+	int64		last[MAX_RANKS];
+	double		a[MAX_RANKS];
+	double		b[MAX_RANKS];
+} SenPlan;
+
+/*
+ * The plan of the target ranks[0..count-1] (Sen's slope and its 95 %
+ * bounds): two rounds of the selection made once for all of them, so that
+ * slope, slope_lower and slope_upper, each in a call of its own (verdict,
+ * trend_report), share them.  Round 1 draws pairs at random and counts the
+ * sampled slopes below the lowest target and above the highest; round 2
+ * samples that bracket, and keeps for each group of nearby targets the
+ * sampled slopes either side of it, which a selection counts when it
+ * needs them.  A pure function of the points (seeds of the points'
+ * count and the ranks).
  */
 static void
-select_slopes(const TrendRobust *r, const int64 *ranks, double *values, int count)
+sen_plan(Selector *sel, const int64 *ranks, int count, SenPlan *plan)
 {
-	Selector	sel;
-	Cut		   *lo,
-			   *hi;
+	Cut		   *lo = cut_new(-INFINITY, 0),
+			   *hi = cut_new(INFINITY, sel->pairs),
+			   *a,
+			   *b;
+	int64		want[3 * MAX_RANKS],
+				m;
+	double		got[3 * MAX_RANKS];
+	int			g;
+
+	/* round 1 */
+	seed_for(sel, lo, hi, ranks, count);
+	m = sample_bracket(sel, lo, hi, sel->first_sample_size);
+	sample_positions(ranks, count, 0, sel->pairs, m, want);
+	sample_values(sel, m, want, 3 * count, got);
+	a = (want[0] >= 0 && isfinite(got[0])) ? cut_count(sel, got[0]) : lo;
+	b = (want[3 * count - 1] < m && isfinite(got[3 * count - 1])) ?
+		cut_count(sel, got[3 * count - 1]) : hi;
+	if (a != lo && a->count > ranks[0])
+	{
+		cut_release(sel, a);	/* the sample missed: no lower cut */
+		a = lo;
+	}
+	if (b != hi && b->count <= ranks[count - 1])
+	{
+		cut_release(sel, b);
+		b = hi;
+	}
+	plan->a1 = a->theta;
+	plan->b1 = b->theta;
+	plan->count_a1 = a->count;
+	plan->count_b1 = b->count;
+
+	/* round 2: one sample of the bracket, the cuts of each group of targets */
+	plan->ngroups = 0;
+	if (b->count - a->count > sel->list_limit)
+	{
+		seed_for(sel, a, b, ranks, count);
+		m = sample_bracket(sel, a, b, sel->sample_size);
+		sample_positions(ranks, count, a->count, b->count - a->count, m, want);
+		sample_values(sel, m, want, 3 * count, got);
+	}
+	for (int i = 0; i < count; i = g)
+	{
+		int			k = plan->ngroups++;
+
+		/* targets whose ranges overlap go together */
+		for (g = i + 1; g < count && b->count - a->count > sel->list_limit &&
+			 want[3 * g] <= want[3 * g - 1]; g++)
+			;
+		plan->first[k] = ranks[i];
+		plan->last[k] = ranks[g - 1];
+		plan->a[k] = plan->a1;
+		plan->b[k] = plan->b1;
+		if (b->count - a->count > sel->list_limit)
+		{
+			double		va = got[3 * i],
+						vb = got[3 * (g - 1) + 2];
+
+			if (want[3 * i] >= 0 && va > a->theta && va < b->theta)
+				plan->a[k] = va;
+			if (want[3 * (g - 1) + 2] < m && vb > a->theta && vb < b->theta)
+				plan->b[k] = vb;
+		}
+	}
+	if (a != lo)
+		cut_release(sel, a);
+	if (b != hi)
+		cut_release(sel, b);
+	cut_release(sel, lo);
+	cut_release(sel, hi);
+}
+
+/*
+ * The order statistics ranks[0..count-1] (0-based, ascending, count <=
+ * MAX_RANKS) of the slopes: every slope listed up to PAIR_LIMIT pairs,
+ * selected beyond, starting from the plan's cuts when one is given (the
+ * ranks a subset of its targets) or its round 1 bracket.  The path taken
+ * depends on the points, the ranks and the plan (itself a function of the
+ * points) only.
+ */
+static void
+select_slopes(const TrendRobust *r, Selector *sel, const SenPlan *plan, const int64 *ranks,
+			  double *values, int count)
+{
+	Cut		   *cuts[4 + 2 * MAX_RANKS];
+	int			ncuts = 0,
+				ngroups;
+	RankGroup	groups[MAX_RANKS];
 
 	if (sen_pairs(r) <= PAIR_LIMIT)
 	{
@@ -2040,29 +2149,289 @@ select_slopes(const TrendRobust *r, const int64 *ranks, double *values, int coun
 		pfree(slopes);
 		return;
 	}
+	cuts[ncuts++] = cut_new(-INFINITY, 0);
+	cuts[ncuts++] = cut_new(INFINITY, sel->pairs);
+	if (plan != NULL)
+	{
+		/* the round 1 cuts, and the round 2 cuts of the groups holding the ranks */
+		if (isfinite(plan->a1))
+			cuts[ncuts++] = cut_new(plan->a1, plan->count_a1);
+		if (isfinite(plan->b1))
+			cuts[ncuts++] = cut_new(plan->b1, plan->count_b1);
+		for (int k = 0; k < plan->ngroups; k++)
+		{
+			bool		wanted = false;
+
+			for (int i = 0; i < count; i++)
+				wanted |= ranks[i] >= plan->first[k] && ranks[i] <= plan->last[k];
+			if (!wanted)
+				continue;
+			if (plan->a[k] != plan->a1)
+				cuts[ncuts++] = cut_count(sel, plan->a[k]);
+			if (plan->b[k] != plan->b1)
+				cuts[ncuts++] = cut_count(sel, plan->b[k]);
+		}
+	}
+	qsort(cuts, ncuts, sizeof(Cut *), cut_cmp);
+	ngroups = group_ranks(cuts, ncuts, ranks, count, groups);
+	for (int g = 0; g < ngroups; g++)
+		select_in(sel, cuts[groups[g].a], cuts[groups[g].a + 1], ranks + groups[g].first,
+				  values + groups[g].first, groups[g].last - groups[g].first, false);
+	for (int i = 0; i < ncuts; i++)
+		cut_release(sel, cuts[i]);
+}
+
+/* ---- The accessors of Sen's slope, and their cache ---- */
+
+/*
+ * A state as an accessor's argument: detoasted, and freed by the accessor
+ * when that made a copy (a stored state of 1,000,000 points is 16 MB)
+ */
+static TrendRobust *
+robust_arg(FunctionCallInfo fcinfo, int argno, bool *copy)
+{
+	Datum		d = PG_GETARG_DATUM(argno);
+	TrendRobust *r = (TrendRobust *) PG_DETOAST_DATUM(d);
+
+	*copy = (Pointer) r != DatumGetPointer(d);
+	return r;
+}
+
+#define ROBUST_ARG_FREE(r, copy) \
+	do { if (copy) pfree(r); } while (0)
+
+/*
+ * verdict and trend_report read slope, slope_lower and slope_upper of one
+ * state, each in a call of its own; evidence_pack and fitted_at again.
+ * What is selected is kept for the backend's life, a few states' worth,
+ * keyed by the state's content: its counts and a 128-bit hash of its
+ * points (computed once per call, O(n)), so a stored state's accessors
+ * find it whatever memory the state was detoasted into.  Kept are the
+ * values of the ranks asked, the medians of x and y, and each state's
+ * plan (sen_plan), the first two rounds of the selection shared by Sen's
+ * slope and its bounds.  What is kept saves time only: every value is the
+ * one the same call would compute without it.
+ */
+#define CACHE_ENTRIES		8
+#define CACHE_SLOPES		1	/* order statistics of the slopes */
+#define CACHE_MEDIANS		2	/* median x and median y */
+
+typedef struct RobustKey
+{
+	TrendAxis	axis;
+	int64		n;
+	int64		s;
+	int64		ties_x;
+	int64		ties_y;
+	int64		ties_xy;
+	double		var_s;
+	double		var_sen;
+	uint64		hash[2];
+} RobustKey;
+
+typedef struct RobustCacheEntry
+{
+	uint64		used;			/* when last used; 0: empty */
+	RobustKey	key;
+	int			kind;
+	int			count;
+	int64		ranks[MAX_RANKS];
+	double		values[MAX_RANKS];
+} RobustCacheEntry;
+
+typedef struct RobustPlanEntry
+{
+	uint64		used;
+	RobustKey	key;
+	SenPlan		plan;
+} RobustPlanEntry;
+
+static RobustCacheEntry robust_cache[CACHE_ENTRIES];
+static RobustPlanEntry robust_plans[CACHE_ENTRIES / 2];
+static uint64 robust_cache_clock = 0;
+
+/* A state's key: its counts and two 64-bit hashes of its points */
+static void
+robust_key(const TrendRobust *r, RobustKey *key)
+{
+	const double *p = r->points;
+	int64		words = 2 * r->n;
+	uint64		a = UINT64CONST(0x2700127001270012) ^ (uint64) words,
+				b = UINT64CONST(0x9E3779B97F4A7C15) + (uint64) words;
+
+	memset(key, 0, sizeof(RobustKey));
+	key->axis = r->axis;
+	key->n = r->n;
+	key->s = r->s;
+	key->ties_x = r->ties_x;
+	key->ties_y = r->ties_y;
+	key->ties_xy = r->ties_xy;
+	key->var_s = r->var_s;
+	key->var_sen = r->var_sen;
+	for (int64 i = 0; i < words; i++)
+	{
+		uint64		w;
+
+		memcpy(&w, p + i, sizeof(w));
+		a = (a ^ w) * UINT64CONST(0x9E3779B97F4A7C15);
+		a ^= a >> 32;
+		b = (b + w) * UINT64CONST(0xBF58476D1CE4E5B9);
+		b ^= b >> 29;
+	}
+	/* finalizers of splitmix64 */
+	a = (a ^ (a >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	a = (a ^ (a >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	b = (b ^ (b >> 31)) * UINT64CONST(0xD6E8FEB86659FD93);
+	b = (b ^ (b >> 32)) * UINT64CONST(0xD6E8FEB86659FD93);
+	key->hash[0] = a ^ (a >> 31);
+	key->hash[1] = b ^ (b >> 32);
+}
+
+/* The values kept for a state, kind and ranks, or NULL */
+static RobustCacheEntry *
+cache_find(const RobustKey *key, int kind, const int64 *ranks, int count)
+{
+	for (int i = 0; i < CACHE_ENTRIES; i++)
+	{
+		RobustCacheEntry *e = &robust_cache[i];
+
+		if (e->used != 0 && e->kind == kind && e->count == count &&
+			memcmp(e->ranks, ranks, sizeof(int64) * count) == 0 &&
+			memcmp(&e->key, key, sizeof(RobustKey)) == 0)
+		{
+			e->used = ++robust_cache_clock;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* Keep values in place of the least recently used */
+static void
+cache_store(const RobustKey *key, int kind, const int64 *ranks, const double *values, int count)
+{
+	RobustCacheEntry *e = &robust_cache[0];
+
+	for (int i = 1; i < CACHE_ENTRIES; i++)
+		if (robust_cache[i].used < e->used)
+			e = &robust_cache[i];
+	e->used = 0;				/* empty while it is filled */
+	e->key = *key;
+	e->kind = kind;
+	e->count = count;
+	memcpy(e->ranks, ranks, sizeof(int64) * count);
+	memcpy(e->values, values, sizeof(double) * count);
+	e->used = ++robust_cache_clock;
+}
+
+/* round half to even, as R and numpy */
+static double
+round_even(double v)
+{
+	return nearbyint(v);
+}
+
+/*
+ * The ranks (0-based) of Sen's (1968) bounds at a level: with C = z
+ * sqrt(var), the lower bound is the slope of rank round((N - C) / 2), the
+ * upper of rank round((N + C) / 2) + 1 (1-based, clipped to 1..N), as
+ * scipy's theilslopes and R's trend::sens.slope.  False without them.
+ */
+static bool
+sen_bound_ranks(const TrendRobust *r, double level, int64 *lower, int64 *upper)
+{
+	int64		m = sen_pairs(r);
+	double		c;
+
+	if (m < 1 || !(r->var_sen >= 0))
+		return false;
+	c = normal_critical(level) * sqrt(r->var_sen);
+	*lower = (int64) Min(Max(round_even((m - c) / 2), 1.0), (double) m) - 1;
+	*upper = (int64) Min(Max(round_even((m + c) / 2) + 1, 1.0), (double) m) - 1;
+	return true;
+}
+
+/* The level of the bounds a state's plan is made for (verdict's and trend_report's default) */
+#define SEN_LEVEL			0.95
+
+/*
+ * The order statistics ranks[0..count-1] (ascending) of the slopes: kept,
+ * or selected and kept.  Beyond the listing, from the state's plan (kept,
+ * or made and kept), whose targets are Sen's slope and its bounds at
+ * SEN_LEVEL.
+ */
+static void
+sen_values(const TrendRobust *r, const RobustKey *key, const int64 *ranks, double *values,
+		   int count)
+{
+	RobustCacheEntry *e = cache_find(key, CACHE_SLOPES, ranks, count);
+	Selector	sel;
+	RobustPlanEntry *pe = NULL;
+
+	if (e != NULL)
+	{
+		memcpy(values, e->values, sizeof(double) * count);
+		return;
+	}
+	if (sen_pairs(r) <= PAIR_LIMIT)
+	{
+		select_slopes(r, NULL, NULL, ranks, values, count);
+		cache_store(key, CACHE_SLOPES, ranks, values, count);
+		return;
+	}
 	selector_init(&sel, r);
-	lo = cut_new(-INFINITY, 0);
-	hi = cut_new(INFINITY, sel.pairs);
-	select_in(&sel, lo, hi, ranks, values, count, false);
-	cut_release(&sel, lo);
-	cut_release(&sel, hi);
+	if (sel.pairs > sel.list_limit)
+	{
+		for (int i = 0; i < CACHE_ENTRIES / 2; i++)
+			if (robust_plans[i].used != 0 &&
+				memcmp(&robust_plans[i].key, key, sizeof(RobustKey)) == 0)
+				pe = &robust_plans[i];
+		if (pe == NULL)
+		{
+			int64		targets[MAX_RANKS],
+						lower,
+						upper,
+						m = sel.pairs;
+			int			ntargets = 0;
+			bool		bounds = sen_bound_ranks(r, SEN_LEVEL, &lower, &upper);
+			SenPlan		plan;
+
+			if (bounds)
+				targets[ntargets++] = lower;
+			targets[ntargets++] = (m - 1) / 2;
+			targets[ntargets++] = m / 2;
+			if (bounds)
+				targets[ntargets++] = upper;
+			sen_plan(&sel, targets, ntargets, &plan);
+			pe = &robust_plans[0];
+			for (int i = 1; i < CACHE_ENTRIES / 2; i++)
+				if (robust_plans[i].used < pe->used)
+					pe = &robust_plans[i];
+			pe->used = 0;
+			pe->key = *key;
+			pe->plan = plan;
+		}
+		pe->used = ++robust_cache_clock;
+	}
+	select_slopes(r, &sel, pe != NULL ? &pe->plan : NULL, ranks, values, count);
 	selector_free(&sel);
+	cache_store(key, CACHE_SLOPES, ranks, values, count);
 }
 
 /* Sen's slope per unit x: the median slope, the mean of the middle two for even counts */
 static bool
-sen_slope(const TrendRobust *r, double *slope)
+sen_slope(const TrendRobust *r, const RobustKey *key, double *slope)
 {
-	int64		m = sen_pairs(r);
-	int64		ranks[2];
+	int64		m = sen_pairs(r),
+				ranks[2];
 	double		values[2];
 
 	if (m < 1)
 		return false;
 	ranks[0] = (m - 1) / 2;
 	ranks[1] = m / 2;
-	select_slopes(r, ranks, values, ranks[0] == ranks[1] ? 1 : 2);
-	*slope = ranks[0] == ranks[1] ? values[0] : values[0] + (values[1] - values[0]) / 2;
+	sen_values(r, key, ranks, values, 2);
+	*slope = values[0] + (values[1] - values[0]) / 2;
 	return true;
 }
 
@@ -2081,56 +2450,55 @@ Datum
 trend_robust_sen_slope(PG_FUNCTION_ARGS)
 {
 	TrendRobust *r;
+	RobustKey	key;
+	bool		copy,
+				found;
 	double		scale,
-				slope;
+				slope = 0;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	r = PG_GETARG_TREND_ROBUST(0);
+	r = robust_arg(fcinfo, 0, &copy);
 	scale = robust_scale(fcinfo, r);
-	if (!sen_slope(r, &slope))
+	robust_key(r, &key);
+	found = sen_slope(r, &key, &slope);
+	ROBUST_ARG_FREE(r, copy);
+	if (!found)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(slope * scale);
 }
 
-/* round half to even, as R and numpy */
-static double
-round_even(double v)
-{
-	return nearbyint(v);
-}
-
 /*
- * A bound of Sen's (1968) confidence interval: with C = z sqrt(var), the
- * lower bound is the slope of rank round((N - C) / 2), the upper of rank
- * round((N + C) / 2) + 1 (1-based, clipped to 1..N), as scipy's
- * theilslopes and R's trend::sens.slope.
+ * A bound of Sen's (1968) confidence interval at a level (see
+ * sen_bound_ranks).  Both bounds are selected together.
  */
 static Datum
 sen_bound(FunctionCallInfo fcinfo, bool upper)
 {
 	TrendRobust *r;
+	RobustKey	key;
+	bool		copy,
+				found;
 	double		scale,
 				level,
-				c,
-				rank,
-				value;
-	int64		m,
-				k;
+				values[2] = {0, 0};
+	int64		ranks[2];
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
-	r = PG_GETARG_TREND_ROBUST(0);
+	r = robust_arg(fcinfo, 0, &copy);
 	scale = robust_scale(fcinfo, r);
 	level = trend_level_arg(fcinfo, 2);
-	m = sen_pairs(r);
-	if (m < 1 || !(r->var_sen >= 0))
+	found = sen_bound_ranks(r, level, &ranks[0], &ranks[1]);
+	if (found)
+	{
+		robust_key(r, &key);
+		sen_values(r, &key, ranks, values, 2);
+	}
+	ROBUST_ARG_FREE(r, copy);
+	if (!found)
 		PG_RETURN_NULL();
-	c = normal_critical(level) * sqrt(r->var_sen);
-	rank = upper ? round_even((m + c) / 2) + 1 : round_even((m - c) / 2);
-	k = (int64) Min(Max(rank, 1.0), (double) m) - 1;
-	select_slopes(r, &k, &value, 1);
-	PG_RETURN_FLOAT8(value * scale);
+	PG_RETURN_FLOAT8(values[upper ? 1 : 0] * scale);
 }
 
 /* The lower bound of Sen's (1968) confidence interval of the slope at a level */
@@ -2149,6 +2517,13 @@ trend_robust_sen_upper(PG_FUNCTION_ARGS)
 	return sen_bound(fcinfo, true);
 }
 
+/* What sen_line reads: a state and its key */
+typedef struct RobustKeyed
+{
+	const TrendRobust *r;
+	RobustKey	key;
+} RobustKeyed;
+
 /*
  * Sen's line through the medians (Conover): median(y) + slope (x -
  * median(x)), x in microseconds over time; false without a slope.
@@ -2156,30 +2531,58 @@ trend_robust_sen_upper(PG_FUNCTION_ARGS)
 static bool
 sen_line(const void *state, TrendLine *line)
 {
-	const TrendRobust *r = state;
-	double	   *v;
+	const RobustKeyed *k = state;
+	const TrendRobust *r = k->r;
+	int64		none[2] = {0, 1};
+	double		medians[2];
+	RobustCacheEntry *e;
 
-	if (!sen_slope(r, &line->slope))
+	if (!sen_slope(r, &k->key, &line->slope))
 		return false;
-	v = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
-	memcpy(v, ROBUST_X(r), sizeof(double) * r->n);
-	line->x0 = median_of(v, r->n);
-	memcpy(v, ROBUST_Y(r), sizeof(double) * r->n);
-	line->y0 = median_of(v, r->n);
-	pfree(v);
+	e = cache_find(&k->key, CACHE_MEDIANS, none, 2);
+	if (e != NULL)
+		memcpy(medians, e->values, sizeof(medians));
+	else
+	{
+		double	   *v = palloc_extended(sizeof(double) * r->n, MCXT_ALLOC_HUGE);
+		const double *x = ROBUST_X(r);
+
+		/* x is sorted */
+		medians[0] = x[(r->n - 1) / 2] + (x[r->n / 2] - x[(r->n - 1) / 2]) / 2;
+		memcpy(v, ROBUST_Y(r), sizeof(double) * r->n);
+		medians[1] = median_of(v, r->n);
+		pfree(v);
+		cache_store(&k->key, CACHE_MEDIANS, none, medians, 2);
+	}
+	line->x0 = medians[0];
+	line->y0 = medians[1];
 	return true;
 }
 
 static const TrendFit sen_fit = {sen_line, TREND_X_USECS, true};
+
+/* fitted_at on Sen's line, at a timestamp (time) or an x */
+static Datum
+sen_fitted_at(FunctionCallInfo fcinfo, bool time)
+{
+	RobustKeyed k;
+	bool		copy;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	Datum		result;
+
+	k.r = r;
+	robust_key(r, &k.key);
+	result = trend_fitted_at(fcinfo, &r->axis, &k, &sen_fit, time);
+	ROBUST_ARG_FREE(r, copy);
+	return result;
+}
 
 /* Sen's line through the medians at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_robust_fitted_at_t);
 Datum
 trend_robust_fitted_at_t(PG_FUNCTION_ARGS)
 {
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-
-	return trend_fitted_at(fcinfo, &r->axis, r, &sen_fit, true);
+	return sen_fitted_at(fcinfo, true);
 }
 
 /* Sen's line through the medians at an x, or NULL without a slope */
@@ -2187,9 +2590,7 @@ PG_FUNCTION_INFO_V1(trend_robust_fitted_at_x);
 Datum
 trend_robust_fitted_at_x(PG_FUNCTION_ARGS)
 {
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-
-	return trend_fitted_at(fcinfo, &r->axis, r, &sen_fit, false);
+	return sen_fitted_at(fcinfo, false);
 }
 
 /* ---- Mann-Kendall ---- */
@@ -2199,7 +2600,12 @@ PG_FUNCTION_INFO_V1(trend_robust_n);
 Datum
 trend_robust_n(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(PG_GETARG_TREND_ROBUST(0)->n);
+	bool		copy;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	int64		n = r->n;
+
+	ROBUST_ARG_FREE(r, copy);
+	PG_RETURN_INT64(n);
 }
 
 /* The Mann-Kendall S, or NULL below two points */
@@ -2207,11 +2613,15 @@ PG_FUNCTION_INFO_V1(trend_robust_mk_s);
 Datum
 trend_robust_mk_s(PG_FUNCTION_ARGS)
 {
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	bool		copy;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	int64		n = r->n,
+				s = r->s;
 
-	if (r->n < 2)
+	ROBUST_ARG_FREE(r, copy);
+	if (n < 2)
 		PG_RETURN_NULL();
-	PG_RETURN_INT64(r->s);
+	PG_RETURN_INT64(s);
 }
 
 /* The variance of S, corrected for ties in x and y, or NULL below two points */
@@ -2219,11 +2629,15 @@ PG_FUNCTION_INFO_V1(trend_robust_mk_var_s);
 Datum
 trend_robust_mk_var_s(PG_FUNCTION_ARGS)
 {
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
+	bool		copy;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	int64		n = r->n;
+	double		var_s = r->var_s;
 
-	if (r->n < 2)
+	ROBUST_ARG_FREE(r, copy);
+	if (n < 2)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(r->var_s);
+	PG_RETURN_FLOAT8(var_s);
 }
 
 /* z with continuity correction: (S - sgn S) / sqrt(var S); none when var S = 0 */
@@ -2241,9 +2655,14 @@ PG_FUNCTION_INFO_V1(trend_robust_mk_z);
 Datum
 trend_robust_mk_z(PG_FUNCTION_ARGS)
 {
-	double		z;
+	bool		copy,
+				found;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	double		z = 0;
 
-	if (!mk_z(PG_GETARG_TREND_ROBUST(0), &z))
+	found = mk_z(r, &z);
+	ROBUST_ARG_FREE(r, copy);
+	if (!found)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(z);
 }
@@ -2253,9 +2672,14 @@ PG_FUNCTION_INFO_V1(trend_robust_mk_p);
 Datum
 trend_robust_mk_p(PG_FUNCTION_ARGS)
 {
-	double		z;
+	bool		copy,
+				found;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	double		z = 0;
 
-	if (!mk_z(PG_GETARG_TREND_ROBUST(0), &z))
+	found = mk_z(r, &z);
+	ROBUST_ARG_FREE(r, copy);
+	if (!found)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(normal_two_sided_p(z));
 }
@@ -2318,9 +2742,14 @@ PG_FUNCTION_INFO_V1(trend_robust_mk_p_exact);
 Datum
 trend_robust_mk_p_exact(PG_FUNCTION_ARGS)
 {
-	double		p;
+	bool		copy,
+				found;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	double		p = 0;
 
-	if (!mk_p_exact(PG_GETARG_TREND_ROBUST(0), &p))
+	found = mk_p_exact(r, &p);
+	ROBUST_ARG_FREE(r, copy);
+	if (!found)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(p);
 }
@@ -2330,16 +2759,17 @@ PG_FUNCTION_INFO_V1(trend_robust_kendall_tau_b);
 Datum
 trend_robust_kendall_tau_b(PG_FUNCTION_ARGS)
 {
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-	int64		pairs = r->n * (r->n - 1) / 2;
-	double		d;
+	bool		copy;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	int64		n = r->n,
+				s = r->s,
+				pairs = n * (n - 1) / 2;
+	double		d = (double) (pairs - r->ties_x) * (double) (pairs - r->ties_y);
 
-	if (r->n < 2)
+	ROBUST_ARG_FREE(r, copy);
+	if (n < 2 || !(d > 0))
 		PG_RETURN_NULL();
-	d = (double) (pairs - r->ties_x) * (double) (pairs - r->ties_y);
-	if (!(d > 0))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) r->s / sqrt(d));
+	PG_RETURN_FLOAT8((double) s / sqrt(d));
 }
 
 /* The p-value an auditor reads: exact when there is one, else the normal one */
@@ -2347,13 +2777,19 @@ PG_FUNCTION_INFO_V1(trend_robust_p_value);
 Datum
 trend_robust_p_value(PG_FUNCTION_ARGS)
 {
-	TrendRobust *r = PG_GETARG_TREND_ROBUST(0);
-	double		p,
-				z;
+	bool		copy,
+				exact,
+				found;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	double		p = 0,
+				z = 0;
 
-	if (mk_p_exact(r, &p))
+	exact = mk_p_exact(r, &p);
+	found = exact || mk_z(r, &z);
+	ROBUST_ARG_FREE(r, copy);
+	if (exact)
 		PG_RETURN_FLOAT8(p);
-	if (!mk_z(r, &z))
+	if (!found)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(normal_two_sided_p(z));
 }
@@ -2363,7 +2799,12 @@ PG_FUNCTION_INFO_V1(trend_robust_first_time);
 Datum
 trend_robust_first_time(PG_FUNCTION_ARGS)
 {
-	return trend_time_end(fcinfo, &PG_GETARG_TREND_ROBUST(0)->axis, false);
+	bool		copy;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	TrendAxis	axis = r->axis;
+
+	ROBUST_ARG_FREE(r, copy);
+	return trend_time_end(fcinfo, &axis, false);
 }
 
 /* last_time(trend_robust): the time of the last point, NULL for a trend over x */
@@ -2371,7 +2812,12 @@ PG_FUNCTION_INFO_V1(trend_robust_last_time);
 Datum
 trend_robust_last_time(PG_FUNCTION_ARGS)
 {
-	return trend_time_end(fcinfo, &PG_GETARG_TREND_ROBUST(0)->axis, true);
+	bool		copy;
+	TrendRobust *r = robust_arg(fcinfo, 0, &copy);
+	TrendAxis	axis = r->axis;
+
+	ROBUST_ARG_FREE(r, copy);
+	return trend_time_end(fcinfo, &axis, true);
 }
 
 /*
@@ -2398,6 +2844,7 @@ trend_robust_seasonal(PG_FUNCTION_ARGS)
 				scale = 1.0,
 				*slopes;
 	TrendRobust **states;
+	int		   *owner;
 	TupleDesc	desc;
 	Datum		values[7];
 	bool		isnull[7] = {false};
@@ -2409,6 +2856,7 @@ trend_robust_seasonal(PG_FUNCTION_ARGS)
 	deconstruct_array(array, ARR_ELEMTYPE(array), -1, false, TYPALIGN_DOUBLE,
 					  &elems, &nulls, &count);
 	states = palloc(sizeof(TrendRobust *) * Max(count, 1));
+	owner = palloc(sizeof(int) * Max(count, 1));
 	for (int i = 0; i < count; i++)
 	{
 		TrendRobust *r;
@@ -2423,6 +2871,7 @@ trend_robust_seasonal(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("cannot combine seasons over time with seasons over a float8 x")));
 		kind = r->axis.kind;
+		owner[seasons] = i;
 		states[seasons++] = r;
 		n += r->n;
 		s += r->s;
@@ -2443,6 +2892,8 @@ trend_robust_seasonal(PG_FUNCTION_ARGS)
 		memcpy(slopes + m, own, sizeof(double) * k);
 		m += k;
 		pfree(own);
+		if ((Pointer) states[i] != DatumGetPointer(elems[owner[i]]))
+			pfree(states[i]);	/* a detoasted copy */
 	}
 	/* a slope per microsecond over time: per day, as slope() by default */
 	if (kind == TREND_TIME)
