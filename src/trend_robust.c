@@ -536,8 +536,9 @@ static TrendRobust *
 robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 {
 	TrendRobust *r = palloc_extended(ROBUST_SIZE(n), MCXT_ALLOC_HUGE);
-	int64	   *work = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
-	int64	   *tmp = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	/* work and tmp, or while sorting, with the result's points, a radix sort's keys */
+	int64	   *work = palloc_extended(2 * sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int64	   *tmp = work + Max(n, 1);
 	int64	   *sorted;
 	double	   *rx,
 			   *ry;
@@ -570,33 +571,36 @@ robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 		r->axis.x_last += 0.0;
 	}
 
-	for (int64 i = 0; i < n; i++)
-	{
-		rx[i] = x[i] + shift + 0.0;
-		ry[i] = y[i] + 0.0;
-		if (i > 0 && (rx[i] < rx[i - 1] || (rx[i] == rx[i - 1] && ry[i] < ry[i - 1])))
-			in_order = false;
-	}
-	if (!in_order)
-	{
-		KeyPos	   *a = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
-		KeyPos	   *b = palloc_extended(sizeof(KeyPos) * n, MCXT_ALLOC_HUGE);
-		KeyPos	   *s;
-		double	   *ox = (double *) work,
-				   *oy = (double *) tmp;
-
-		memcpy(ox, rx, sizeof(double) * n);
-		memcpy(oy, ry, sizeof(double) * n);
+	for (int64 i = 1; i < n && in_order; i++)
+		in_order = x[i - 1] + shift < x[i] + shift ||
+			(x[i - 1] + shift == x[i] + shift && y[i - 1] + 0.0 <= y[i] + 0.0);
+	if (in_order)
 		for (int64 i = 0; i < n; i++)
 		{
-			a[i].key = u_key(ox[i]);
+			rx[i] = x[i] + shift + 0.0;
+			ry[i] = y[i] + 0.0;
+		}
+	else
+	{
+		/* keys in work and tmp, sorted through the result's points */
+		KeyPos	   *a = (KeyPos *) work,
+				   *s;
+
+		for (int64 i = 0; i < n; i++)
+		{
+			a[i].key = u_key(x[i] + shift + 0.0);
 			a[i].pos = (uint32) i;
 		}
-		s = radix_sort_keys(a, b, n);
+		s = radix_sort_keys(a, (KeyPos *) r->points, n);
+		if (s != a)
+		{
+			memcpy(a, s, sizeof(KeyPos) * n);
+			s = a;
+		}
 		for (int64 i = 0; i < n; i++)
 		{
-			rx[i] = ox[s[i].pos];
-			ry[i] = oy[s[i].pos];
+			rx[i] = x[s[i].pos] + shift + 0.0;
+			ry[i] = y[s[i].pos] + 0.0;
 		}
 		/* y in order within each x */
 		for (int64 i = 0; i < n;)
@@ -609,8 +613,6 @@ robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 				qsort(ry + i, j - i, sizeof(double), double_cmp);
 			i = j;
 		}
-		pfree(a);
-		pfree(b);
 	}
 
 	/* ties in x (sorted), in (x, y) (runs of equal points), in y */
@@ -648,7 +650,6 @@ robust_build(const TrendAxis *axis, const double *x, const double *y, int64 n)
 		v0 += tx.t1 * ty.t1 / (2 * nn * (nn - 1));
 	r->var_s = n >= 2 ? (double) v0 : 0;
 	pfree(work);
-	pfree(tmp);
 	return r;
 }
 
@@ -861,10 +862,11 @@ xorshift64(uint64 *state)
 /*
  * Quickselect of several ranks at once: afterwards v[k] is the k-th
  * smallest (0-based) of v[lo..hi] for each k of ks[0..nk-1] (ascending,
- * inside lo..hi).  Three-way partitions around the median of three values
- * drawn at random, recursing into the smaller side that holds ranks and
- * looping on the other.  (A pivot of fixed positions degrades badly on a
- * part that an earlier selection left partitioned.)
+ * inside lo..hi).  Partitions (branch-free, in two passes: below, then
+ * equal) around the median of three values drawn at random, recursing into
+ * the smaller side that holds ranks and looping on the other.  (A pivot
+ * of fixed positions degrades badly on a part that an earlier selection
+ * left partitioned.)
  */
 static void
 select_into(double *v, int64 lo, int64 hi, const int64 *ks, int nk, uint64 *rng)
@@ -877,29 +879,32 @@ select_into(double *v, int64 lo, int64 hi, const int64 *ks, int nk, uint64 *rng)
 					c = v[lo + (int64) (xorshift64(rng) % span)];
 		double		pivot = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
 		int64		lt = lo,
-					i = lo,
-					gt = hi;
+					gt;
 		int			below = 0,
 					above = nk;
 
 		CHECK_FOR_INTERRUPTS();
-		while (i <= gt)
+		/* branch-free: the values below the pivot to the front, then those equal */
+		for (int64 i = lo; i <= hi; i++)
 		{
 			double		x = v[i];
+			int64		move = x < pivot;
 
-			if (x < pivot)
-			{
-				v[i++] = v[lt];
-				v[lt++] = x;
-			}
-			else if (x > pivot)
-			{
-				v[i] = v[gt];
-				v[gt--] = x;
-			}
-			else
-				i++;
+			v[i] = v[lt];
+			v[lt] = x;
+			lt += move;
 		}
+		gt = lt;
+		for (int64 i = lt; i <= hi; i++)
+		{
+			double		x = v[i];
+			int64		move = x == pivot;
+
+			v[i] = v[gt];
+			v[gt] = x;
+			gt += move;
+		}
+		gt--;					/* v[lt..gt] is the pivot's run */
 		/* ranks below the pivot's run, in it (found), above it */
 		while (below < nk && ks[below] < lt)
 			below++;
@@ -1042,13 +1047,6 @@ all_slopes(const TrendRobust *r, int64 *count)
  */
 typedef uint32 Pos;				/* a point's position in (x, y) order */
 
-/* A point: x and y side by side, for reading pairs at random */
-typedef struct Point
-{
-	double		x;
-	double		y;
-} Point;
-
 /* slopes sampled a round (the first one directly from all pairs) */
 #ifndef SAMPLE_SIZE
 #define SAMPLE_SIZE(n)		Max(2 * (n), 1 << 16)
@@ -1075,17 +1073,20 @@ typedef struct Point
 typedef struct Cut
 {
 	double		theta;			/* -infinity and +infinity at the ends */
-	int64		count;
+	int64		count;			/* -1: not counted yet */
 	Pos		   *order;			/* the points' order at theta; NULL until needed */
+	bool		own;			/* order allocated for it (else the selector's) */
 	int			refs;
 } Cut;
 
 typedef struct Selector
 {
-	const Point *pts;
+	const double *x;
+	const double *y;
 	int64		n;
 	int64		pairs;			/* N' */
 	Pos		   *by_x_desc;		/* the order at +infinity */
+	Pos		   *identity;		/* the order at -infinity: (x, y) order */
 	/*
 	 * One area for the radix sort's keys (two arrays of n) and for sampled
 	 * or listed slopes (buf_size), never in use at once
@@ -1149,16 +1150,16 @@ exact_sum_sign(const double *t, int n)
 	return m == 0 ? 0 : (e[m - 1] > 0 ? 1 : -1);
 }
 
-/* The exact sign of (y_a - theta x_a) - (y_b - theta x_b) */
+/* The exact sign of (y_a - theta x_a) - (y_b - theta x_b) for points a and b */
 static int
-compare_at(double theta, const Point *a, const Point *b)
+compare_at(const Selector *sel, double theta, Pos a, Pos b)
 {
 	double		t[6],
 				dx,
 				dxe;
 
-	two_sum(a->y, -b->y, &t[0], &t[1]);
-	two_sum(a->x, -b->x, &dx, &dxe);
+	two_sum(sel->y[a], -sel->y[b], &t[0], &t[1]);
+	two_sum(sel->x[a], -sel->x[b], &dx, &dxe);
 	t[2] = -theta * dx;
 	t[3] = fma(-theta, dx, -t[2]);
 	t[4] = -theta * dxe;
@@ -1170,8 +1171,6 @@ compare_at(double theta, const Point *a, const Point *b)
 static void
 sort_run(Selector *sel, double theta, KeyPos *run, int64 len, KeyPos *tmp)
 {
-	const Point *pts = sel->pts;
-
 	if (len <= 16)
 	{
 		for (int64 i = 1; i < len; i++)
@@ -1179,7 +1178,7 @@ sort_run(Selector *sel, double theta, KeyPos *run, int64 len, KeyPos *tmp)
 			KeyPos		v = run[i];
 			int64		j = i;
 
-			while (j > 0 && compare_at(theta, &pts[run[j - 1].pos], &pts[v.pos]) > 0)
+			while (j > 0 && compare_at(sel, theta, run[j - 1].pos, v.pos) > 0)
 			{
 				run[j] = run[j - 1];
 				j--;
@@ -1202,7 +1201,7 @@ sort_run(Selector *sel, double theta, KeyPos *run, int64 len, KeyPos *tmp)
 
 			while (i < mid && j < hi)
 			{
-				if (compare_at(theta, &pts[run[j].pos], &pts[run[i].pos]) < 0)
+				if (compare_at(sel, theta, run[j].pos, run[i].pos) < 0)
 					tmp[k++] = run[j++];
 				else
 					tmp[k++] = run[i++];
@@ -1220,7 +1219,8 @@ sort_run(Selector *sel, double theta, KeyPos *run, int64 len, KeyPos *tmp)
 static void
 order_at(Selector *sel, double theta, Pos *order)
 {
-	const Point *pts = sel->pts;
+	const double *x = sel->x,
+			   *y = sel->y;
 	int64		n = sel->n;
 	KeyPos	   *a = sel->keys,
 			   *s,
@@ -1230,7 +1230,7 @@ order_at(Selector *sel, double theta, Pos *order)
 	{
 		Pos			p = sel->by_x_desc[i];
 
-		a[i].key = u_key(fma(-theta, pts[p].x, pts[p].y));
+		a[i].key = u_key(fma(-theta, x[p], y[p]));
 		a[i].pos = p;
 	}
 	s = radix_sort_keys(a, sel->keys_tmp, n);
@@ -1333,11 +1333,12 @@ typedef struct Emit
 	uint64	   *out;
 	int64		nout;
 	int64		capacity;
+	int64		dropped;		/* pairs beyond the capacity */
 	bool		all;			/* every inversion, or those at sampled ranks: */
 	int64		next;			/* the next rank to hand out */
-	int64		stratum;		/* one rank drawn in each of strata equal parts */
-	int64		strata;
-	int64		total;
+	int64		stratum;		/* one rank drawn in each stratum of width */
+	double		width;
+	int64		total;			/* the inversions, when known (else -1) */
 	pg_prng_state *prng;
 } Emit;
 
@@ -1346,6 +1347,8 @@ emit_pair(Emit *e, Pos a, Pos b)
 {
 	if (e->nout < e->capacity)
 		e->out[e->nout++] = ((uint64) e->map[a] << 32) | e->map[b];
+	else
+		e->dropped++;
 }
 
 /* A number in 0..n-1 from the generator (n below 2^53) */
@@ -1355,28 +1358,36 @@ random_below(pg_prng_state *prng, int64 n)
 	return (int64) ((double) (pg_prng_uint64(prng) >> 11) * (double) n / 9007199254740992.0);
 }
 
-/* The next sampled rank: one drawn uniformly in each stratum */
+/*
+ * The next sampled rank: one drawn uniformly in each stratum (of the
+ * inversions, when their number is known; else as far as they go)
+ */
 static void
 emit_next_rank(Emit *e)
 {
-	while (e->stratum < e->strata)
+	for (;;)
 	{
-		int64		start = (int64) ((double) e->stratum * (double) e->total / (double) e->strata),
-					end = (int64) ((double) (e->stratum + 1) * (double) e->total / (double) e->strata);
+		int64		start = (int64) ((double) e->stratum * e->width),
+					end = (int64) ((double) (e->stratum + 1) * e->width);
 
+		if (e->total >= 0 && start >= e->total)
+		{
+			e->next = PG_INT64_MAX;
+			return;
+		}
 		e->stratum++;
-		end = Min(end, e->total);
+		if (e->total >= 0)
+			end = Min(end, e->total);
 		if (end > start && start >= e->next)
 		{
 			e->next = start + random_below(e->prng, end - start);
 			return;
 		}
 	}
-	e->next = PG_INT64_MAX;
 }
 
-/* The inversions of a[0..n-1] handed to e: as count_inversions */
-static void
+/* The inversions of a[0..n-1] handed to e, and counted: as count_inversions */
+static int64
 merge_emit(Pos *a, Pos *tmp, int64 n, Emit *e)
 {
 	int64		count = 0;
@@ -1421,26 +1432,41 @@ merge_emit(Pos *a, Pos *tmp, int64 n, Emit *e)
 						j = mid,
 						k = lo;
 
-			while (i < mid && j < hi)
-			{
-				if (src[j] < src[i])
+			if (e->all)
+				while (i < mid && j < hi)
 				{
-					/* src[j] is below each of src[i..mid-1] */
-					if (e->all)
+					if (src[j] < src[i])
+					{
+						/* src[j] is below each of src[i..mid-1] */
 						for (int64 q = i; q < mid; q++)
 							emit_pair(e, src[q], src[j]);
+						count += mid - i;
+						dst[k++] = src[j++];
+					}
 					else
-						while (e->next < count + (mid - i))
+						dst[k++] = src[i++];
+				}
+			else
+				while (i < mid && j < hi)
+				{
+					Pos			l = src[i],
+								r = src[j];
+					int64		right = r < l;
+					/* r is below each of src[i..mid-1]: so many inversions */
+					int64		run = (mid - i) & -right;
+
+					/* the next rank is never below count: only when right */
+					if (unlikely(count + run > e->next))
+						while (e->next < count + run)
 						{
-							emit_pair(e, src[i + (e->next - count)], src[j]);
+							emit_pair(e, src[i + (e->next - count)], r);
 							emit_next_rank(e);
 						}
-					count += mid - i;
-					dst[k++] = src[j++];
+					count += run;
+					dst[k++] = right ? r : l;
+					i += 1 - right;
+					j += right;
 				}
-				else
-					dst[k++] = src[i++];
-			}
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
@@ -1450,6 +1476,7 @@ merge_emit(Pos *a, Pos *tmp, int64 n, Emit *e)
 		src = dst;
 		dst = t;
 	}
+	return count;
 }
 
 /*
@@ -1457,26 +1484,29 @@ merge_emit(Pos *a, Pos *tmp, int64 n, Emit *e)
  * in place, +0 (not -0) when flat; the points fetched ahead
  */
 static void
-pairs_to_slopes(const Point *pts, double *v, int64 m)
+pairs_to_slopes(const Selector *sel, double *v, int64 m)
 {
+	const double *x = sel->x,
+			   *y = sel->y;
+
 	for (int64 i = 0; i < m; i++)
 	{
 		uint64		pq;
-		const Point *p,
-				   *q;
-		double		slope;
+		Pos			p,
+					q;
 
 		if (i + 16 < m)
 		{
 			memcpy(&pq, &v[i + 16], sizeof(pq));
-			__builtin_prefetch(&pts[pq >> 32]);
-			__builtin_prefetch(&pts[pq & 0xFFFFFFFF]);
+			__builtin_prefetch(&x[pq >> 32]);
+			__builtin_prefetch(&y[pq >> 32]);
+			__builtin_prefetch(&x[pq & 0xFFFFFFFF]);
+			__builtin_prefetch(&y[pq & 0xFFFFFFFF]);
 		}
 		memcpy(&pq, &v[i], sizeof(pq));
-		p = &pts[pq >> 32];
-		q = &pts[pq & 0xFFFFFFFF];
-		slope = (q->y - p->y) / (q->x - p->x) + 0.0;
-		v[i] = slope;
+		p = (Pos) (pq >> 32);
+		q = (Pos) (pq & 0xFFFFFFFF);
+		v[i] = (y[q] - y[p]) / (x[q] - x[p]) + 0.0;
 	}
 }
 
@@ -1498,6 +1528,7 @@ cut_new(double theta, int64 count)
 	c->theta = theta;
 	c->count = count;
 	c->order = NULL;
+	c->own = false;
 	c->refs = 1;
 	return c;
 }
@@ -1507,7 +1538,7 @@ cut_release(Selector *sel, Cut *c)
 {
 	if (--c->refs == 0)
 	{
-		if (c->order != NULL)
+		if (c->own)
 		{
 			if (sel->npool < ORDER_POOL)
 				sel->pool[sel->npool++] = c->order;
@@ -1524,14 +1555,16 @@ cut_order(Selector *sel, Cut *c)
 {
 	if (c->order == NULL)
 	{
-		c->order = order_get(sel);
 		if (c->theta == -INFINITY)
-			for (int64 i = 0; i < sel->n; i++)
-				c->order[i] = (Pos) i;
+			c->order = sel->identity;
 		else if (c->theta == INFINITY)
-			memcpy(c->order, sel->by_x_desc, sizeof(Pos) * sel->n);
+			c->order = sel->by_x_desc;
 		else
+		{
+			c->order = order_get(sel);
+			c->own = true;
 			order_at(sel, c->theta, c->order);
+		}
 	}
 	return c->order;
 }
@@ -1580,20 +1613,24 @@ seed_for(Selector *sel, const Cut *lo, const Cut *hi, const int64 *ranks, int co
 /*
  * Up to m slopes drawn uniformly from the bracket (lo, hi], into sel->buf:
  * one in each of m equal parts of its pairs, or, for all pairs, each drawn
- * directly (equal x drawn again)
+ * directly (equal x drawn again).  When hi is not counted yet, the merge
+ * sort that samples counts it, the parts sized by the estimate of the
+ * bracket's slopes given.
  */
 static int64
-sample_bracket(Selector *sel, Cut *lo, Cut *hi, int64 m)
+sample_bracket(Selector *sel, Cut *lo, Cut *hi, int64 m, int64 estimate)
 {
-	int64		slopes = hi->count - lo->count;
 	Emit		e;
+	int64		total;
 
-	m = Min(Min(m, slopes), sel->buf_size);
+	Assert(lo->count >= 0);
 	if (lo->theta == -INFINITY && hi->theta == INFINITY &&
 		sel->pairs >= sel->n * (sel->n - 1) / 4)
 	{
-		const Point *pts = sel->pts;
+		const double *x = sel->x,
+				   *y = sel->y;
 
+		m = Min(Min(m, sel->pairs), sel->buf_size);
 		for (int64 t = 0; t < m; t++)
 		{
 			int64		i = random_below(&sel->prng, sel->n),
@@ -1602,7 +1639,7 @@ sample_bracket(Selector *sel, Cut *lo, Cut *hi, int64 m)
 
 			memcpy(&sel->buf[t], &pq, sizeof(pq));
 		}
-		pairs_to_slopes(pts, sel->buf, m);
+		pairs_to_slopes(sel, sel->buf, m);
 		for (int64 t = 0; t < m; t++)
 			if (!isfinite(sel->buf[t]))
 			{
@@ -1614,30 +1651,43 @@ sample_bracket(Selector *sel, Cut *lo, Cut *hi, int64 m)
 				{
 					i = random_below(&sel->prng, sel->n);
 					j = random_below(&sel->prng, sel->n);
-				} while (pts[i].x == pts[j].x);
-				sel->buf[t] = (pts[j].y - pts[i].y) / (pts[j].x - pts[i].x) + 0.0;
+				} while (x[i] == x[j]);
+				sel->buf[t] = (y[j] - y[i]) / (x[j] - x[i]) + 0.0;
 			}
 		return m;
 	}
+	total = hi->count >= 0 ? hi->count - lo->count : Max(estimate, 1);
+	m = Max(Min(Min(m, total), sel->buf_size), 1);
 	bracket_sequence(sel, lo, hi);
 	e.map = lo->order;
 	e.out = (uint64 *) sel->buf;
 	e.nout = 0;
-	e.capacity = m;
+	e.capacity = hi->count >= 0 ? m : sel->buf_size;
+	e.dropped = 0;
 	e.all = false;
 	e.next = 0;
 	e.stratum = 0;
-	e.strata = m;
-	e.total = slopes;
+	e.width = (double) total / (double) m;
+	e.total = hi->count >= 0 ? total : -1;
 	e.prng = &sel->prng;
 	emit_next_rank(&e);
-	merge_emit(sel->seq, sel->seq_tmp, sel->n, &e);
-	pairs_to_slopes(sel->pts, sel->buf, e.nout);
+	total = merge_emit(sel->seq, sel->seq_tmp, sel->n, &e);
+	if (hi->count < 0)
+	{
+		hi->count = lo->count + total;
+		if (e.dropped > 0)
+			return sample_bracket(sel, lo, hi, m, 0);	/* the estimate was far out */
+	}
+	pairs_to_slopes(sel, sel->buf, e.nout);
 	return e.nout;
 }
 
-/* Every slope of the bracket (lo, hi], then the ranks among them */
-static void
+/*
+ * Every slope of the bracket (lo, hi], then the ranks among them.  When hi
+ * is not counted yet, the merge sort counts it; false (and no value) when
+ * the bracket holds more slopes than sel->buf or misses a rank.
+ */
+static bool
 list_bracket(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, int count)
 {
 	int64		slopes = hi->count - lo->count;
@@ -1645,16 +1695,25 @@ list_bracket(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values
 	double	   *v = sel->buf;
 	Emit		e;
 
-	if (slopes > sel->buf_size)
+	Assert(lo->count >= 0);
+	if (hi->count >= 0 && slopes > sel->buf_size)
 		v = palloc_extended(sizeof(double) * slopes, MCXT_ALLOC_HUGE);
 	bracket_sequence(sel, lo, hi);
 	e.map = lo->order;
 	e.out = (uint64 *) v;
 	e.nout = 0;
-	e.capacity = slopes;
+	e.capacity = hi->count >= 0 ? Max(slopes, 0) : sel->buf_size;
+	e.dropped = 0;
 	e.all = true;
-	merge_emit(sel->seq, sel->seq_tmp, sel->n, &e);
-	pairs_to_slopes(sel->pts, v, e.nout);
+	slopes = merge_emit(sel->seq, sel->seq_tmp, sel->n, &e);
+	if (hi->count < 0)
+		hi->count = lo->count + slopes;
+	if (e.dropped > 0 || lo->count > ranks[0] || hi->count <= ranks[count - 1])
+	{
+		Assert(v == sel->buf);
+		return false;
+	}
+	pairs_to_slopes(sel, v, e.nout);
 	for (int i = 0; i < count; i++)
 		local[i] = ranks[i] - lo->count;
 	if (e.nout > 0)
@@ -1664,6 +1723,7 @@ list_bracket(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values
 			values[i] = hi->theta;	/* cannot be: the bracket holds the ranks */
 	if (v != sel->buf)
 		pfree(v);
+	return true;
 }
 
 /* theta moved by steps units in the last place (down for steps < 0) */
@@ -1802,14 +1862,22 @@ sample_values(Selector *sel, int64 m, const int64 *want, int nwant, double *got)
 /*
  * The order statistics ranks[0..count-1] (ascending, count <= MAX_RANKS)
  * of the slopes, which lie in the bracket (lo, hi].  A loop of rounds that
- * narrow the bracket; ranks that part go on in calls of their own.
+ * narrow the bracket; ranks that part go on in calls of their own.  hi
+ * may not be counted yet: listing the bracket counts it, and false (no
+ * value) means that the bracket does not hold the ranks after all.
  */
-static void
+static bool
 select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, int count,
 		  bool bisect)
 {
 	int			poor = 0;
 
+	if (lo->count > ranks[0])
+		return false;
+	if (hi->count < 0 && list_bracket(sel, lo, hi, ranks, values, count))
+		return true;
+	if (hi->count <= ranks[count - 1])
+		return false;
 	lo->refs++;
 	hi->refs++;
 	for (;;)
@@ -1827,7 +1895,7 @@ select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, i
 		CHECK_FOR_INTERRUPTS();
 		if (slopes <= sel->list_limit)
 		{
-			list_bracket(sel, lo, hi, ranks, values, count);
+			(void) list_bracket(sel, lo, hi, ranks, values, count);
 			break;
 		}
 		seed_for(sel, lo, hi, ranks, count);
@@ -1852,7 +1920,7 @@ select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, i
 								at;
 
 					seed_for(sel, lo, hi, ranks + i, 1);
-					m = sample_bracket(sel, lo, hi, sel->sample_size);
+					m = sample_bracket(sel, lo, hi, sel->sample_size, 0);
 					at = (int64) (((double) (ranks[i] - lo->count) + 0.5) / (double) slopes * (double) m);
 					select_ranks_of(sel->buf, m, &at, &values[i], 1);
 				}
@@ -1864,7 +1932,7 @@ select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, i
 		else
 		{
 			/* a sample of the bracket, and its slopes either side of each rank */
-			int64		m = sample_bracket(sel, lo, hi, sel->sample_size);
+			int64		m = sample_bracket(sel, lo, hi, sel->sample_size, 0);
 			int64		want[3 * MAX_RANKS];
 			double		got[3 * MAX_RANKS];
 
@@ -1896,8 +1964,9 @@ select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, i
 		if (ngroups > 1)
 		{
 			for (int g = 0; g < ngroups; g++)
-				select_in(sel, cuts[groups[g].a], cuts[groups[g].a + 1], ranks + groups[g].first,
-						  values + groups[g].first, groups[g].last - groups[g].first, bisect);
+				(void) select_in(sel, cuts[groups[g].a], cuts[groups[g].a + 1],
+								 ranks + groups[g].first, values + groups[g].first,
+								 groups[g].last - groups[g].first, bisect);
 			for (int i = 0; i < ncuts; i++)
 				if (cuts[i] != lo && cuts[i] != hi)
 					cut_release(sel, cuts[i]);
@@ -1911,7 +1980,7 @@ select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, i
 		{
 			/* the ranks sit in a run of equal or all but equal slopes: one at a time */
 			for (int i = 0; i < count; i++)
-				select_in(sel, lo, hi, ranks + i, values + i, 1, false);
+				(void) select_in(sel, lo, hi, ranks + i, values + i, 1, false);
 			for (int i = 0; i < ncuts; i++)
 				if (cuts[i] != lo && cuts[i] != hi)
 					cut_release(sel, cuts[i]);
@@ -1953,6 +2022,7 @@ select_in(Selector *sel, Cut *lo, Cut *hi, const int64 *ranks, double *values, i
 	}
 	cut_release(sel, lo);
 	cut_release(sel, hi);
+	return true;
 }
 
 /* The points in x descending: groups of equal x from the largest, each in (x, y) order */
@@ -1978,15 +2048,10 @@ static void
 selector_init(Selector *sel, const TrendRobust *r)
 {
 	int64		n = r->n;
-	Point	   *pts = palloc_extended(sizeof(Point) * n, MCXT_ALLOC_HUGE);
 	Size		area;
 
-	for (int64 i = 0; i < n; i++)
-	{
-		pts[i].x = ROBUST_X(r)[i];
-		pts[i].y = ROBUST_Y(r)[i];
-	}
-	sel->pts = pts;
+	sel->x = ROBUST_X(r);
+	sel->y = ROBUST_Y(r);
 	sel->n = n;
 	sel->pairs = sen_pairs(r);
 	sel->sample_size = SAMPLE_SIZE(n);
@@ -2001,19 +2066,22 @@ selector_init(Selector *sel, const TrendRobust *r)
 	sel->seq = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
 	sel->seq_tmp = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
 	sel->rank = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
+	sel->identity = palloc_extended(sizeof(Pos) * n, MCXT_ALLOC_HUGE);
 	sel->npool = 0;
 	order_x_desc(ROBUST_X(r), n, sel->by_x_desc);
+	for (int64 i = 0; i < n; i++)
+		sel->identity[i] = (Pos) i;
 }
 
 static void
 selector_free(Selector *sel)
 {
-	pfree((void *) sel->pts);
 	pfree(sel->buf);
 	pfree(sel->by_x_desc);
 	pfree(sel->seq);
 	pfree(sel->seq_tmp);
 	pfree(sel->rank);
+	pfree(sel->identity);
 	while (sel->npool > 0)
 		pfree(sel->pool[--sel->npool]);
 }
@@ -2041,12 +2109,12 @@ typedef struct SenPlan
  * The plan of the target ranks[0..count-1] (Sen's slope and its 95 %
  * bounds): two rounds of the selection made once for all of them, so that
  * slope, slope_lower and slope_upper, each in a call of its own (verdict,
- * trend_report), share them.  Round 1 draws pairs at random and counts the
+ * trend_report), share them.  Round 1 draws pairs at random and cuts at the
  * sampled slopes below the lowest target and above the highest; round 2
- * samples that bracket, and keeps for each group of nearby targets the
- * sampled slopes either side of it, which a selection counts when it
- * needs them.  A pure function of the points (seeds of the points'
- * count and the ranks).
+ * samples that bracket (its merge sort counting the upper cut), and keeps
+ * for each group of nearby targets the sampled slopes either side of it,
+ * which a selection counts when it needs them.  A pure function of the
+ * points (seeds of the points' count and the ranks).
  */
 static void
 sen_plan(Selector *sel, const int64 *ranks, int count, SenPlan *plan)
@@ -2056,39 +2124,44 @@ sen_plan(Selector *sel, const int64 *ranks, int count, SenPlan *plan)
 			   *a,
 			   *b;
 	int64		want[3 * MAX_RANKS],
-				m;
+				ends[2],
+				m,
+				estimate;
 	double		got[3 * MAX_RANKS];
 	int			g;
 
-	/* round 1 */
+	/* round 1: a direct sample, and its slopes below and above the targets */
 	seed_for(sel, lo, hi, ranks, count);
-	m = sample_bracket(sel, lo, hi, sel->first_sample_size);
+	m = sample_bracket(sel, lo, hi, sel->first_sample_size, 0);
 	sample_positions(ranks, count, 0, sel->pairs, m, want);
-	sample_values(sel, m, want, 3 * count, got);
-	a = (want[0] >= 0 && isfinite(got[0])) ? cut_count(sel, got[0]) : lo;
-	b = (want[3 * count - 1] < m && isfinite(got[3 * count - 1])) ?
-		cut_count(sel, got[3 * count - 1]) : hi;
+	ends[0] = want[0];
+	ends[1] = want[3 * count - 1];
+	sample_values(sel, m, ends, 2, got);
+	a = (ends[0] >= 0 && isfinite(got[0])) ? cut_count(sel, got[0]) : lo;
 	if (a != lo && a->count > ranks[0])
 	{
 		cut_release(sel, a);	/* the sample missed: no lower cut */
 		a = lo;
 	}
-	if (b != hi && b->count <= ranks[count - 1])
+	b = (ends[1] < m && isfinite(got[1]) && got[1] > a->theta) ? cut_new(got[1], -1) : hi;
+	estimate = (int64) ((double) (Min(ends[1], m) - Max(ends[0], 0)) / (double) m * (double) sel->pairs);
+
+	/* round 2: one sample of the bracket, which counts b */
+	seed_for(sel, a, hi, ranks, count);
+	m = sample_bracket(sel, a, b, sel->sample_size, estimate);
+	if (b->count <= ranks[count - 1])
 	{
-		cut_release(sel, b);
+		cut_release(sel, b);	/* the sample missed: no upper cut */
 		b = hi;
+		m = sample_bracket(sel, a, b, sel->sample_size, 0);
 	}
 	plan->a1 = a->theta;
 	plan->b1 = b->theta;
 	plan->count_a1 = a->count;
 	plan->count_b1 = b->count;
-
-	/* round 2: one sample of the bracket, the cuts of each group of targets */
 	plan->ngroups = 0;
 	if (b->count - a->count > sel->list_limit)
 	{
-		seed_for(sel, a, b, ranks, count);
-		m = sample_bracket(sel, a, b, sel->sample_size);
 		sample_positions(ranks, count, a->count, b->count - a->count, m, want);
 		sample_values(sel, m, want, 3 * count, got);
 	}
@@ -2111,7 +2184,7 @@ sen_plan(Selector *sel, const int64 *ranks, int count, SenPlan *plan)
 
 			if (want[3 * i] >= 0 && va > a->theta && va < b->theta)
 				plan->a[k] = va;
-			if (want[3 * (g - 1) + 2] < m && vb > a->theta && vb < b->theta)
+			if (want[3 * (g - 1) + 2] < m && vb > a->theta && vb < b->theta && vb > plan->a[k])
 				plan->b[k] = vb;
 		}
 	}
@@ -2126,10 +2199,12 @@ sen_plan(Selector *sel, const int64 *ranks, int count, SenPlan *plan)
 /*
  * The order statistics ranks[0..count-1] (0-based, ascending, count <=
  * MAX_RANKS) of the slopes: every slope listed up to PAIR_LIMIT pairs,
- * selected beyond, starting from the plan's cuts when one is given (the
- * ranks a subset of its targets) or its round 1 bracket.  The path taken
- * depends on the points, the ranks and the plan (itself a function of the
- * points) only.
+ * selected beyond, starting from the plan's cuts when one is given: for
+ * each group of its targets that holds ranks, its lower cut counted and
+ * its upper one counted by listing the bracket; any rank that bracket
+ * does not hold, from the nearest cuts counted.  The path taken depends on
+ * the points, the ranks and the plan (itself a function of the points)
+ * only.
  */
 static void
 select_slopes(const TrendRobust *r, Selector *sel, const SenPlan *plan, const int64 *ranks,
@@ -2137,8 +2212,12 @@ select_slopes(const TrendRobust *r, Selector *sel, const SenPlan *plan, const in
 {
 	Cut		   *cuts[4 + 2 * MAX_RANKS];
 	int			ncuts = 0,
-				ngroups;
+				ngroups,
+				nleft = 0;
 	RankGroup	groups[MAX_RANKS];
+	int64		left[MAX_RANKS];
+	int			left_at[MAX_RANKS];
+	double		found[MAX_RANKS];
 
 	if (sen_pairs(r) <= PAIR_LIMIT)
 	{
@@ -2151,32 +2230,75 @@ select_slopes(const TrendRobust *r, Selector *sel, const SenPlan *plan, const in
 	}
 	cuts[ncuts++] = cut_new(-INFINITY, 0);
 	cuts[ncuts++] = cut_new(INFINITY, sel->pairs);
-	if (plan != NULL)
+	if (plan == NULL)
 	{
-		/* the round 1 cuts, and the round 2 cuts of the groups holding the ranks */
-		if (isfinite(plan->a1))
-			cuts[ncuts++] = cut_new(plan->a1, plan->count_a1);
-		if (isfinite(plan->b1))
-			cuts[ncuts++] = cut_new(plan->b1, plan->count_b1);
-		for (int k = 0; k < plan->ngroups; k++)
+		for (int i = 0; i < count; i++)
 		{
-			bool		wanted = false;
-
-			for (int i = 0; i < count; i++)
-				wanted |= ranks[i] >= plan->first[k] && ranks[i] <= plan->last[k];
-			if (!wanted)
-				continue;
-			if (plan->a[k] != plan->a1)
-				cuts[ncuts++] = cut_count(sel, plan->a[k]);
-			if (plan->b[k] != plan->b1)
-				cuts[ncuts++] = cut_count(sel, plan->b[k]);
+			left_at[nleft] = i;
+			left[nleft++] = ranks[i];
 		}
 	}
-	qsort(cuts, ncuts, sizeof(Cut *), cut_cmp);
-	ngroups = group_ranks(cuts, ncuts, ranks, count, groups);
-	for (int g = 0; g < ngroups; g++)
-		select_in(sel, cuts[groups[g].a], cuts[groups[g].a + 1], ranks + groups[g].first,
-				  values + groups[g].first, groups[g].last - groups[g].first, false);
+	else
+	{
+		Cut		   *a1 = NULL,
+				   *b1 = NULL;
+
+		if (isfinite(plan->a1))
+			cuts[ncuts++] = a1 = cut_new(plan->a1, plan->count_a1);
+		if (isfinite(plan->b1))
+			cuts[ncuts++] = b1 = cut_new(plan->b1, plan->count_b1);
+		for (int i = 0; i < count;)
+		{
+			int			k = 0,
+						j = i + 1;
+			Cut		   *lo,
+					   *hi;
+
+			/* the plan's group of rank i, and the ranks in it */
+			while (k < plan->ngroups && ranks[i] > plan->last[k])
+				k++;
+			if (k == plan->ngroups || ranks[i] < plan->first[k])
+			{
+				/* not a target: from the round 1 cuts */
+				left_at[nleft] = i;
+				left[nleft++] = ranks[i];
+				i++;
+				continue;
+			}
+			while (j < count && ranks[j] <= plan->last[k])
+				j++;
+			lo = plan->a[k] == plan->a1 ? (a1 != NULL ? a1 : cuts[0]) :
+				(cuts[ncuts++] = cut_count(sel, plan->a[k]));
+			hi = plan->b[k] == plan->b1 ? (b1 != NULL ? b1 : cuts[1]) :
+				(cuts[ncuts++] = cut_new(plan->b[k], -1));
+			if (!select_in(sel, lo, hi, ranks + i, values + i, j - i, false))
+				for (int q = i; q < j; q++)
+				{
+					left_at[nleft] = q;
+					left[nleft++] = ranks[q];
+				}
+			i = j;
+		}
+	}
+	if (nleft > 0)
+	{
+		/* between the nearest of the cuts counted */
+		int			counted = 0;
+
+		for (int i = 0; i < ncuts; i++)
+			if (cuts[i]->count >= 0)
+				cuts[counted++] = cuts[i];
+			else
+				cut_release(sel, cuts[i]);
+		ncuts = counted;
+		qsort(cuts, ncuts, sizeof(Cut *), cut_cmp);
+		ngroups = group_ranks(cuts, ncuts, left, nleft, groups);
+		for (int g = 0; g < ngroups; g++)
+			(void) select_in(sel, cuts[groups[g].a], cuts[groups[g].a + 1], left + groups[g].first,
+							 found + groups[g].first, groups[g].last - groups[g].first, false);
+		for (int i = 0; i < nleft; i++)
+			values[left_at[i]] = found[i];
+	}
 	for (int i = 0; i < ncuts; i++)
 		cut_release(sel, cuts[i]);
 }
