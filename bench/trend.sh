@@ -12,14 +12,14 @@
 # Then the robust trend alone (also run by itself with part "robust"):
 #   - Sen's slope over the same 1,000,000 points in a table of their own,
 #     once in time order and once in random order, each against
-#     percentile_cont(0.5) over the same rows;
-#   - slope, verdict and trend_report on a stored 1,000,000-point state,
-#     and slope and verdict around the switch from listing every pair to
-#     selecting (3,000 to 4,200 points);
-#   - each accessor's time and peak memory, every one in a fresh backend
-#     (the backend's peak resident set, VmHWM of /proc/self/status, above
-#     its level at the start), on stored states of 1,000,000 and 2,000,000
-#     points, and evidence_pack over 600,000 observations.
+#     percentile_cont(0.5) over the same rows (every run on a state of its
+#     own: a backend keeps the results of the last few states);
+#   - the accessors on stored states, each run in a fresh backend: time,
+#     and peak memory (the backend's peak resident set, VmHWM of
+#     /proc/self/status, above its level at the start) on 1,000,000 and
+#     2,000,000 points and evidence_pack over 600,000 observations; slope
+#     and verdict from 1,000 to 5,000 points, around the switch from
+#     listing every pair to selecting.
 # Medians of several runs; ratios measured in the same run.  Not a test.
 #
 #   bench/trend.sh [rows] [runs] [part]     part: all (the default) or robust
@@ -31,21 +31,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Time and peak memory of one statement in a fresh backend, into robust_memory
+# Time and peak memory of a statement, each of $runs runs in a fresh
+# backend (the library loaded first), into robust_memory
 peak() {
-	psql -X -q -At -v ON_ERROR_STOP=1 -v label="$1" <<SQL
+	for _ in $(seq "$runs"); do
+		psql -X -q -At -v ON_ERROR_STOP=1 -v label="$1" <<SQL
 SET search_path = public, iso27001;
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;
+SELECT n(s) FROM robust_state WHERE points = 1000 \gset
 SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS hwm0,
 	   clock_timestamp() AS t0 \gset
 \o /dev/null
 $2;
 \o
 INSERT INTO robust_memory (what, ms, peak_mb)
-SELECT :'label', round(extract(epoch FROM clock_timestamp() - :'t0') * 1000),
+SELECT :'label', extract(epoch FROM clock_timestamp() - :'t0') * 1000,
 	   round(((regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+)'))[1]::bigint - :hwm0) / 1024.0);
 SQL
+	done
 }
 
 if [ "${1:-}" = --in-cluster ]; then
@@ -67,10 +71,17 @@ if [ "${1:-}" = --in-cluster ]; then
 				p_value(s), kendall_tau_b(s), verdict(s, 'lower') $two"
 	peak "evidence_pack, 600,000 observations" \
 		"SELECT iso27001.evidence_pack('bench', 'time_to_report_hours')"
-	psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+	for points in 1000 1500 2000 2500 3000 3500 3996 4195 5000; do
+		peak "$points points: slope(s)" "SELECT slope(s) FROM robust_state WHERE points = $points"
+		peak "$points points: verdict(s, 'lower')" "SELECT verdict(s, 'lower') FROM robust_state WHERE points = $points"
+	done
+	psql -X -q -v ON_ERROR_STOP=1 -v runs="$runs" <<'SQL'
 \echo
-\echo 'Robust accessors: time and peak memory, each in a fresh backend'
-SELECT what, ms, peak_mb AS "peak MB" FROM robust_memory ORDER BY ord;
+SELECT format('Robust accessors on stored states: time (median) and peak memory (largest) of %s runs, each in a fresh backend', :runs) AS title \gset
+\echo :title
+SELECT what, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1) AS ms,
+	   max(peak_mb) AS "peak MB"
+  FROM robust_memory GROUP BY what ORDER BY min(ord);
 SQL
 	exit
 fi
