@@ -1049,14 +1049,14 @@ typedef uint32 Pos;				/* a point's position in (x, y) order */
 
 /* slopes sampled a round (the first one directly from all pairs) */
 #ifndef SAMPLE_SIZE
-#define SAMPLE_SIZE(n)		Max(2 * (n), 1 << 16)
+#define SAMPLE_SIZE(n)		Max(2 * (n), 1 << 14)
 #endif
 #ifndef FIRST_SAMPLE_SIZE
-#define FIRST_SAMPLE_SIZE(n)	Max(4 * (n), 1 << 16)
+#define FIRST_SAMPLE_SIZE(n)	Max(4 * (n), 1 << 15)
 #endif
 /* the slopes of a bracket listed at most */
 #ifndef LIST_LIMIT
-#define LIST_LIMIT(n)		Max(4 * (n), 1 << 20)
+#define LIST_LIMIT(n)		Max(4 * (n), 1 << 16)
 #endif
 /* sampled slopes either side of a rank, in standard deviations */
 #define SAMPLE_MARGIN		3.0
@@ -2138,13 +2138,23 @@ sen_plan(Selector *sel, const int64 *ranks, int count, SenPlan *plan)
 	ends[1] = want[3 * count - 1];
 	sample_values(sel, m, ends, 2, got);
 	a = (ends[0] >= 0 && isfinite(got[0])) ? cut_count(sel, got[0]) : lo;
+	b = NULL;
 	if (a != lo && a->count > ranks[0])
 	{
-		cut_release(sel, a);	/* the sample missed: no lower cut */
+		/* the sample missed (a run of equal slopes, say): above every target? */
+		if (a->count > ranks[count - 1])
+			b = a;
+		else
+			cut_release(sel, a);
 		a = lo;
 	}
-	b = (ends[1] < m && isfinite(got[1]) && got[1] > a->theta) ? cut_new(got[1], -1) : hi;
-	estimate = (int64) ((double) (Min(ends[1], m) - Max(ends[0], 0)) / (double) m * (double) sel->pairs);
+	if (b == NULL)
+		b = (ends[1] < m && isfinite(got[1]) && got[1] > a->theta) ? cut_new(got[1], -1) : hi;
+	/* the bracket's slopes estimated from the sample's in it */
+	estimate = 0;
+	for (int64 i = 0; i < m; i++)
+		estimate += sel->buf[i] > a->theta && sel->buf[i] <= b->theta;
+	estimate = (int64) ((double) (estimate + 1) / (double) m * (double) sel->pairs);
 
 	/* round 2: one sample of the bracket, which counts b */
 	seed_for(sel, a, hi, ranks, count);
