@@ -62,8 +62,8 @@ SELECT is(mk_p_exact(s), NULL::float8, 'no exact p with ties') FROM state WHERE 
 SELECT ok(pg_temp.close(slope(trend_robust_agg(y, '2025-01-01'::timestamptz + x * interval '1 day'), '1 day'), -0.015000000000000001),
 		  'decreasing_12wk over timestamps: Sen''s slope per day') FROM point WHERE dataset = 'decreasing_12wk';
 
--- many points (more than 8,000,000 pairs): the bisection path against every
--- pair's slope listed and ordered in SQL
+-- many points (more pairs than are listed, 262,144): the selection path
+-- against every pair's slope listed and ordered in SQL
 CREATE TEMP TABLE many AS
 SELECT g::float8 AS x, round((sin(g * 0.37) + g * 0.001)::numeric, 3)::float8 AS y FROM generate_series(1, 4100) g;
 CREATE TEMP TABLE many_slopes AS
