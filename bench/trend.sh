@@ -18,8 +18,9 @@
 #     and peak memory (the backend's peak resident set, VmHWM of
 #     /proc/self/status, above its level at the start) on 1,000,000 and
 #     2,000,000 points and evidence_pack over 600,000 observations; slope
-#     and verdict from 1,000 to 5,000 points, around the switch from
-#     listing every pair to selecting.
+#     and verdict from 500 to 4,195 points, either side of the switch from
+#     listing every pair to selecting (724 points list, 725 select) and of
+#     the old one (3,996 listed, 4,195 selected).
 # Medians of several runs; ratios measured in the same run.  Not a test.
 #
 #   bench/trend.sh [rows] [runs] [part]     part: all (the default) or robust
@@ -39,7 +40,7 @@ peak() {
 SET search_path = public, iso27001;
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;
-SELECT n(s) FROM robust_state WHERE points = 1000 \gset
+SELECT n(s) FROM robust_state WHERE points = 500 \gset
 SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS hwm0,
 	   clock_timestamp() AS t0 \gset
 \o /dev/null
@@ -71,7 +72,13 @@ if [ "${1:-}" = --in-cluster ]; then
 				p_value(s), kendall_tau_b(s), verdict(s, 'lower') $two"
 	peak "evidence_pack, 600,000 observations" \
 		"SELECT iso27001.evidence_pack('bench', 'time_to_report_hours')"
-	for points in 1000 1500 2000 2500 3000 3500 3996 4195 5000; do
+	peak "... its robust trend alone (evidence_states and the accessors it reads)" \
+		"SELECT slope(r, '1 month'), slope_lower(r, '1 month', 0.95), slope_upper(r, '1 month', 0.95),
+				mk_s(r), mk_var_s(r), mk_z(r), p_value(r), kendall_tau_b(r), verdict(r, 'lower', 0.05),
+				fitted_at(r, last_time(r))
+		   FROM (SELECT (evidence_states(scope_id, 'time_to_report_hours', NULL, NULL)).robust r
+				   FROM iso27001.soa_scope WHERE name = 'bench') q"
+	for points in 500 724 725 1000 2000 3996 4195; do
 		peak "$points points: slope(s)" "SELECT slope(s) FROM robust_state WHERE points = $points"
 		peak "$points points: verdict(s, 'lower')" "SELECT verdict(s, 'lower') FROM robust_state WHERE points = $points"
 	done
