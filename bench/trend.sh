@@ -77,7 +77,7 @@ if [ "${1:-}" = --in-cluster ]; then
 				mk_s(r), mk_var_s(r), mk_z(r), p_value(r), kendall_tau_b(r), verdict(r, 'lower', 0.05),
 				fitted_at(r, last_time(r))
 		   FROM (SELECT (evidence_states(scope_id, 'time_to_report_hours', NULL, NULL)).robust r
-				   FROM iso27001.soa_scope WHERE name = 'bench') q"
+				   FROM iso27001.soa_scope WHERE name = 'bench' OFFSET 0) q"
 	for points in 500 724 725 1000 2000 3996 4195; do
 		peak "$points points: slope(s)" "SELECT slope(s) FROM robust_state WHERE points = $points"
 		peak "$points points: verdict(s, 'lower')" "SELECT verdict(s, 'lower') FROM robust_state WHERE points = $points"
