@@ -13,8 +13,13 @@
  *	  O(n log n) (Knight's merge sort for S); the result is a varlena
  *	  trend_robust holding the sorted points and those numbers, from which
  *	  the accessors read, selecting Sen's slope and its bounds as order
- *	  statistics of the pairwise slopes.  Every result depends on the set
- *	  of points only, never on the order rows or partial states arrive in.
+ *	  statistics of the pairwise slopes (listed for few points, selected
+ *	  in O(n log n) for many).  Every result depends on the set of points
+ *	  only, never on the order rows or partial states arrive in (the final
+ *	  function anchors time at the first timestamp).  An accessor frees
+ *	  what it allocates before it returns; the selections of the last few
+ *	  states are kept, keyed by their content, so that slope, slope_lower
+ *	  and slope_upper of one state (verdict, trend_report) share one.
  *	  Conventions and test vectors: docs/trend_statistics.md §5 and §9.
  *
  * src/trend_robust.c
@@ -48,13 +53,14 @@
 #define ROBUST_VERSION		1
 /*
  * Sen's slope by listing every pair up to this many pairs (8 bytes each),
- * by selection beyond.  Measured (bench/trend.sh, and per call in a warm
- * backend): selection is the faster from about 600 points on smooth data
+ * by selection beyond (about 725 points).  Measured per call in a warm
+ * backend, selection is the faster from about 600 points on smooth data
  * and from about 950 on data of few distinct values (runs of equal
- * slopes), within 1.5 ms of listing between; listing also touches 8 bytes
- * a pair of new memory, selection about 100 bytes a point.  Above 2,500
- * points listing took 10 to 100 times longer (3,996 points: 8,000,000
- * pairs, 330 ms a slope, against 20 ms selected).
+ * slopes), within 1.5 ms of listing between; in a fresh backend, where
+ * listing first touches its 8 bytes a pair, from fewer (bench/trend.sh:
+ * 724 points listed, 10 ms; 725 selected, 4 ms).  The old limit,
+ * 8,000,000 pairs (3,996 points), listed in 330 ms what selection takes
+ * 5 ms for.
  */
 #ifndef PAIR_LIMIT
 #define PAIR_LIMIT			((int64) 1 << 18)
