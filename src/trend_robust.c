@@ -1148,8 +1148,9 @@ typedef struct Selector
 	 * One area for the radix sort's keys (two arrays of n) and for sampled
 	 * or listed slopes (buf_size), never in use at once
 	 */
-	KeyPos	   *keys;
-	KeyPos	   *keys_tmp;
+	uint64	   *keys;			/* rounded u, the point's position in the low bits */
+	uint64	   *keys_tmp;
+	int			pos_bits;		/* bits of a position */
 	double	   *buf;
 	int64		buf_size;
 	Pos		   *seq;			/* merge sorts */
@@ -1224,62 +1225,162 @@ compare_at(const Selector *sel, double theta, Pos a, Pos b)
 	return exact_sum_sign(t, 6);
 }
 
-/* Keys of one run, equal when rounded: into the exact order, stably */
-static void
-sort_run(Selector *sel, double theta, KeyPos *run, int64 len, KeyPos *tmp)
+/*
+ * Sort keys of positions packed below the key's high bits (pos_bits of
+ * them): least significant digit first, 11 bits a pass over the high
+ * bits only, stable, skipping the digits every key shares.  Returns the
+ * array holding the result, a or tmp.
+ */
+static uint64 *
+radix_sort_packed(uint64 *a, uint64 *tmp, int64 n, int pos_bits)
 {
-	if (len <= 16)
-	{
-		for (int64 i = 1; i < len; i++)
-		{
-			KeyPos		v = run[i];
-			int64		j = i;
+	int64		count[6][2048];
+	int			shift[6],
+				digits = 0;
+	uint64	   *src = a,
+			   *dst = tmp;
 
-			while (j > 0 && compare_at(sel, theta, run[j - 1].pos, v.pos) > 0)
-			{
-				run[j] = run[j - 1];
-				j--;
-			}
-			run[j] = v;
-		}
-		return;
+	if (n < 2)
+		return a;
+	for (int b = pos_bits; b < 64; b += 11)
+		shift[digits++] = b;
+	memset(count, 0, sizeof(count));
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		k = a[i];
+
+		for (int d = 0; d < digits; d++)
+			count[d][(k >> shift[d]) & 0x7FF]++;
 	}
-	/* a bottom-up merge sort (a line through many points: long runs) */
-	for (int64 width = 1; width < len; width *= 2)
+	for (int d = 0; d < digits; d++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		for (int64 lo = 0; lo < len; lo += 2 * width)
-		{
-			int64		mid = Min(lo + width, len),
-						hi = Min(lo + 2 * width, len),
-						i = lo,
-						j = mid,
-						k = lo;
+		int64		offset = 0;
+		uint64	   *t;
 
-			while (i < mid && j < hi)
-			{
-				if (compare_at(sel, theta, run[j].pos, run[i].pos) < 0)
-					tmp[k++] = run[j++];
-				else
-					tmp[k++] = run[i++];
-			}
-			while (i < mid)
-				tmp[k++] = run[i++];
-			while (j < hi)
-				tmp[k++] = run[j++];
+		if (count[d][(a[0] >> shift[d]) & 0x7FF] == n)
+			continue;			/* every key has this digit: nothing moves */
+		CHECK_FOR_INTERRUPTS();
+		for (int v = 0; v < 2048; v++)
+		{
+			int64		c = count[d][v];
+
+			count[d][v] = offset;
+			offset += c;
 		}
-		memcpy(run, tmp, sizeof(KeyPos) * len);
+		for (int64 i = 0; i < n; i++)
+		{
+			uint64		k = src[i];
+
+			dst[count[d][(k >> shift[d]) & 0x7FF]++] = k;
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	return src;
+}
+
+/* A point of a long run, with what orders it nearly exactly */
+typedef struct RunKey
+{
+	double		u;				/* u rounded once */
+	double		rest;			/* u minus that, rounded once */
+	uint64		packed;
+} RunKey;
+
+/* Run keys by (u, rest): a stable merge sort's order */
+static inline bool
+run_key_before(const RunKey *a, const RunKey *b)
+{
+	return a->u < b->u || (a->u == b->u && a->rest < b->rest);
+}
+
+/*
+ * Keys of one run, equal in their high bits (u rounded, then cut short):
+ * into the exact order of their points, stably.  A short run by insertion
+ * with the exact comparison.  A long one (integer y at a slope near 0:
+ * every point of one y) first by a stable merge sort on u rounded and on
+ * what rounding left, (y - u) - theta x rounded once, which is the exact
+ * order but where rounding ties or y - u is not exact; then the same
+ * insertion, which only moves what that order got wrong.
+ */
+static void
+sort_run(Selector *sel, double theta, uint64 *run, int64 len, uint64 *tmp)
+{
+	uint64		mask = ((uint64) 1 << sel->pos_bits) - 1;
+
+	(void) tmp;
+	if (len > 16)
+	{
+		RunKey	   *k = palloc(sizeof(RunKey) * len),
+				   *t = palloc(sizeof(RunKey) * len);
+
+		for (int64 i = 0; i < len; i++)
+		{
+			Pos			p = (Pos) (run[i] & mask);
+			double		u = fma(-theta, sel->x[p], sel->y[p]);
+
+			k[i].u = u;
+			k[i].rest = fma(-theta, sel->x[p], sel->y[p] - u);
+			k[i].packed = run[i];
+		}
+		for (int64 width = 1; width < len; width *= 2)
+		{
+			RunKey	   *swap;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int64 lo = 0; lo < len; lo += 2 * width)
+			{
+				int64		mid = Min(lo + width, len),
+							hi = Min(lo + 2 * width, len),
+							i = lo,
+							j = mid,
+							o = lo;
+
+				while (i < mid && j < hi)
+					t[o++] = run_key_before(&k[j], &k[i]) ? k[j++] : k[i++];
+				while (i < mid)
+					t[o++] = k[i++];
+				while (j < hi)
+					t[o++] = k[j++];
+			}
+			swap = k;
+			k = t;
+			t = swap;
+		}
+		for (int64 i = 0; i < len; i++)
+			run[i] = k[i].packed;
+		pfree(k);
+		pfree(t);
+	}
+	for (int64 i = 1; i < len; i++)
+	{
+		uint64		v = run[i];
+		int64		j = i;
+
+		while (j > 0 && compare_at(sel, theta, (Pos) (run[j - 1] & mask), (Pos) (v & mask)) > 0)
+		{
+			run[j] = run[j - 1];
+			j--;
+		}
+		run[j] = v;
 	}
 }
 
-/* The points' exact order at a finite theta, into order */
+/*
+ * The points' exact order at a finite theta, into order: u rounded once
+ * (keeping order), its high bits over the point's position, radix-sorted;
+ * runs of equal high bits (u equal, or close, when rounded) sorted exactly
+ */
 static void
 order_at(Selector *sel, double theta, Pos *order)
 {
 	const double *x = sel->x,
 			   *y = sel->y;
 	int64		n = sel->n;
-	KeyPos	   *a = sel->keys,
+	int			low = sel->pos_bits;
+	uint64		mask = ((uint64) 1 << low) - 1;
+	uint64	   *a = sel->keys,
 			   *s,
 			   *other;
 
@@ -1287,23 +1388,22 @@ order_at(Selector *sel, double theta, Pos *order)
 	{
 		Pos			p = sel->by_x_desc[i];
 
-		a[i].key = u_key(fma(-theta, x[p], y[p]));
-		a[i].pos = p;
+		a[i] = (u_key(fma(-theta, x[p], y[p])) & ~mask) | p;
 	}
-	s = radix_sort_keys(a, sel->keys_tmp, n);
+	s = radix_sort_packed(a, sel->keys_tmp, n, low);
 	other = (s == a) ? sel->keys_tmp : a;
 	for (int64 i = 0; i < n;)
 	{
 		int64		j = i + 1;
 
-		while (j < n && s[j].key == s[i].key)
+		while (j < n && (s[j] >> low) == (s[i] >> low))
 			j++;
 		if (j - i > 1)
 			sort_run(sel, theta, s + i, j - i, other);
 		i = j;
 	}
 	for (int64 i = 0; i < n; i++)
-		order[i] = s[i].pos;
+		order[i] = (Pos) (s[i] & mask);
 }
 
 /*
@@ -2115,10 +2215,13 @@ selector_init(Selector *sel, const TrendRobust *r)
 	sel->first_sample_size = FIRST_SAMPLE_SIZE(n);
 	sel->list_limit = LIST_LIMIT(n);
 	sel->buf_size = Max(Max(sel->sample_size, sel->first_sample_size), sel->list_limit);
-	area = Max(sizeof(double) * sel->buf_size, 2 * sizeof(KeyPos) * n);
+	area = Max(sizeof(double) * sel->buf_size, 2 * sizeof(uint64) * n);
 	sel->buf = robust_alloc(area);
-	sel->keys = (KeyPos *) sel->buf;
+	sel->keys = (uint64 *) sel->buf;
 	sel->keys_tmp = sel->keys + n;
+	sel->pos_bits = 1;
+	while (((int64) 1 << sel->pos_bits) < n)
+		sel->pos_bits++;
 	sel->by_x_desc = robust_alloc(sizeof(Pos) * n);
 	sel->seq = robust_alloc(sizeof(Pos) * n);
 	sel->seq_tmp = robust_alloc(sizeof(Pos) * n);

@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(35);
+SELECT plan(38);
 
 CREATE TEMP TABLE vectors (
 	dataset text, x text, y text, ols_slope text, ols_intercept text, ols_r2 text,
@@ -79,6 +79,33 @@ SELECT ok(pg_temp.close(slope_lower(trend_robust_agg(y, x)),
 									FROM (SELECT count(*) u FROM many GROUP BY y) t) LIMIT 1)),
 		  '... and its lower bound is the slope of rank round((N - C) / 2)')
   FROM many;
+
+-- the smallest selected (725 points, 262,450 pairs, just above the listing's
+-- 262,144) against every pair listed in SQL
+CREATE TEMP TABLE few AS
+SELECT g::float8 AS x, round((sin(g * 0.37) * 3 + g * 0.002)::numeric, 1)::float8 AS y FROM generate_series(1, 725) g;
+CREATE TEMP TABLE few_slopes AS
+SELECT (b.y - a.y) / (b.x - a.x) AS slope, row_number() OVER (ORDER BY (b.y - a.y) / (b.x - a.x)) AS r
+  FROM few a JOIN few b ON a.x < b.x;
+SELECT ok(pg_temp.close(slope(s), (SELECT (min(slope) FILTER (WHERE r = 131225) + max(slope) FILTER (WHERE r = 131226)) / 2 FROM few_slopes))
+		  AND pg_temp.close(slope_lower(s), (SELECT slope FROM few_slopes
+											 WHERE r = round((262450 - 1.959963984540054 * sqrt(mk_var_s(s))) / 2)))
+		  AND pg_temp.close(slope_upper(s), (SELECT slope FROM few_slopes
+											 WHERE r = round((262450 + 1.959963984540054 * sqrt(mk_var_s(s))) / 2) + 1)),
+		  'the smallest selection (725 points): Sen''s slope and its bounds are those of the slopes listed in SQL')
+  FROM (SELECT trend_robust_agg(y, x) s FROM few) q;
+
+-- a backend keeps what it selected: a state's accessors give the same
+-- values whichever ran first (the same points, anchored a second apart)
+CREATE TEMP TABLE kept AS
+SELECT trend_robust_agg(round((sin(g * 0.61) * 4)::numeric)::float8 + g * 1e-4, '2025-01-01'::timestamptz + g * interval '1 hour') a,
+	   trend_robust_agg(round((sin(g * 0.61) * 4)::numeric)::float8 + g * 1e-4, '2025-01-01'::timestamptz + g * interval '1 hour' + interval '1 second') b
+  FROM generate_series(1, 30000) g;
+CREATE TEMP TABLE kept_a AS SELECT slope_upper(a) u, slope_lower(a, NULL, 0.9) l90, slope(a) m, fitted_at(a, last_time(a)) f FROM kept;
+CREATE TEMP TABLE kept_b AS SELECT slope(b) m, fitted_at(b, last_time(b)) f, slope_lower(b, NULL, 0.9) l90, slope_upper(b) u FROM kept;
+SELECT ok((SELECT (a.u, a.l90, a.m) IS NOT DISTINCT FROM (b.u, b.l90, b.m) FROM kept_a a, kept_b b),
+		  'Sen''s slope and its bounds do not depend on which accessor ran first');
+SELECT ok((SELECT abs(a.f - b.f) < 1e-9 * abs(b.f) FROM kept_a a, kept_b b), '... nor the fitted line');
 
 -- runs of equal slopes on the selection path: 20,000 points on a line
 -- (199,990,000 pairs, all slope 1), and 20,000 zeros and ones
