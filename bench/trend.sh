@@ -13,7 +13,8 @@
 #   - Sen's slope over the same 1,000,000 points in a table of their own,
 #     once in time order and once in random order, each against
 #     percentile_cont(0.5) over the same rows (every run on a state of its
-#     own: a backend keeps the results of the last few states);
+#     own, y moved a little: a backend keeps the results of the last few
+#     states);
 #   - the accessors on stored states, each run in a fresh backend: time,
 #     and peak memory (the backend's peak resident set, VmHWM of
 #     /proc/self/status, above its level at the start) on 1,000,000 and

@@ -93,13 +93,14 @@ CREATE TABLE robust_random AS SELECT * FROM robust_ordered ORDER BY random();
 VACUUM ANALYZE robust_ordered;
 VACUUM ANALYZE robust_random;
 CREATE TEMP TABLE robust_result (ord serial, measure text, kind text, value numeric);
--- every run on a state of its own, the times moved by one second more (the
--- same work), so that none finds the result a backend keeps of the last
+-- every run on a state of its own, y moved by 2^-20 more (the same work;
+-- a float8 addition a row), so that none finds the result a backend keeps
+-- of the last
 CREATE SEQUENCE robust_shift;
 SELECT bench_interleaved(ARRAY[
-	'SELECT slope(trend_robust_agg(y, t + d)) FROM robust_ordered, (SELECT nextval(''robust_shift'') * interval ''1 second'' AS d) q',
+	'SELECT slope(trend_robust_agg(y + d, t)) FROM robust_ordered, (SELECT nextval(''robust_shift'')::float8 / 1048576 AS d) q',
 	'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y) FROM robust_ordered',
-	'SELECT slope(trend_robust_agg(y, t + d)) FROM robust_random, (SELECT nextval(''robust_shift'') * interval ''1 second'' AS d) q',
+	'SELECT slope(trend_robust_agg(y + d, t)) FROM robust_random, (SELECT nextval(''robust_shift'')::float8 / 1048576 AS d) q',
 	'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y) FROM robust_random'], :runs) AS r \gset
 INSERT INTO robust_result (measure, kind, value)
 SELECT m, k, (:'r'::numeric[])[i]
