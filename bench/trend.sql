@@ -1,8 +1,12 @@
--- Run by bench/trend.sh; see there.
+-- Run by bench/trend.sh; see there.  :part is all or robust.
 CREATE EXTENSION iso27001;
 SET search_path = public, iso27001;
 \ir common.sql
 SET work_mem = '256MB';
+SELECT :'part' = 'all' AS part_all \gset
+SELECT format('PostgreSQL %s', current_setting('server_version')) AS server \gset
+
+\if :part_all
 
 -- observations: 1,000 organizations, one measure every few minutes
 CREATE TABLE obs (org int, t timestamptz, y float8, x float8);
@@ -72,3 +76,68 @@ SELECT r.measure, r.workers, round(e.value / r.value, 2) AS "extract idiom / iso
   FROM result r JOIN result e ON e.measure = r.measure AND e.workers = r.workers
  WHERE r.kind LIKE 'iso27001 trend_ols%' AND e.kind LIKE 'regr_slope(y, extract%'
  ORDER BY 1, 2;
+\endif
+
+-- The robust trend: the 1,000,000 points of organizations 0 to 99 above
+-- (every thousandth row from the 0th to the 99th, 3 s apart), in tables of
+-- their own, once in time order and once in random order; Sen's slope
+-- (aggregate and selection) against percentile_cont(0.5) over the same
+-- rows, the statements run in turn
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE robust_ordered AS
+SELECT '2024-01-01'::timestamptz + g * interval '3 seconds' AS t,
+	   0.2 - g * 1e-9 + 0.05 * sin(g * 0.7) AS y
+  FROM generate_series(1, 10000000) g WHERE g % 1000 < 100 ORDER BY g;
+SELECT setseed(0.27001);
+CREATE TABLE robust_random AS SELECT * FROM robust_ordered ORDER BY random();
+VACUUM ANALYZE robust_ordered;
+VACUUM ANALYZE robust_random;
+CREATE TEMP TABLE robust_result (ord serial, measure text, kind text, value numeric);
+-- every run on a state of its own, y moved by 2^-20 more (the same work;
+-- a float8 addition a row), so that none finds the result a backend keeps
+-- of the last
+CREATE SEQUENCE robust_shift;
+SELECT bench_interleaved(ARRAY[
+	'SELECT slope(trend_robust_agg(y + d, t)) FROM robust_ordered, (SELECT nextval(''robust_shift'')::float8 / 1048576 AS d) q',
+	'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y) FROM robust_ordered',
+	'SELECT slope(trend_robust_agg(y + d, t)) FROM robust_random, (SELECT nextval(''robust_shift'')::float8 / 1048576 AS d) q',
+	'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y) FROM robust_random'], :runs) AS r \gset
+INSERT INTO robust_result (measure, kind, value)
+SELECT m, k, (:'r'::numeric[])[i]
+  FROM (VALUES (1, 'time order', 'iso27001 slope(trend_robust_agg(y, t))'),
+			   (2, 'time order', 'percentile_cont(0.5) WITHIN GROUP (ORDER BY y) (floor)'),
+			   (3, 'random order', 'iso27001 slope(trend_robust_agg(y, t))'),
+			   (4, 'random order', 'percentile_cont(0.5) WITHIN GROUP (ORDER BY y) (floor)')) v(i, m, k);
+
+\echo
+SELECT format('Robust trend: Sen''s slope over 1,000,000 points in each order, median of %s runs, %s',
+			  :runs, :'server') AS title \gset
+\echo :title
+SELECT r.measure AS "rows in", r.kind, r.value AS ms, round(r.value / b.value, 2) AS "ratio to floor"
+  FROM robust_result r
+  JOIN robust_result b ON b.measure = r.measure AND b.kind LIKE '%(floor)'
+ ORDER BY r.ord;
+
+-- Stored states for bench/trend.sh (the accessors detoast them), timed
+-- there each in a fresh backend: 1,000,000 and 2,000,000 points, and the
+-- sizes around the switch from listing every pair to selecting
+CREATE TABLE robust_state (points int PRIMARY KEY, s trend_robust);
+INSERT INTO robust_state SELECT 1000000, trend_robust_agg(y, t) FROM robust_ordered;
+INSERT INTO robust_state
+SELECT 2000000, trend_robust_agg(0.2 - g * 1e-9 + 0.05 * sin(g * 0.7), '2024-01-01'::timestamptz + g * interval '3 seconds')
+  FROM generate_series(1, 2000000) g;
+INSERT INTO robust_state
+SELECT n, trend_robust_agg(0.2 - g * 1e-9 + 0.05 * sin(g * 0.7), '2024-01-01'::timestamptz + g * interval '1 hour')
+  FROM unnest('{500,724,725,1000,2000,3996,4195}'::int[]) n, generate_series(1, n) g GROUP BY n;
+
+-- For the memory measurements of bench/trend.sh (each in a fresh backend):
+-- evidence_pack over 600,000 observations of one value metric
+SET TimeZone = 'UTC';
+SELECT iso27001.create_scope('bench') \gset
+INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, value)
+SELECT (SELECT scope_id FROM iso27001.soa_scope WHERE name = 'bench'), 'time_to_report_hours',
+	   '2000-01-01'::timestamptz + g * interval '10 minutes', 20 - g * 1e-5 + 3 * sin(g * 0.3)
+  FROM generate_series(1, 600000) g;
+ANALYZE iso27001.behaviour_observation;
+CREATE TABLE robust_memory (ord serial, what text, ms numeric, peak_mb numeric);
+SELECT :runs AS runs \gset

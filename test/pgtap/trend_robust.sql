@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(29);
+SELECT plan(38);
 
 CREATE TEMP TABLE vectors (
 	dataset text, x text, y text, ols_slope text, ols_intercept text, ols_r2 text,
@@ -62,8 +62,8 @@ SELECT is(mk_p_exact(s), NULL::float8, 'no exact p with ties') FROM state WHERE 
 SELECT ok(pg_temp.close(slope(trend_robust_agg(y, '2025-01-01'::timestamptz + x * interval '1 day'), '1 day'), -0.015000000000000001),
 		  'decreasing_12wk over timestamps: Sen''s slope per day') FROM point WHERE dataset = 'decreasing_12wk';
 
--- many points (more than 8,000,000 pairs): the bisection path against every
--- pair's slope listed and ordered in SQL
+-- many points (more pairs than are listed, 262,144): the selection path
+-- against every pair's slope listed and ordered in SQL
 CREATE TEMP TABLE many AS
 SELECT g::float8 AS x, round((sin(g * 0.37) + g * 0.001)::numeric, 3)::float8 AS y FROM generate_series(1, 4100) g;
 CREATE TEMP TABLE many_slopes AS
@@ -80,12 +80,80 @@ SELECT ok(pg_temp.close(slope_lower(trend_robust_agg(y, x)),
 		  '... and its lower bound is the slope of rank round((N - C) / 2)')
   FROM many;
 
+-- the smallest selected (725 points, 262,450 pairs, just above the listing's
+-- 262,144) against every pair listed in SQL
+CREATE TEMP TABLE few AS
+SELECT g::float8 AS x, round((sin(g * 0.37) * 3 + g * 0.002)::numeric, 1)::float8 AS y FROM generate_series(1, 725) g;
+CREATE TEMP TABLE few_slopes AS
+SELECT (b.y - a.y) / (b.x - a.x) AS slope, row_number() OVER (ORDER BY (b.y - a.y) / (b.x - a.x)) AS r
+  FROM few a JOIN few b ON a.x < b.x;
+SELECT ok(pg_temp.close(slope(s), (SELECT (min(slope) FILTER (WHERE r = 131225) + max(slope) FILTER (WHERE r = 131226)) / 2 FROM few_slopes))
+		  AND pg_temp.close(slope_lower(s), (SELECT slope FROM few_slopes
+											 WHERE r = round((262450 - 1.959963984540054 * sqrt(mk_var_s(s))) / 2)))
+		  AND pg_temp.close(slope_upper(s), (SELECT slope FROM few_slopes
+											 WHERE r = round((262450 + 1.959963984540054 * sqrt(mk_var_s(s))) / 2) + 1)),
+		  'the smallest selection (725 points): Sen''s slope and its bounds are those of the slopes listed in SQL')
+  FROM (SELECT trend_robust_agg(y, x) s FROM few) q;
+
+-- a backend keeps what it selected: a state's accessors give the same
+-- values whichever ran first (the same points, anchored a second apart)
+CREATE TEMP TABLE kept AS
+SELECT trend_robust_agg(round((sin(g * 0.61) * 4)::numeric)::float8 + g * 1e-4, '2025-01-01'::timestamptz + g * interval '1 hour') a,
+	   trend_robust_agg(round((sin(g * 0.61) * 4)::numeric)::float8 + g * 1e-4, '2025-01-01'::timestamptz + g * interval '1 hour' + interval '1 second') b
+  FROM generate_series(1, 30000) g;
+CREATE TEMP TABLE kept_a AS SELECT slope_upper(a) u, slope_lower(a, NULL, 0.9) l90, slope(a) m, fitted_at(a, last_time(a)) f FROM kept;
+CREATE TEMP TABLE kept_b AS SELECT slope(b) m, fitted_at(b, last_time(b)) f, slope_lower(b, NULL, 0.9) l90, slope_upper(b) u FROM kept;
+SELECT ok((SELECT (a.u, a.l90, a.m) IS NOT DISTINCT FROM (b.u, b.l90, b.m) FROM kept_a a, kept_b b),
+		  'Sen''s slope and its bounds do not depend on which accessor ran first');
+SELECT ok((SELECT abs(a.f - b.f) < 1e-9 * abs(b.f) FROM kept_a a, kept_b b), '... nor the fitted line');
+
 -- runs of equal slopes on the selection path: 20,000 points on a line
 -- (199,990,000 pairs, all slope 1), and 20,000 zeros and ones
 SELECT is(slope(trend_robust_agg(g::float8, g::float8)), 1.0::float8, 'a line of 20,000 points: Sen''s slope 1')
   FROM generate_series(1, 20000) g;
 SELECT is(slope(trend_robust_agg((g % 7 = 0)::int::float8, g::float8))::text, '0', 'zeros and ones: Sen''s slope 0, not -0')
   FROM generate_series(1, 20000) g;
+
+-- 200,000 hourly points of a weekly-like pattern and a trend, y = f(g mod 7)
+-- + 0.001 g: runs of equal slopes (every pair 7k hours apart has slope
+-- 0.001 an hour).  The state must not depend on the order rows arrive in
+-- (its anchor was the first row's time: ORDER BY t DESC failed with 54000,
+-- and parallel plans at random); the slope and its bounds are checked
+-- against the exact order statistics of every pair's slope, computed in
+-- SQL from the pattern: the pairs (i, i + d) with i = r (mod 7) all have
+-- slope (f((r + d) mod 7) - f(r)) / d + 0.001, and there are
+-- floor((200000 - d - r) / 7) (+ 1 for r > 0) of them.
+CREATE TABLE public.robust_hourly AS
+SELECT '2024-01-01'::timestamptz + g * interval '1 hour' AS t,
+	   (ARRAY[0, 5, 1, 1, 2, 9, 3])[g % 7 + 1] + 0.001 * g AS y
+  FROM generate_series(1, 200000) g;
+ANALYZE public.robust_hourly;
+CREATE TEMP TABLE hourly_state AS
+SELECT (SELECT trend_robust_agg(y, t ORDER BY t) FROM public.robust_hourly) AS asc_,
+	   (SELECT trend_robust_agg(y, t ORDER BY t DESC) FROM public.robust_hourly) AS desc_;
+CREATE TEMP TABLE hourly_ranked AS
+SELECT slope, sum(pairs) OVER (ORDER BY slope) AS upto
+  FROM (SELECT (f[(r + d) % 7 + 1] - f[r + 1])::numeric / d + 0.001 AS slope,
+			   floor((200000 - d - r) / 7.0) + (r > 0)::int AS pairs
+		  FROM (SELECT ARRAY[0, 5, 1, 1, 2, 9, 3] AS f) v, generate_series(1, 199999) d,
+			   generate_series(0, 6) r) q;
+-- the slope of rank k (0-based) of all 19,999,900,000
+CREATE FUNCTION pg_temp.hourly_kth(k numeric) RETURNS float8 LANGUAGE sql AS $$
+	SELECT min(slope)::float8 FROM hourly_ranked WHERE upto > k
+$$;
+SELECT is(md5(desc_::text), md5(asc_::text), 'the same points in either order make the same state')
+  FROM hourly_state;
+SELECT ok(pg_temp.close(slope(asc_, '1 hour'), (pg_temp.hourly_kth(9999949999) + pg_temp.hourly_kth(9999950000)) / 2),
+		  'runs of equal slopes: Sen''s slope of 200,000 hourly points is the median of every pair''s slope')
+  FROM hourly_state;
+SELECT is(slope(desc_, '1 hour'), slope(asc_, '1 hour'), '... whichever order the rows came in')
+  FROM hourly_state;
+SELECT ok(pg_temp.close(slope_lower(desc_, '1 hour'),
+						pg_temp.hourly_kth(round((19999900000 - 1.959963984540054 * sqrt(mk_var_s(desc_))) / 2)::numeric - 1))
+		  AND pg_temp.close(slope_upper(desc_, '1 hour'),
+							pg_temp.hourly_kth(round((19999900000 + 1.959963984540054 * sqrt(mk_var_s(desc_))) / 2)::numeric)),
+		  '... and its 95 % bounds are the slopes of ranks round((N -+ C) / 2) (+ 1)')
+  FROM hourly_state;
 
 -- parallel plans, rollup
 CREATE TABLE public.robust_big (org int, t timestamptz, y float8);
@@ -101,6 +169,11 @@ CREATE TEMP TABLE parallel AS SELECT org, trend_robust_agg(y, t) s FROM public.r
 SELECT is_empty($$SELECT org FROM serial JOIN parallel p USING (org)
 				   WHERE serial.s::text <> p.s::text OR slope(serial.s) <> slope(p.s) OR mk_s(serial.s) <> mk_s(p.s)$$,
 				'a parallel plan gives exactly the serial results');
+SELECT is((SELECT md5(trend_robust_agg(y, t)::text) FROM public.robust_hourly),
+		  (SELECT md5(asc_::text) FROM hourly_state),
+		  'a parallel plan over the 200,000 hourly points makes the state of a serial one');
+SELECT is((SELECT slope(trend_robust_agg(y, t), '1 hour') FROM public.robust_hourly),
+		  (SELECT slope(asc_, '1 hour') FROM hourly_state), '... and its Sen''s slope');
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
