@@ -90,7 +90,7 @@ BEGIN
 	END IF;
 	IF m.kind = 'rate' AND n(st.rate) > 0 THEN
 		families := families || jsonb_build_object('rate', jsonb_build_object(
-			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test widened by the dispersion (quasi-binomial, Student t with n - 2 degrees of freedom)',
+			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test allowing for the variance between campaigns (binomial plus a random campaign effect, Student t with n - 2 degrees of freedom)',
 			'n', n(st.rate), 'pooled_rate', rate(st.rate), 'slope_per_month', slope(st.rate, '1 month'),
 			'slope_lower', slope_lower(st.rate, '1 month', level), 'slope_upper', slope_upper(st.rate, '1 month', level),
 			'slope_stderr', slope_stderr(st.rate, '1 month'), 'ca_chi2', ca_chi2(st.rate),

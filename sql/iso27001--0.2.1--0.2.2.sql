@@ -18,88 +18,12 @@ CREATE OR REPLACE FUNCTION @extschema@.soa_version_time(scope text, version inte
 	RETURNS timestamptz
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
--- The rate family's default test widens by the dispersion (issue 14): the
--- state keeps Spp where 0.2.1 kept pbar (trend_rate.c; states of 0.2.1 are
--- read as written and give no dispersion), dispersion() is new, p_value()
--- of a rate state is the quasi-binomial test (ca_p() stays the binomial
--- one), and the verdict and report say insufficient data with fewer than 5
--- rows.  The standard error and interval functions keep their definitions
--- (their C changed); their comments say what they return now.
-
-CREATE FUNCTION @extschema@.dispersion(@extschema@.trend_rate)
-	RETURNS double precision
-	AS 'MODULE_PATHNAME', 'trend_rate_dispersion' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.dispersion(@extschema@.trend_rate) IS
-	'dispersion phi: the rows'' scatter around the fitted line over the binomial''s (1: binomial; 3: campaigns differ three times as much); NULL with fewer than 5 rows';
-
-CREATE OR REPLACE FUNCTION @extschema@.p_value(@extschema@.trend_rate)
-	RETURNS double precision
-	AS 'MODULE_PATHNAME', 'trend_rate_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_rate) IS
-	'two-sided p-value of the rate trend: Cochran-Armitage widened by the dispersion (quasi-binomial), Student t with n - 2 degrees of freedom; NULL with fewer than 5 rows';
-
-CREATE OR REPLACE FUNCTION @extschema@.verdict(state @extschema@.trend_rate, better text,
-									alpha double precision DEFAULT 0.05)
-	RETURNS text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-	-- too few rows to estimate the dispersion (but a variance to test): insufficient data
-	SELECT @extschema@.trend_verdict(
-			CASE WHEN @extschema@.dispersion(verdict.state) IS NULL
-					  AND @extschema@.ca_p(verdict.state) IS NOT NULL THEN NULL
-				 ELSE @extschema@.n(verdict.state) END,
-			@extschema@.slope(verdict.state),
-			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
-			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
-			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
-END;
-COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_rate, text, double precision) IS
-	'the verdict on a rate trend (Cochran-Armitage widened by the dispersion): improving, worsening, no significant trend or insufficient data (also with fewer than 5 rows)';
-
-CREATE OR REPLACE FUNCTION @extschema@.trend_report(state @extschema@.trend_rate, better text,
-										 unit interval DEFAULT '1 month',
-										 alpha double precision DEFAULT 0.05)
-	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
-				   slope double precision, slope_lower double precision,
-				   slope_upper double precision, p_value double precision, verdict text)
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-	-- each statistic computed once; the verdict reads them (it needs signs and p only)
-	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
-		   @extschema@.trend_verdict(CASE WHEN r.dispersion IS NULL AND r.ca_p IS NOT NULL THEN NULL
-											ELSE r.n END,
-									 r.slope, r.slope_lower, r.slope_upper, r.p_value,
-									 trend_report.better, trend_report.alpha)
-	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
-				   @extschema@.first_time(trend_report.state) AS first_time,
-				   @extschema@.last_time(trend_report.state) AS last_time,
-				   @extschema@.slope(trend_report.state, u.unit) AS slope,
-				   @extschema@.slope_lower(trend_report.state, u.unit,
-										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
-				   @extschema@.slope_upper(trend_report.state, u.unit,
-										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
-				   @extschema@.p_value(trend_report.state) AS p_value,
-				   @extschema@.dispersion(trend_report.state) AS dispersion,
-				   @extschema@.ca_p(trend_report.state) AS ca_p
-			  -- a trend over x has no time unit: its slope is per x
-			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
-								ELSE trend_report.unit END AS unit) u
-			 OFFSET 0) r;
-END;
-COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_rate, text, interval, double precision) IS
-	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a rate trend (Cochran-Armitage widened by the dispersion)';
-
-COMMENT ON FUNCTION @extschema@.slope_stderr(@extschema@.trend_rate, interval) IS
-	'standard error of the weighted slope, sqrt(max(1, dispersion) pbar (1 - pbar) / Sxx); NULL with fewer than 5 rows';
-
-COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_rate, interval, double precision) IS
-	'lower bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, widened by the dispersion';
-
-COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_rate, interval, double precision) IS
-	'upper bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, widened by the dispersion';
-
-COMMENT ON FUNCTION @extschema@.ca_p(@extschema@.trend_rate) IS
-	'Cochran-Armitage two-sided p-value under the binomial (no dispersion): p_value() is the default test';
+-- The rate family's default test allows for campaigns of unequal
+-- difficulty (issue 14): dispersion() is new, p_value() of a rate state is
+-- the test allowing for the variance between campaigns (ca_p() stays the
+-- binomial one), and the verdict and report say insufficient data with
+-- fewer than 5 rows.  The type trend_rate changes with them, at the end of
+-- this script.
 
 -- Practical, not only statistical (issue 14): each metric's smallest
 -- material change a year; the built-in ones get theirs.
@@ -206,7 +130,7 @@ BEGIN
 	END IF;
 	IF m.kind = 'rate' AND n(st.rate) > 0 THEN
 		families := families || jsonb_build_object('rate', jsonb_build_object(
-			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test widened by the dispersion (quasi-binomial, Student t with n - 2 degrees of freedom)',
+			'method', 'slope of the proportion weighted by trials; Cochran-Armitage test allowing for the variance between campaigns (binomial plus a random campaign effect, Student t with n - 2 degrees of freedom)',
 			'n', n(st.rate), 'pooled_rate', rate(st.rate), 'slope_per_month', slope(st.rate, '1 month'),
 			'slope_lower', slope_lower(st.rate, '1 month', level), 'slope_upper', slope_upper(st.rate, '1 month', level),
 			'slope_stderr', slope_stderr(st.rate, '1 month'), 'ca_chi2', ca_chi2(st.rate),
@@ -538,8 +462,343 @@ $$;
 COMMENT ON FUNCTION @extschema@.evidence_chart(text, text, date, date, double precision, integer, integer) IS
 	'an SVG line chart of a scope''s behaviour metric over a period: the observations, the fitted trend with its pointwise confidence band, the target, title, axis labels and verdict';
 
+-- The rate family's state grows from 104 to 128 bytes (issue 14): besides
+-- Spp it keeps the sums of squared trials, from which the default test
+-- estimates the variance between campaigns and what it adds to the
+-- slope's variance, however unequal the campaigns (docs/trend_statistics.md
+-- §4.8).  A fixed-size type cannot grow in place, so the 104-byte type is
+-- renamed trend_rate_0_2_1, a new trend_rate is made, the columns of one's
+-- own tables that hold the old type (or arrays of it) are converted
+-- through its text form (a state 0.2.1 made stays as it was: it gives the
+-- slope and the Cochran-Armitage test, and a dispersion once made again
+-- from its rows), and every function, aggregate and view on the old type
+-- is dropped and made again on the new one.  Anything else of one's own
+-- that uses the old type (a view over such a column, a function, a domain,
+-- a composite type) makes the update fail, naming it, and nothing changes:
+-- drop it, update, and make it again.
 
-CREATE OR REPLACE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
+ALTER TYPE @extschema@.trend_rate RENAME TO trend_rate_0_2_1;
+ALTER FUNCTION @extschema@.trend_rate_in(cstring) RENAME TO trend_rate_0_2_1_in;
+ALTER FUNCTION @extschema@.trend_rate_recv(internal) RENAME TO trend_rate_0_2_1_recv;
+
+CREATE TYPE @extschema@.trend_rate;
+
+CREATE FUNCTION @extschema@.trend_rate_in(cstring)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_in_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_in(cstring) IS 'trend_rate text input';
+CREATE FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate)
+	RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate) IS 'trend_rate text output';
+CREATE FUNCTION @extschema@.trend_rate_recv(internal)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_recv_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_recv(internal) IS 'trend_rate binary input';
+CREATE FUNCTION @extschema@.trend_rate_send(@extschema@.trend_rate)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_send(@extschema@.trend_rate) IS 'trend_rate binary output';
+
+CREATE TYPE @extschema@.trend_rate (
+	INPUT = @extschema@.trend_rate_in,
+	OUTPUT = @extschema@.trend_rate_out,
+	RECEIVE = @extschema@.trend_rate_recv,
+	SEND = @extschema@.trend_rate_send,
+	INTERNALLENGTH = 128,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.trend_rate IS
+	'state of a rate trend: rows, trials, events, weighted means and sums over seconds since an anchor (or over x)';
+
+DO $$
+DECLARE
+	c record;
+BEGIN
+	FOR c IN SELECT a.attrelid::regclass AS rel, a.attname,
+					CASE WHEN a.atttypid OPERATOR(pg_catalog.=) '@extschema@.trend_rate_0_2_1'::regtype
+						 THEN '@extschema@.trend_rate' ELSE '@extschema@.trend_rate[]' END AS new_type
+			   FROM pg_catalog.pg_attribute a
+			   JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) a.attrelid
+			  WHERE a.atttypid OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.trend_rate_0_2_1'::regtype,
+													  '@extschema@._trend_rate_0_2_1'::regtype])
+				AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+				AND cl.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
+			  ORDER BY 1, 2 LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s',
+								  c.rel, c.attname, c.new_type, c.attname, c.new_type);
+	END LOOP;
+END
+$$;
+
+DROP VIEW iso27001_bi.behaviour_trend;
+DROP FUNCTION @extschema@.evidence_states(bigint, text, date, date);
+DROP FUNCTION @extschema@.verdict(@extschema@.trend_rate_0_2_1, text, double precision),
+	@extschema@.trend_report(@extschema@.trend_rate_0_2_1, text, interval, double precision);
+DROP AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, timestamptz),
+	@extschema@.trend_rate_agg(bigint, bigint, double precision),
+	@extschema@.rollup(@extschema@.trend_rate_0_2_1);
+DROP FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate_0_2_1, bigint, bigint, timestamptz),
+	@extschema@.trend_rate_accum(@extschema@.trend_rate_0_2_1, bigint, bigint, double precision),
+	@extschema@.trend_rate_combine(@extschema@.trend_rate_0_2_1, @extschema@.trend_rate_0_2_1),
+	@extschema@.n(@extschema@.trend_rate_0_2_1),
+	@extschema@.rate(@extschema@.trend_rate_0_2_1),
+	@extschema@.slope(@extschema@.trend_rate_0_2_1, interval),
+	@extschema@.slope_stderr(@extschema@.trend_rate_0_2_1, interval),
+	@extschema@.slope_lower(@extschema@.trend_rate_0_2_1, interval, double precision),
+	@extschema@.slope_upper(@extschema@.trend_rate_0_2_1, interval, double precision),
+	@extschema@.ca_chi2(@extschema@.trend_rate_0_2_1),
+	@extschema@.ca_z(@extschema@.trend_rate_0_2_1),
+	@extschema@.ca_p(@extschema@.trend_rate_0_2_1),
+	@extschema@.p_value(@extschema@.trend_rate_0_2_1),
+	@extschema@.fitted_at(@extschema@.trend_rate_0_2_1, timestamptz),
+	@extschema@.fitted_at(@extschema@.trend_rate_0_2_1, double precision),
+	@extschema@.fitted_first(@extschema@.trend_rate_0_2_1),
+	@extschema@.fitted_last(@extschema@.trend_rate_0_2_1),
+	@extschema@.first_time(@extschema@.trend_rate_0_2_1),
+	@extschema@.last_time(@extschema@.trend_rate_0_2_1);
+
+-- The old type goes with its input, output, receive and send functions,
+-- which need CASCADE; first make sure nothing else of one's own would go
+-- with them
+DO $$
+DECLARE
+	users text;
+BEGIN
+	SELECT pg_catalog.string_agg(pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ', ')
+	  INTO users
+	  FROM pg_catalog.pg_depend d
+	 WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::regclass
+	   AND d.refobjid OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.trend_rate_0_2_1'::regtype,
+											 '@extschema@._trend_rate_0_2_1'::regtype]::oid[])
+	   AND d.deptype OPERATOR(pg_catalog.=) 'n'
+	   AND NOT (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass
+				AND d.objid OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.trend_rate_0_2_1_in(cstring)'::regprocedure,
+													 '@extschema@.trend_rate_out(@extschema@.trend_rate_0_2_1)'::regprocedure,
+													 '@extschema@.trend_rate_0_2_1_recv(internal)'::regprocedure,
+													 '@extschema@.trend_rate_send(@extschema@.trend_rate_0_2_1)'::regprocedure]::oid[]));
+	IF users IS NOT NULL THEN
+		RAISE EXCEPTION 'cannot update iso27001: objects of one''s own use the type trend_rate of 0.2.1: %', users
+			USING ERRCODE = 'dependent_objects_still_exist',
+				  HINT = 'Drop them, run ALTER EXTENSION iso27001 UPDATE again, and make them again.';
+	END IF;
+END
+$$;
+DROP TYPE @extschema@.trend_rate_0_2_1 CASCADE;
+
+CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_t_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz) IS
+	'trend_rate_agg transition: one (events, trials, t) row';
+CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_x_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision) IS
+	'trend_rate_agg transition: one (events, trials, x) row';
+CREATE FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate)
+	RETURNS @extschema@.trend_rate
+	AS 'MODULE_PATHNAME', 'trend_rate_combine_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate) IS
+	'two trend_rate states as one (parallel workers, rollup)';
+
+CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, t timestamptz) (
+	SFUNC = @extschema@.trend_rate_accum,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, timestamptz) IS
+	'trend of events out of trials over time, as a trend_rate state (rows with a NULL or no trials skipped)';
+CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, x double precision) (
+	SFUNC = @extschema@.trend_rate_accum,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, double precision) IS
+	'trend of events out of trials over a float8 x (a score), as a trend_rate state';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_rate) (
+	SFUNC = @extschema@.trend_rate_combine,
+	STYPE = @extschema@.trend_rate,
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0,0,0,0)',
+	COMBINEFUNC = @extschema@.trend_rate_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.trend_rate) IS
+	'trend_rate states combined into one';
+
+CREATE FUNCTION @extschema@.n(@extschema@.trend_rate)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'trend_rate_n' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.n(@extschema@.trend_rate) IS 'number of rows with trials';
+CREATE FUNCTION @extschema@.rate(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rate(@extschema@.trend_rate) IS 'all events over all trials';
+CREATE FUNCTION @extschema@.slope(state @extschema@.trend_rate, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope(@extschema@.trend_rate, interval) IS
+	'slope of the proportion weighted by the trials, per unit of time (NULL: per day) or of x';
+CREATE FUNCTION @extschema@.slope_stderr(state @extschema@.trend_rate, unit interval DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_stderr' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_stderr(@extschema@.trend_rate, interval) IS
+	'standard error of the weighted slope: the binomial variance pbar (1 - pbar) / Sxx plus what the variance between campaigns adds (estimated from the scatter); NULL with fewer than 5 rows';
+CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_rate, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_rate, interval, double precision) IS
+	'lower bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, allowing for the variance between campaigns';
+CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_rate, unit interval DEFAULT NULL,
+										level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_slope_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_rate, interval, double precision) IS
+	'upper bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, allowing for the variance between campaigns';
+CREATE FUNCTION @extschema@.ca_chi2(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_chi2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_chi2(@extschema@.trend_rate) IS
+	'Cochran-Armitage trend chi-square (1 degree of freedom), as R prop.trend.test';
+CREATE FUNCTION @extschema@.ca_z(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_z' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_z(@extschema@.trend_rate) IS
+	'Cochran-Armitage z, signed like the slope';
+CREATE FUNCTION @extschema@.ca_p(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_ca_p' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ca_p(@extschema@.trend_rate) IS
+	'Cochran-Armitage two-sided p-value under the binomial (no dispersion): p_value() is the default test';
+CREATE FUNCTION @extschema@.dispersion(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_dispersion' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.dispersion(@extschema@.trend_rate) IS
+	'dispersion phi: the rows'' scatter around the fitted line over the binomial''s (1: binomial; 3: campaigns differ three times as much); NULL with fewer than 5 rows';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, timestamptz)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_at_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, timestamptz) IS
+	'the fitted proportion at a timestamp';
+CREATE FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_at_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_at(@extschema@.trend_rate, double precision) IS
+	'the fitted proportion at an x';
+CREATE FUNCTION @extschema@.fitted_first(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_first' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_first(@extschema@.trend_rate) IS
+	'the fitted proportion at the first observation';
+CREATE FUNCTION @extschema@.fitted_last(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_last' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_last(@extschema@.trend_rate) IS
+	'the fitted proportion at the last observation';
+CREATE FUNCTION @extschema@.first_time(@extschema@.trend_rate)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.first_time(@extschema@.trend_rate) IS
+	'the first observation''s time (NULL for a trend over x)';
+CREATE FUNCTION @extschema@.last_time(@extschema@.trend_rate)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'trend_last_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_rate) IS
+	'the last observation''s time (NULL for a trend over x)';
+
+CREATE FUNCTION @extschema@.p_value(@extschema@.trend_rate)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_rate) IS
+	'two-sided p-value of the rate trend: the weighted slope over its standard error allowing for the variance between campaigns (binomial plus random campaign effect), Student t with n - 2 degrees of freedom; NULL with fewer than 5 rows';
+CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_rate, better text,
+									alpha double precision DEFAULT 0.05)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- too few rows to estimate the dispersion (but a variance to test): insufficient data
+	SELECT @extschema@.trend_verdict(
+			CASE WHEN @extschema@.dispersion(verdict.state) IS NULL
+					  AND @extschema@.ca_p(verdict.state) IS NOT NULL THEN NULL
+				 ELSE @extschema@.n(verdict.state) END,
+			@extschema@.slope(verdict.state),
+			@extschema@.slope_lower(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.slope_upper(verdict.state, NULL, 1 OPERATOR(pg_catalog.-) verdict.alpha),
+			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
+END;
+COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_rate, text, double precision) IS
+	'the verdict on a rate trend (Cochran-Armitage allowing for the variance between campaigns): improving, worsening, no significant trend or insufficient data (also with fewer than 5 rows)';
+
+CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_rate, better text,
+										 unit interval DEFAULT '1 month',
+										 alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- each statistic computed once; the verdict reads them (it needs signs and p only)
+	SELECT r.n, r.first_time, r.last_time, r.slope, r.slope_lower, r.slope_upper, r.p_value,
+		   @extschema@.trend_verdict(CASE WHEN r.dispersion IS NULL AND r.ca_p IS NOT NULL THEN NULL
+											ELSE r.n END,
+									 r.slope, r.slope_lower, r.slope_upper, r.p_value,
+									 trend_report.better, trend_report.alpha)
+	  FROM (SELECT @extschema@.n(trend_report.state) AS n,
+				   @extschema@.first_time(trend_report.state) AS first_time,
+				   @extschema@.last_time(trend_report.state) AS last_time,
+				   @extschema@.slope(trend_report.state, u.unit) AS slope,
+				   @extschema@.slope_lower(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_lower,
+				   @extschema@.slope_upper(trend_report.state, u.unit,
+										   1 OPERATOR(pg_catalog.-) trend_report.alpha) AS slope_upper,
+				   @extschema@.p_value(trend_report.state) AS p_value,
+				   @extschema@.dispersion(trend_report.state) AS dispersion,
+				   @extschema@.ca_p(trend_report.state) AS ca_p
+			  -- a trend over x has no time unit: its slope is per x
+			  FROM (SELECT CASE WHEN @extschema@.first_time(trend_report.state) IS NULL THEN NULL
+								ELSE trend_report.unit END AS unit) u
+			 OFFSET 0) r;
+END;
+COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_rate, text, interval, double precision) IS
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a rate trend (Cochran-Armitage allowing for the variance between campaigns)';
+
+
+-- The trend states of a scope's metric over a period: least squares and
+-- robust over the per-period value (a rate as a fraction), the rate trend
+-- over events out of trials
+CREATE FUNCTION @extschema@.evidence_states(scope_id bigint, metric text,
+											period_start date, period_end date,
+											OUT ols @extschema@.trend_ols,
+											OUT rate @extschema@.trend_rate,
+											OUT robust @extschema@.trend_robust)
+	RETURNS record
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.trend_ols_agg(x.y, x.observed_at),
+		   @extschema@.trend_rate_agg(x.events, x.trials, x.observed_at),
+		   @extschema@.trend_robust_agg(x.y, x.observed_at)
+	  FROM (SELECT o.observed_at, o.events, o.trials,
+				   CASE WHEN o.trials IS NULL THEN o.value
+						ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END AS y
+			  FROM @extschema@.behaviour_observation o
+			 WHERE o.scope_id OPERATOR(pg_catalog.=) evidence_states.scope_id
+			   AND o.metric OPERATOR(pg_catalog.=) evidence_states.metric
+			   AND (evidence_states.period_start IS NULL
+					OR o.observed_at OPERATOR(pg_catalog.>=) evidence_states.period_start::timestamptz)
+			   AND (evidence_states.period_end IS NULL
+					OR o.observed_at OPERATOR(pg_catalog.<)
+					   (evidence_states.period_end OPERATOR(pg_catalog.+) 1)::timestamptz)) x;
+END;
+COMMENT ON FUNCTION @extschema@.evidence_states(bigint, text, date, date) IS
+	'the least-squares, rate and robust trend states of a scope''s metric between two dates (inclusive; NULL is open)';
+
+CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
 SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
 	   m.better, m.unit,
 	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage with dispersion)'
@@ -571,7 +830,46 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
 	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the target';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.scope_id IS
+	'identifier of the ISMS scope';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.scope IS
+	'name of the ISMS scope';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.metric IS
+	'key of the behaviour metric';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.metric_name IS
+	'name of the behaviour metric';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.control_id IS
+	'the control as text: A.5.7 for Annex A (OSCAL: a.5.7), the organization''s key otherwise';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.better IS
+	'which direction is an improvement: lower or higher';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.unit IS
+	'unit of the metric';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.method IS
+	'how the trend is computed';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.n IS
+	'number of observations';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.first_time IS
+	'first observation of the trend';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.last_time IS
+	'last observation of the trend';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.slope_per_month IS
+	'slope per month (a rate as a fraction: -0.004 is -0.4 percentage points a month)';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.slope_lower IS
+	'lower end of the 95 % interval of the slope, per month';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.slope_upper IS
+	'upper end of the 95 % interval of the slope, per month';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.p_value IS
+	'two-sided p-value of the trend test';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.verdict IS
+	'improving, worsening, no significant trend or insufficient data';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.fitted_last IS
+	'the trend''s fitted value at the last observation (a rate as a fraction)';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.target IS
+	'the scope''s target for the metric (a rate as a fraction)';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.target_date IS
+	'when the target should be met';
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.dispersion IS
 	'how much more the campaigns scatter around the trend than chance alone would make them (1: as chance; 3: three times as much); the test is widened by it; empty with fewer than 5 campaigns and for value metrics';
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.min_effect IS
 	'the smallest change a year that counts as material (a rate as a fraction); a smaller significant trend is no material change';
+GRANT SELECT ON iso27001_bi.behaviour_trend TO iso27001_reader;

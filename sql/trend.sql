@@ -189,14 +189,17 @@ COMMENT ON FUNCTION @extschema@.last_time(@extschema@.trend_ols) IS
 -- Behaviour trends (2): the trend of a rate with denominators (clicks out
 -- of recipients per campaign): the slope of the proportion weighted by
 -- the trials, and the Cochran-Armitage trend test, from one mergeable
--- fixed-size state (104 bytes).
+-- fixed-size state (128 bytes; 104 up to 0.2.1).  The functions that make
+-- states are bound to the C functions of the 128-byte type (suffix _v2);
+-- the 104-byte type's, under the plain names, serve databases not yet
+-- updated (src/trend_rate.c).
 --
 
 CREATE TYPE @extschema@.trend_rate;
 
 CREATE FUNCTION @extschema@.trend_rate_in(cstring)
 	RETURNS @extschema@.trend_rate
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_rate_in_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trend_rate_in(cstring) IS 'trend_rate text input';
 CREATE FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate)
 	RETURNS cstring
@@ -204,7 +207,7 @@ CREATE FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate)
 COMMENT ON FUNCTION @extschema@.trend_rate_out(@extschema@.trend_rate) IS 'trend_rate text output';
 CREATE FUNCTION @extschema@.trend_rate_recv(internal)
 	RETURNS @extschema@.trend_rate
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_rate_recv_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trend_rate_recv(internal) IS 'trend_rate binary input';
 CREATE FUNCTION @extschema@.trend_rate_send(@extschema@.trend_rate)
 	RETURNS bytea
@@ -216,7 +219,7 @@ CREATE TYPE @extschema@.trend_rate (
 	OUTPUT = @extschema@.trend_rate_out,
 	RECEIVE = @extschema@.trend_rate_recv,
 	SEND = @extschema@.trend_rate_send,
-	INTERNALLENGTH = 104,
+	INTERNALLENGTH = 128,
 	ALIGNMENT = double,
 	STORAGE = plain
 );
@@ -225,24 +228,24 @@ COMMENT ON TYPE @extschema@.trend_rate IS
 
 CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz)
 	RETURNS @extschema@.trend_rate
-	AS 'MODULE_PATHNAME', 'trend_rate_accum_t' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_t_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, timestamptz) IS
 	'trend_rate_agg transition: one (events, trials, t) row';
 CREATE FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision)
 	RETURNS @extschema@.trend_rate
-	AS 'MODULE_PATHNAME', 'trend_rate_accum_x' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_rate_accum_x_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trend_rate_accum(@extschema@.trend_rate, bigint, bigint, double precision) IS
 	'trend_rate_agg transition: one (events, trials, x) row';
 CREATE FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate)
 	RETURNS @extschema@.trend_rate
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'trend_rate_combine_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trend_rate_combine(@extschema@.trend_rate, @extschema@.trend_rate) IS
 	'two trend_rate states as one (parallel workers, rollup)';
 
 CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, t timestamptz) (
 	SFUNC = @extschema@.trend_rate_accum,
 	STYPE = @extschema@.trend_rate,
-	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0,0,0,0)',
 	COMBINEFUNC = @extschema@.trend_rate_combine,
 	PARALLEL = SAFE
 );
@@ -251,7 +254,7 @@ COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, timestamptz) IS
 CREATE AGGREGATE @extschema@.trend_rate_agg(events bigint, trials bigint, x double precision) (
 	SFUNC = @extschema@.trend_rate_accum,
 	STYPE = @extschema@.trend_rate,
-	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0,0,0,0)',
 	COMBINEFUNC = @extschema@.trend_rate_combine,
 	PARALLEL = SAFE
 );
@@ -260,7 +263,7 @@ COMMENT ON AGGREGATE @extschema@.trend_rate_agg(bigint, bigint, double precision
 CREATE AGGREGATE @extschema@.rollup(@extschema@.trend_rate) (
 	SFUNC = @extschema@.trend_rate_combine,
 	STYPE = @extschema@.trend_rate,
-	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0)',
+	INITCOND = '(empty,0,0,0,0,0,0,0,0,0,0,0,0,0,0)',
 	COMBINEFUNC = @extschema@.trend_rate_combine,
 	PARALLEL = SAFE
 );
@@ -284,19 +287,19 @@ CREATE FUNCTION @extschema@.slope_stderr(state @extschema@.trend_rate, unit inte
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'trend_rate_slope_stderr' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.slope_stderr(@extschema@.trend_rate, interval) IS
-	'standard error of the weighted slope, sqrt(max(1, dispersion) pbar (1 - pbar) / Sxx); NULL with fewer than 5 rows';
+	'standard error of the weighted slope: the binomial variance pbar (1 - pbar) / Sxx plus what the variance between campaigns adds (estimated from the scatter); NULL with fewer than 5 rows';
 CREATE FUNCTION @extschema@.slope_lower(state @extschema@.trend_rate, unit interval DEFAULT NULL,
 										level double precision DEFAULT 0.95)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'trend_rate_slope_lower' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.slope_lower(@extschema@.trend_rate, interval, double precision) IS
-	'lower bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, widened by the dispersion';
+	'lower bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, allowing for the variance between campaigns';
 CREATE FUNCTION @extschema@.slope_upper(state @extschema@.trend_rate, unit interval DEFAULT NULL,
 										level double precision DEFAULT 0.95)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'trend_rate_slope_upper' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.slope_upper(@extschema@.trend_rate, interval, double precision) IS
-	'upper bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, widened by the dispersion';
+	'upper bound of the weighted slope''s confidence interval: Student t with n - 2 degrees of freedom, allowing for the variance between campaigns';
 CREATE FUNCTION @extschema@.ca_chi2(@extschema@.trend_rate)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'trend_rate_ca_chi2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -535,7 +538,7 @@ CREATE FUNCTION @extschema@.p_value(@extschema@.trend_rate)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'trend_rate_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.p_value(@extschema@.trend_rate) IS
-	'two-sided p-value of the rate trend: Cochran-Armitage widened by the dispersion (quasi-binomial), Student t with n - 2 degrees of freedom; NULL with fewer than 5 rows';
+	'two-sided p-value of the rate trend: the weighted slope over its standard error allowing for the variance between campaigns (binomial plus random campaign effect), Student t with n - 2 degrees of freedom; NULL with fewer than 5 rows';
 CREATE FUNCTION @extschema@.p_value(@extschema@.trend_robust)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'trend_robust_p_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -624,7 +627,7 @@ BEGIN ATOMIC
 			@extschema@.p_value(verdict.state), verdict.better, verdict.alpha);
 END;
 COMMENT ON FUNCTION @extschema@.verdict(@extschema@.trend_rate, text, double precision) IS
-	'the verdict on a rate trend (Cochran-Armitage widened by the dispersion): improving, worsening, no significant trend or insufficient data (also with fewer than 5 rows)';
+	'the verdict on a rate trend (Cochran-Armitage allowing for the variance between campaigns): improving, worsening, no significant trend or insufficient data (also with fewer than 5 rows)';
 
 CREATE FUNCTION @extschema@.trend_report(state @extschema@.trend_rate, better text,
 										 unit interval DEFAULT '1 month',
@@ -657,7 +660,7 @@ BEGIN ATOMIC
 			 OFFSET 0) r;
 END;
 COMMENT ON FUNCTION @extschema@.trend_report(@extschema@.trend_rate, text, interval, double precision) IS
-	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a rate trend (Cochran-Armitage widened by the dispersion)';
+	'one row of plain columns for BI tools: n, period, slope per unit (a month by default) with its interval, p-value and verdict of a rate trend (Cochran-Armitage allowing for the variance between campaigns)';
 
 CREATE FUNCTION @extschema@.verdict(state @extschema@.trend_robust, better text,
 									alpha double precision DEFAULT 0.05)

@@ -15,9 +15,22 @@
  *	  over all rows (docs/trend_statistics.md §4.4 and §4.5).  With
  *	  Spp = sum w (p - pbar)^2 the rows' scatter around the fitted line,
  *	  RSS = Spp - Sxp^2 / Sxx, gives the dispersion phi = RSS / (pbar (1 -
- *	  pbar) (n - 2)), by which the default test, interval and standard error
- *	  widen: campaigns of unequal difficulty scatter more than binomially
- *	  (docs/trend_statistics.md §4.7).
+ *	  pbar) (n - 2)): campaigns of unequal difficulty scatter more than
+ *	  binomially.  The default test, interval and standard error allow for
+ *	  that scatter as a variance between campaigns, tau^2, added to each
+ *	  campaign's binomial variance and estimated by moments from RSS; the
+ *	  sums of squared trials (sum w^2, and its moments about mean x) give
+ *	  what tau^2 adds to the slope's variance, however unequal the
+ *	  campaigns (docs/trend_statistics.md §4.7 and §4.8).
+ *
+ *	  The type changed size in 0.2.2 (104 to 128 bytes) to keep those sums.
+ *	  The 104-byte trend_rate of 0.1.0 to 0.2.1 lives on in databases not
+ *	  yet updated: the entry points bound by their scripts keep its size
+ *	  (trend_rate_in, _recv, _accum_t, _accum_x, _combine: states without
+ *	  the sums), and the new type's writers are the same functions with
+ *	  the suffix _v2.  Readers serve both: the first 104 bytes are laid out
+ *	  alike, and the sums after them are read only when axis.layout says a
+ *	  state has them.
  *
  * src/trend_rate.c
  *
@@ -44,13 +57,19 @@
 #include "trend_stats.h"
 
 /*
- * The state.  axis.layout says what the slot after mean_x holds: Spp in
- * every state this version makes (RATE_LAYOUT_SPP); pbar in a state 0.2.1
- * made (layout 0), which is read as it was written.  Such a state still
- * gives the slope and the Cochran-Armitage test, but no dispersion until
- * it is made again from its rows.  pbar itself is always events / trials.
+ * The state.  axis.layout says which sums it has: the sums of squared
+ * trials as well (RATE_LAYOUT_TRIALS2, every state of the 128-byte type
+ * this version makes), Spp but not them (RATE_LAYOUT_SPP: a state of the
+ * 104-byte type this library makes for a database not yet updated), or
+ * neither, with pbar in Spp's slot (RATE_LAYOUT_PBAR: a state 0.2.1 made,
+ * read as written).  A state without Spp still gives the slope and the
+ * Cochran-Armitage test but no dispersion; one without the squared trials
+ * gives the dispersion and the quasi-binomial test (the binomial variance
+ * times max(1, phi)).  pbar itself is always events / trials.
  */
+#define RATE_LAYOUT_PBAR	0
 #define RATE_LAYOUT_SPP		1
+#define RATE_LAYOUT_TRIALS2 2
 
 typedef struct TrendRate
 {
@@ -62,13 +81,26 @@ typedef struct TrendRate
 	double		spp;			/* sum w (p - pbar)^2; pbar in layout 0 */
 	double		sxx;			/* sum w (x - mean x)^2 */
 	double		sxp;			/* sum w (x - mean x)(p - pbar) */
+	/* layout RATE_LAYOUT_TRIALS2 only: */
+	double		sww;			/* sum w^2 */
+	double		swwx;			/* sum w^2 (x - mean x) */
+	double		swwxx;			/* sum w^2 (x - mean x)^2 */
 } TrendRate;
+
+/* The size of the trend_rate of 0.1.0 to 0.2.1: the fields before sww */
+#define RATE_SIZE_0_2_1		offsetof(TrendRate, sww)
+
+/* The bytes of a state that hold its fields, by its layout */
+#define rate_size(s)	((s)->axis.layout == RATE_LAYOUT_TRIALS2 ? sizeof(TrendRate) : RATE_SIZE_0_2_1)
 
 /* The fewest rows (periods) whose scatter gives a dispersion: 3 degrees of freedom */
 #define RATE_MIN_PERIODS	5
 
 /* How far a state's pbar field may stray from events / trials (rounding) */
 #define RATE_PBAR_TOLERANCE	1e-9
+
+/* The relative rounding the bounds of the squared trials' sums allow */
+#define RATE_SUM_TOLERANCE	1e-9
 
 #define DatumGetTrendRate(X)	((TrendRate *) DatumGetPointer(X))
 #define PG_GETARG_TREND_RATE(n) DatumGetTrendRate(PG_GETARG_DATUM(n))
@@ -80,44 +112,82 @@ rate_pbar(const TrendRate *s)
 	return s->trials > 0 ? (double) s->events / (double) s->trials : 0.0;
 }
 
-/* A state with no rows */
+/* A state with no rows, of a layout */
 static void
-rate_init(TrendRate *s)
+rate_init(TrendRate *s, int layout)
 {
 	memset(s, 0, sizeof(TrendRate));
 	trend_axis_init(&s->axis);
-	s->axis.layout = RATE_LAYOUT_SPP;
+	s->axis.layout = layout;
+}
+
+/* a <= b, up to rounding (relative RATE_SUM_TOLERANCE) */
+static inline bool
+rate_le(double a, double b)
+{
+	return a <= b + RATE_SUM_TOLERANCE * fabs(b);
+}
+
+/*
+ * The sums of squared trials can arise from the rows: with n rows of
+ * trials w >= 1, trials^2 / n <= sum w^2 <= trials^2, Sxx <= sum w^2 (x -
+ * mean x)^2 <= trials Sxx, and (Cauchy-Schwarz) (sum w^2 (x - mean x))^2 <=
+ * sum w^2 sum w^2 (x - mean x)^2
+ */
+static bool
+rate_trials2_valid(const TrendRate *s)
+{
+	double		trials = (double) s->trials;
+
+	if (!(isfinite(s->sww) && isfinite(s->swwx) && isfinite(s->swwxx) &&
+		  s->sww > 0 && s->swwxx >= 0))
+		return false;
+	if (s->n == 1)
+		return s->sww == trials * trials && s->swwx == 0 && s->swwxx == 0;
+	return rate_le(trials * trials / (double) s->n, s->sww) &&
+		rate_le(s->sww, trials * trials) &&
+		rate_le(s->sxx, s->swwxx) && rate_le(s->swwxx, trials * s->sxx) &&
+		rate_le(s->swwx * s->swwx, s->sww * s->swwxx);
 }
 
 /* Check a state's invariants (every way in: text, binary) */
 static bool
 rate_valid(const TrendRate *s)
 {
+	int			layout = s->axis.layout;
+
 	if (!trend_axis_valid(&s->axis) ||
-		(s->axis.layout != 0 && s->axis.layout != RATE_LAYOUT_SPP))
+		(layout != RATE_LAYOUT_PBAR && layout != RATE_LAYOUT_SPP && layout != RATE_LAYOUT_TRIALS2))
 		return false;
 	if (s->axis.kind == TREND_EMPTY)
 		return s->n == 0 && s->trials == 0 && s->events == 0 && s->mean_x == 0 &&
-			s->spp == 0 && s->sxx == 0 && s->sxp == 0;
+			s->spp == 0 && s->sxx == 0 && s->sxp == 0 &&
+			(layout != RATE_LAYOUT_TRIALS2 || (s->sww == 0 && s->swwx == 0 && s->swwxx == 0));
 	if (!(s->n >= 1 && s->trials >= s->n && s->events >= 0 && s->events <= s->trials &&
 		  s->sxx >= 0 && isfinite(s->mean_x) && isfinite(s->sxx) && isfinite(s->sxp)))
 		return false;
-	if (s->axis.layout == 0)	/* the slot holds pbar */
+	if (layout == RATE_LAYOUT_PBAR) /* the slot holds pbar */
 		return fabs(s->spp - rate_pbar(s)) <= RATE_PBAR_TOLERANCE &&
 			(s->n > 1 || (s->sxx == 0 && s->sxp == 0));
-	return s->spp >= 0 && isfinite(s->spp) &&
-		(s->n > 1 || (s->sxx == 0 && s->sxp == 0 && s->spp == 0));
+	if (!(s->spp >= 0 && isfinite(s->spp) &&
+		  (s->n > 1 || (s->sxx == 0 && s->sxp == 0 && s->spp == 0))))
+		return false;
+	return layout != RATE_LAYOUT_TRIALS2 || rate_trials2_valid(s);
 }
 
-/* Add one row of events out of trials at x (West's weighted update) */
+/*
+ * Add one row of events out of trials at x (West's weighted update); a
+ * state's first row gives it the layout new_layout
+ */
 static void
-rate_add(TrendRate *s, double x, int64 events, int64 trials)
+rate_add(TrendRate *s, double x, int64 events, int64 trials, int new_layout)
 {
 	double		w = (double) trials;
 	double		p = (double) events / w;
 	double		pbar_before = rate_pbar(s);
 	double		pbar,
-				dx;
+				dx,
+				shift;
 
 	if (!isfinite(x))
 		ereport(ERROR,
@@ -131,27 +201,48 @@ rate_add(TrendRate *s, double x, int64 events, int64 trials)
 	pbar = rate_pbar(s);
 	if (s->n++ == 0)
 	{
-		s->axis.layout = RATE_LAYOUT_SPP;	/* a state's first row: a new one */
+		s->axis.layout = new_layout;
 		s->mean_x = x;
 		s->spp = 0;
+		if (new_layout == RATE_LAYOUT_TRIALS2)
+		{
+			s->sww = w * w;
+			s->swwx = 0;
+			s->swwxx = 0;
+		}
 		return;
 	}
 	dx = x - s->mean_x;
-	s->mean_x += w * dx / (double) s->trials;
+	shift = w * dx / (double) s->trials;
+	s->mean_x += shift;
 	s->sxx += w * dx * (x - s->mean_x);
 	s->sxp += w * dx * (p - pbar);
-	if (s->axis.layout == RATE_LAYOUT_SPP)
-		s->spp += w * (p - pbar_before) * (p - pbar);
-	else
+	if (s->axis.layout == RATE_LAYOUT_PBAR)
 		s->spp = pbar;
+	else
+		s->spp += w * (p - pbar_before) * (p - pbar);
+	if (s->axis.layout == RATE_LAYOUT_TRIALS2)
+	{
+		double		e = x - s->mean_x;
+
+		/* the moments about the old mean, moved to the new one; the row */
+		s->swwxx += shift * (shift * s->sww - 2.0 * s->swwx) + w * w * e * e;
+		s->swwx += w * w * e - shift * s->sww;
+		s->sww += w * w;
+		if (s->swwxx < 0)		/* rounding of a sum that is 0 */
+			s->swwxx = 0;
+	}
 	/* finite inputs that overflow are an error, as in regr_* */
-	if (!isfinite(s->mean_x) || !isfinite(s->sxx) || !isfinite(s->sxp) || !isfinite(s->spp))
+	if (!isfinite(s->mean_x) || !isfinite(s->sxx) || !isfinite(s->sxp) || !isfinite(s->spp) ||
+		(s->axis.layout == RATE_LAYOUT_TRIALS2 &&
+		 (!isfinite(s->sww) || !isfinite(s->swwx) || !isfinite(s->swwxx))))
 		float_overflow_error();
 }
 
 /*
  * Fold state b into a (Chan's weighted combine), after moving b to a's
- * anchor.  Spp survives only if both have it.
+ * anchor.  A sum survives only if both have it: the result has the lesser
+ * layout.
  */
 static void
 rate_merge(TrendRate *a, const TrendRate *b)
@@ -161,14 +252,17 @@ rate_merge(TrendRate *a, const TrendRate *b)
 				w2,
 				w,
 				dx,
-				dp;
+				dp,
+				da,
+				db;
 	int64		trials;
 
 	if (b->axis.kind == TREND_EMPTY)
 		return;
 	if (a->axis.kind == TREND_EMPTY)
 	{
-		*a = *b;
+		/* the bytes b has: a 104-byte state has no sums after them */
+		memcpy(a, b, rate_size(b));
 		return;
 	}
 	shift = trend_axis_merge(&a->axis, &b->axis);
@@ -181,20 +275,36 @@ rate_merge(TrendRate *a, const TrendRate *b)
 	w = (double) trials;
 	dx = (b->mean_x + shift) - a->mean_x;
 	dp = rate_pbar(b) - rate_pbar(a);
+	/* how far the merged mean lies from a's and from b's */
+	da = dx * w2 / w;
+	db = -dx * w1 / w;
 	a->sxx += b->sxx + w1 * w2 * dx * dx / w;
 	a->sxp += b->sxp + w1 * w2 * dx * dp / w;
-	a->mean_x += dx * w2 / w;
+	a->mean_x += da;
 	a->n += b->n;
 	a->trials = trials;
 	a->events += b->events;
-	if (a->axis.layout == RATE_LAYOUT_SPP && b->axis.layout == RATE_LAYOUT_SPP)
+	if (a->axis.layout == RATE_LAYOUT_TRIALS2 && b->axis.layout == RATE_LAYOUT_TRIALS2)
+	{
+		a->swwxx += da * (da * a->sww - 2.0 * a->swwx) +
+			b->swwxx + db * (db * b->sww - 2.0 * b->swwx);
+		a->swwx += -da * a->sww + b->swwx - db * b->sww;
+		a->sww += b->sww;
+		if (a->swwxx < 0)		/* rounding of a sum that is 0 */
+			a->swwxx = 0;
+	}
+	else if (a->axis.layout == RATE_LAYOUT_TRIALS2)
+		a->axis.layout = RATE_LAYOUT_SPP;
+	if (a->axis.layout != RATE_LAYOUT_PBAR && b->axis.layout != RATE_LAYOUT_PBAR)
 		a->spp += b->spp + w1 * w2 * dp * dp / w;
 	else
 	{
-		a->axis.layout = 0;
+		a->axis.layout = RATE_LAYOUT_PBAR;
 		a->spp = rate_pbar(a);
 	}
-	if (!isfinite(a->mean_x) || !isfinite(a->sxx) || !isfinite(a->sxp) || !isfinite(a->spp))
+	if (!isfinite(a->mean_x) || !isfinite(a->sxx) || !isfinite(a->sxp) || !isfinite(a->spp) ||
+		(a->axis.layout == RATE_LAYOUT_TRIALS2 &&
+		 (!isfinite(a->sww) || !isfinite(a->swwx) || !isfinite(a->swwxx))))
 		float_overflow_error();
 }
 
@@ -217,38 +327,46 @@ rate_row(FunctionCallInfo fcinfo, int64 *events, int64 *trials)
 	return *trials > 0;
 }
 
-/* trend_rate_agg(events, trials, t timestamptz) transition: one row */
-PG_FUNCTION_INFO_V1(trend_rate_accum_t);
-Datum
-trend_rate_accum_t(PG_FUNCTION_ARGS)
+/*
+ * The transition of trend_rate_agg: one row at t (timestamptz) or x
+ * (float8), into a state of the 128-byte type (layout RATE_LAYOUT_TRIALS2)
+ * or of the 104-byte one (RATE_LAYOUT_SPP)
+ */
+static Datum
+rate_accum(FunctionCallInfo fcinfo, bool time, int layout)
 {
-	TrendRate  *s = trend_state_for_update(fcinfo, sizeof(TrendRate));
+	TrendRate  *s = trend_state_for_update(fcinfo, layout == RATE_LAYOUT_TRIALS2 ?
+										   sizeof(TrendRate) : RATE_SIZE_0_2_1);
 	int64		events,
 				trials;
 
 	if (rate_row(fcinfo, &events, &trials))
-		rate_add(s, trend_axis_time(&s->axis, PG_GETARG_TIMESTAMPTZ(3)), events, trials);
+		rate_add(s, time ? trend_axis_time(&s->axis, PG_GETARG_TIMESTAMPTZ(3)) :
+				 trend_axis_x(&s->axis, PG_GETARG_FLOAT8(3)),
+				 events, trials, layout);
 	PG_RETURN_POINTER(s);
+}
+
+/* trend_rate_agg(events, trials, t timestamptz) transition: one row */
+PG_FUNCTION_INFO_V1(trend_rate_accum_t_v2);
+Datum
+trend_rate_accum_t_v2(PG_FUNCTION_ARGS)
+{
+	return rate_accum(fcinfo, true, RATE_LAYOUT_TRIALS2);
 }
 
 /* trend_rate_agg(events, trials, x float8) transition: one row */
-PG_FUNCTION_INFO_V1(trend_rate_accum_x);
+PG_FUNCTION_INFO_V1(trend_rate_accum_x_v2);
 Datum
-trend_rate_accum_x(PG_FUNCTION_ARGS)
+trend_rate_accum_x_v2(PG_FUNCTION_ARGS)
 {
-	TrendRate  *s = trend_state_for_update(fcinfo, sizeof(TrendRate));
-	int64		events,
-				trials;
-
-	if (rate_row(fcinfo, &events, &trials))
-		rate_add(s, trend_axis_x(&s->axis, PG_GETARG_FLOAT8(3)), events, trials);
-	PG_RETURN_POINTER(s);
+	return rate_accum(fcinfo, false, RATE_LAYOUT_TRIALS2);
 }
 
 /* Combine two states (parallel workers, rollup) */
-PG_FUNCTION_INFO_V1(trend_rate_combine);
+PG_FUNCTION_INFO_V1(trend_rate_combine_v2);
 Datum
-trend_rate_combine(PG_FUNCTION_ARGS)
+trend_rate_combine_v2(PG_FUNCTION_ARGS)
 {
 	TrendRate  *a = trend_state_for_update(fcinfo, sizeof(TrendRate));
 
@@ -257,24 +375,33 @@ trend_rate_combine(PG_FUNCTION_ARGS)
 }
 
 /*
- * Text form: (kind,anchor,first,last,n,trials,events,mean_x,pbar,sxx,sxp,spp);
- * a state of 0.2.1 (layout 0) as 0.2.1 wrote it, without spp
+ * Text form: (kind,anchor,first,last,n,trials,events,mean_x,pbar,sxx,sxp,
+ * spp,sww,swwx,swwxx); the fields a state has, by its layout: without the
+ * last three (RATE_LAYOUT_SPP), or without the last four as 0.2.1 wrote it
  */
 PG_FUNCTION_INFO_V1(trend_rate_out);
 Datum
 trend_rate_out(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	bool		has_spp = s->axis.layout == RATE_LAYOUT_SPP;
-	double		sums[5] = {s->mean_x, has_spp ? rate_pbar(s) : s->spp, s->sxx, s->sxp, s->spp};
+	int			layout = s->axis.layout;
+	double		sums[8] = {s->mean_x, layout == RATE_LAYOUT_PBAR ? s->spp : rate_pbar(s),
+		s->sxx, s->sxp, s->spp, 0, 0, 0};
+	int			nsums = layout == RATE_LAYOUT_TRIALS2 ? 8 : layout == RATE_LAYOUT_SPP ? 5 : 4;
 	StringInfoData buf;
 
+	if (layout == RATE_LAYOUT_TRIALS2)
+	{
+		sums[5] = s->sww;
+		sums[6] = s->swwx;
+		sums[7] = s->swwxx;
+	}
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
 	trend_axis_out(&buf, &s->axis);
 	appendStringInfo(&buf, INT64_FORMAT "," INT64_FORMAT "," INT64_FORMAT,
 					 s->n, s->trials, s->events);
-	for (int i = 0; i < (has_spp ? 5 : 4); i++)
+	for (int i = 0; i < nsums; i++)
 	{
 		appendStringInfoChar(&buf, ',');
 		trend_append_double(&buf, sums[i]);
@@ -284,17 +411,18 @@ trend_rate_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Parse the text form, with spp (this version) or without (0.2.1: layout
- * 0); false if it is not one
+ * Parse the text form: four sums after the counts (layout 0, as 0.2.1
+ * wrote it), five (with Spp) or eight (with the squared trials); false if
+ * it is not one
  */
 static bool
 rate_parse(char *p, TrendRate *s)
 {
 	char	   *f;
-	double		sums[5];
-	int			nsums;
+	double		sums[8];
+	int			nsums = 0;
 
-	rate_init(s);
+	rate_init(s, RATE_LAYOUT_PBAR);
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p++ != '(' || !trend_axis_parse(&p, &s->axis) ||
@@ -302,58 +430,81 @@ rate_parse(char *p, TrendRate *s)
 		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->trials) ||
 		(f = trend_next_field(&p, ',')) == NULL || !trend_parse_int64(f, &s->events))
 		return false;
-	/* four sums (0.2.1) or five, the last before ')' */
-	for (nsums = 0; nsums < 5;)
+	for (;;)
 	{
 		char	   *next = strpbrk(p, ",)");
 		char		delimiter = next != NULL ? *next : '\0';
 
-		if ((delimiter == ')') != (nsums >= 3) && !(delimiter == ',' && nsums == 3))
-			return false;
-		if ((f = trend_next_field(&p, delimiter)) == NULL || !trend_parse_double(f, &sums[nsums++]))
+		if (delimiter == '\0' || nsums == lengthof(sums) ||
+			(f = trend_next_field(&p, delimiter)) == NULL ||
+			!trend_parse_double(f, &sums[nsums++]))
 			return false;
 		if (delimiter == ')')
 			break;
 	}
-	if (nsums < 4)
+	if (nsums != 4 && nsums != 5 && nsums != 8)
 		return false;
-	s->axis.layout = nsums == 5 ? RATE_LAYOUT_SPP : 0;
+	s->axis.layout = nsums == 8 ? RATE_LAYOUT_TRIALS2 : nsums == 5 ? RATE_LAYOUT_SPP : RATE_LAYOUT_PBAR;
 	s->mean_x = sums[0];
 	s->sxx = sums[2];
 	s->sxp = sums[3];
-	s->spp = nsums == 5 ? sums[4] : sums[1];
+	s->spp = nsums == 4 ? sums[1] : sums[4];
+	if (nsums == 8)
+	{
+		s->sww = sums[5];
+		s->swwx = sums[6];
+		s->swwxx = sums[7];
+	}
 	/* this version writes pbar as events / trials: it must agree */
-	if (nsums == 5 && fabs(sums[1] - rate_pbar(s)) > RATE_PBAR_TOLERANCE)
+	if (nsums > 4 && fabs(sums[1] - rate_pbar(s)) > RATE_PBAR_TOLERANCE)
 		return false;
 	return trend_parse_end(p);
 }
 
-/* Text input of trend_rate: the state of the text form trend_rate_out writes, checked */
-PG_FUNCTION_INFO_V1(trend_rate_in);
-Datum
-trend_rate_in(PG_FUNCTION_ARGS)
+/*
+ * A state for the 104-byte type of a database not yet updated: without the
+ * squared trials, which it has no room for
+ */
+static void
+rate_to_0_2_1(TrendRate *s)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
+	if (s->axis.layout == RATE_LAYOUT_TRIALS2)
+		s->axis.layout = RATE_LAYOUT_SPP;
+}
+
+/* The state of a text form, checked */
+static TrendRate *
+rate_in(const char *str)
+{
 	TrendRate  *s = palloc(sizeof(TrendRate));
 
 	if (!rate_parse(pstrdup(str), s) || !rate_valid(s))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type trend_rate: \"%s\"", str),
-				 errdetail("A trend_rate is (kind,anchor,first,last,n,trials,events,mean_x,pbar,sxx,sxp,spp) with kind empty, time or x, as trend_rate_agg() makes it.")));
-	PG_RETURN_POINTER(s);
+				 errdetail("A trend_rate is (kind,anchor,first,last,n,trials,events,mean_x,pbar,sxx,sxp,spp,sww,swwx,swwxx) with kind empty, time or x, as trend_rate_agg() makes it.")));
+	return s;
+}
+
+/* Text input of trend_rate: the state of the text form trend_rate_out writes, checked */
+PG_FUNCTION_INFO_V1(trend_rate_in_v2);
+Datum
+trend_rate_in_v2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(rate_in(PG_GETARG_CSTRING(0)));
 }
 
 /*
  * Binary output of trend_rate: the axis, the counts, then mean_x, pbar,
- * Sxx, Sxp and Spp (a state of 0.2.1 without Spp, as 0.2.1 sent it)
+ * Sxx and Sxp, and the sums the state has of Spp, sum w^2, sum w^2 (x -
+ * mean x) and sum w^2 (x - mean x)^2 (a state of 0.2.1 as 0.2.1 sent it)
  */
 PG_FUNCTION_INFO_V1(trend_rate_send);
 Datum
 trend_rate_send(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	bool		has_spp = s->axis.layout == RATE_LAYOUT_SPP;
+	int			layout = s->axis.layout;
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -362,23 +513,28 @@ trend_rate_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, s->trials);
 	pq_sendint64(&buf, s->events);
 	pq_sendfloat8(&buf, s->mean_x);
-	pq_sendfloat8(&buf, has_spp ? rate_pbar(s) : s->spp);
+	pq_sendfloat8(&buf, layout == RATE_LAYOUT_PBAR ? s->spp : rate_pbar(s));
 	pq_sendfloat8(&buf, s->sxx);
 	pq_sendfloat8(&buf, s->sxp);
-	if (has_spp)
+	if (layout != RATE_LAYOUT_PBAR)
 		pq_sendfloat8(&buf, s->spp);
+	if (layout == RATE_LAYOUT_TRIALS2)
+	{
+		pq_sendfloat8(&buf, s->sww);
+		pq_sendfloat8(&buf, s->swwx);
+		pq_sendfloat8(&buf, s->swwxx);
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Binary input of trend_rate: the state of its binary form (either version), checked */
-PG_FUNCTION_INFO_V1(trend_rate_recv);
-Datum
-trend_rate_recv(PG_FUNCTION_ARGS)
+/* The state of a binary form (any layout), checked */
+static TrendRate *
+rate_recv(StringInfo buf)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	TrendRate  *s = palloc0(sizeof(TrendRate));
 	double		pbar;
-	bool		valid;
+	int			rest;
+	bool		valid = true;
 
 	trend_axis_recv(buf, &s->axis);
 	s->n = pq_getmsgint64(buf);
@@ -388,24 +544,40 @@ trend_rate_recv(PG_FUNCTION_ARGS)
 	pbar = pq_getmsgfloat8(buf);
 	s->sxx = pq_getmsgfloat8(buf);
 	s->sxp = pq_getmsgfloat8(buf);
-	if (buf->cursor < buf->len)
+	rest = buf->len - buf->cursor;	/* Spp, and the squared trials: 8 bytes each */
+	if (rest == 0)
 	{
-		s->axis.layout = RATE_LAYOUT_SPP;
+		s->axis.layout = RATE_LAYOUT_PBAR;
+		s->spp = pbar;
+	}
+	else if (rest == 8 || rest == 32)
+	{
+		s->axis.layout = rest == 8 ? RATE_LAYOUT_SPP : RATE_LAYOUT_TRIALS2;
 		s->spp = pq_getmsgfloat8(buf);
+		if (rest == 32)
+		{
+			s->sww = pq_getmsgfloat8(buf);
+			s->swwx = pq_getmsgfloat8(buf);
+			s->swwxx = pq_getmsgfloat8(buf);
+		}
 		valid = fabs(pbar - rate_pbar(s)) <= RATE_PBAR_TOLERANCE;
 	}
 	else
-	{
-		s->axis.layout = 0;
-		s->spp = pbar;
-		valid = true;
-	}
+		valid = false;
 	if (!valid || !rate_valid(s))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid trend_rate state"),
 				 errdetail("The counts, means or sums of the state are inconsistent.")));
-	PG_RETURN_POINTER(s);
+	return s;
+}
+
+/* Binary input of trend_rate: the state of its binary form (any version), checked */
+PG_FUNCTION_INFO_V1(trend_rate_recv_v2);
+Datum
+trend_rate_recv_v2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(rate_recv((StringInfo) PG_GETARG_POINTER(0)));
 }
 
 /* The slope of the proportion per second or x; false without two distinct x */
@@ -465,55 +637,84 @@ trend_rate_slope(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(slope * scale);
 }
 
+/* The trials-weighted residual sum of squares around the line, RSS = Spp - Sxp^2 / Sxx */
+static double
+rate_rss(const TrendRate *s)
+{
+	double		rss = s->spp - s->sxp * s->sxp / s->sxx;
+
+	/* rounding may leave a perfect fit a little below zero */
+	return rss > 0 ? rss : 0;
+}
+
 /*
  * The dispersion phi = RSS / (pbar qbar (n - 2)), the rows' scatter around
- * the fitted line over what the binomial allows (RSS = Spp - Sxp^2 / Sxx,
- * the trials-weighted residual sum of squares); false where it cannot be
+ * the fitted line over what the binomial allows; false where it cannot be
  * estimated: fewer than RATE_MIN_PERIODS rows, no Spp (a state of 0.2.1),
  * or no slope or variance
  */
 static bool
 rate_dispersion(const TrendRate *s, double *phi)
 {
-	double		var,
-				rss;
+	double		var;
 
-	if (s->axis.layout != RATE_LAYOUT_SPP || s->n < RATE_MIN_PERIODS || !rate_var_t(s, &var))
+	if (s->axis.layout == RATE_LAYOUT_PBAR || s->n < RATE_MIN_PERIODS || !rate_var_t(s, &var))
 		return false;
-	rss = s->spp - s->sxp * s->sxp / s->sxx;
-	/* rounding may leave a perfect fit a little below zero */
-	*phi = (rss > 0 ? rss : 0) * s->sxx / (var * (double) (s->n - 2));
+	*phi = rate_rss(s) * s->sxx / (var * (double) (s->n - 2));
 	return true;
 }
 
 /*
- * The default (quasi-binomial) test's scale and degrees of freedom: the
- * binomial variance widened by phi, never narrowed (max(1, phi)), and a
- * Student t with n - 2 degrees of freedom, phi being estimated; false where
- * phi cannot be
+ * The variance between campaigns, tau^2, by moments (docs/trend_statistics.md
+ * §4.8): each row's rate varies as pbar qbar / w + tau^2 about the line, so
+ * E[RSS] = pbar qbar (n - 2) + tau^2 D with D = sum w (1 - h), h the rows'
+ * leverages, = trials - sum w^2 / trials - sum w^2 (x - mean x)^2 / Sxx;
+ * never below 0.  Needs the squared trials.
+ */
+static double
+rate_tau2(const TrendRate *s, double pq)
+{
+	double		d = (double) s->trials - s->sww / (double) s->trials - s->swwxx / s->sxx;
+	double		excess = rate_rss(s) - pq * (double) (s->n - 2);
+
+	return d > 0 && excess > 0 ? excess / d : 0;
+}
+
+/*
+ * The default test's variance of the slope and its degrees of freedom: the
+ * binomial variance pbar qbar / Sxx plus what the campaigns' own variance
+ * tau^2 adds, tau^2 sum w^2 (x - mean x)^2 / Sxx^2 (a state of the 104-byte
+ * type, without the squared trials: the binomial variance times max(1,
+ * phi), the same when the trials are equal), against Student's t with n -
+ * 2 degrees of freedom, the scatter being estimated; false where phi
+ * cannot be
  */
 static bool
-rate_quasi(const TrendRate *s, double *scale, double *df)
+rate_slope_var(const TrendRate *s, double *var, double *df)
 {
-	double		phi;
+	double		phi,
+				pq;
 
 	if (!rate_dispersion(s, &phi))
 		return false;
-	*scale = phi > 1.0 ? phi : 1.0;
+	pq = rate_pbar(s) * (1.0 - rate_pbar(s));
 	*df = (double) (s->n - 2);
+	if (s->axis.layout == RATE_LAYOUT_TRIALS2)
+		*var = pq / s->sxx + rate_tau2(s, pq) * s->swwxx / (s->sxx * s->sxx);
+	else
+		*var = (phi > 1.0 ? phi : 1.0) * pq / s->sxx;
 	return true;
 }
 
-/* The slope's standard error, sqrt(max(1, phi) pbar qbar / Sxx); false where there is none */
+/* The slope's standard error by the default test; false where there is none */
 static bool
 rate_stderr(const TrendRate *s, double *se, double *df)
 {
-	double		var,
-				scale;
+	double		var;
 
-	if (!rate_quasi(s, &scale, df) || !rate_var_t(s, &var))
+	if (!rate_slope_var(s, &var, df))
 		return false;
-	*se = sqrt(scale * var) / s->sxx;
+	*se = sqrt(var);
 	return true;
 }
 
@@ -529,7 +730,7 @@ trend_rate_dispersion(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(phi);
 }
 
-/* The weighted slope's standard error widened by the dispersion, in its unit; NULL where there is none */
+/* The weighted slope's standard error by the default test, in its unit; NULL where there is none */
 PG_FUNCTION_INFO_V1(trend_rate_slope_stderr);
 Datum
 trend_rate_slope_stderr(PG_FUNCTION_ARGS)
@@ -544,7 +745,7 @@ trend_rate_slope_stderr(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(se * scale);
 }
 
-/* A bound of the slope's Student t interval, widened by the dispersion: lower (-1) or upper (+1) */
+/* A bound of the slope's Student t interval by the default test: lower (-1) or upper (+1) */
 static Datum
 rate_ci_bound(FunctionCallInfo fcinfo, double sign)
 {
@@ -581,22 +782,21 @@ trend_rate_slope_upper(PG_FUNCTION_ARGS)
 }
 
 /*
- * p_value(trend_rate): the default test, Cochran-Armitage's z over
- * sqrt(max(1, phi)) against Student's t with n - 2 degrees of freedom;
- * NULL where phi cannot be estimated
+ * p_value(trend_rate): the default test, the slope over its standard error
+ * against Student's t with n - 2 degrees of freedom; NULL where phi cannot
+ * be estimated
  */
 PG_FUNCTION_INFO_V1(trend_rate_p_value);
 Datum
 trend_rate_p_value(PG_FUNCTION_ARGS)
 {
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
-	double		var,
-				scale,
+	double		se,
 				df;
 
-	if (!rate_quasi(s, &scale, &df) || !rate_var_t(s, &var))
+	if (!rate_stderr(s, &se, &df))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(t_two_sided_p(s->sxp / sqrt(scale * var), df));
+	PG_RETURN_FLOAT8(t_two_sided_p(s->sxp / s->sxx / se, df));
 }
 
 /* Cochran-Armitage chi-square (1 df): T^2 / Var(T) */
@@ -691,6 +891,63 @@ trend_rate_fitted_last(PG_FUNCTION_ARGS)
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
 
 	return trend_fitted_end(fcinfo, &s->axis, s, &rate_fit, true);
+}
+
+/*
+ * The writers of the 104-byte trend_rate of 0.1.0 to 0.2.1, under the names
+ * its install and update scripts bind, for a database not yet updated by
+ * ALTER EXTENSION iso27001 UPDATE: its states get Spp (the dispersion and
+ * the quasi-binomial test) but not the squared trials, which they have no
+ * room for.  Its readers are the functions above.
+ */
+
+/* trend_rate_agg(events, trials, t timestamptz) transition of the 104-byte type */
+PG_FUNCTION_INFO_V1(trend_rate_accum_t);
+Datum
+trend_rate_accum_t(PG_FUNCTION_ARGS)
+{
+	return rate_accum(fcinfo, true, RATE_LAYOUT_SPP);
+}
+
+/* trend_rate_agg(events, trials, x float8) transition of the 104-byte type */
+PG_FUNCTION_INFO_V1(trend_rate_accum_x);
+Datum
+trend_rate_accum_x(PG_FUNCTION_ARGS)
+{
+	return rate_accum(fcinfo, false, RATE_LAYOUT_SPP);
+}
+
+/* Combine two states of the 104-byte type */
+PG_FUNCTION_INFO_V1(trend_rate_combine);
+Datum
+trend_rate_combine(PG_FUNCTION_ARGS)
+{
+	TrendRate  *a = trend_state_for_update(fcinfo, RATE_SIZE_0_2_1);
+
+	rate_merge(a, PG_GETARG_TREND_RATE(1));
+	PG_RETURN_POINTER(a);
+}
+
+/* Text input of the 104-byte type: a text form of any version, without the squared trials */
+PG_FUNCTION_INFO_V1(trend_rate_in);
+Datum
+trend_rate_in(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = rate_in(PG_GETARG_CSTRING(0));
+
+	rate_to_0_2_1(s);
+	PG_RETURN_POINTER(s);
+}
+
+/* Binary input of the 104-byte type: a binary form of any version, without the squared trials */
+PG_FUNCTION_INFO_V1(trend_rate_recv);
+Datum
+trend_rate_recv(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = rate_recv((StringInfo) PG_GETARG_POINTER(0));
+
+	rate_to_0_2_1(s);
+	PG_RETURN_POINTER(s);
 }
 
 /*
