@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(39);
+SELECT plan(45);
 
 CREATE TEMP TABLE proportions (
 	dataset text, x text, successes text, trials text, wls_slope text, wls_intercept text,
@@ -49,34 +49,42 @@ SELECT results_eq($$SELECT round(ca_chi2(s)::numeric, 4), round(ca_p(s)::numeric
 SELECT is(rate(s), 357.0::float8 / 3259, 'weekly phishing: 357 clicks out of 3,259 recipients')
   FROM state WHERE dataset = 'weekly_phishing_8wk';
 
--- The default test (docs/trend_statistics.md §4.7): the dispersion and the
--- widened test, interval and standard error against
--- test/fixtures/trend_vectors/dispersion.csv (the weighted regression from
--- its normal equations in exact rational arithmetic, Student t in 40
--- digits; dispersion.py).  Fewer than 5 rows: no dispersion, no default test.
-CREATE TEMP TABLE dispersion_ref (dataset text, x text, events text, trials text, phi float8, t float8,
-								  df float8, p float8, se float8, lower95 float8, upper95 float8);
+-- The default test (docs/trend_statistics.md §4.7 and §4.8): the dispersion
+-- and the test, interval and standard error allowing for the variance
+-- between campaigns against test/fixtures/trend_vectors/dispersion.csv (the
+-- weighted regression, its hat matrix and covariance from their matrix
+-- definitions in exact rational arithmetic, Student t in 40 digits;
+-- dispersion.py).  Fewer than 5 rows: no dispersion, no default test.
+CREATE TEMP TABLE dispersion_ref (dataset text, x text, events text, trials text, phi float8, tau2 float8,
+								  t float8, df float8, p float8, se float8, lower95 float8, upper95 float8);
 \copy dispersion_ref FROM 'test/fixtures/trend_vectors/dispersion.csv' WITH (FORMAT csv, HEADER true)
 CREATE TEMP TABLE dispersion_state AS
 SELECT d.*, (SELECT trend_rate_agg(c.e, c.n, c.x)
 			   FROM unnest(d.x::float8[], d.events::bigint[], d.trials::bigint[]) AS c(x, e, n)) AS s
   FROM dispersion_ref d;
-SELECT is((SELECT count(*) FROM dispersion_state WHERE cardinality(x::float8[]) >= 5), 5::bigint,
-		  'five reference datasets of 5 rows or more, one of 4');
+SELECT is((SELECT count(*) FROM dispersion_state WHERE cardinality(x::float8[]) >= 5), 7::bigint,
+		  'seven reference datasets of 5 rows or more, one of 4');
 SELECT is_empty($$SELECT dataset, dispersion(s), phi FROM dispersion_state
 				   WHERE cardinality(x::float8[]) >= 5 AND NOT pg_temp.rel(dispersion(s), phi) <= 1e-12
 					 AND NOT (phi = 0 AND dispersion(s) < 1e-14)$$,
 				'the dispersion of every dataset to 1e-12 (0 for one exactly on a line)');
 SELECT is_empty($$SELECT dataset, p_value(s), p FROM dispersion_state
 				   WHERE cardinality(x::float8[]) >= 5 AND NOT pg_temp.rel(p_value(s), p) <= 1e-12$$,
-				'the default p-value (z over sqrt(max(1, phi)), Student t with n - 2 df) to 1e-12');
+				'the default p-value (the slope over its standard error, Student t with n - 2 df) to 1e-12');
 SELECT is_empty($$SELECT dataset, slope_stderr(s), se FROM dispersion_state
 				   WHERE cardinality(x::float8[]) >= 5 AND NOT pg_temp.rel(slope_stderr(s), se) <= 1e-12$$,
-				'the widened standard error to 1e-12');
+				'the standard error with the variance between campaigns to 1e-12');
 SELECT is_empty($$SELECT dataset FROM dispersion_state
 				   WHERE cardinality(x::float8[]) >= 5
 					 AND NOT (pg_temp.rel(slope_lower(s), lower95) <= 1e-12 AND pg_temp.rel(slope_upper(s), upper95) <= 1e-12)$$,
-				'the 95 % interval, Student t and widened, to 1e-12');
+				'the 95 % interval, Student t with the variance between campaigns, to 1e-12');
+-- with unequal trials the variance between campaigns weighs on the large
+-- ones: the standard error is not the binomial one times sqrt(phi),
+-- slope / ca_z * sqrt(phi) (ca_z = Sxp / sqrt(pbar qbar Sxx))
+SELECT results_eq($$SELECT dataset, round((slope_stderr(s) / (slope(s) / ca_z(s) * sqrt(dispersion(s))))::numeric, 3)
+					  FROM dispersion_state WHERE dataset IN ('unequal_templates_10', 'templates_12wk') ORDER BY 1$$,
+				  $$VALUES ('templates_12wk', 1.000), ('unequal_templates_10', 1.064)$$,
+				  'equal trials: the standard error is sqrt(phi) times the binomial one; 50-800 recipients: 6.4 % more');
 SELECT results_eq($$SELECT dispersion(s), p_value(s), slope_stderr(s), slope_lower(s), verdict(s, 'lower'), ca_p(s) IS NOT NULL
 					  FROM dispersion_state WHERE dataset = 'r_prop_trend_smokers'$$,
 				  $$VALUES (NULL::float8, NULL::float8, NULL::float8, NULL::float8, 'insufficient data', true)$$,
@@ -104,6 +112,33 @@ SELECT results_eq($$SELECT s::text, dispersion(s), n(s), pg_temp.rel(ca_z(s), -2
 				  'a state in 0.2.1''s text form reads back as written: Cochran-Armitage as before, no dispersion');
 SELECT throws_ok($$SELECT '(x,0,1,4,4,397,372,2.4,0.5,434.6,-14.5,1)'::trend_rate$$, '22P02', NULL,
 				 'a state whose pbar field is not events / trials is refused');
+-- The sums of squared trials (docs/trend_statistics.md §4.8), by hand for
+-- 10/100 at x = 0, 30/300 at 1, 20/100 at 3: mean x = 600 / 500 = 1.2,
+-- sum w^2 = 100^2 + 300^2 + 100^2 = 110000, sum w^2 (x - 1.2) = -12000 -
+-- 18000 + 18000 = -12000, sum w^2 (x - 1.2)^2 = 14400 + 3600 + 32400 = 50400;
+-- the same from the rows in any order and from states rolled up
+CREATE TEMP TABLE trials2 (e bigint, n bigint, x float8);
+INSERT INTO trials2 VALUES (10, 100, 0), (30, 300, 1), (20, 100, 3);
+SELECT results_eq($$SELECT (round(f[13]::numeric, 6), round(f[14]::numeric, 6), round(f[15]::numeric, 6))::text
+					  FROM (SELECT string_to_array(trim(BOTH '()' FROM s::text), ',') f
+							  FROM (SELECT trend_rate_agg(e, n, x ORDER BY x) s FROM trials2
+									UNION ALL SELECT trend_rate_agg(e, n, x ORDER BY x DESC) FROM trials2
+									UNION ALL SELECT rollup(s ORDER BY x DESC)
+									  FROM (SELECT x, trend_rate_agg(e, n, x) s FROM trials2 GROUP BY x) g) q) r$$,
+				  $$VALUES ('(110000.000000,-12000.000000,50400.000000)'), ('(110000.000000,-12000.000000,50400.000000)'),
+						   ('(110000.000000,-12000.000000,50400.000000)')$$,
+				  'the sums of squared trials by hand, from the rows in either order and rolled up from one-row states');
+SELECT ok(pg_temp.rel((SELECT slope_stderr(rollup(h)) FROM (SELECT trend_rate_agg(c.e, c.n, c.x) h
+						 FROM dispersion_state, unnest(x::float8[], events::bigint[], trials::bigint[]) AS c(x, e, n)
+						WHERE dataset = 'unequal_falling_14' GROUP BY c.x::int % 3) q),
+					  (SELECT se FROM dispersion_ref WHERE dataset = 'unequal_falling_14')) < 1e-12,
+		  'fourteen unequal campaigns in three interleaved parts rolled up: the reference standard error');
+SELECT throws_ok($$SELECT '(x,0,0,3,3,500,60,1.2,0.12,480,10,0.8,1000,-12000,50400)'::trend_rate$$, '22P02', NULL,
+				 'a sum of squared trials below trials^2 / n (500^2 / 3) is refused');
+SELECT throws_ok($$SELECT '(x,0,0,3,3,500,60,1.2,0.12,480,10,0.8,110000,-80000,50400)'::trend_rate$$, '22P02', NULL,
+				 'sums of squared trials against Cauchy-Schwarz (80000^2 > 110000 * 50400) are refused');
+SELECT throws_ok($$SELECT '(x,0,0,3,3,500,60,1.2,0.12,480,10,0.8,110000,-12000)'::trend_rate$$, '22P02', NULL,
+				 'a text form with seven sums (neither 4, 5 nor 8) is refused');
 
 -- the binomial-logit trend (reference values from 50-digit arithmetic, docs/trend_statistics.md §9.3)
 CREATE TEMP TABLE logit AS
