@@ -6,7 +6,8 @@
 # test/pgtap/*.sql) and the shell harnesses of test/shell: concurrency
 # (pgbench), dump/restore, the update paths, the evidence files
 # (rsvg-convert, sha256sum), the OSCAL schema checks and a three-node run of
-# the aggregates; on 15 also a short run of the fuzz harnesses
+# the aggregates; on 15 also the calibration of the verdicts
+# (test/shell/calibration.sh) and a short run of the fuzz harnesses
 # (test/fuzz/run.sh).
 #
 # PostgreSQL 15 is Debian's (pg_virtualenv makes its cluster).  PostgreSQL 18
@@ -141,8 +142,11 @@ tap_suite upgrade "upgrade 0.1.0 and 0.2.1 -> current" test/shell/upgrade.sh
 tap_suite "evidence files" "evidence files (rsvg-convert, sha256sum)" test/shell/evidence_files.sh
 tap_suite "OSCAL schemas" "OSCAL schemas (python3-jsonschema)" test/shell/oscal.sh
 tap_suite "three nodes" "three nodes (postgres_fdw, partitionwise aggregation)" test/shell/multinode.sh
-# the fuzzers link the extension's C with PostgreSQL 15's headers: once is enough
+# the fuzzers link the extension's C with PostgreSQL 15's headers, and the
+# verdicts' calibration (28,001 simulated series, about 2 minutes) measures
+# statistics that do not depend on the server's version: once is enough
 if [ "$version" = 15 ]; then
+	tap_suite calibration "calibration of the verdicts (simulated series)" test/shell/calibration.sh
 	tap_suite fuzzing "fuzzing (libFuzzer, ${ISO27001_FUZZ_SECONDS:-60} s per harness)" \
 		test/fuzz/run.sh "${ISO27001_FUZZ_SECONDS:-60}"
 fi

@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; done' EXIT
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 . test/include/tap.sh
-echo "1..$((8 * ${#olds[@]}))"
+echo "1..$((9 * ${#olds[@]} + 3))"
 
 for old in "${olds[@]}"; do
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
@@ -74,4 +74,29 @@ check "the updated database from $old works: version 2, the BI views, an OSCAL S
 	test "$(q "$db_up" "SELECT soa_approve('acme', 'Jane Doe');
 		SELECT count(*) FROM iso27001_bi.soa_entry WHERE scope = 'acme';
 		SELECT jsonb_array_length(oscal_ssp('acme', 2) -> 'system-security-plan' -> 'control-implementation' -> 'implemented-requirements')" | tr '\n' ' ')" = "2 93 93 "
+# 3 rows of 10 trials at x = 1, 2, 3: mean x 2, Sxx = 10 (1 + 0 + 1) = 20
+check "the rate column of one's own table from $old is the new trend_rate and rolls up (3 rows, Sxx 20)" \
+	test "$(q "$db_up" "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.kept'::regclass AND attname = 'rate';
+		SELECT n(rollup(rate)) FROM (SELECT rate FROM public.kept UNION ALL SELECT trend_rate_agg(1, 10, 4.0)) q;
+		SELECT round((slope(rate) / slope_stderr(rate))::numeric, 6) IS NULL FROM public.kept" | tr '\n' ' ')" = "trend_rate 4 t "
 done
+
+# A view of one's own over a column of the old trend_rate stops the update,
+# which then changes nothing; without it the update goes through
+db=iso27001_upgrade_blocked
+dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"
+q "$db" "CREATE EXTENSION iso27001 VERSION '0.2.1';
+  CREATE TABLE public.states (s trend_rate);
+  INSERT INTO public.states SELECT trend_rate_agg(e, 10, x) FROM (VALUES (5::bigint, 1.0), (4, 2.0)) v(e, x);
+  CREATE VIEW public.state_text AS SELECT s::text AS t FROM public.states" >/dev/null
+check "a view of one's own over an old trend_rate column stops the update with an error naming it" bash -c \
+	"! psql -X -q -d $db -c \"ALTER EXTENSION iso27001 UPDATE TO '$new'\" 2>'$work/blocked.log'; cat '$work/blocked.log'; grep -q 'state_text' '$work/blocked.log'"
+check "the failed update changed nothing (0.2.1, the column and the view as they were)" \
+	test "$(q "$db" "SELECT extversion FROM pg_extension WHERE extname = 'iso27001';
+		SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.states'::regclass AND attname = 's';
+		SELECT count(*) FROM public.state_text" | tr '\n' ' ')" = "0.2.1 trend_rate 1 "
+check "without the view the update goes through and keeps the state's text" \
+	bash -c "before=\$(psql -X -At -d $db -c 'SELECT s::text FROM public.states');
+		psql -X -q -d $db -c 'DROP VIEW public.state_text' -c \"ALTER EXTENSION iso27001 UPDATE TO '$new'\" &&
+		[ \"\$(psql -X -At -d $db -c 'SELECT s::text FROM public.states')\" = \"\$before\" ]"
+dropdb --if-exists "$db" >/dev/null 2>&1
