@@ -224,6 +224,32 @@ trend_fitted_at(FunctionCallInfo fcinfo, const TrendAxis *axis, const void *stat
 }
 
 /*
+ * fitted_lower(state, timestamptz, level) (sign -1) or fitted_upper (+1):
+ * a bound of the Student t confidence interval of the family's line at a
+ * timestamp, the mean the trend says then (a projection when it lies after
+ * the last observation); NULL at an infinite timestamp or where the family
+ * gives no standard error.
+ */
+Datum
+trend_fitted_bound(FunctionCallInfo fcinfo, const TrendAxis *axis, const void *state,
+				   const TrendFit *fit, double sign)
+{
+	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
+	double		level = trend_level_arg(fcinfo, 2);
+	double		x,
+				se,
+				df;
+	TrendLine	line;
+
+	if (TIMESTAMP_NOT_FINITE(t) || axis->kind == TREND_EMPTY)
+		PG_RETURN_NULL();
+	x = axis_at(axis, t, fit->usecs_per_x);
+	if (!fit->line(state, &line) || !fit->fitted_se(state, x, &se, &df))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(line_at(&line, x) + sign * t_critical(level, df) * se);
+}
+
+/*
  * fitted_first(state) or fitted_last(state) (last): the family's line at
  * the first (last) observation; NULL for an empty state or one without a
  * line.
@@ -489,6 +515,28 @@ trend_last_time(PG_FUNCTION_ARGS)
 	return trend_time_end(fcinfo, (TrendAxis *) PG_GETARG_POINTER(0), true);
 }
 
+/* The argument better of a verdict: true for "lower", false for "higher", else an error */
+static bool
+lower_is_better_arg(FunctionCallInfo fcinfo, int argno)
+{
+	char	   *better;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("better must not be null"),
+				 errhint("Say which way is better: \"lower\" (a click rate) or \"higher\" (a report rate).")));
+	better = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	if (pg_strcasecmp(better, "lower") == 0)
+		return true;
+	if (pg_strcasecmp(better, "higher") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for better: \"%s\"", better),
+				 errdetail("Accepted values: lower, higher.")));
+	return false;
+}
+
 /*
  * trend_verdict(n, slope, lower, upper, p, better, alpha): what an auditor
  * reads.  Fewer than 3 observations or no slope: insufficient data; no p
@@ -500,27 +548,11 @@ PG_FUNCTION_INFO_V1(trend_verdict);
 Datum
 trend_verdict(PG_FUNCTION_ARGS)
 {
-	char	   *better;
-	bool		lower_is_better;
+	bool		lower_is_better = lower_is_better_arg(fcinfo, 5);
 	double		alpha,
 				slope,
 				p;
 
-	if (PG_ARGISNULL(5))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("better must not be null"),
-				 errhint("Say which way is better: \"lower\" (a click rate) or \"higher\" (a report rate).")));
-	better = text_to_cstring(PG_GETARG_TEXT_PP(5));
-	if (pg_strcasecmp(better, "lower") == 0)
-		lower_is_better = true;
-	else if (pg_strcasecmp(better, "higher") == 0)
-		lower_is_better = false;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value for better: \"%s\"", better),
-				 errdetail("Accepted values: lower, higher.")));
 	alpha = PG_ARGISNULL(6) ? NAN : PG_GETARG_FLOAT8(6);
 	if (!(alpha > 0 && alpha < 1))
 		ereport(ERROR,
@@ -539,4 +571,43 @@ trend_verdict(PG_FUNCTION_ARGS)
 		slope == 0)
 		PG_RETURN_TEXT_P(cstring_to_text("no significant trend"));
 	PG_RETURN_TEXT_P(cstring_to_text((slope < 0) == lower_is_better ? "improving" : "worsening"));
+}
+
+/*
+ * target_status(lower, upper, target, better): where a projection's
+ * interval lies against a target.  On track when the whole interval meets
+ * it (at or below it where lower is better), off track when none of it
+ * does, at risk when the interval straddles it; insufficient data without
+ * an interval; NULL without a target.
+ */
+PG_FUNCTION_INFO_V1(target_status);
+Datum
+target_status(PG_FUNCTION_ARGS)
+{
+	bool		lower_is_better = lower_is_better_arg(fcinfo, 3);
+	double		lower,
+				upper,
+				target;
+	const char *status;
+
+	if (PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	target = PG_GETARG_FLOAT8(2);
+	if (isnan(target))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a target must be a number, not NaN")));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_TEXT_P(cstring_to_text("insufficient data"));
+	lower = PG_GETARG_FLOAT8(0);
+	upper = PG_GETARG_FLOAT8(1);
+	if (isnan(lower) || isnan(upper) || lower > upper)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an interval needs lower <= upper (lower %g, upper %g)", lower, upper)));
+	if (lower_is_better)
+		status = upper <= target ? "on track" : lower > target ? "off track" : "at risk";
+	else
+		status = lower >= target ? "on track" : upper < target ? "off track" : "at risk";
+	PG_RETURN_TEXT_P(cstring_to_text(status));
 }

@@ -72,12 +72,19 @@ typedef struct TrendFit
 	bool		strict_x;		/* a trend over x refuses even an infinite
 								 * timestamp (trend_robust; the others
 								 * return NULL for one) */
+	/*
+	 * the standard error of the line's value at x and its Student t degrees
+	 * of freedom; false when there is none (NULL: a family without one)
+	 */
+	bool		(*fitted_se) (const void *state, double x, double *se, double *df);
 } TrendFit;
 
 extern Datum trend_fitted_at(FunctionCallInfo fcinfo, const TrendAxis *axis,
 							 const void *state, const TrendFit *fit, bool time);
 extern Datum trend_fitted_end(FunctionCallInfo fcinfo, const TrendAxis *axis,
 							  const void *state, const TrendFit *fit, bool last);
+extern Datum trend_fitted_bound(FunctionCallInfo fcinfo, const TrendAxis *axis,
+								const void *state, const TrendFit *fit, double sign);
 
 extern void trend_axis_out(StringInfo buf, const TrendAxis *axis);
 extern bool trend_axis_parse(char **p, TrendAxis *axis);

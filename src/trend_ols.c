@@ -835,7 +835,27 @@ ols_line(const void *state, TrendLine *line)
 	return true;
 }
 
-static const TrendFit ols_fit = {ols_line, TREND_X_SECONDS, false};
+/*
+ * The standard error of the line's value at x, s sqrt(1/n + (x - mean
+ * x)^2 / Sxx) with s^2 the residual variance, n - 2 degrees of freedom
+ */
+static bool
+ols_fitted_se(const void *state, double x, double *se, double *df)
+{
+	const TrendOls *s = state;
+	double		slope_se,
+				d;
+
+	if (!ols_stderr(s, &slope_se))
+		return false;
+	/* slope_se^2 Sxx is the residual variance */
+	d = x - s->sx / (double) s->n;
+	*se = slope_se * sqrt(s->sxx / (double) s->n + d * d);
+	*df = (double) (s->n - 2);
+	return true;
+}
+
+static const TrendFit ols_fit = {ols_line, TREND_X_SECONDS, false, ols_fitted_se};
 
 /* The least-squares line at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_ols_fitted_at_t);
@@ -855,6 +875,26 @@ trend_ols_fitted_at_x(PG_FUNCTION_ARGS)
 	TrendOls   *s = PG_GETARG_TREND_OLS(0);
 
 	return trend_fitted_at(fcinfo, &s->axis, s, &ols_fit, false);
+}
+
+/* The lower bound of the least-squares line's confidence interval at a timestamp */
+PG_FUNCTION_INFO_V1(trend_ols_fitted_lower);
+Datum
+trend_ols_fitted_lower(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	return trend_fitted_bound(fcinfo, &s->axis, s, &ols_fit, -1.0);
+}
+
+/* The upper bound of the least-squares line's confidence interval at a timestamp */
+PG_FUNCTION_INFO_V1(trend_ols_fitted_upper);
+Datum
+trend_ols_fitted_upper(PG_FUNCTION_ARGS)
+{
+	TrendOls   *s = PG_GETARG_TREND_OLS(0);
+
+	return trend_fitted_bound(fcinfo, &s->axis, s, &ols_fit, 1.0);
 }
 
 /* The least-squares line at the first observation, or NULL without a slope */

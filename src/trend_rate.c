@@ -851,7 +851,39 @@ rate_line(const void *state, TrendLine *line)
 	return true;
 }
 
-static const TrendFit rate_fit = {rate_line, TREND_X_SECONDS, false};
+/*
+ * The standard error of the line's value at x, by the default test's model
+ * (docs/trend_statistics.md §4.9): the line passes through (mean x, pbar),
+ * Var(pbar) = pbar qbar / N + tau^2 sum w^2 / N^2, Cov(pbar, b) = tau^2 sum
+ * w^2 (x - mean x) / (N Sxx), so at d = x - mean x the variance is Var(pbar)
+ * + 2 d Cov + d^2 Var(b); without the squared trials, max(1, phi) pbar qbar
+ * (1 / N + d^2 / Sxx).  n - 2 degrees of freedom.
+ */
+static bool
+rate_fitted_se(const void *state, double x, double *se, double *df)
+{
+	const TrendRate *s = state;
+	double		var_b,
+				pq = rate_pbar(s) * (1.0 - rate_pbar(s)),
+				n = (double) s->trials,
+				d = x - s->mean_x,
+				var;
+
+	if (!rate_slope_var(s, &var_b, df))
+		return false;
+	if (s->axis.layout == RATE_LAYOUT_TRIALS2)
+	{
+		double		tau2 = rate_tau2(s, pq);
+
+		var = pq / n + tau2 * s->sww / (n * n) + 2.0 * d * tau2 * s->swwx / (n * s->sxx) + d * d * var_b;
+	}
+	else
+		var = var_b * (s->sxx / n + d * d);
+	*se = sqrt(var > 0 ? var : 0);
+	return true;
+}
+
+static const TrendFit rate_fit = {rate_line, TREND_X_SECONDS, false, rate_fitted_se};
 
 /* The fitted proportion at a timestamp; NULL at an infinite one or without a slope */
 PG_FUNCTION_INFO_V1(trend_rate_fitted_at_t);
@@ -871,6 +903,26 @@ trend_rate_fitted_at_x(PG_FUNCTION_ARGS)
 	TrendRate  *s = PG_GETARG_TREND_RATE(0);
 
 	return trend_fitted_at(fcinfo, &s->axis, s, &rate_fit, false);
+}
+
+/* The lower bound of the fitted proportion's confidence interval at a timestamp */
+PG_FUNCTION_INFO_V1(trend_rate_fitted_lower);
+Datum
+trend_rate_fitted_lower(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+
+	return trend_fitted_bound(fcinfo, &s->axis, s, &rate_fit, -1.0);
+}
+
+/* The upper bound of the fitted proportion's confidence interval at a timestamp */
+PG_FUNCTION_INFO_V1(trend_rate_fitted_upper);
+Datum
+trend_rate_fitted_upper(PG_FUNCTION_ARGS)
+{
+	TrendRate  *s = PG_GETARG_TREND_RATE(0);
+
+	return trend_fitted_bound(fcinfo, &s->axis, s, &rate_fit, 1.0);
 }
 
 /* The fitted proportion at the first observation, or NULL without a slope */

@@ -2851,7 +2851,7 @@ sen_line(const void *state, TrendLine *line)
 	return true;
 }
 
-static const TrendFit sen_fit = {sen_line, TREND_X_USECS, true};
+static const TrendFit sen_fit = {sen_line, TREND_X_USECS, true, NULL};
 
 /* fitted_at on Sen's line, at a timestamp (time) or an x */
 static Datum

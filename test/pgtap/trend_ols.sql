@@ -6,7 +6,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(44);
+SELECT plan(46);
 
 CREATE TEMP TABLE vectors (
 	dataset text, x text, y text, ols_slope text, ols_intercept text, ols_r2 text,
@@ -218,6 +218,26 @@ SELECT throws_ok($$SELECT '(x,0,0,1,2,1,-1,2,0,0,NaN,NaN)'::trend_ols$$, '22P02'
 SELECT throws_ok($$SELECT '(time,0,5,1,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'a first time after the last is refused');
 SELECT throws_ok($$SELECT '(empty,0,0,0,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'an empty state with rows is refused');
 SELECT throws_ok($$SELECT '(ols,0,0,0,1,0,0,0,0,0,0,0)'::trend_ols$$, '22P02', NULL, 'an unknown kind is refused');
+
+-- The line's confidence interval at a time (docs/trend_statistics.md §3.10),
+-- by hand: y = 1, 3, 2, 5, 4 on days 0-4; mean day 2, mean y 3, Sxx = 10,
+-- Sxy = 8, slope 0.8 a day; residuals -0.4, 0.8, -1.0, 1.2, -0.6, RSS 3.6,
+-- s^2 = 1.2; on day 6 the line is 3 + 0.8 * 4 = 6.2 with standard error
+-- sqrt(1.2 (1/5 + 16/10)) = sqrt(2.16) and t(0.975, 3) = 3.182446305284263:
+-- 6.2 -+ 4.677221749051216
+CREATE TEMP TABLE proj AS
+SELECT trend_ols_agg(y, timestamptz '2024-01-01 00:00+00' + d * interval '1 day') s
+  FROM (VALUES (0, 1.0::float8), (1, 3.0), (2, 2.0), (3, 5.0), (4, 4.0)) v(d, y);
+SELECT ok(abs(fitted_lower(s, '2024-01-07 00:00+00') - 1.522778250948785) < 1e-12
+		  AND abs(fitted_upper(s, '2024-01-07 00:00+00') - 10.877221749051216) < 1e-12
+		  AND abs(fitted_at(s, '2024-01-07 00:00+00'::timestamptz) - 6.2) < 1e-12,
+		  'the line on day 6 and its 95 % interval, by hand: 6.2 -+ 4.6772') FROM proj;
+SELECT results_eq($$SELECT status FROM proj, target_projection(s, 12, '2024-01-07 00:00+00', 'lower')
+					UNION ALL SELECT status FROM proj, target_projection(s, 12, '2024-01-07 00:00+00', 'higher')
+					UNION ALL SELECT status FROM proj, target_projection(s, 5, '2024-01-07 00:00+00', 'higher')
+					UNION ALL SELECT status FROM proj, target_projection(s, 5, '2024-01-07 00:00+00', 'lower', 0.5)$$,
+				  $$VALUES ('on track'), ('off track'), ('at risk'), ('off track')$$,
+				  'against 12 (above the interval) on track if lower is better, off track if higher; against 5 at risk, but off track at level 0.5 (t = 0.7649: 5.08 to 7.32)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(45);
+SELECT plan(48);
 
 CREATE TEMP TABLE proportions (
 	dataset text, x text, successes text, trials text, wls_slope text, wls_intercept text,
@@ -56,7 +56,8 @@ SELECT is(rate(s), 357.0::float8 / 3259, 'weekly phishing: 357 clicks out of 3,2
 -- definitions in exact rational arithmetic, Student t in 40 digits;
 -- dispersion.py).  Fewer than 5 rows: no dispersion, no default test.
 CREATE TEMP TABLE dispersion_ref (dataset text, x text, events text, trials text, phi float8, tau2 float8,
-								  t float8, df float8, p float8, se float8, lower95 float8, upper95 float8);
+								  t float8, df float8, p float8, se float8, lower95 float8, upper95 float8,
+								  fit_x float8, fit float8, fit_lower95 float8, fit_upper95 float8);
 \copy dispersion_ref FROM 'test/fixtures/trend_vectors/dispersion.csv' WITH (FORMAT csv, HEADER true)
 CREATE TEMP TABLE dispersion_state AS
 SELECT d.*, (SELECT trend_rate_agg(c.e, c.n, c.x)
@@ -99,6 +100,31 @@ SELECT results_eq($$SELECT verdict(trend_rate_agg(e, 100, x), 'lower'), n(trend_
 					  FROM (VALUES (30, 1.0), (20, 2.0), (10, 3.0)) v(e, x)$$,
 				  $$VALUES ('insufficient data', 3::bigint)$$,
 				  'three campaigns at 30, 20 and 10 % of 100 recipients: insufficient data (the binomial p is 0.0004)');
+-- The projection (docs/trend_statistics.md §4.9): the line and its 95 %
+-- interval four x past the last row, the state built over days from
+-- 2000-01-01 (a slope per second, the same line), against dispersion.csv
+-- ([1 x] Cov [1 x]' with the covariance of the default test)
+SELECT is_empty($$SELECT dataset, fitted_lower(st, at), fit_lower95, fitted_upper(st, at), fit_upper95
+					FROM (SELECT d.*, timestamptz '2000-01-01 00:00+00' + d.fit_x * interval '1 day' AS at,
+								 (SELECT trend_rate_agg(c.e, c.n, timestamptz '2000-01-01 00:00+00' + c.x * interval '1 day')
+									FROM unnest(d.x::float8[], d.events::bigint[], d.trials::bigint[]) AS c(x, e, n)) AS st
+							FROM dispersion_ref d WHERE cardinality(d.x::float8[]) >= 5) q
+				   WHERE NOT (abs(fitted_lower(st, at) - fit_lower95) < 1e-12 AND abs(fitted_upper(st, at) - fit_upper95) < 1e-12
+							  AND abs(fitted_at(st, at) - fit) < 1e-12)$$,
+				'the projected proportion and its 95 % interval four periods on, for all seven datasets, to 1e-12');
+SELECT results_eq($$SELECT round(projected::numeric, 6), round(projected_lower::numeric, 6), round(projected_upper::numeric, 6), status
+					  FROM (SELECT (target_projection(trend_rate_agg(c.e, c.n, timestamptz '2000-01-01 00:00+00' + c.x * interval '1 day'),
+													  t.target, timestamptz '2000-01-12 00:00+00', 'lower')).*
+							  FROM dispersion_ref d, unnest(d.x::float8[], d.events::bigint[], d.trials::bigint[]) AS c(x, e, n),
+								   (VALUES (0.20), (0.06), (-0.2)) t(target)
+							 WHERE d.dataset = 'weekly_phishing_8wk' GROUP BY t.target ORDER BY t.target DESC) q$$,
+				  $$VALUES (0.036777, 0.000000, 0.082715, 'on track'), (0.036777, 0.000000, 0.082715, 'at risk'),
+						   (0.036777, 0.000000, 0.082715, 'off track')$$,
+				  'a projection four periods on within 0 and 1 (the lower bound -0.0092 shown as 0): on track for 20 %, at risk for 6 %, off track for a target below 0');
+SELECT results_eq($$SELECT (target_projection(trend_rate_agg(e, 100, x), 0.05, timestamptz '2030-01-01', 'lower')).status
+					  FROM (VALUES (30::bigint, timestamptz '2026-01-01'), (20, '2026-02-01'), (10, '2026-03-01')) v(e, x)$$,
+				  $$VALUES ('insufficient data')$$,
+				  'three campaigns: no interval, insufficient data');
 -- merging keeps the dispersion exact: halves rolled up equal the whole
 SELECT ok(pg_temp.rel((SELECT dispersion(rollup(h)) FROM (SELECT trend_rate_agg(c.e, c.n, c.x) h
 						 FROM dispersion_state, unnest(x::float8[], events::bigint[], trials::bigint[]) AS c(x, e, n)

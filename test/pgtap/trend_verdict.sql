@@ -4,7 +4,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(18);
+SELECT plan(21);
 
 SELECT is(trend_verdict(10, -0.1, -0.2, -0.01, 0.049, 'lower'), 'improving', 'p < 0.05, interval below 0, lower is better: improving');
 SELECT is(trend_verdict(10, -0.1, -0.2, -0.01, 0.049, 'higher'), 'worsening', '... and worsening when higher is better');
@@ -58,6 +58,19 @@ SELECT results_eq($$SELECT verdict(s, 'lower'), material_verdict(verdict(s, 'low
 							  FROM generate_series(0, 103) i) q$$,
 				  $$VALUES ('improving', 'no material change')$$,
 				  'a 0.1-point fall over two years of 100,000 recipients: significant, but no material change at 2 points a year');
+
+-- target_status: where an interval lies against a target
+SELECT results_eq($$SELECT target_status(lo, hi, t, b) FROM (VALUES
+					  (0.02, 0.04, 0.05, 'lower'), (0.04, 0.06, 0.05, 'lower'), (0.06, 0.08, 0.05, 'lower'),
+					  (0.02, 0.05, 0.05, 'lower'), (0.05, 0.07, 0.05, 'higher'), (0.02, 0.04, 0.05, 'higher'),
+					  (NULL, 0.04, 0.05, 'lower'), (0.02, 0.04, NULL, 'lower')) v(lo, hi, t, b)$$,
+				  $$VALUES ('on track'), ('at risk'), ('off track'), ('on track'), ('on track'), ('off track'),
+						   ('insufficient data'), (NULL)$$,
+				  'on track, at risk and off track by the interval (a bound on the target counts as meeting it); no interval; no target');
+SELECT throws_ok($$SELECT target_status(0.04, 0.02, 0.05, 'lower')$$, '22023', NULL,
+				 'an interval upside down is refused');
+SELECT throws_ok($$SELECT target_status(0.02, 0.04, 0.05, 'smaller')$$, '22023', NULL,
+				 'better other than lower or higher is refused');
 
 SELECT * FROM finish();
 ROLLBACK;
