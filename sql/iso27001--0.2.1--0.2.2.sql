@@ -701,6 +701,18 @@ CREATE FUNCTION @extschema@.fitted_last(@extschema@.trend_rate)
 	AS 'MODULE_PATHNAME', 'trend_rate_fitted_last' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.fitted_last(@extschema@.trend_rate) IS
 	'the fitted proportion at the last observation';
+CREATE FUNCTION @extschema@.fitted_lower(state @extschema@.trend_rate, at timestamptz,
+										 level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_lower' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_lower(@extschema@.trend_rate, timestamptz, double precision) IS
+	'lower bound of the confidence interval of the fitted proportion, allowing for the variance between campaigns at a time (a projection after the last observation): Student t with n - 2 degrees of freedom';
+CREATE FUNCTION @extschema@.fitted_upper(state @extschema@.trend_rate, at timestamptz,
+										 level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_rate_fitted_upper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_upper(@extschema@.trend_rate, timestamptz, double precision) IS
+	'upper bound of the confidence interval of the fitted proportion, allowing for the variance between campaigns at a time (a projection after the last observation): Student t with n - 2 degrees of freedom';
 CREATE FUNCTION @extschema@.first_time(@extschema@.trend_rate)
 	RETURNS timestamptz
 	AS 'MODULE_PATHNAME', 'trend_first_time' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -873,3 +885,70 @@ COMMENT ON COLUMN iso27001_bi.behaviour_trend.dispersion IS
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.min_effect IS
 	'the smallest change a year that counts as material (a rate as a fraction); a smaller significant trend is no material change';
 GRANT SELECT ON iso27001_bi.behaviour_trend TO iso27001_reader;
+
+-- A target's projection (issue 14): the interval of the fitted line at a
+-- time, and where it lies against the target
+CREATE FUNCTION @extschema@.fitted_lower(state @extschema@.trend_ols, at timestamptz,
+										 level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_lower' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_lower(@extschema@.trend_ols, timestamptz, double precision) IS
+	'lower bound of the confidence interval of the least-squares line at a time (a projection after the last observation): Student t with n - 2 degrees of freedom';
+CREATE FUNCTION @extschema@.fitted_upper(state @extschema@.trend_ols, at timestamptz,
+										 level double precision DEFAULT 0.95)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'trend_ols_fitted_upper' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fitted_upper(@extschema@.trend_ols, timestamptz, double precision) IS
+	'upper bound of the confidence interval of the least-squares line at a time (a projection after the last observation): Student t with n - 2 degrees of freedom';
+CREATE FUNCTION @extschema@.target_status(projected_lower double precision,
+										  projected_upper double precision,
+										  target double precision, better text)
+	RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.target_status(double precision, double precision, double precision, text) IS
+	'on track (the whole interval of the projection meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data (no interval); NULL without a target';
+
+CREATE FUNCTION @extschema@.target_projection(state @extschema@.trend_rate, target double precision,
+											  due timestamptz, better text,
+											  level double precision DEFAULT 0.95)
+	RETURNS TABLE (projected double precision, projected_lower double precision,
+				   projected_upper double precision, status text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT p.projected, p.projected_lower, p.projected_upper,
+		   @extschema@.target_status(p.projected_lower, p.projected_upper,
+									 target_projection.target, target_projection.better)
+	  -- a proportion stays within 0 and 1 however far the line goes (GREATEST
+	  -- and LEAST are syntax, not functions a search_path could hijack; they
+	  -- skip NULLs, hence the CASEs)
+	  FROM (SELECT CASE WHEN r.fit IS NOT NULL THEN LEAST(GREATEST(r.fit, 0), 1) END AS projected,
+				   CASE WHEN r.lo IS NOT NULL THEN LEAST(GREATEST(r.lo, 0), 1) END AS projected_lower,
+				   CASE WHEN r.hi IS NOT NULL THEN LEAST(GREATEST(r.hi, 0), 1) END AS projected_upper
+			  FROM (SELECT @extschema@.fitted_at(target_projection.state, target_projection.due) AS fit,
+						   @extschema@.fitted_lower(target_projection.state, target_projection.due,
+													target_projection.level) AS lo,
+						   @extschema@.fitted_upper(target_projection.state, target_projection.due,
+													target_projection.level) AS hi) r) p;
+END;
+COMMENT ON FUNCTION @extschema@.target_projection(@extschema@.trend_rate, double precision, timestamptz, text, double precision) IS
+	'the rate the trend projects at a due date with its confidence interval (within 0 and 1), and whether the target is on track, at risk or off track';
+
+CREATE FUNCTION @extschema@.target_projection(state @extschema@.trend_ols, target double precision,
+											  due timestamptz, better text,
+											  level double precision DEFAULT 0.95)
+	RETURNS TABLE (projected double precision, projected_lower double precision,
+				   projected_upper double precision, status text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT p.projected, p.projected_lower, p.projected_upper,
+		   @extschema@.target_status(p.projected_lower, p.projected_upper,
+									 target_projection.target, target_projection.better)
+	  FROM (SELECT @extschema@.fitted_at(target_projection.state, target_projection.due) AS projected,
+				   @extschema@.fitted_lower(target_projection.state, target_projection.due,
+											target_projection.level) AS projected_lower,
+				   @extschema@.fitted_upper(target_projection.state, target_projection.due,
+											target_projection.level) AS projected_upper) p;
+END;
+COMMENT ON FUNCTION @extschema@.target_projection(@extschema@.trend_ols, double precision, timestamptz, text, double precision) IS
+	'the value the least-squares line projects at a due date with its confidence interval, and whether the target is on track, at risk or off track';
+
