@@ -320,6 +320,64 @@ while IFS='|' read -r scen kind path false_n detect_n n bound; do
 done < <(q "SELECT scenario, kind, path, false_n, detect_n, n, bound FROM calib.result
 			 WHERE kind IN ('null', 'power') ORDER BY ord, path_ord")
 
+# Targets (docs/trend_statistics.md §8.5): on every weekly null and power
+# series, a target equal to the true trend's value a quarter (13 weeks)
+# after the last campaign, the due date.  A calibrated 95 % interval then
+# says "on track" (the whole interval meets the target) in at most 2.5 % of
+# the series and "off track" in at most 2.5 %, each up to 3 Monte Carlo
+# standard errors.
+target_lap=$(date +%s.%N)
+q "CREATE TABLE calib.target AS
+   WITH series AS (
+	   SELECT o.scenario, o.series, min(o.observed_at) AS t_first, max(o.observed_at) AS t_last,
+			  iso27001.trend_rate_agg(o.events, o.trials, o.observed_at) AS rate,
+			  iso27001.trend_ols_agg(o.value, o.observed_at) AS ols
+		 FROM calib.obs o JOIN calib.scenario s USING (scenario)
+		WHERE s.kind IN ('null', 'power') AND s.schedule = 'weekly'
+		GROUP BY o.scenario, o.series),
+   due AS (
+	   SELECT x.*, x.t_last + interval '91 days' AS due,
+			  s.p_first + (s.p_last - s.p_first)
+				* extract(epoch FROM x.t_last + interval '91 days' - x.t_first)
+				/ extract(epoch FROM x.t_last - x.t_first) AS truth
+		 FROM series x JOIN calib.scenario s USING (scenario))
+   SELECT d.scenario, d.series, 'rate' AS family,
+		  (iso27001.target_projection(d.rate, d.truth, d.due, 'lower')).status FROM due d
+   UNION ALL
+   SELECT d.scenario, d.series, 'least_squares',
+		  (iso27001.target_projection(d.ols, d.truth, d.due, 'lower')).status FROM due d;
+   CREATE VIEW calib.target_result AS
+   SELECT s.ord, t.scenario, t.family, count(*) AS n,
+		  count(*) FILTER (WHERE t.status = 'on track') AS on_n,
+		  count(*) FILTER (WHERE t.status = 'off track') AS off_n,
+		  count(*) FILTER (WHERE t.status = 'at risk') AS risk_n,
+		  count(*) FILTER (WHERE t.status IS DISTINCT FROM 'on track' AND t.status IS DISTINCT FROM 'off track'
+							  AND t.status IS DISTINCT FROM 'at risk') AS other_n,
+		  $alpha / 2 + 3 * sqrt($alpha / 2 * (1 - $alpha / 2) / count(*)) AS bound
+	 FROM calib.target t JOIN calib.scenario s USING (scenario)
+	GROUP BY s.ord, t.scenario, t.family" >/dev/null
+echo "# targets: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $target_lap }") s"
+target_rule() {   # scenario family
+	local out
+	out=$(q "SELECT n, on_n, off_n, other_n, round(100 * bound, 2), on_n <= bound * n AND off_n <= bound * n AND other_n = 0
+			   FROM calib.target_result WHERE scenario = '$1' AND family = '$2'") || return 1
+	IFS='|' read -r n on_n off_n other_n bound ok <<<"$out"
+	echo "on track $on_n, off track $off_n, other $other_n of $n; allowed ${bound} % each"
+	[ "$ok" = t ]
+}
+while IFS='|' read -r scen fam on off n bound; do
+	check "$scen, target at the true value, $fam: on track $on %, off track $off % <= $bound % each (N = $n)" \
+		target_rule "$scen" "$fam"
+done < <(q "SELECT scenario, family, to_char(100.0 * on_n / n, 'FM990.0'), to_char(100.0 * off_n / n, 'FM990.0'),
+				   n, to_char(100 * bound, 'FM990.00')
+			  FROM calib.target_result ORDER BY ord, family DESC")
+target_sql="
+	SELECT scenario, family, n AS \"N\", to_char(100.0 * on_n / n, 'FM990.0') || ' %' AS \"on track\",
+		   to_char(100.0 * risk_n / n, 'FM990.0') || ' %' AS \"at risk\",
+		   to_char(100.0 * off_n / n, 'FM990.0') || ' %' AS \"off track\",
+		   CASE WHEN on_n <= bound * n AND off_n <= bound * n AND other_n = 0 THEN 'pass' ELSE 'FAIL' END AS result
+	  FROM calib.target_result ORDER BY ord, family DESC"
+
 # The tables
 cols=""
 for w in "${words[@]}"; do
@@ -357,6 +415,7 @@ compact_sql="
 echo "# verdict shares by scenario and family (alpha = $alpha; $(date -u +%F), commit $commit):"
 psql -X -q -P footer=off -P border=1 -d "$db" -c "$compact_sql" | sed 's/^/# /'
 psql -X -q -P footer=off -P border=1 -d "$db" -c "$table_sql" | sed 's/^/# /'
+psql -X -q -P footer=off -P border=1 -d "$db" -c "$target_sql" | sed 's/^/# /'
 
 to_markdown() {   # SQL: a markdown table
 	psql -X -q -A -F '|' -P footer=off -d "$db" -c "$1" |
@@ -383,6 +442,10 @@ if [ -n "$markdown" ]; then
 		echo "Share of false directions (null scenarios) or of \"$detect_word\" (the others), per family; ✓ meets the rule, ✗ does not:"
 		echo
 		to_markdown "$compact_sql"
+		echo
+		echo "Targets at the true value a quarter after the last campaign (on track and off track each at most 2.5 % plus 3 standard errors):"
+		echo
+		to_markdown "$target_sql"
 		echo
 		echo "Every verdict word:"
 		echo
