@@ -168,7 +168,9 @@ SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
 	   m.better, m.unit, o.cohort, o.difficulty
   FROM @extschema@.behaviour_campaign o
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
-  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric;
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric
+ -- not a whole-scope value known only per cohort
+ WHERE o.trials IS NOT NULL OR o.value IS NOT NULL;
 COMMENT ON VIEW iso27001_bi.behaviour_series IS
 	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric, cohort and period, with the campaign''s difficulty; cohort '''' is the whole scope (a campaign split by cohort summed)';
 
@@ -177,7 +179,7 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 	   m.better, m.unit,
 	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage with dispersion)'
 			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
-	   r.n, r.first_time, r.last_time,
+	   coalesce(r.n, 0) AS n, r.first_time, r.last_time,
 	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
 	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value,
 	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)

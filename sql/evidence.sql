@@ -312,6 +312,7 @@ BEGIN
 	  INTO t_first, ts, ys, ns
 	  FROM @extschema@.behaviour_campaign o
 	 WHERE o.scope_id = sid AND o.metric = evidence_chart.metric AND o.cohort = ''
+	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
 	   AND (period_start IS NULL OR o.observed_at >= period_start::timestamptz)
 	   AND (period_end IS NULL OR o.observed_at < (period_end + 1)::timestamptz);
 

@@ -646,12 +646,12 @@ CREATE FUNCTION @extschema@.stratified_trend(states @extschema@.trend_rate[], be
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT coalesce(p.n, 0), p.first_time, p.last_time, p.slope,
-		   p.slope OPERATOR(pg_catalog.-) c.crit OPERATOR(pg_catalog.*) p.se,
-		   p.slope OPERATOR(pg_catalog.+) c.crit OPERATOR(pg_catalog.*) p.se,
+		   p.slope OPERATOR(pg_catalog.-) (c.crit OPERATOR(pg_catalog.*) p.se),
+		   p.slope OPERATOR(pg_catalog.+) (c.crit OPERATOR(pg_catalog.*) p.se),
 		   c.p_value,
 		   @extschema@.trend_verdict(p.n, p.slope,
-									 p.slope OPERATOR(pg_catalog.-) c.crit OPERATOR(pg_catalog.*) p.se,
-									 p.slope OPERATOR(pg_catalog.+) c.crit OPERATOR(pg_catalog.*) p.se,
+									 p.slope OPERATOR(pg_catalog.-) (c.crit OPERATOR(pg_catalog.*) p.se),
+									 p.slope OPERATOR(pg_catalog.+) (c.crit OPERATOR(pg_catalog.*) p.se),
 									 c.p_value, stratified_trend.better, stratified_trend.alpha),
 		   p.se, p.df, p.strata, p.left_out
 	  FROM (SELECT pg_catalog.sum(s.n) FILTER (WHERE s.used)::bigint AS n,
@@ -699,7 +699,9 @@ COMMENT ON FUNCTION @extschema@.stratified_trend(@extschema@.trend_rate[], text,
 -- row per time and difficulty: the scope's own row ('') where there is
 -- one, else, for a rate, the sum of its cohorts' events and trials.  A
 -- value (a median time to report, say) cannot be summed: the whole scope
--- has only the values loaded for it.  docs/trend_statistics.md §13.1.
+-- has only the values loaded for it, and a campaign with its cohorts'
+-- values only has none (NULL; the trends skip it, the lists of
+-- observations leave it out).  docs/trend_statistics.md §13.1.
 CREATE VIEW @extschema@.behaviour_campaign WITH (security_invoker = true) AS
 SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty,
 	   (CASE WHEN pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '')
@@ -711,7 +713,6 @@ SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty,
 	   pg_catalog.max(o.value) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '') AS value
   FROM @extschema@.behaviour_observation o
  GROUP BY o.scope_id, o.metric, o.observed_at, o.difficulty
-HAVING pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '' OR o.trials IS NOT NULL)
 UNION ALL
 SELECT o.scope_id, o.metric, o.cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
   FROM @extschema@.behaviour_observation o
@@ -725,7 +726,7 @@ COMMENT ON COLUMN @extschema@.behaviour_campaign.observed_at IS 'start of the pe
 COMMENT ON COLUMN @extschema@.behaviour_campaign.difficulty IS 'the campaign''s template or difficulty level ('''': not given)';
 COMMENT ON COLUMN @extschema@.behaviour_campaign.events IS 'events (rate metrics): the whole scope''s own row, or the sum over its cohorts';
 COMMENT ON COLUMN @extschema@.behaviour_campaign.trials IS 'trials (rate metrics): the whole scope''s own row, or the sum over its cohorts';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.value IS 'the value (value metrics); for the whole scope only a value loaded for it (cohort '''')';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.value IS 'the value (value metrics); for the whole scope only a value loaded for it (cohort ''''), else NULL';
 -- security_invoker: the reader's own privileges and row-level security apply
 GRANT SELECT ON @extschema@.behaviour_campaign TO PUBLIC;
 
@@ -745,6 +746,7 @@ AS $$
 	 WHERE o.scope_id = (SELECT @extschema@.evidence_period_check($1, $2, $3, $4))
 	   AND o.metric = $2
 	   AND o.cohort = ''
+	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
 	   AND ($3 IS NULL OR o.observed_at >= $3::timestamptz)
 	   AND ($4 IS NULL OR o.observed_at < ($4 + 1)::timestamptz)
 	 ORDER BY o.observed_at, o.difficulty
@@ -1069,6 +1071,7 @@ BEGIN
 	  INTO t_first, ts, ys, ns
 	  FROM @extschema@.behaviour_campaign o
 	 WHERE o.scope_id = sid AND o.metric = evidence_chart.metric AND o.cohort = ''
+	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
 	   AND (period_start IS NULL OR o.observed_at >= period_start::timestamptz)
 	   AND (period_end IS NULL OR o.observed_at < (period_end + 1)::timestamptz);
 
@@ -1239,7 +1242,9 @@ SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
 	   m.better, m.unit, o.cohort, o.difficulty
   FROM @extschema@.behaviour_campaign o
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
-  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric;
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric
+ -- not a whole-scope value known only per cohort
+ WHERE o.trials IS NOT NULL OR o.value IS NOT NULL;
 COMMENT ON VIEW iso27001_bi.behaviour_series IS
 	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric, cohort and period, with the campaign''s difficulty; cohort '''' is the whole scope (a campaign split by cohort summed)';
 
@@ -1248,7 +1253,7 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 	   m.better, m.unit,
 	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage with dispersion)'
 			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
-	   r.n, r.first_time, r.last_time,
+	   coalesce(r.n, 0) AS n, r.first_time, r.last_time,
 	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
 	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value,
 	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)

@@ -154,7 +154,9 @@ GRANT SELECT ON @extschema@.behaviour_metric TO PUBLIC;
 -- row per time and difficulty: the scope's own row ('') where there is
 -- one, else, for a rate, the sum of its cohorts' events and trials.  A
 -- value (a median time to report, say) cannot be summed: the whole scope
--- has only the values loaded for it.  docs/trend_statistics.md §13.1.
+-- has only the values loaded for it, and a campaign with its cohorts'
+-- values only has none (NULL; the trends skip it, the lists of
+-- observations leave it out).  docs/trend_statistics.md §13.1.
 CREATE VIEW @extschema@.behaviour_campaign WITH (security_invoker = true) AS
 SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty,
 	   (CASE WHEN pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '')
@@ -166,7 +168,6 @@ SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty,
 	   pg_catalog.max(o.value) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '') AS value
   FROM @extschema@.behaviour_observation o
  GROUP BY o.scope_id, o.metric, o.observed_at, o.difficulty
-HAVING pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '' OR o.trials IS NOT NULL)
 UNION ALL
 SELECT o.scope_id, o.metric, o.cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
   FROM @extschema@.behaviour_observation o
@@ -180,7 +181,7 @@ COMMENT ON COLUMN @extschema@.behaviour_campaign.observed_at IS 'start of the pe
 COMMENT ON COLUMN @extschema@.behaviour_campaign.difficulty IS 'the campaign''s template or difficulty level ('''': not given)';
 COMMENT ON COLUMN @extschema@.behaviour_campaign.events IS 'events (rate metrics): the whole scope''s own row, or the sum over its cohorts';
 COMMENT ON COLUMN @extschema@.behaviour_campaign.trials IS 'trials (rate metrics): the whole scope''s own row, or the sum over its cohorts';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.value IS 'the value (value metrics); for the whole scope only a value loaded for it (cohort '''')';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.value IS 'the value (value metrics); for the whole scope only a value loaded for it (cohort ''''), else NULL';
 -- security_invoker: the reader's own privileges and row-level security apply
 GRANT SELECT ON @extschema@.behaviour_campaign TO PUBLIC;
 
@@ -229,6 +230,7 @@ AS $$
 	 WHERE o.scope_id = (SELECT @extschema@.evidence_period_check($1, $2, $3, $4))
 	   AND o.metric = $2
 	   AND o.cohort = ''
+	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
 	   AND ($3 IS NULL OR o.observed_at >= $3::timestamptz)
 	   AND ($4 IS NULL OR o.observed_at < ($4 + 1)::timestamptz)
 	 ORDER BY o.observed_at, o.difficulty

@@ -37,12 +37,12 @@ CREATE FUNCTION @extschema@.stratified_trend(states @extschema@.trend_rate[], be
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT coalesce(p.n, 0), p.first_time, p.last_time, p.slope,
-		   p.slope OPERATOR(pg_catalog.-) c.crit OPERATOR(pg_catalog.*) p.se,
-		   p.slope OPERATOR(pg_catalog.+) c.crit OPERATOR(pg_catalog.*) p.se,
+		   p.slope OPERATOR(pg_catalog.-) (c.crit OPERATOR(pg_catalog.*) p.se),
+		   p.slope OPERATOR(pg_catalog.+) (c.crit OPERATOR(pg_catalog.*) p.se),
 		   c.p_value,
 		   @extschema@.trend_verdict(p.n, p.slope,
-									 p.slope OPERATOR(pg_catalog.-) c.crit OPERATOR(pg_catalog.*) p.se,
-									 p.slope OPERATOR(pg_catalog.+) c.crit OPERATOR(pg_catalog.*) p.se,
+									 p.slope OPERATOR(pg_catalog.-) (c.crit OPERATOR(pg_catalog.*) p.se),
+									 p.slope OPERATOR(pg_catalog.+) (c.crit OPERATOR(pg_catalog.*) p.se),
 									 c.p_value, stratified_trend.better, stratified_trend.alpha),
 		   p.se, p.df, p.strata, p.left_out
 	  FROM (SELECT pg_catalog.sum(s.n) FILTER (WHERE s.used)::bigint AS n,
