@@ -216,8 +216,17 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
   LEFT JOIN LATERAL (
-		SELECT * FROM @extschema@.stratified_trend(g.rate_strata, m.better)
-		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate') a ON true
+		-- one difficulty level (none given): the adjusted trend is the trend
+		SELECT r.slope, r.slope_lower, r.slope_upper, r.p_value, r.verdict,
+			   CASE WHEN r.p_value IS NULL THEN 0 ELSE 1 END AS strata,
+			   CASE WHEN r.p_value IS NULL THEN 1 ELSE 0 END AS strata_left_out
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.=) 1
+		UNION ALL
+		SELECT x.slope, x.slope_lower, x.slope_upper, x.p_value, x.verdict, x.strata, x.strata_left_out
+		  FROM @extschema@.stratified_trend(g.rate_strata, m.better) x
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.>) 1) a ON true
   LEFT JOIN @extschema@.behaviour_target t
 	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS

@@ -703,17 +703,25 @@ COMMENT ON FUNCTION @extschema@.stratified_trend(@extschema@.trend_rate[], text,
 -- values only has none (NULL; the trends skip it, the lists of
 -- observations leave it out).  docs/trend_statistics.md §13.1.
 CREATE VIEW @extschema@.behaviour_campaign WITH (security_invoker = true) AS
-SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty,
-	   (CASE WHEN pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '')
-			 THEN pg_catalog.sum(o.events) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '')
-			 ELSE pg_catalog.sum(o.events) END)::bigint AS events,
-	   (CASE WHEN pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '')
-			 THEN pg_catalog.sum(o.trials) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '')
-			 ELSE pg_catalog.sum(o.trials) END)::bigint AS trials,
-	   pg_catalog.max(o.value) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '') AS value
+-- the whole scope's own rows, as loaded
+SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
   FROM @extschema@.behaviour_observation o
+ WHERE o.cohort OPERATOR(pg_catalog.=) ''
+UNION ALL
+-- a campaign loaded by cohort only: the sum of its cohorts (no value)
+SELECT o.scope_id, o.metric, '', o.observed_at, o.difficulty,
+	   pg_catalog.sum(o.events)::bigint, pg_catalog.sum(o.trials)::bigint, NULL::double precision
+  FROM @extschema@.behaviour_observation o
+ WHERE o.cohort OPERATOR(pg_catalog.<>) ''
+   AND NOT EXISTS (SELECT FROM @extschema@.behaviour_observation w
+					WHERE w.scope_id OPERATOR(pg_catalog.=) o.scope_id
+					  AND w.metric OPERATOR(pg_catalog.=) o.metric
+					  AND w.cohort OPERATOR(pg_catalog.=) ''
+					  AND w.difficulty OPERATOR(pg_catalog.=) o.difficulty
+					  AND w.observed_at OPERATOR(pg_catalog.=) o.observed_at)
  GROUP BY o.scope_id, o.metric, o.observed_at, o.difficulty
 UNION ALL
+-- each cohort's own rows
 SELECT o.scope_id, o.metric, o.cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
   FROM @extschema@.behaviour_observation o
  WHERE o.cohort OPERATOR(pg_catalog.<>) '';
@@ -1290,8 +1298,17 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
   LEFT JOIN LATERAL (
-		SELECT * FROM @extschema@.stratified_trend(g.rate_strata, m.better)
-		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate') a ON true
+		-- one difficulty level (none given): the adjusted trend is the trend
+		SELECT r.slope, r.slope_lower, r.slope_upper, r.p_value, r.verdict,
+			   CASE WHEN r.p_value IS NULL THEN 0 ELSE 1 END AS strata,
+			   CASE WHEN r.p_value IS NULL THEN 1 ELSE 0 END AS strata_left_out
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.=) 1
+		UNION ALL
+		SELECT x.slope, x.slope_lower, x.slope_upper, x.p_value, x.verdict, x.strata, x.strata_left_out
+		  FROM @extschema@.stratified_trend(g.rate_strata, m.better) x
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.>) 1) a ON true
   LEFT JOIN @extschema@.behaviour_target t
 	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS

@@ -158,17 +158,25 @@ GRANT SELECT ON @extschema@.behaviour_metric TO PUBLIC;
 -- values only has none (NULL; the trends skip it, the lists of
 -- observations leave it out).  docs/trend_statistics.md §13.1.
 CREATE VIEW @extschema@.behaviour_campaign WITH (security_invoker = true) AS
-SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty,
-	   (CASE WHEN pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '')
-			 THEN pg_catalog.sum(o.events) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '')
-			 ELSE pg_catalog.sum(o.events) END)::bigint AS events,
-	   (CASE WHEN pg_catalog.bool_or(o.cohort OPERATOR(pg_catalog.=) '')
-			 THEN pg_catalog.sum(o.trials) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '')
-			 ELSE pg_catalog.sum(o.trials) END)::bigint AS trials,
-	   pg_catalog.max(o.value) FILTER (WHERE o.cohort OPERATOR(pg_catalog.=) '') AS value
+-- the whole scope's own rows, as loaded
+SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
   FROM @extschema@.behaviour_observation o
+ WHERE o.cohort OPERATOR(pg_catalog.=) ''
+UNION ALL
+-- a campaign loaded by cohort only: the sum of its cohorts (no value)
+SELECT o.scope_id, o.metric, '', o.observed_at, o.difficulty,
+	   pg_catalog.sum(o.events)::bigint, pg_catalog.sum(o.trials)::bigint, NULL::double precision
+  FROM @extschema@.behaviour_observation o
+ WHERE o.cohort OPERATOR(pg_catalog.<>) ''
+   AND NOT EXISTS (SELECT FROM @extschema@.behaviour_observation w
+					WHERE w.scope_id OPERATOR(pg_catalog.=) o.scope_id
+					  AND w.metric OPERATOR(pg_catalog.=) o.metric
+					  AND w.cohort OPERATOR(pg_catalog.=) ''
+					  AND w.difficulty OPERATOR(pg_catalog.=) o.difficulty
+					  AND w.observed_at OPERATOR(pg_catalog.=) o.observed_at)
  GROUP BY o.scope_id, o.metric, o.observed_at, o.difficulty
 UNION ALL
+-- each cohort's own rows
 SELECT o.scope_id, o.metric, o.cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
   FROM @extschema@.behaviour_observation o
  WHERE o.cohort OPERATOR(pg_catalog.<>) '';

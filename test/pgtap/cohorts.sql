@@ -91,7 +91,7 @@ SELECT results_eq(
 	'the whole scope''s campaigns: 2 + 3 of 40 + 60 (easy), 12 + 12 (hard)');
 SELECT is((SELECT count(*) FROM iso27001.behaviour_campaign WHERE scope_id = :alpha AND cohort = ''), 32::bigint,
 		  'alpha: 32 whole-scope campaigns (16 hard, 16 easy)');
-SELECT set_eq(
+SELECT bag_eq(
 	format($$SELECT observed_at, difficulty, events, trials FROM iso27001.behaviour_campaign
 			  WHERE scope_id = %s AND metric = 'phishing_click_rate' AND cohort = ''$$, :gamma),
 	format($$SELECT observed_at, difficulty, events, trials FROM iso27001.behaviour_campaign
