@@ -10,7 +10,7 @@ OBJS         = src/iso27001.o \
 			   src/soa_entry_parse.o src/soa_entry.o \
 			   src/soa_register.o src/soa_census.o src/soa_as_of.o \
 			   src/certification_cycle_rules.o src/certification_cycle.o src/audit_time.o \
-			   src/trend_stats.o src/trend_axis.o src/trend_ols.o src/trend_rate.o src/trend_robust.o \
+			   src/trend_stats.o src/trend_axis.o src/trend_ols.o src/trend_rate.o src/trend_robust.o src/trend_strata.o \
 			   src/oscal.o
 PGFILEDESC   = "iso27001 - ISO/IEC 27001 controls and ISMS evidence"
 
@@ -19,7 +19,7 @@ PGFILEDESC   = "iso27001 - ISO/IEC 27001 controls and ISMS evidence"
 # (data/seed.pl, from data/*.csv) right after catalogue.sql.  The scripts of
 # released versions and the update scripts are committed as released.
 SQL_SEEDED   = iso27001 iso_control catalogue
-SQL_REST     = soa_entry soa_register soa_api certification_cycle trend \
+SQL_REST     = soa_entry soa_register soa_api certification_cycle trend trend_strata \
 			   observations bi evidence oscal
 SQL_SOURCES  = $(patsubst %,sql/%.sql,$(SQL_SEEDED) $(SQL_REST))
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
@@ -83,7 +83,7 @@ prove:
 
 # Every benchmark, each on its own throwaway cluster (long: about half an
 # hour on 2 cores); each prints ratios to a baseline measured in the same run
-BENCHMARKS   = iso_control soa cycle trend bi
+BENCHMARKS   = iso_control soa cycle trend bi cohort
 bench:
 	@for b in $(BENCHMARKS); do echo "== bench/$$b.sh"; bench/$$b.sh || exit 1; done
 

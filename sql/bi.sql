@@ -165,19 +165,21 @@ SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
 	   o.events, o.trials,
 	   (CASE WHEN o.trials IS NULL THEN o.value
 			 ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END)::numeric AS value,
-	   m.better, m.unit
-  FROM @extschema@.behaviour_observation o
+	   m.better, m.unit, o.cohort, o.difficulty
+  FROM @extschema@.behaviour_campaign o
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
-  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric;
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric
+ -- not a whole-scope value known only per cohort
+ WHERE o.trials IS NOT NULL OR o.value IS NOT NULL;
 COMMENT ON VIEW iso27001_bi.behaviour_series IS
-	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric and period';
+	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric, cohort and period, with the campaign''s difficulty; cohort '''' is the whole scope (a campaign split by cohort summed)';
 
 CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
 SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
 	   m.better, m.unit,
 	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage with dispersion)'
 			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
-	   r.n, r.first_time, r.last_time,
+	   coalesce(r.n, 0) AS n, r.first_time, r.last_time,
 	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
 	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value,
 	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)
@@ -186,12 +188,25 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END)::numeric AS fitted_last,
 	   t.target::numeric AS target, t.due_date AS target_date,
 	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END::numeric AS dispersion,
-	   m.min_effect::numeric AS min_effect
-  FROM (SELECT o.scope_id, o.metric,
-			   @extschema@.trend_rate_agg(o.events, o.trials, o.observed_at) AS rate_state,
-			   @extschema@.trend_robust_agg(o.value, o.observed_at) AS robust_state
-		  FROM @extschema@.behaviour_observation o
-		 GROUP BY o.scope_id, o.metric) g
+	   m.min_effect::numeric AS min_effect,
+	   -- 0.2.2, issue 14 item 4: the cohort ('' the whole scope) and the
+	   -- trend adjusted for difficulty (rates; docs/trend_statistics.md §13)
+	   g.cohort,
+	   a.slope::numeric AS adjusted_slope_per_month, a.slope_lower::numeric AS adjusted_slope_lower,
+	   a.slope_upper::numeric AS adjusted_slope_upper, a.p_value::numeric AS adjusted_p_value,
+	   @extschema@.material_verdict(a.verdict, a.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS adjusted_verdict,
+	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out
+  FROM (SELECT d.scope_id, d.metric, d.cohort,
+			   @extschema@.rollup(d.rate_state) AS rate_state,
+			   @extschema@.rollup(d.robust_state) AS robust_state,
+			   pg_catalog.array_agg(d.rate_state) AS rate_strata
+		  -- one state per difficulty level, rolled up for the cohort's trend
+		  FROM (SELECT c.scope_id, c.metric, c.cohort, c.difficulty,
+					   @extschema@.trend_rate_agg(c.events, c.trials, c.observed_at) AS rate_state,
+					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state
+				  FROM @extschema@.behaviour_campaign c
+				 GROUP BY c.scope_id, c.metric, c.cohort, c.difficulty) d
+		 GROUP BY d.scope_id, d.metric, d.cohort) g
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
   JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) g.metric
  CROSS JOIN LATERAL (
@@ -200,10 +215,22 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 		UNION ALL
 		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
+  LEFT JOIN LATERAL (
+		-- one difficulty level (none given): the adjusted trend is the trend
+		SELECT r.slope, r.slope_lower, r.slope_upper, r.p_value, r.verdict,
+			   CASE WHEN r.p_value IS NULL THEN 0 ELSE 1 END AS strata,
+			   CASE WHEN r.p_value IS NULL THEN 1 ELSE 0 END AS strata_left_out
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.=) 1
+		UNION ALL
+		SELECT x.slope, x.slope_lower, x.slope_upper, x.p_value, x.verdict, x.strata, x.strata_left_out
+		  FROM @extschema@.stratified_trend(g.rate_strata, m.better) x
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.>) 1) a ON true
   LEFT JOIN @extschema@.behaviour_target t
 	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
-	'the trend of every scope''s behaviour metric over all its observations: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the target';
+	'the trend of every scope''s behaviour metric over all its observations, for the whole scope (cohort '''') and each cohort: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion, and adjusted for difficulty; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the scope''s target';
 
 -- Column comments (BI tools such as Metabase show them as descriptions):
 -- one text per column name, or per view and column where a name means
@@ -219,6 +246,15 @@ DECLARE
 		"certificate_number": "the certificate''s number",
 		"certification_body": "the certification body",
 		"certification_decision": "date of the initial certification decision (the cycle''s anchor)",
+		"cohort": "the cohort (department, site, role); empty is the whole scope: filter cohort = '''' for one row per scope and metric",
+		"adjusted_p_value": "two-sided p-value of the trend adjusted for difficulty (rate metrics)",
+		"adjusted_slope_lower": "lower end of the 95 % interval of the slope adjusted for difficulty, per month",
+		"adjusted_slope_per_month": "slope per month adjusted for difficulty: the slopes within each difficulty level, pooled (rate metrics; empty for value metrics)",
+		"adjusted_slope_upper": "upper end of the 95 % interval of the slope adjusted for difficulty, per month",
+		"adjusted_verdict": "the verdict on the trend adjusted for difficulty: an easier mix of templates is not improvement (rate metrics)",
+		"difficulty": "the campaign''s template or difficulty level; empty when not given",
+		"difficulty_levels": "difficulty levels pooled in the adjusted trend (1 when no difficulty is given)",
+		"difficulty_levels_left_out": "difficulty levels left out of the adjusted trend: fewer than 5 campaigns, or no events at all",
 		"changed_at": "time of the last change",
 		"changed_by": "database role of the last change",
 		"control_id": "the control as text: A.5.7 for Annex A (OSCAL: a.5.7), the organization''s key otherwise",

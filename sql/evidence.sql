@@ -5,7 +5,8 @@
 
 -- The trend states of a scope's metric over a period: least squares and
 -- robust over the per-period value (a rate as a fraction), the rate trend
--- over events out of trials
+-- over events out of trials; the whole scope's campaigns (a campaign split
+-- by cohort summed, docs/trend_statistics.md §13.1)
 CREATE FUNCTION @extschema@.evidence_states(scope_id bigint, metric text,
 											period_start date, period_end date,
 											OUT ols @extschema@.trend_ols,
@@ -20,9 +21,10 @@ BEGIN ATOMIC
 	  FROM (SELECT o.observed_at, o.events, o.trials,
 				   CASE WHEN o.trials IS NULL THEN o.value
 						ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END AS y
-			  FROM @extschema@.behaviour_observation o
+			  FROM @extschema@.behaviour_campaign o
 			 WHERE o.scope_id OPERATOR(pg_catalog.=) evidence_states.scope_id
 			   AND o.metric OPERATOR(pg_catalog.=) evidence_states.metric
+			   AND o.cohort OPERATOR(pg_catalog.=) ''
 			   AND (evidence_states.period_start IS NULL
 					OR o.observed_at OPERATOR(pg_catalog.>=) evidence_states.period_start::timestamptz)
 			   AND (evidence_states.period_end IS NULL
@@ -30,7 +32,7 @@ BEGIN ATOMIC
 					   (evidence_states.period_end OPERATOR(pg_catalog.+) 1)::timestamptz)) x;
 END;
 COMMENT ON FUNCTION @extschema@.evidence_states(bigint, text, date, date) IS
-	'the least-squares, rate and robust trend states of a scope''s metric between two dates (inclusive; NULL is open)';
+	'the least-squares, rate and robust trend states of a scope''s metric between two dates (inclusive; NULL is open), over the whole scope''s campaigns (behaviour_campaign, cohort '''')';
 
 CREATE FUNCTION @extschema@.evidence_pack(scope text, metric text,
 										  period_start date DEFAULT NULL,
@@ -66,16 +68,19 @@ BEGIN
 	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.scope_id = sid;
 
 	-- the observations, and the digest of their canonical CSV
+	-- (in the order the function returns them, as COPY exports them: two
+	-- campaigns of different difficulty may share a time)
 	SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
 				'observed_at', e.observed_at, 'events', e.events, 'trials', e.trials,
 				'rate', e.events::double precision / e.trials, 'value', e.value::double precision))
-				ORDER BY e.observed_at), '[]'),
+				ORDER BY e.k), '[]'),
 		   encode(sha256(convert_to('observed_at,events,trials,value' || E'\n' ||
 									coalesce(string_agg(format('%s,%s,%s,%s', e.observed_at, e.events, e.trials, e.value),
-														E'\n' ORDER BY e.observed_at) || E'\n', ''),
+														E'\n' ORDER BY e.k) || E'\n', ''),
 									'UTF8')), 'hex')
 	  INTO obs, digest
-	  FROM @extschema@.evidence_observations(scope, metric, period_start, period_end) e;
+	  FROM @extschema@.evidence_observations(scope, metric, period_start, period_end)
+		   WITH ORDINALITY AS e(observed_at, events, trials, value, k);
 
 	st := @extschema@.evidence_states(sid, metric, period_start, period_end);
 	IF n(st.ols) > 0 THEN
@@ -298,14 +303,16 @@ BEGIN
 	title := m.name || ' — ' || scope;
 	y_label := m.name || CASE m.kind WHEN 'rate' THEN ' (%)' ELSE ' (' || m.unit || ')' END;
 
+	-- the whole scope's campaigns (docs/trend_statistics.md §13.1)
 	SELECT min(o.observed_at),
-		   array_agg(extract(epoch FROM o.observed_at)::double precision ORDER BY o.observed_at),
+		   array_agg(extract(epoch FROM o.observed_at)::double precision ORDER BY o.observed_at, o.difficulty),
 		   array_agg(scale * CASE WHEN o.trials IS NULL THEN o.value
-								  ELSE o.events::double precision / o.trials END ORDER BY o.observed_at),
-		   array_agg(o.trials::double precision ORDER BY o.observed_at)
+								  ELSE o.events::double precision / o.trials END ORDER BY o.observed_at, o.difficulty),
+		   array_agg(o.trials::double precision ORDER BY o.observed_at, o.difficulty)
 	  INTO t_first, ts, ys, ns
-	  FROM @extschema@.behaviour_observation o
-	 WHERE o.scope_id = sid AND o.metric = evidence_chart.metric
+	  FROM @extschema@.behaviour_campaign o
+	 WHERE o.scope_id = sid AND o.metric = evidence_chart.metric AND o.cohort = ''
+	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
 	   AND (period_start IS NULL OR o.observed_at >= period_start::timestamptz)
 	   AND (period_end IS NULL OR o.observed_at < (period_end + 1)::timestamptz);
 

@@ -94,7 +94,21 @@ CREATE TABLE @extschema@.behaviour_observation (
 	trials bigint,
 	value double precision,
 	kind text GENERATED ALWAYS AS (CASE WHEN trials IS NULL THEN 'value' ELSE 'rate' END) STORED,
-	PRIMARY KEY (scope_id, metric, observed_at),
+	-- added in 0.2.2, after the columns of 0.2.1, so that a fresh and an
+	-- updated table have their columns in the same order
+	cohort text NOT NULL DEFAULT ''
+		CONSTRAINT behaviour_observation_cohort_check CHECK (
+			cohort OPERATOR(pg_catalog.=) ''
+			OR (pg_catalog.length(cohort) OPERATOR(pg_catalog.<=) 200
+				AND cohort OPERATOR(pg_catalog.=) pg_catalog.btrim(cohort)
+				AND cohort OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]')),
+	difficulty text NOT NULL DEFAULT ''
+		CONSTRAINT behaviour_observation_difficulty_check CHECK (
+			difficulty OPERATOR(pg_catalog.=) ''
+			OR (pg_catalog.length(difficulty) OPERATOR(pg_catalog.<=) 200
+				AND difficulty OPERATOR(pg_catalog.=) pg_catalog.btrim(difficulty)
+				AND difficulty OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]')),
+	PRIMARY KEY (scope_id, metric, cohort, difficulty, observed_at),
 	FOREIGN KEY (metric, kind) REFERENCES @extschema@.behaviour_metric (metric, kind),
 	CHECK ((trials IS NOT NULL AND events IS NOT NULL AND value IS NULL
 			AND trials OPERATOR(pg_catalog.>) 0 AND events OPERATOR(pg_catalog.>=) 0
@@ -103,9 +117,17 @@ CREATE TABLE @extschema@.behaviour_observation (
 			   AND value OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::double precision[])))
 );
 COMMENT ON TABLE @extschema@.behaviour_observation IS
-	'behaviour observations per scope, metric and period: events out of trials for a rate metric (say 12 clicks out of 400 messages of one campaign), or a value';
+	'behaviour observations per scope, metric, cohort, difficulty and period: events out of trials for a rate metric (say 12 clicks out of 400 messages of one campaign), or a value';
 COMMENT ON COLUMN @extschema@.behaviour_observation.observed_at IS 'when the period observed starts (a campaign''s send time, the week''s Monday)';
 COMMENT ON COLUMN @extschema@.behaviour_observation.kind IS 'rate or value, from the columns filled; must match the metric''s kind';
+COMMENT ON COLUMN @extschema@.behaviour_observation.cohort IS
+	'the part of the scope observed (a department, site or role); '''' (the default) is the whole scope: a campaign not split, or its total beside a breakdown by cohort';
+COMMENT ON COLUMN @extschema@.behaviour_observation.difficulty IS
+	'the campaign''s template or difficulty level (say ''1'' to ''5''), by which the adjusted trend is stratified; '''' (the default) is not given';
+COMMENT ON CONSTRAINT behaviour_observation_cohort_check ON @extschema@.behaviour_observation IS
+	'a cohort is '''' or up to 200 characters without control characters or surrounding white space';
+COMMENT ON CONSTRAINT behaviour_observation_difficulty_check ON @extschema@.behaviour_observation IS
+	'a difficulty is '''' or up to 200 characters without control characters or surrounding white space';
 
 CREATE TABLE @extschema@.behaviour_target (
 	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
@@ -126,6 +148,50 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_observation', 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_target', '');
 REVOKE ALL ON @extschema@.behaviour_metric FROM PUBLIC;
 GRANT SELECT ON @extschema@.behaviour_metric TO PUBLIC;
+
+-- The campaigns (or periods) the trends read, per scope, metric and
+-- cohort: each cohort's own rows, and for the whole scope (cohort '') one
+-- row per time and difficulty: the scope's own row ('') where there is
+-- one, else, for a rate, the sum of its cohorts' events and trials.  A
+-- value (a median time to report, say) cannot be summed: the whole scope
+-- has only the values loaded for it, and a campaign with its cohorts'
+-- values only has none (NULL; the trends skip it, the lists of
+-- observations leave it out).  docs/trend_statistics.md §13.1.
+CREATE VIEW @extschema@.behaviour_campaign WITH (security_invoker = true) AS
+-- the whole scope's own rows, as loaded
+SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
+  FROM @extschema@.behaviour_observation o
+ WHERE o.cohort OPERATOR(pg_catalog.=) ''
+UNION ALL
+-- a campaign loaded by cohort only: the sum of its cohorts (no value)
+SELECT o.scope_id, o.metric, '', o.observed_at, o.difficulty,
+	   pg_catalog.sum(o.events)::bigint, pg_catalog.sum(o.trials)::bigint, NULL::double precision
+  FROM @extschema@.behaviour_observation o
+ WHERE o.cohort OPERATOR(pg_catalog.<>) ''
+   AND NOT EXISTS (SELECT FROM @extschema@.behaviour_observation w
+					WHERE w.scope_id OPERATOR(pg_catalog.=) o.scope_id
+					  AND w.metric OPERATOR(pg_catalog.=) o.metric
+					  AND w.cohort OPERATOR(pg_catalog.=) ''
+					  AND w.difficulty OPERATOR(pg_catalog.=) o.difficulty
+					  AND w.observed_at OPERATOR(pg_catalog.=) o.observed_at)
+ GROUP BY o.scope_id, o.metric, o.observed_at, o.difficulty
+UNION ALL
+-- each cohort's own rows
+SELECT o.scope_id, o.metric, o.cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
+  FROM @extschema@.behaviour_observation o
+ WHERE o.cohort OPERATOR(pg_catalog.<>) '';
+COMMENT ON VIEW @extschema@.behaviour_campaign IS
+	'the rows the trends read: each cohort''s observations, and the whole scope''s (cohort ''''): its own row per time and difficulty where loaded, else the sum of its cohorts'' events and trials (rates only)';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.scope_id IS 'identifier of the ISMS scope';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.metric IS 'key of the behaviour metric';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.cohort IS 'the cohort; '''' is the whole scope';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.observed_at IS 'start of the period observed (a campaign''s send time)';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.difficulty IS 'the campaign''s template or difficulty level ('''': not given)';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.events IS 'events (rate metrics): the whole scope''s own row, or the sum over its cohorts';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.trials IS 'trials (rate metrics): the whole scope''s own row, or the sum over its cohorts';
+COMMENT ON COLUMN @extschema@.behaviour_campaign.value IS 'the value (value metrics); for the whole scope only a value loaded for it (cohort ''''), else NULL';
+-- security_invoker: the reader's own privileges and row-level security apply
+GRANT SELECT ON @extschema@.behaviour_campaign TO PUBLIC;
 
 -- A rate metric's observations as fractions, a value metric's as values,
 -- between two dates (inclusive; NULL or infinite is open); the scope and
@@ -164,14 +230,76 @@ CREATE FUNCTION @extschema@.evidence_observations(scope text, metric text,
 	SET search_path = pg_catalog, @extschema@, pg_temp
 	SET extra_float_digits = 1
 AS $$
+	-- the whole scope's campaigns (docs/trend_statistics.md §13.1): for
+	-- observations not split by cohort, the rows as stored
 	SELECT pg_catalog.to_char(o.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
 		   o.events, o.trials, o.value::text
-	  FROM @extschema@.behaviour_observation o
+	  FROM @extschema@.behaviour_campaign o
 	 WHERE o.scope_id = (SELECT @extschema@.evidence_period_check($1, $2, $3, $4))
 	   AND o.metric = $2
+	   AND o.cohort = ''
+	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
 	   AND ($3 IS NULL OR o.observed_at >= $3::timestamptz)
 	   AND ($4 IS NULL OR o.observed_at < ($4 + 1)::timestamptz)
-	 ORDER BY o.observed_at
+	 ORDER BY o.observed_at, o.difficulty
 $$;
 COMMENT ON FUNCTION @extschema@.evidence_observations(text, text, date, date) IS
-	'the observations an evidence pack digests, in canonical text (UTC times, shortest exact numbers): its SHA-256 is that of this function''s CSV output with header';
+	'the observations an evidence pack digests, in canonical text (UTC times, shortest exact numbers), in order of time and difficulty: the whole scope''s campaigns (a campaign split by cohort summed); its SHA-256 is that of this function''s CSV output with header';
+
+-- The trend of a scope's rate metric adjusted for difficulty, for the
+-- whole scope (cohort '') or one cohort, over a period
+CREATE FUNCTION @extschema@.trend_adjusted(scope text, metric text, cohort text DEFAULT '',
+										   period_start date DEFAULT NULL,
+										   period_end date DEFAULT NULL,
+										   unit interval DEFAULT '1 month',
+										   alpha double precision DEFAULT 0.05)
+	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
+				   slope double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text,
+				   slope_stderr double precision, df double precision,
+				   strata integer, strata_left_out integer)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	sid bigint := @extschema@.evidence_period_check(scope, metric, period_start, period_end);
+	m @extschema@.behaviour_metric;
+	states @extschema@.trend_rate[];
+BEGIN
+	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = trend_adjusted.metric;
+	IF m.kind <> 'rate' THEN
+		RAISE EXCEPTION 'behaviour metric "%" is not a rate', metric
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The trend adjusted for difficulty pools rate trends; a value metric''s robust trend has no standard error to weight by.';
+	END IF;
+	IF trend_adjusted.cohort IS NULL THEN
+		RAISE EXCEPTION 'cohort must not be null'
+			USING ERRCODE = 'null_value_not_allowed',
+				  HINT = 'The whole scope is the cohort ''''.';
+	END IF;
+	IF trend_adjusted.cohort <> '' AND NOT EXISTS (
+			SELECT FROM @extschema@.behaviour_observation o
+			 WHERE o.scope_id = sid AND o.metric = trend_adjusted.metric AND o.cohort = trend_adjusted.cohort) THEN
+		RAISE EXCEPTION 'cohort "%" has no observations of metric "%" in scope "%"', trend_adjusted.cohort, metric, scope
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The whole scope is the cohort ''''.';
+	END IF;
+	-- one rate trend per difficulty level
+	SELECT array_agg(g.state) INTO states
+	  FROM (SELECT @extschema@.trend_rate_agg(c.events, c.trials, c.observed_at) AS state
+			  FROM @extschema@.behaviour_campaign c
+			 WHERE c.scope_id = sid AND c.metric = trend_adjusted.metric
+			   AND c.cohort = trend_adjusted.cohort
+			   AND (period_start IS NULL OR c.observed_at >= period_start::timestamptz)
+			   AND (period_end IS NULL OR c.observed_at < (period_end + 1)::timestamptz)
+			 GROUP BY c.difficulty) g;
+	RETURN QUERY
+	SELECT a.n, a.first_time, a.last_time, a.slope, a.slope_lower, a.slope_upper, a.p_value,
+		   @extschema@.material_verdict(a.verdict, y.slope, m.min_effect),
+		   a.slope_stderr, a.df, a.strata, a.strata_left_out
+	  FROM @extschema@.stratified_trend(states, m.better, unit, alpha) a,
+		   @extschema@.stratified_trend(states, m.better, '1 year', alpha) y;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trend_adjusted(text, text, text, date, date, interval, double precision) IS
+	'the trend of a scope''s rate metric adjusted for difficulty, for the whole scope (cohort '''') or one cohort, between two dates (inclusive; NULL open): one rate trend per difficulty level, pooled (stratified_trend); the verdict is no material change below the metric''s min_effect a year';

@@ -32,6 +32,7 @@ LANGUAGE sql AS $$
 			WHEN 'from_scope' THEN quote_literal('legacy')
 			WHEN 'to_scope' THEN quote_literal('fresh')
 			WHEN 'metric' THEN quote_literal('phishing_click_rate')
+			WHEN 'cohort' THEN quote_literal('')
 			WHEN 'better' THEN quote_literal('lower')
 			WHEN 'control' THEN quote_literal('A.5.1')
 			WHEN 'key' THEN quote_literal('ORG-1')
@@ -81,6 +82,8 @@ LANGUAGE sql AS $$
 				THEN '(SELECT trend_robust_agg(y, x) FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9)) v(y, x))'
 			WHEN 'iso27001.trend_robust[]'::regtype
 				THEN 'ARRAY[(SELECT trend_robust_agg(y, x) FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9)) v(y, x))]'
+			WHEN 'iso27001.trend_rate[]'::regtype
+				THEN '(SELECT array_agg(s) FROM (SELECT trend_rate_agg(e, 10, x) s FROM (VALUES (1, 5::bigint, 1.0), (1, 4, 2.0), (1, 2, 3.0), (1, 3, 4.0), (1, 1, 5.0), (2, 8, 1.0), (2, 9, 2.0), (2, 7, 3.0), (2, 6, 4.0), (2, 6, 5.0)) v(g, e, x) GROUP BY g) q)'
 			END) || '::' || argtype::text
 $$;
 
@@ -134,6 +137,10 @@ LANGUAGE sql AS $$
 					   '(SELECT trend_robust_agg(y, 1.0) FROM generate_series(1, 3) y)']
 		WHEN 'iso27001.trend_robust[]'::regtype
 			THEN ARRAY['NULL', $v$'{}'$v$, 'ARRAY[NULL]', 'ARRAY[(SELECT trend_robust_agg(1.0, 1.0))]']
+		WHEN 'iso27001.trend_rate[]'::regtype
+			THEN ARRAY['NULL', $v$'{}'$v$, 'ARRAY[NULL]', 'ARRAY[(SELECT trend_rate_agg(0, 10, 1.0))]',
+					   '(SELECT array_agg(s) FROM (SELECT trend_rate_agg(e, 10, x) s FROM (VALUES (10::bigint, 1.0), (10, 2.0), (10, 3.0), (10, 4.0), (10, 5.0)) v(e, x)) q)',
+					   '(SELECT array_agg(s) FROM (SELECT trend_rate_agg(e, 10, 1.0) s FROM generate_series(1, 6) e) q)']
 		END) v
 $$;
 

@@ -4,7 +4,7 @@
 -- figures agree with the catalogue and with hand calculations.
 \ir ../include/preamble.sql
 
-SELECT plan(22);
+SELECT plan(24);
 
 SELECT results_eq(
 	$$SELECT table_name::text COLLATE "default",
@@ -19,9 +19,9 @@ SELECT results_eq(
 	('annex_a_control',
 	 'edition integer, control_id text, sort_key integer, theme text, theme_order integer, title text, control_type text, security_properties text, cybersecurity_concepts text, operational_capabilities text, security_domains text, is_new boolean'),
 	('behaviour_series',
-	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, observed_at timestamptz, events bigint, trials bigint, value numeric, better text, unit text'),
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, observed_at timestamptz, events bigint, trials bigint, value numeric, better text, unit text, cohort text, difficulty text'),
 	('behaviour_trend',
-	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric, min_effect numeric'),
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric, min_effect numeric, cohort text, adjusted_slope_per_month numeric, adjusted_slope_lower numeric, adjusted_slope_upper numeric, adjusted_p_value numeric, adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer'),
 	('certification_calendar',
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',
@@ -152,6 +152,18 @@ SELECT results_eq(
 	$$VALUES ('rate (Cochran-Armitage with dispersion)', 10::bigint, 'improving', 0.11::numeric, 0.05::numeric, '2026-12-31'::date, 0::numeric),
 			 ('robust (Theil-Sen, Mann-Kendall)', 10, 'improving', 15.5, NULL, NULL, NULL)$$,
 	'behaviour_trend: method, verdict, the fitted last value (11 % and 15.5 hours), the target, and the dispersion (0: the rates lie on a line)');
+
+-- observations loaded without cohort or difficulty: the whole scope's row
+-- (cohort ''), one difficulty level, so the adjusted trend is the trend
+-- itself (the same slope by hand); none for a value metric
+SELECT results_eq(
+	$$SELECT metric, cohort, round(adjusted_slope_per_month, 10), adjusted_verdict, difficulty_levels, difficulty_levels_left_out
+		FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric$$,
+	$$VALUES ('phishing_click_rate', '', -0.0434812500, 'improving', 1, 0),
+			 ('time_to_report_hours', '', NULL, NULL, NULL, NULL)$$,
+	'behaviour_trend: the whole scope (cohort ''''), adjusted over one difficulty level = the trend; no adjusted trend for a value');
+SELECT is((SELECT count(*) FROM iso27001_bi.behaviour_series WHERE scope = 'acme' AND cohort = '' AND difficulty = ''),
+		  20::bigint, 'behaviour_series: every observation, the whole scope''s with no difficulty');
 
 -- the reader role
 SELECT ok(NOT (SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader'),

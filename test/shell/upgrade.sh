@@ -18,7 +18,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; done' EXIT
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 . test/include/tap.sh
-echo "1..$((9 * ${#olds[@]} + 3))"
+# 9 checks from each version, 3 more on a trend_rate column of one's own,
+# 2 more on the behaviour observations of 0.2.1
+echo "1..$((9 * ${#olds[@]} + 5))"
 
 for old in "${olds[@]}"; do
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
@@ -38,6 +40,18 @@ q "$db_up" "CREATE EXTENSION iso27001 VERSION '$old';
          (SELECT trend_robust_agg(y, x) FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9)) v(y, x)),
          '{\"(surveillance,2026-03-30)\"}';" >/dev/null
 q "$db_up" "COPY (SELECT * FROM public.kept) TO STDOUT" > "$work/kept.before"
+# behaviour observations (a table since 0.2.0): cohort and difficulty
+# join the primary key in 0.2.2, and the rows must survive as the whole
+# scope's, with no difficulty
+observations="COPY (SELECT scope_id, metric, observed_at, events, trials, value FROM behaviour_observation ORDER BY 1, 2, 3) TO STDOUT"
+if [ "$old" = 0.2.1 ]; then
+	q "$db_up" "INSERT INTO behaviour_observation (scope_id, metric, observed_at, events, trials)
+	  SELECT soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06 00:00+00'::timestamptz + i * interval '7 days', 20 - i, 100
+	    FROM generate_series(0, 9) i;
+	  INSERT INTO behaviour_observation (scope_id, metric, observed_at, value)
+	  VALUES (soa_scope_id('acme'), 'time_to_report_hours', '2025-01-06 00:00+00', 20);" >/dev/null
+	q "$db_up" "$observations" > "$work/observations.before"
+fi
 q "$db_up" "COPY (SELECT scope_id, control_key, entry, justification, changed_at FROM soa_register ORDER BY 1, 2) TO STDOUT" > "$work/register.before"
 
 # the trap of test/pgtap/script_security.sql, in short: planted in public, logging
@@ -70,6 +84,18 @@ q "$db_up" "COPY (SELECT * FROM public.kept) TO STDOUT" > "$work/kept.after"
 q "$db_up" "COPY (SELECT scope_id, control_key, entry, justification, changed_at FROM soa_register ORDER BY 1, 2) TO STDOUT" > "$work/register.after"
 check "a table of every type is unchanged by the update from $old" cmp "$work/kept.before" "$work/kept.after"
 check "the register is unchanged by the update from $old ($(wc -l < "$work/register.after") rows)" cmp "$work/register.before" "$work/register.after"
+if [ "$old" = 0.2.1 ]; then
+	check "the behaviour observations are unchanged by the update from $old ($(wc -l < "$work/observations.before") rows)" \
+		cmp "$work/observations.before" <(q "$db_up" "$observations")
+	check "after the update from $old they are the whole scope's with no difficulty, the columns in a fresh install's order, and a second template at the same time is a new row" \
+		test "$(q "$db_up" "SELECT count(*) FILTER (WHERE cohort = '' AND difficulty = '') FROM behaviour_observation;
+			SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
+			 WHERE attrelid = 'behaviour_observation'::regclass AND attnum > 0 AND NOT attisdropped;
+			INSERT INTO behaviour_observation (scope_id, metric, observed_at, events, trials, difficulty)
+			VALUES (soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06 00:00+00', 7, 50, 'hard');
+			SELECT n FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' AND metric = 'phishing_click_rate' AND cohort = ''" | tr '\n' ' ')" = "11 $(q "$db_fresh" "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
+			 WHERE attrelid = 'behaviour_observation'::regclass AND attnum > 0 AND NOT attisdropped") 11 "
+fi
 check "the updated database from $old works: version 2, the BI views, an OSCAL SSP" \
 	test "$(q "$db_up" "SELECT soa_approve('acme', 'Jane Doe');
 		SELECT count(*) FROM iso27001_bi.soa_entry WHERE scope = 'acme';
