@@ -195,15 +195,21 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 	   a.slope::numeric AS adjusted_slope_per_month, a.slope_lower::numeric AS adjusted_slope_lower,
 	   a.slope_upper::numeric AS adjusted_slope_upper, a.p_value::numeric AS adjusted_p_value,
 	   @extschema@.material_verdict(a.verdict, a.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS adjusted_verdict,
-	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out
+	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out,
+	   -- 0.2.2, issue 14 item 3: the target's projection at its due date
+	   -- (the rate trend for rates, least squares for values; §3.10, §4.9)
+	   p.projected::numeric AS projected, p.projected_lower::numeric AS projected_lower,
+	   p.projected_upper::numeric AS projected_upper, p.status AS target_status
   FROM (SELECT d.scope_id, d.metric, d.cohort,
 			   @extschema@.rollup(d.rate_state) AS rate_state,
 			   @extschema@.rollup(d.robust_state) AS robust_state,
+			   @extschema@.rollup(d.ols_state) AS ols_state,
 			   pg_catalog.array_agg(d.rate_state) AS rate_strata
 		  -- one state per difficulty level, rolled up for the cohort's trend
 		  FROM (SELECT c.scope_id, c.metric, c.cohort, c.difficulty,
 					   @extschema@.trend_rate_agg(c.events, c.trials, c.observed_at) AS rate_state,
-					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state
+					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state,
+					   @extschema@.trend_ols_agg(c.value, c.observed_at) AS ols_state
 				  FROM @extschema@.behaviour_campaign c
 				 GROUP BY c.scope_id, c.metric, c.cohort, c.difficulty) d
 		 GROUP BY d.scope_id, d.metric, d.cohort) g
@@ -228,7 +234,16 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
 		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.>) 1) a ON true
   LEFT JOIN @extschema@.behaviour_target t
-	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
+	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric
+  -- projected at the start of the due date in the session's time zone
+  LEFT JOIN LATERAL (
+		SELECT * FROM @extschema@.target_projection(g.rate_state, t.target,
+													 t.due_date::timestamptz, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate' AND t.due_date IS NOT NULL
+		UNION ALL
+		SELECT * FROM @extschema@.target_projection(g.ols_state, t.target,
+													 t.due_date::timestamptz, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'value' AND t.due_date IS NOT NULL) p ON true;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
 	'the trend of every scope''s behaviour metric over all its observations, for the whole scope (cohort '''') and each cohort: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion, and adjusted for difficulty; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the scope''s target';
 
@@ -302,6 +317,9 @@ DECLARE
 		"oscal_status": "OSCAL implementation status: implemented, partial, planned or not-applicable",
 		"owner": "who is responsible for the control",
 		"p_value": "two-sided p-value of the trend test",
+		"projected": "the trend''s value at the target''s due date (rate metrics: the rate trend, within 0 and 1; value metrics: the least-squares line); empty without a target and due date",
+		"projected_lower": "lower end of the 95 % confidence interval of the projected value",
+		"projected_upper": "upper end of the 95 % confidence interval of the projected value",
 		"partially_implemented": "number of partially implemented controls",
 		"planned": "number of planned controls",
 		"reasons": "reasons for inclusion, comma-separated",
@@ -318,6 +336,7 @@ DECLARE
 		"sort_key": "integer for natural order: A.5.7 is 50700, A.12.6.1 is 120601 (organization-defined: 999999)",
 		"target": "the scope''s target for the metric (a rate as a fraction)",
 		"target_date": "when the target should be met",
+		"target_status": "on track (the projection''s whole 95 % interval meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data; empty without a target and due date",
 		"theme": "theme (2022) or clause (2013)",
 		"theme_order": "order of the theme or clause in the catalogue",
 		"title": "short title of the control",

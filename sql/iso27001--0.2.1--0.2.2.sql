@@ -1314,12 +1314,28 @@ BEGIN
 	fitted_last := CASE m.kind WHEN 'rate' THEN fitted_last(st.rate)
 					   ELSE fitted_at(st.robust, last_time(st.robust)) END;
 
+	-- the target, met or not by the last fitted value, and the trend's
+	-- projection at the due date (the start of the day in the session's time
+	-- zone) with its interval at the pack's confidence level: the rate trend
+	-- for rates, least squares for values (docs/trend_statistics.md §3.10)
 	SELECT jsonb_build_object('value', t.target, 'due_date', t.due_date, 'note', t.note,
 							  'fitted_last', fitted_last,
 							  'met', CASE WHEN m.better = 'lower' THEN fitted_last <= t.target
-										  ELSE fitted_last >= t.target END)
+										  ELSE fitted_last >= t.target END,
+							  'projection_method', CASE WHEN t.due_date IS NOT NULL THEN
+														CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'least_squares' END END,
+							  'projected', p.projected, 'projected_lower', p.projected_lower,
+							  'projected_upper', p.projected_upper, 'status', p.status)
 	  INTO target
 	  FROM @extschema@.behaviour_target t
+	  LEFT JOIN LATERAL (
+			SELECT * FROM @extschema@.target_projection(st.rate, t.target, t.due_date::timestamptz,
+														m.better, level)
+			 WHERE m.kind = 'rate' AND t.due_date IS NOT NULL
+			UNION ALL
+			SELECT * FROM @extschema@.target_projection(st.ols, t.target, t.due_date::timestamptz,
+														m.better, level)
+			 WHERE m.kind = 'value' AND t.due_date IS NOT NULL) p ON true
 	 WHERE t.scope_id = sid AND t.metric = evidence_pack.metric;
 
 	IF m.control IS NOT NULL THEN
@@ -1395,18 +1411,12 @@ DECLARE
 	st record;
 	ts double precision[];		-- observation times, days since the first
 	ys double precision[];		-- observed values (a rate in percent)
-	ns double precision[];		-- trials (rates)
 	t_first timestamptz;
 	t_span double precision;
 	scale double precision;
 	lo double precision;
 	hi double precision;
-	xbar double precision;
-	base_var double precision;	-- variance of the fitted line at xbar
-	se_b double precision;		-- standard error of the slope per day
-	crit double precision;		-- quantile of the interval
 	fit_b double precision;		-- fitted slope per day
-	fit_at_xbar double precision;
 	target double precision;
 	verdict text;
 	summary text;
@@ -1417,7 +1427,8 @@ DECLARE
 	pw integer;
 	ph integer;
 	svg text;
-	bx double precision[] := '{}';	-- band: day, lower, upper
+	bx double precision[] := '{}';	-- band: day, fitted, lower, upper
+	bf double precision[] := '{}';
 	bl double precision[] := '{}';
 	bu double precision[] := '{}';
 	parts text := '';
@@ -1425,7 +1436,7 @@ DECLARE
 	d date;
 	step_months integer;
 	x double precision;
-	f double precision;
+	tx timestamptz;
 	h double precision;
 	j integer;
 	title text;
@@ -1451,9 +1462,8 @@ BEGIN
 	SELECT min(o.observed_at),
 		   array_agg(extract(epoch FROM o.observed_at)::double precision ORDER BY o.observed_at, o.difficulty),
 		   array_agg(scale * CASE WHEN o.trials IS NULL THEN o.value
-								  ELSE o.events::double precision / o.trials END ORDER BY o.observed_at, o.difficulty),
-		   array_agg(o.trials::double precision ORDER BY o.observed_at, o.difficulty)
-	  INTO t_first, ts, ys, ns
+								  ELSE o.events::double precision / o.trials END ORDER BY o.observed_at, o.difficulty)
+	  INTO t_first, ts, ys
 	  FROM @extschema@.behaviour_campaign o
 	 WHERE o.scope_id = sid AND o.metric = evidence_chart.metric AND o.cohort = ''
 	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
@@ -1473,20 +1483,12 @@ BEGIN
 	SELECT array_agg((t - ts[1]) / 86400 ORDER BY k) INTO ts FROM unnest(ts) WITH ORDINALITY AS u(t, k);
 	t_span := greatest(ts[array_length(ts, 1)], 1);
 
-	-- the fitted line and its pointwise band: the rate trend (weighted by
-	-- trials) for a rate, least squares for a value
+	-- the fitted line and its pointwise band (fitted_lower, fitted_upper):
+	-- the rate trend (weighted by trials, allowing for the variance between
+	-- campaigns) for a rate, least squares for a value
 	st := @extschema@.evidence_states(sid, evidence_chart.metric, period_start, period_end);
 	IF m.kind = 'rate' THEN
 		fit_b := slope(st.rate, '1 day') * scale;
-		se_b := slope_stderr(st.rate, '1 day') * scale;
-		crit := (slope(st.rate, '1 day') - slope_lower(st.rate, '1 day', 1 - alpha))
-				/ NULLIF(slope_stderr(st.rate, '1 day'), 0);
-		SELECT sum(t * n) / sum(n) INTO xbar FROM unnest(ts, ns) AS u(t, n);
-		fit_at_xbar := rate(st.rate) * scale;
-		-- widened like the slope's variance (docs/trend_statistics.md §4.7)
-		base_var := rate(st.rate) * (1 - rate(st.rate)) * scale * scale
-					* greatest(1, dispersion(st.rate))
-					/ (SELECT sum(n) FROM unnest(ns) n);
 		verdict := @extschema@.material_verdict(@extschema@.verdict(st.rate, m.better, alpha),
 											   slope(st.rate, '1 year'), m.min_effect);
 		summary := format('rate trend %s pp/month (%s %% interval %s .. %s), p = %s, dispersion %s: %s',
@@ -1497,12 +1499,6 @@ BEGIN
 						  coalesce(to_char(dispersion(st.rate), 'FM9990.0'), 'unknown (fewer than 5 campaigns)'), verdict);
 	ELSE
 		fit_b := slope(st.ols, '1 day');
-		se_b := slope_stderr(st.ols, '1 day');
-		crit := (slope(st.ols, '1 day') - slope_lower(st.ols, '1 day', 1 - alpha)) / NULLIF(se_b, 0);
-		SELECT avg(t) INTO xbar FROM unnest(ts) t;
-		fit_at_xbar := fitted_at(st.ols, t_first + make_interval(secs => xbar * 86400));
-		-- s^2 / n with s^2 = se_b^2 * Sxx
-		base_var := se_b * se_b * (SELECT sum((t - xbar) ^ 2) FROM unnest(ts) t) / array_length(ts, 1);
 		verdict := @extschema@.material_verdict(@extschema@.verdict(st.robust, m.better, alpha),
 											   slope(st.robust, '1 year'), m.min_effect);
 		summary := format('least-squares trend %s %s/month (%s %% interval %s .. %s); Mann-Kendall p = %s: %s',
@@ -1519,13 +1515,19 @@ BEGIN
 	IF fit_b IS NOT NULL THEN
 		FOR j IN 0..40 LOOP
 			x := t_span * j / 40;
-			f := fit_at_xbar + fit_b * (x - xbar);
-			h := coalesce(crit * sqrt(base_var + (x - xbar) ^ 2 * se_b * se_b), 0);
-			lo := least(lo, f - h);
-			hi := greatest(hi, f + h);
+			tx := t_first + make_interval(secs => x * 86400);
+			IF m.kind = 'rate' THEN
+				bf := bf || fitted_at(st.rate, tx) * scale;
+				bl := bl || fitted_lower(st.rate, tx, 1 - alpha) * scale;
+				bu := bu || fitted_upper(st.rate, tx, 1 - alpha) * scale;
+			ELSE
+				bf := bf || fitted_at(st.ols, tx);
+				bl := bl || fitted_lower(st.ols, tx, 1 - alpha);
+				bu := bu || fitted_upper(st.ols, tx, 1 - alpha);
+			END IF;
 			bx := bx || x;
-			bl := bl || (f - h);
-			bu := bu || (f + h);
+			lo := least(lo, bf[j + 1], bl[j + 1]);
+			hi := greatest(hi, bf[j + 1], bu[j + 1]);
 		END LOOP;
 	END IF;
 	lo := least(lo, target);
@@ -1570,7 +1572,8 @@ BEGIN
 		|| format('<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#888888"/>', lm, tm, pw, ph);
 
 	-- band, fitted line, target, observations
-	IF crit IS NOT NULL AND cardinality(bx) > 0 THEN
+	-- no band without an interval (two campaigns: no degrees of freedom)
+	IF bl[1] IS NOT NULL THEN
 		SELECT string_agg(format('%s,%s', round((lm + pw * b.x / t_span)::numeric, 1),
 								 round((tm + ph * (hi - least(greatest(b.y, lo), hi)) / (hi - lo))::numeric, 1)),
 						  ' ' ORDER BY b.k)
@@ -1582,8 +1585,8 @@ BEGIN
 	END IF;
 	IF fit_b IS NOT NULL THEN
 		svg := svg || format('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#4c78a8" stroke-width="2.5"/>',
-							 lm, round((tm + ph * (hi - (fit_at_xbar - fit_b * xbar)) / (hi - lo))::numeric, 1),
-							 lm + pw, round((tm + ph * (hi - (fit_at_xbar + fit_b * (t_span - xbar))) / (hi - lo))::numeric, 1));
+							 lm, round((tm + ph * (hi - bf[1]) / (hi - lo))::numeric, 1),
+							 lm + pw, round((tm + ph * (hi - bf[41]) / (hi - lo))::numeric, 1));
 	END IF;
 	IF target IS NOT NULL THEN
 		svg := svg || format('<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#d62728" stroke-dasharray="6 4"/><text x="%s" y="%s" text-anchor="end" fill="#d62728">target %s</text>',
@@ -1654,15 +1657,21 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 	   a.slope::numeric AS adjusted_slope_per_month, a.slope_lower::numeric AS adjusted_slope_lower,
 	   a.slope_upper::numeric AS adjusted_slope_upper, a.p_value::numeric AS adjusted_p_value,
 	   @extschema@.material_verdict(a.verdict, a.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS adjusted_verdict,
-	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out
+	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out,
+	   -- 0.2.2, issue 14 item 3: the target's projection at its due date
+	   -- (the rate trend for rates, least squares for values; §3.10, §4.9)
+	   p.projected::numeric AS projected, p.projected_lower::numeric AS projected_lower,
+	   p.projected_upper::numeric AS projected_upper, p.status AS target_status
   FROM (SELECT d.scope_id, d.metric, d.cohort,
 			   @extschema@.rollup(d.rate_state) AS rate_state,
 			   @extschema@.rollup(d.robust_state) AS robust_state,
+			   @extschema@.rollup(d.ols_state) AS ols_state,
 			   pg_catalog.array_agg(d.rate_state) AS rate_strata
 		  -- one state per difficulty level, rolled up for the cohort's trend
 		  FROM (SELECT c.scope_id, c.metric, c.cohort, c.difficulty,
 					   @extschema@.trend_rate_agg(c.events, c.trials, c.observed_at) AS rate_state,
-					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state
+					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state,
+					   @extschema@.trend_ols_agg(c.value, c.observed_at) AS ols_state
 				  FROM @extschema@.behaviour_campaign c
 				 GROUP BY c.scope_id, c.metric, c.cohort, c.difficulty) d
 		 GROUP BY d.scope_id, d.metric, d.cohort) g
@@ -1687,7 +1696,16 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
 		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.>) 1) a ON true
   LEFT JOIN @extschema@.behaviour_target t
-	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric;
+	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric
+  -- projected at the start of the due date in the session's time zone
+  LEFT JOIN LATERAL (
+		SELECT * FROM @extschema@.target_projection(g.rate_state, t.target,
+													 t.due_date::timestamptz, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate' AND t.due_date IS NOT NULL
+		UNION ALL
+		SELECT * FROM @extschema@.target_projection(g.ols_state, t.target,
+													 t.due_date::timestamptz, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'value' AND t.due_date IS NOT NULL) p ON true;
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
 	'the trend of every scope''s behaviour metric over all its observations, for the whole scope (cohort '''') and each cohort: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion, and adjusted for difficulty; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the scope''s target';
 COMMENT ON COLUMN iso27001_bi.behaviour_series.cohort IS
@@ -1710,3 +1728,11 @@ COMMENT ON COLUMN iso27001_bi.behaviour_trend.difficulty_levels IS
 	'difficulty levels pooled in the adjusted trend (1 when no difficulty is given)';
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.difficulty_levels_left_out IS
 	'difficulty levels left out of the adjusted trend: fewer than 5 campaigns, or no events at all';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.projected IS
+	'the trend''s value at the target''s due date (rate metrics: the rate trend, within 0 and 1; value metrics: the least-squares line); empty without a target and due date';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.projected_lower IS
+	'lower end of the 95 % confidence interval of the projected value';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.projected_upper IS
+	'upper end of the 95 % confidence interval of the projected value';
+COMMENT ON COLUMN iso27001_bi.behaviour_trend.target_status IS
+	'on track (the projection''s whole 95 % interval meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data; empty without a target and due date';

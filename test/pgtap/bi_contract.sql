@@ -4,7 +4,7 @@
 -- figures agree with the catalogue and with hand calculations.
 \ir ../include/preamble.sql
 
-SELECT plan(24);
+SELECT plan(25);
 
 SELECT results_eq(
 	$$SELECT table_name::text COLLATE "default",
@@ -21,7 +21,7 @@ SELECT results_eq(
 	('behaviour_series',
 	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, observed_at timestamptz, events bigint, trials bigint, value numeric, better text, unit text, cohort text, difficulty text'),
 	('behaviour_trend',
-	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric, min_effect numeric, cohort text, adjusted_slope_per_month numeric, adjusted_slope_lower numeric, adjusted_slope_upper numeric, adjusted_p_value numeric, adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer'),
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric, min_effect numeric, cohort text, adjusted_slope_per_month numeric, adjusted_slope_lower numeric, adjusted_slope_upper numeric, adjusted_p_value numeric, adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer, projected numeric, projected_lower numeric, projected_upper numeric, target_status text'),
 	('certification_calendar',
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',
@@ -104,6 +104,7 @@ INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, value
 SELECT :acme, 'time_to_report_hours', '2025-01-06 00:00+00'::timestamptz + i * interval '7 days', 20 - 0.5 * i
   FROM generate_series(0, 9) i;
 INSERT INTO iso27001.behaviour_target VALUES (:acme, 'phishing_click_rate', 0.05, '2026-12-31');
+INSERT INTO iso27001.behaviour_target VALUES (:acme, 'time_to_report_hours', 10, '2025-06-30');
 
 SELECT results_eq(
 	$$SELECT decided, applicable, implementation, implemented, oscal_status, reasons, theme, sort_key
@@ -150,7 +151,7 @@ SELECT results_eq(
 	$$SELECT method, n, verdict, round(fitted_last, 10), target, target_date, round(dispersion, 10)
 		FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric$$,
 	$$VALUES ('rate (Cochran-Armitage with dispersion)', 10::bigint, 'improving', 0.11::numeric, 0.05::numeric, '2026-12-31'::date, 0::numeric),
-			 ('robust (Theil-Sen, Mann-Kendall)', 10, 'improving', 15.5, NULL, NULL, NULL)$$,
+			 ('robust (Theil-Sen, Mann-Kendall)', 10, 'improving', 15.5, 10, '2025-06-30', NULL)$$,
 	'behaviour_trend: method, verdict, the fitted last value (11 % and 15.5 hours), the target, and the dispersion (0: the rates lie on a line)');
 
 -- observations loaded without cohort or difficulty: the whole scope's row
@@ -162,6 +163,22 @@ SELECT results_eq(
 	$$VALUES ('phishing_click_rate', '', -0.0434812500, 'improving', 1, 0),
 			 ('time_to_report_hours', '', NULL, NULL, NULL, NULL)$$,
 	'behaviour_trend: the whole scope (cohort ''''), adjusted over one difficulty level = the trend; no adjusted trend for a value');
+-- the projection at the due date (midnight UTC here).  Clicks: the weighted
+-- line 0.155 - 0.01 a week from week 4.5, at 2026-12-31 (724 days = 103.43
+-- weeks after the first campaign) -0.8343, clipped to 0; the rates lie on
+-- the line (no variance between campaigns), so its standard error is
+-- sqrt(0.155 * 0.845 * (1/1000 + 98.93^2 / 8250)) = 0.39434 and the upper
+-- end -0.8343 + t(0.975, 8 df) 2.30600 * 0.39434 = 0.0750662715943072
+-- (mpmath, 30 digits): the interval straddles 5 %, at risk.  Time to
+-- report: the least-squares line 20 - 0.5 h a week is exact, at 2025-06-30
+-- (25 weeks) 7.5 hours, within the 10 hours: on track.
+SET LOCAL TimeZone = 'UTC';
+SELECT results_eq(
+	$$SELECT metric, round(projected, 12), round(projected_lower, 12), round(projected_upper, 12), target_status
+		FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric$$,
+	$$VALUES ('phishing_click_rate', 0::numeric, 0::numeric, 0.075066271594::numeric, 'at risk'),
+			 ('time_to_report_hours', 7.5, 7.5, 7.5, 'on track')$$,
+	'behaviour_trend: the projection at the due date with its interval (by hand), at risk and on track');
 SELECT is((SELECT count(*) FROM iso27001_bi.behaviour_series WHERE scope = 'acme' AND cohort = '' AND difficulty = ''),
 		  20::bigint, 'behaviour_series: every observation, the whole scope''s with no difficulty');
 

@@ -22,7 +22,7 @@ INSERT INTO iso27001.behaviour_target VALUES (:acme, 'phishing_click_rate', 0.05
 
 CREATE TEMP TABLE pack AS SELECT iso27001.evidence_pack('acme', 'phishing_click_rate') AS p;
 
-SELECT plan(32);
+SELECT plan(33);
 
 SELECT is((SELECT p ->> 'observation_count' FROM pack), '10', 'ten observations');
 SELECT is((SELECT p -> 'observations' -> 0 FROM pack),
@@ -63,9 +63,14 @@ SELECT is((SELECT round((p -> 'trends' -> 'robust' ->> 'p_value')::numeric, 18) 
 		  round(2 / 3628800.0, 18), 'robust: exact p = 2 / 10!');
 SELECT is((SELECT (p -> 'trends' -> 'robust' ->> 'kendall_tau_b')::numeric FROM pack), -1::numeric, 'robust: tau-b = -1');
 SELECT is((SELECT p ->> 'verdict' FROM pack), 'improving', 'verdict: improving');
-SELECT is((SELECT p -> 'target' FROM pack) - 'fitted_last',
-		  '{"value": 0.05, "due_date": "2026-12-31", "note": null, "met": false}'::jsonb,
-		  'target 5 %: not met, the trend ends at 11 %');
+SELECT is((SELECT p -> 'target' FROM pack) - ARRAY['fitted_last', 'projected_upper'],
+		  '{"value": 0.05, "due_date": "2026-12-31", "note": null, "met": false, "projection_method": "rate",
+			"projected": 0, "projected_lower": 0, "status": "at risk"}'::jsonb,
+		  'target 5 %: not met, the trend ends at 11 %; projected to 2026-12-31: 0 (clipped), at risk');
+-- the upper end of the projection: see bi_contract.sql (the same series
+-- and target), 0.0750662715943072 by hand
+SELECT ok(abs((p -> 'target' ->> 'projected_upper')::float8 / 0.0750662715943072 - 1) < 1e-12,
+		  'the projection''s upper end at the 95 % level, by hand') FROM pack;
 SELECT is((SELECT round((p -> 'target' ->> 'fitted_last')::numeric, 12) FROM pack), 0.11::numeric(13, 12),
 		  'the fitted rate at the last observation');
 
