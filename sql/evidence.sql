@@ -37,7 +37,8 @@ COMMENT ON FUNCTION @extschema@.evidence_states(bigint, text, date, date) IS
 CREATE FUNCTION @extschema@.evidence_pack(scope text, metric text,
 										  period_start date DEFAULT NULL,
 										  period_end date DEFAULT NULL,
-										  alpha double precision DEFAULT 0.05)
+										  alpha double precision DEFAULT 0.05,
+										  max_observations integer DEFAULT 100000)
 	RETURNS jsonb
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, @extschema@, pg_temp
@@ -49,6 +50,9 @@ DECLARE
 	s @extschema@.soa_scope;
 	st record;
 	obs jsonb;
+	obs_count bigint;
+	obs_first timestamptz;
+	obs_last timestamptz;
 	digest text;
 	families jsonb := '{}';
 	primary_family text;
@@ -64,21 +68,31 @@ BEGIN
 		RAISE EXCEPTION 'alpha must be between 0 and 1 exclusive'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	IF max_observations IS NULL OR max_observations < 0 THEN
+		RAISE EXCEPTION 'max_observations must not be negative or null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = evidence_pack.metric;
 	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.scope_id = sid;
 
 	-- the observations, and the digest of their canonical CSV
 	-- (in the order the function returns them, as COPY exports them: two
-	-- campaigns of different difficulty may share a time)
-	SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-				'observed_at', e.observed_at, 'events', e.events, 'trials', e.trials,
-				'rate', e.events::double precision / e.trials, 'value', e.value::double precision))
-				ORDER BY e.k), '[]'),
+	-- campaigns of different difficulty may share a time).  The list is
+	-- built only up to max_observations rows: a jsonb array takes about
+	-- 1.3 kB of memory a row while it is built (773 MB for 600,000), the
+	-- digest about a sixth of that
+	SELECT count(*), min(e.observed_at), max(e.observed_at),
 		   encode(sha256(convert_to('observed_at,events,trials,value' || E'\n' ||
 									coalesce(string_agg(format('%s,%s,%s,%s', e.observed_at, e.events, e.trials, e.value),
 														E'\n' ORDER BY e.k) || E'\n', ''),
-									'UTF8')), 'hex')
-	  INTO obs, digest
+									'UTF8')), 'hex'),
+		   -- the first max_observations rows, kept only if they are all
+		   CASE WHEN count(*) <= max_observations THEN
+				coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+							'observed_at', e.observed_at, 'events', e.events, 'trials', e.trials,
+							'rate', e.events::double precision / e.trials, 'value', e.value::double precision))
+							ORDER BY e.k) FILTER (WHERE e.k <= max_observations), '[]') END
+	  INTO obs_count, obs_first, obs_last, digest, obs
 	  FROM @extschema@.evidence_observations(scope, metric, period_start, period_end)
 		   WITH ORDINALITY AS e(observed_at, events, trials, value, k);
 
@@ -186,10 +200,11 @@ BEGIN
 									 'control', m.control::text),
 		'period', jsonb_build_object('start', period_start, 'end', period_end,
 									 'dates_in_time_zone', current_setting('TimeZone'),
-									 'first_observation', obs -> 0 -> 'observed_at',
-									 'last_observation', obs -> -1 -> 'observed_at'),
+									 'first_observation', obs_first,
+									 'last_observation', obs_last),
 		'observations', obs,
-		'observation_count', jsonb_array_length(obs),
+		'observation_count', obs_count,
+		'observations_listed', obs IS NOT NULL,
 		'observations_sha256', digest,
 		'digest_of', 'the CSV (with header, LF line ends) of ' || q,
 		'confidence_level', level,
@@ -202,8 +217,8 @@ BEGIN
 		'soa_version', version);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.evidence_pack(text, text, date, date, double precision) IS
-	'the auditor''s evidence pack of a scope''s behaviour metric over a period (dates inclusive, NULL open): metric, observations with their SHA-256, every trend family that applies, verdict, target, the related control''s SoA entry';
+COMMENT ON FUNCTION @extschema@.evidence_pack(text, text, date, date, double precision, integer) IS
+	'the auditor''s evidence pack of a scope''s behaviour metric over a period (dates inclusive, NULL open): metric, observations (listed up to max_observations) with their SHA-256, every trend family that applies, verdict, target, the related control''s SoA entry';
 
 -- Text made safe for SVG (XML) content and attribute values
 CREATE FUNCTION @extschema@.svg_text(t text)

@@ -22,7 +22,7 @@ INSERT INTO iso27001.behaviour_target VALUES (:acme, 'phishing_click_rate', 0.05
 
 CREATE TEMP TABLE pack AS SELECT iso27001.evidence_pack('acme', 'phishing_click_rate') AS p;
 
-SELECT plan(33);
+SELECT plan(36);
 
 SELECT is((SELECT p ->> 'observation_count' FROM pack), '10', 'ten observations');
 SELECT is((SELECT p -> 'observations' -> 0 FROM pack),
@@ -85,10 +85,27 @@ SELECT is(iso27001.evidence_pack('acme', 'phishing_click_rate', '2025-01-07', '2
 		  '[{"observed_at": "2025-01-13T00:00:00Z", "events": 19, "trials": 100, "rate": 0.19}]'::jsonb,
 		  'period dates are inclusive: 2025-01-07 .. 2025-01-13 holds one campaign');
 
+-- a long series: the observations are not listed beyond max_observations,
+-- but counted, dated and digested all the same (the digest of the first
+-- three, by sha256sum, above)
+SELECT is(iso27001.evidence_pack('acme', 'phishing_click_rate', '2025-01-01', '2025-01-20', max_observations => 2)
+		  - ARRAY['generated_at', 'generated_by', 'scope', 'metric', 'digest_of', 'control', 'target', 'trends',
+				  'confidence_level', 'verdict_method', 'min_effect', 'verdict', 'soa_version'],
+		  '{"document": "iso27001 evidence pack", "format_version": 1,
+			"period": {"start": "2025-01-01", "end": "2025-01-20", "dates_in_time_zone": "UTC",
+					   "first_observation": "2025-01-06T00:00:00+00:00", "last_observation": "2025-01-20T00:00:00+00:00"},
+			"observations": null, "observation_count": 3, "observations_listed": false,
+			"observations_sha256": "b365d4e1851d2512ff19f208f28ffdeadb4301ef54f90f6ab6c6b801c38ac7d8"}'::jsonb,
+		  'three observations, at most two listed: none listed, all three counted, dated and digested');
+SELECT is(iso27001.evidence_pack('acme', 'phishing_click_rate', '2025-01-01', '2025-01-20', max_observations => 3) -> 'observations' -> 2,
+		  '{"observed_at": "2025-01-20T00:00:00Z", "events": 18, "trials": 100, "rate": 0.18}'::jsonb,
+		  'at most three: all three listed');
+
 -- an empty period is an honest pack with no trend
 SELECT is(iso27001.evidence_pack('acme', 'phishing_click_rate', '2030-01-01', '2030-12-31')
 		  - ARRAY['generated_at', 'generated_by', 'scope', 'metric', 'period', 'digest_of', 'control', 'target'],
 		  '{"document": "iso27001 evidence pack", "format_version": 1, "observations": [], "observation_count": 0,
+			"observations_listed": true,
 			"observations_sha256": "1235b092af6581f9531c94087af7398a55837daacb53d4d1ff51676fa9c57935",
 			"confidence_level": 0.95, "trends": {}, "verdict_method": "rate", "min_effect": 0.02, "verdict": "insufficient data",
 			"soa_version": null}'::jsonb,
@@ -105,6 +122,8 @@ SELECT throws_ok($$SELECT iso27001.evidence_pack(NULL, 'phishing_click_rate')$$,
 				 '22004', 'scope and metric must not be null', 'NULL scope: 22004');
 SELECT throws_ok($$SELECT iso27001.evidence_pack('acme', 'phishing_click_rate', alpha => 1)$$,
 				 '22023', 'alpha must be between 0 and 1 exclusive', 'alpha 1: 22023');
+SELECT throws_ok($$SELECT iso27001.evidence_pack('acme', 'phishing_click_rate', max_observations => -1)$$,
+				 '22023', 'max_observations must not be negative or null', 'max_observations -1: 22023');
 SELECT throws_ok($$SELECT iso27001.evidence_chart('acme', 'phishing_click_rate', width => 10)$$,
 				 '22023', 'chart size must be between 320 x 240 and 4000 x 4000 pixels', 'a 10-pixel chart: 22023');
 

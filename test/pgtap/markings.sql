@@ -229,7 +229,7 @@ SELECT set_eq(
 	('iso27001.evidence_period_check(text,text,date,date)', 's', false, 's', false),
 	('iso27001.evidence_observations(text,text,date,date)', 's', false, 's', false),
 	('iso27001.evidence_states(bigint,text,date,date)', 's', false, 's', false),
-	('iso27001.evidence_pack(text,text,date,date,double precision)', 's', false, 's', false),
+	('iso27001.evidence_pack(text,text,date,date,double precision,integer)', 's', false, 's', false),
 	('iso27001.svg_text(text)', 'i', true, 's', false),
 	('iso27001.chart_ticks(double precision,double precision)', 'i', true, 's', false),
 	('iso27001.evidence_chart(text,text,date,date,double precision,integer,integer)', 's', false, 's', false),
