@@ -1753,3 +1753,206 @@ COMMENT ON COLUMN iso27001_bi.behaviour_trend.projected_upper IS
 	'upper end of the 95 % confidence interval of the projected value';
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.target_status IS
 	'on track (the projection''s whole 95 % interval meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data; empty without a target and due date';
+
+
+-- Issue 16 item 5: the OSCAL SSP carries owners, evidence links and the
+-- approval.  oscal_href is new; oscal_entries returns two more columns (a
+-- new result type: dropped and created again); oscal_ssp replaced.
+
+-- A link as an OSCAL href (a URI reference, RFC 3986): every character
+-- outside the unreserved and reserved sets, and a % not starting an escape,
+-- percent-encoded as its UTF-8 bytes; a link that is already a URI is
+-- unchanged
+CREATE FUNCTION @extschema@.oscal_href(link text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.string_agg(
+			   CASE WHEN u.c OPERATOR(pg_catalog.~) '^[A-Za-z0-9._~:/?#@!$&''()*+,;=\[\]-]$'
+						 OR (u.c OPERATOR(pg_catalog.=) '%'
+							 AND pg_catalog.substr(oscal_href.link, u.k::integer OPERATOR(pg_catalog.+) 1, 2)
+								 OPERATOR(pg_catalog.~) '^[0-9A-Fa-f]{2}$')
+					THEN u.c
+					ELSE pg_catalog.upper(pg_catalog.regexp_replace(
+							 pg_catalog.encode(pg_catalog.convert_to(u.c, 'UTF8'), 'hex'), '(..)', '%\1', 'g')) END,
+			   '' ORDER BY u.k)
+	  FROM pg_catalog.regexp_split_to_table(oscal_href.link, '') WITH ORDINALITY AS u(c, k);
+END;
+COMMENT ON FUNCTION @extschema@.oscal_href(text) IS
+	'a link as an OSCAL href: characters a URI may not hold percent-encoded (UTF-8), a URI unchanged';
+
+-- The entries of a scope's SoA for export: current (version NULL) or an
+-- approved version, with the time it stood
+DROP FUNCTION @extschema@.oscal_entries(text, integer);
+CREATE FUNCTION @extschema@.oscal_entries(scope text, version integer)
+	RETURNS TABLE (control @extschema@.iso_control, entry @extschema@.soa_entry,
+				   justification text, owner text, evidence text[], as_of timestamptz)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	id bigint := @extschema@.soa_scope_id(scope);
+BEGIN
+	IF version IS NULL THEN
+		RETURN QUERY
+		SELECT r.control, r.entry, r.justification, r.owner, r.evidence, max(r.changed_at) OVER ()
+		  FROM @extschema@.soa_register r
+		 WHERE r.scope_id = id AND r.control IS NOT NULL
+		 ORDER BY r.control;
+	ELSE
+		RETURN QUERY
+		SELECT e.control, e.entry, e.justification, e.owner, e.evidence,
+			   @extschema@.soa_version_time(scope, oscal_entries.version)
+		  FROM @extschema@.soa_as_of_version(scope, oscal_entries.version) e
+		 WHERE e.control IS NOT NULL
+		 ORDER BY e.control;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.oscal_entries(text, integer) IS
+	'the Annex A entries of a scope''s SoA (current when version is NULL, else an approved version) with owner and evidence links, and the time they stood, for the OSCAL exports';
+
+CREATE OR REPLACE FUNCTION @extschema@.oscal_ssp(scope text, version integer DEFAULT NULL)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	s @extschema@.soa_scope;
+	v @extschema@.soa_version;
+	reqs jsonb;
+	owners text[];
+	as_of timestamptz;
+	tag text := coalesce('version ' || version, 'current');
+	ns CONSTANT text := 'https://pgxn.org/dist/iso27001/ns/oscal';
+	component uuid;
+	profile uuid := oscal_uuid('profile/' || scope || '/' || tag);
+	roles jsonb := '[]';
+	parties jsonb := '[]';
+	users jsonb := '[]';
+	actions jsonb;
+BEGIN
+	PERFORM @extschema@.soa_scope_id(scope);
+	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.name = scope;
+	component := oscal_uuid('component/' || scope);
+	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', oscal_uuid('requirement/' || scope || '/' || tag || '/' || e.control::text),
+			   'control-id', lower(e.control::text),
+			   'props', jsonb_build_array(jsonb_build_object(
+							'name', 'soa-decision', 'ns', ns,
+							'value', CASE WHEN e.entry IS NULL THEN 'undecided'
+										  WHEN is_applicable(e.entry) THEN 'applicable'
+										  ELSE 'excluded' END))
+						|| coalesce((SELECT jsonb_agg(jsonb_build_object(
+											 'name', 'inclusion-reason', 'ns', ns,
+											 'value', replace(r, ' ', '-')) ORDER BY k)
+									   FROM unnest(reasons(e.entry)) WITH ORDINALITY AS u(r, k)), '[]'),
+			   -- the evidence links, in the register's order
+			   'links', (SELECT jsonb_agg(jsonb_build_object('href', oscal_href(l), 'rel', 'evidence',
+															 'text', l) ORDER BY k)
+						   FROM unnest(e.evidence) WITH ORDINALITY AS u(l, k)),
+			   'responsible-roles', CASE WHEN nullif(btrim(e.owner), '') IS NOT NULL THEN
+					jsonb_build_array(jsonb_build_object(
+						'role-id', 'control-owner',
+						'party-uuids', jsonb_build_array(oscal_uuid('party/' || btrim(e.owner))))) END,
+			   'remarks', nullif(btrim(e.justification), ''),
+			   'by-components', CASE WHEN e.entry IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+					'component-uuid', component,
+					'uuid', oscal_uuid('by-component/' || scope || '/' || tag || '/' || e.control::text),
+					'description', coalesce(nullif(btrim(e.justification), ''), e.entry::text),
+					'implementation-status', jsonb_build_object('state', oscal_status(e.entry)))) END))
+			   ORDER BY e.control),
+		   max(e.as_of),
+		   array_agg(DISTINCT btrim(e.owner)) FILTER (WHERE nullif(btrim(e.owner), '') IS NOT NULL)
+	  INTO reqs, as_of, owners
+	  FROM @extschema@.oscal_entries(scope, version) e;
+
+	-- the approval: of the version exported, or the latest for the current SoA
+	SELECT * INTO v FROM @extschema@.soa_version x
+	 WHERE x.scope_id = s.scope_id AND (oscal_ssp.version IS NULL OR x.version = oscal_ssp.version)
+	 ORDER BY x.version DESC LIMIT 1;
+
+	-- roles and parties: the control owners as the register names them, and
+	-- the approver; parties are named by their text alone, so one person is
+	-- one party in every scope's document
+	IF owners IS NOT NULL THEN
+		roles := roles || jsonb_build_object('id', 'control-owner', 'title', 'Control owner');
+		users := users || jsonb_build_object('uuid', oscal_uuid('user/' || scope || '/control-owner'),
+											 'title', 'Control owners', 'role-ids', jsonb_build_array('control-owner'));
+	END IF;
+	IF v.version IS NOT NULL THEN
+		roles := roles || jsonb_build_object('id', 'soa-approver',
+											 'title', 'Approver of the Statement of Applicability');
+		users := users || jsonb_build_object('uuid', oscal_uuid('user/' || scope || '/soa-approver'),
+											 'title', 'SoA approver', 'role-ids', jsonb_build_array('soa-approver'));
+		actions := jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+			'uuid', oscal_uuid('approval/' || scope || '/' || v.version),
+			'date', to_char(v.approved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+			'type', 'approval',
+			'system', ns,
+			'props', jsonb_build_array(jsonb_build_object('name', 'soa-version', 'ns', ns, 'value', v.version::text)),
+			'responsible-parties', jsonb_build_array(jsonb_build_object(
+				'role-id', 'soa-approver',
+				'party-uuids', jsonb_build_array(oscal_uuid('party/' || btrim(v.approved_by))))),
+			'remarks', nullif(concat_ws(' ', nullif(btrim(v.note), ''),
+										CASE WHEN oscal_ssp.version IS NULL AND as_of > v.approved_at
+											 THEN 'The SoA has changed since this approval; the changes are in this document and not approved.' END),
+							  ''))));
+	END IF;
+	SELECT coalesce(jsonb_agg(jsonb_build_object('uuid', oscal_uuid('party/' || p), 'type', 'person', 'name', p)
+							  ORDER BY p), '[]')
+	  INTO parties
+	  FROM (SELECT unnest(owners) UNION SELECT btrim(v.approved_by) WHERE v.version IS NOT NULL) q(p);
+	IF users = '[]' THEN
+		users := jsonb_build_array(jsonb_build_object('uuid', oscal_uuid('user/' || scope), 'title', 'ISMS owner'));
+	END IF;
+
+	RETURN jsonb_build_object('system-security-plan', jsonb_build_object(
+		'uuid', oscal_uuid('ssp/' || scope || '/' || tag),
+		'metadata', jsonb_strip_nulls(jsonb_build_object(
+			'title', 'Statement of Applicability of ' || scope || ' (ISO/IEC 27001:' || s.edition || ', ' || tag || ')',
+			'last-modified', to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'version', tag,
+			'oscal-version', '1.2.1',
+			'roles', nullif(roles, '[]'),
+			'parties', nullif(parties, '[]'),
+			'actions', actions,
+			'remarks', 'Exported by the iso27001 PostgreSQL extension from its SoA register. Organization-defined controls are not part of the Annex A catalogue and are not exported here.')),
+		'import-profile', jsonb_build_object('href', '#' || profile),
+		'system-characteristics', jsonb_build_object(
+			'system-ids', jsonb_build_array(jsonb_build_object(
+				'identifier-type', 'https://ietf.org/rfc/rfc4122',
+				'id', oscal_uuid('scope/' || scope)::text)),
+			'system-name', scope,
+			'description', coalesce(nullif(btrim(s.description), ''), 'The ISMS scope ' || scope || '.'),
+			'system-information', jsonb_build_object('information-types', jsonb_build_array(jsonb_build_object(
+				'uuid', oscal_uuid('information-type/' || scope),
+				'title', 'Information within the ISMS scope',
+				'description', 'The information the ISMS scope ' || scope || ' protects.'))),
+			-- operational once an SoA version is approved
+			'status', CASE WHEN v.version IS NOT NULL
+						   THEN jsonb_build_object('state', 'operational')
+						   ELSE jsonb_build_object('state', 'under-development',
+												   'remarks', 'No version of the Statement of Applicability is approved yet.') END,
+			'authorization-boundary', jsonb_build_object(
+				'description', 'The scope of the information security management system ' || scope
+							   || ', as its Statement of Applicability states.')),
+		'system-implementation', jsonb_build_object(
+			'users', users,
+			'components', jsonb_build_array(jsonb_build_object(
+				'uuid', component, 'type', 'this-system', 'title', scope,
+				'description', 'The whole ISMS scope ' || scope || '.',
+				'status', jsonb_build_object('state', 'operational')))),
+		'control-implementation', jsonb_build_object(
+			'description', 'Statement of Applicability (ISO/IEC 27001:2022 clause 6.1.3 d)): every Annex A control, '
+						   || 'applicable or excluded with its justification, its implementation status and reasons for inclusion.',
+			'implemented-requirements', reqs),
+		'back-matter', jsonb_build_object('resources', jsonb_build_array(jsonb_build_object(
+			'uuid', profile,
+			'title', 'Applicable controls of ' || scope || ' (iso27001.oscal_profile)',
+			'rlinks', jsonb_build_array(jsonb_build_object(
+				'href', 'urn:uuid:' || profile, 'media-type', 'application/oscal.profile+json')))))));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.oscal_ssp(text, integer) IS
+	'a scope''s SoA (current, or an approved version) as an OSCAL system security plan: one implemented requirement per Annex A control with its decision, inclusion reasons, justification (remarks), implementation status, owner (responsible role and party) and evidence links; the approval as a metadata action';

@@ -9,7 +9,9 @@ BEGIN
 	PERFORM iso27001.create_scope('acme');
 	UPDATE iso27001.soa_register SET entry = 'applicable, implemented (risk treatment)', justification = 'RA-1.';
 	PERFORM iso27001.soa_set('acme', 'A.7.4', 'excluded', 'No premises of our own.');
-	PERFORM iso27001.soa_set('acme', 'A.5.7', 'applicable, planned (legal, contractual)', 'Feeds next year.');
+	PERFORM iso27001.soa_set('acme', 'A.5.7', 'applicable, planned (legal, contractual)', 'Feeds next year.',
+							 owner => ' Jane Doe ', evidence => '{https://wiki.example/threat intel,https://x.example/%41%zz é}');
+	PERFORM iso27001.soa_set('acme', 'A.5.10', 'applicable, implemented (risk treatment)', 'RA-1.', owner => 'Jane Doe');
 	PERFORM iso27001.soa_set_custom('acme', 'ORG-1', 'Phishing simulation', 'applicable, implemented (best practice)', 'Own.');
 END $$;
 CREATE TEMP TABLE doc AS
@@ -20,7 +22,7 @@ CREATE TEMP VIEW req AS
 SELECT r ->> 'control-id' AS id, r FROM doc, jsonb_array_elements(ssp -> 'system-security-plan'
 									   -> 'control-implementation' -> 'implemented-requirements') r;
 
-SELECT plan(21);
+SELECT plan(29);
 
 SELECT is((SELECT jsonb_path_query_array(c22, '$.catalog.groups[*].id') FROM doc),
 		  '["a.5", "a.6", "a.7", "a.8"]', '2022: one group per theme, a.5 to a.8');
@@ -53,6 +55,27 @@ SELECT is((SELECT jsonb_path_query_array(r, '$.props[*].value') FROM req WHERE i
 		  '["applicable", "legal", "contractual"]', 'its decision and inclusion reasons as props');
 SELECT is((SELECT count(*) FROM req WHERE r -> 'by-components' -> 0 -> 'implementation-status' ->> 'state' = 'implemented'),
 		  91::bigint, 'the 91 implemented controls are implemented');
+-- what the register knows beyond the decision: owner, evidence, approval
+SELECT is((SELECT r -> 'links' FROM req WHERE id = 'a.5.7'),
+		  '[{"href": "https://wiki.example/threat%20intel", "rel": "evidence", "text": "https://wiki.example/threat intel"},
+			{"href": "https://x.example/%41%25zz%20%C3%A9", "rel": "evidence", "text": "https://x.example/%41%zz é"}]',
+		  'evidence links as links, in order: a space is %20, a % starting no escape %25, é its UTF-8 bytes %C3%A9, %41 kept');
+SELECT is((SELECT r -> 'responsible-roles' FROM req WHERE id = 'a.5.7'),
+		  jsonb_build_array(jsonb_build_object('role-id', 'control-owner',
+											   'party-uuids', jsonb_build_array(iso27001.oscal_uuid('party/Jane Doe')))),
+		  'the owner (trimmed) as the responsible control-owner party');
+SELECT is((SELECT count(*) FROM req WHERE r ? 'responsible-roles' OR r ? 'links'), 2::bigint,
+		  'controls without owner or evidence have neither');
+SELECT is((SELECT ssp -> 'system-security-plan' -> 'metadata' -> 'parties' FROM doc),
+		  jsonb_build_array(jsonb_build_object('uuid', iso27001.oscal_uuid('party/Jane Doe'), 'type', 'person', 'name', 'Jane Doe')),
+		  'one party per owner, however many controls they own');
+SELECT is((SELECT ssp #> '{system-security-plan,system-characteristics,status,state}' FROM doc), '"under-development"',
+		  'no approved SoA version yet: under development');
+SELECT is((SELECT ssp #> '{system-security-plan,metadata,actions}' FROM doc), NULL, 'and no approval action');
+SELECT is(iso27001.oscal_href('https://a.example/x?q=1&r=[2]#f'), 'https://a.example/x?q=1&r=[2]#f',
+		  'oscal_href: a URI is unchanged');
+SELECT is(iso27001.oscal_href('\\srv\share\évidence 1.pdf'), '%5C%5Csrv%5Cshare%5C%C3%A9vidence%201.pdf',
+		  'oscal_href: a UNC path becomes a relative reference, every backslash, space and é encoded');
 SELECT is((SELECT jsonb_array_length(profile -> 'profile' -> 'imports' -> 0 -> 'include-controls' -> 0 -> 'with-ids') FROM doc),
 		  92, 'profile: the 92 applicable controls');
 SELECT ok((SELECT NOT (profile -> 'profile' -> 'imports' -> 0 -> 'include-controls' -> 0 -> 'with-ids') ? 'a.7.4' FROM doc),

@@ -14,13 +14,14 @@ createdb "$db"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 . ../../include/tap.sh
 
-echo "1..10"
+echo "1..12"
 q "CREATE EXTENSION iso27001;
    SELECT iso27001.create_scope('Acme & Co. / HQ', description => 'Head office and cloud services.');
    UPDATE iso27001.soa_register SET entry = 'applicable, implemented (risk treatment, contractual)',
           justification = 'Risk assessment RA-2025.';
    SELECT iso27001.soa_set('Acme & Co. / HQ', 'A.7.4', 'excluded', 'No premises of our own.');
-   SELECT iso27001.soa_set('Acme & Co. / HQ', 'A.5.7', 'applicable, planned (legal)', 'Threat feeds in 2026.');
+   SELECT iso27001.soa_set('Acme & Co. / HQ', 'A.5.7', 'applicable, planned (legal)', 'Threat feeds in 2026.',
+                           owner => 'Ann Owner', evidence => '{https://wiki.example/threat intel,ftp://files.example/é.pdf}');
    SELECT iso27001.soa_approve('Acme & Co. / HQ', 'Jane Doe');
    SELECT iso27001.soa_set('Acme & Co. / HQ', 'A.5.7', 'applicable, partially implemented (legal)', 'Feeds running.');" >/dev/null
 q "SELECT iso27001.oscal_catalog(2022)" > "$work/catalog-2022.json"
@@ -45,3 +46,29 @@ check "version 1 differs from the current SoA (A.5.7 re-decided)" bash -c "! cmp
 want=$(/usr/bin/python3 -c "import uuid; ns = uuid.uuid5(uuid.NAMESPACE_URL, 'https://pgxn.org/dist/iso27001/oscal'); print(uuid.uuid5(ns, 'ssp/Acme & Co. / HQ/current'), uuid.uuid5(ns, 'catalog/iso27001:2022'))")
 got="$(/usr/bin/python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['system-security-plan']['uuid'], json.load(open(sys.argv[2]))['catalog']['uuid'])" "$work/ssp.json" "$work/catalog-2022.json")"
 check "UUIDs are Python's uuid5 of the documented names ($want)" test "$got" = "$want"
+# the approval and the owner: names and UUIDs computed here by Python
+cat > "$work/approval.py" <<'PY'
+import json, sys, uuid
+ns = uuid.uuid5(uuid.NAMESPACE_URL, 'https://pgxn.org/dist/iso27001/oscal')
+cur = json.load(open(sys.argv[1]))['system-security-plan']
+v1 = json.load(open(sys.argv[2]))['system-security-plan']
+jane, ann = str(uuid.uuid5(ns, 'party/Jane Doe')), str(uuid.uuid5(ns, 'party/Ann Owner'))
+for doc, changed in ((cur, True), (v1, False)):
+    md = doc['metadata']
+    (a,) = md['actions']
+    assert a['type'] == 'approval' and a['uuid'] == str(uuid.uuid5(ns, 'approval/Acme & Co. / HQ/1')), a
+    assert a['props'] == [{'name': 'soa-version', 'ns': 'https://pgxn.org/dist/iso27001/ns/oscal', 'value': '1'}], a
+    assert a['responsible-parties'] == [{'role-id': 'soa-approver', 'party-uuids': [jane]}], a
+    assert ('remarks' in a) == changed, a
+    assert doc['system-characteristics']['status'] == {'state': 'operational'}
+    assert sorted((p['name'], p['uuid']) for p in md['parties']) == [('Ann Owner', ann), ('Jane Doe', jane)], md['parties']
+    (req,) = [r for r in doc['control-implementation']['implemented-requirements'] if r['control-id'] == 'a.5.7']
+    assert req['responsible-roles'] == [{'role-id': 'control-owner', 'party-uuids': [ann]}], req
+    assert [l['href'] for l in req['links']] == ['https://wiki.example/threat%20intel', 'ftp://files.example/%C3%A9.pdf'], req
+print('ok')
+PY
+check "the approval of version 1 as a metadata action by Jane Doe, the owner and evidence of A.5.7, in both SSPs" \
+	/usr/bin/python3 "$work/approval.py" "$work/ssp.json" "$work/ssp-1.json"
+sed 's/"type": "approval"/"type": "approval of"/' "$work/ssp-1.json" > "$work/bad-action.json"
+check "an action type that is not a token is rejected (the check can fail)" \
+	bash -c "! ../../shell/oscal_validate.py oscal_ssp_schema.json '$work/bad-action.json'"
