@@ -1,7 +1,8 @@
 --
 -- The BI contract: schema iso27001_bi, one view per question a dashboard
--- asks, plain column types only (text, integer, bigint, numeric, boolean,
--- date, timestamptz), control ids as text with an integer sort key.  Every
+-- asks, plain column types only (text, integer, bigint, double precision,
+-- boolean, date, timestamptz: no numeric, which BI tools round or show as
+-- text), control ids as text with an integer sort key.  Every
 -- view is security_invoker, so the reader's privileges and row-level
 -- security apply through it.  test/bi_contract.sql pins every column.
 --
@@ -92,8 +93,8 @@ SELECT g.scope_id, s.name AS scope, coalesce(x.section, 'Organization-defined') 
 	   coalesce(x.section_order, 1000) AS theme_order,
 	   (g.c).total AS controls, (g.c).undecided, (g.c).excluded, (g.c).applicable,
 	   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented, (g.c).implemented,
-	   pg_catalog.round((g.c).implemented::numeric
-						OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0)::numeric, 4) AS implemented_share
+	   (g.c).implemented::double precision
+		 OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0) AS implemented_share
   FROM (SELECT r.scope_id, @extschema@.edition(r.control) AS edition,
 			   @extschema@.sort_key(r.control) OPERATOR(pg_catalog./) 10000 AS head,
 			   @extschema@.soa_summary(r.entry) AS c
@@ -109,7 +110,7 @@ COMMENT ON VIEW iso27001_bi.soa_coverage_by_theme IS
 
 CREATE VIEW iso27001_bi.soa_coverage_by_attribute WITH (security_invoker = true) AS
 SELECT s.scope_id, c.scope, c.attribute, c.value, c.controls, c.excluded, c.applicable,
-	   c.implemented, c.implemented_share
+	   c.implemented, c.implemented_share::double precision AS implemented_share
   FROM @extschema@.soa_coverage_by_attribute() c
   JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) c.scope;
 COMMENT ON VIEW iso27001_bi.soa_coverage_by_attribute IS
@@ -164,7 +165,7 @@ SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
 	   m.control::text AS control_id, o.observed_at,
 	   o.events, o.trials,
 	   (CASE WHEN o.trials IS NULL THEN o.value
-			 ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END)::numeric AS value,
+			 ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END) AS value,
 	   m.better, m.unit, o.cohort, o.difficulty
   FROM @extschema@.behaviour_campaign o
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
@@ -174,32 +175,52 @@ SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
 COMMENT ON VIEW iso27001_bi.behaviour_series IS
 	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric, cohort and period, with the campaign''s difficulty; cohort '''' is the whole scope (a campaign split by cohort summed)';
 
-CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
+-- The behaviour trends of every scope, metric and cohort over the campaigns
+-- of a period (dates inclusive, NULL open): what iso27001_bi.behaviour_trend
+-- shows for all time and the period views for their periods.  A SQL body
+-- without SET clauses, so that the planner inlines it into those views and
+-- pushes a dashboard's filter on scope or metric into it.
+CREATE FUNCTION @extschema@.behaviour_trend_between(period_start date DEFAULT NULL,
+													period_end date DEFAULT NULL)
+	RETURNS TABLE (scope_id bigint, scope text, metric text, metric_name text, control_id text,
+				   better text, unit text, method text, n bigint,
+				   first_time timestamptz, last_time timestamptz,
+				   slope_per_month double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text,
+				   fitted_last double precision, target double precision, target_date date,
+				   dispersion double precision, min_effect double precision, cohort text,
+				   adjusted_slope_per_month double precision, adjusted_slope_lower double precision,
+				   adjusted_slope_upper double precision, adjusted_p_value double precision,
+				   adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer,
+				   projected double precision, projected_lower double precision,
+				   projected_upper double precision, target_status text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
 SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
 	   m.better, m.unit,
 	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage with dispersion)'
 			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
 	   coalesce(r.n, 0) AS n, r.first_time, r.last_time,
-	   r.slope::numeric AS slope_per_month, r.slope_lower::numeric AS slope_lower,
-	   r.slope_upper::numeric AS slope_upper, r.p_value::numeric AS p_value,
+	   r.slope AS slope_per_month, r.slope_lower AS slope_lower,
+	   r.slope_upper AS slope_upper, r.p_value AS p_value,
 	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)
 	   @extschema@.material_verdict(r.verdict, r.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS verdict,
 	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
-			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END)::numeric AS fitted_last,
-	   t.target::numeric AS target, t.due_date AS target_date,
-	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END::numeric AS dispersion,
-	   m.min_effect::numeric AS min_effect,
+			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END) AS fitted_last,
+	   t.target AS target, t.due_date AS target_date,
+	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END AS dispersion,
+	   m.min_effect AS min_effect,
 	   -- 0.2.2, issue 14 item 4: the cohort ('' the whole scope) and the
 	   -- trend adjusted for difficulty (rates; docs/trend_statistics.md §13)
 	   g.cohort,
-	   a.slope::numeric AS adjusted_slope_per_month, a.slope_lower::numeric AS adjusted_slope_lower,
-	   a.slope_upper::numeric AS adjusted_slope_upper, a.p_value::numeric AS adjusted_p_value,
+	   a.slope AS adjusted_slope_per_month, a.slope_lower AS adjusted_slope_lower,
+	   a.slope_upper AS adjusted_slope_upper, a.p_value AS adjusted_p_value,
 	   @extschema@.material_verdict(a.verdict, a.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS adjusted_verdict,
 	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out,
 	   -- 0.2.2, issue 14 item 3: the target's projection at its due date
 	   -- (the rate trend for rates, least squares for values; §3.10, §4.9)
-	   p.projected::numeric AS projected, p.projected_lower::numeric AS projected_lower,
-	   p.projected_upper::numeric AS projected_upper, p.status AS target_status
+	   p.projected AS projected, p.projected_lower AS projected_lower,
+	   p.projected_upper AS projected_upper, p.status AS target_status
   FROM (SELECT d.scope_id, d.metric, d.cohort,
 			   @extschema@.rollup(d.rate_state) AS rate_state,
 			   @extschema@.rollup(d.robust_state) AS robust_state,
@@ -211,6 +232,12 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state,
 					   @extschema@.trend_ols_agg(c.value, c.observed_at) AS ols_state
 				  FROM @extschema@.behaviour_campaign c
+				 -- the period's campaigns, dates inclusive (NULL: open)
+				 WHERE (behaviour_trend_between.period_start IS NULL
+						OR c.observed_at OPERATOR(pg_catalog.>=) behaviour_trend_between.period_start::timestamptz)
+				   AND (behaviour_trend_between.period_end IS NULL
+						OR c.observed_at OPERATOR(pg_catalog.<)
+						   (behaviour_trend_between.period_end OPERATOR(pg_catalog.+) 1)::timestamptz)
 				 GROUP BY c.scope_id, c.metric, c.cohort, c.difficulty) d
 		 GROUP BY d.scope_id, d.metric, d.cohort) g
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
@@ -244,8 +271,50 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 		SELECT * FROM @extschema@.target_projection(g.ols_state, t.target,
 													 t.due_date::timestamptz, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'value' AND t.due_date IS NOT NULL) p ON true;
+END;
+COMMENT ON FUNCTION @extschema@.behaviour_trend_between(date, date) IS
+	'the behaviour trends of every scope, metric and cohort over the campaigns of a period (dates inclusive, NULL open), as iso27001_bi.behaviour_trend shows them: for a BI tool''s date filter';
+
+CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
+SELECT * FROM @extschema@.behaviour_trend_between(NULL, NULL);
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
 	'the trend of every scope''s behaviour metric over all its observations, for the whole scope (cohort '''') and each cohort: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion, and adjusted for difficulty; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the scope''s target';
+
+CREATE VIEW iso27001_bi.behaviour_trend_12_months WITH (security_invoker = true) AS
+SELECT t.*, p.period_start, p.period_end
+  FROM (SELECT (CURRENT_DATE OPERATOR(pg_catalog.-) interval '1 year')::date
+				OPERATOR(pg_catalog.+) 1 AS period_start,
+			   CURRENT_DATE AS period_end) p
+ CROSS JOIN LATERAL @extschema@.behaviour_trend_between(p.period_start, p.period_end) t;
+COMMENT ON VIEW iso27001_bi.behaviour_trend_12_months IS
+	'the behaviour trends of the last 12 months (today and the 364 or 365 days before), as behaviour_trend shows them for all time';
+
+CREATE VIEW iso27001_bi.behaviour_trend_quarterly WITH (security_invoker = true) AS
+SELECT t.*, q.quarter, q.period_start, q.period_end
+  FROM (SELECT pg_catalog.to_char(b.qs, 'YYYY"-Q"Q') AS quarter,
+			   (b.pe OPERATOR(pg_catalog.-) interval '1 year')::date OPERATOR(pg_catalog.+) 1 AS period_start,
+			   b.pe AS period_end
+		  FROM (SELECT g.qs,
+					   LEAST((g.qs OPERATOR(pg_catalog.+) interval '3 months')::date OPERATOR(pg_catalog.-) 1,
+							 CURRENT_DATE) AS pe
+				  FROM pg_catalog.generate_series(
+						   pg_catalog.date_trunc('quarter', (SELECT pg_catalog.min(o.observed_at)
+															   FROM @extschema@.behaviour_observation o)),
+						   pg_catalog.date_trunc('quarter', CURRENT_DATE::timestamptz),
+						   interval '3 months') g(qs)) b) q
+ CROSS JOIN LATERAL @extschema@.behaviour_trend_between(q.period_start, q.period_end) t;
+COMMENT ON VIEW iso27001_bi.behaviour_trend_quarterly IS
+	'at the end of each calendar quarter since the first observation (today for the current one), the behaviour trends of the 12 months up to it: verdicts over time, filterable by quarter or period_end';
+
+CREATE VIEW iso27001_bi.soa_evidence WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, r.control_key AS control_id,
+	   coalesce(@extschema@.sort_key(r.control), 999999) AS sort_key,
+	   e.position::integer AS position, e.link, r.owner, r.changed_at
+  FROM @extschema@.soa_register r
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+ CROSS JOIN LATERAL pg_catalog.unnest(r.evidence) WITH ORDINALITY AS e(link, position);
+COMMENT ON VIEW iso27001_bi.soa_evidence IS
+	'the evidence links of every scope''s controls, one row per link in the register''s order (soa_entry.evidence_links counts them)';
 
 -- Column comments (BI tools such as Metabase show them as descriptions):
 -- one text per column name, or per view and column where a name means
@@ -288,7 +357,8 @@ DECLARE
 		"edition": "edition of ISO/IEC 27001: 2013 or 2022",
 		"event": "the audit or deadline",
 		"events": "events observed in the period (rate metrics): clicks, reports",
-		"evidence_links": "number of evidence links",
+		"evidence_links": "number of evidence links (one row each in soa_evidence)",
+		"link": "an evidence link (a URL, a document reference)",
 		"excluded": "number of excluded controls",
 		"first_time": "first observation of the trend",
 		"fitted_last": "the trend''s fitted value at the last observation (a rate as a fraction)",
@@ -316,6 +386,10 @@ DECLARE
 		"operational_capabilities": "ISO/IEC 27002:2022 operational capabilities, comma-separated",
 		"oscal_status": "OSCAL implementation status: implemented, partial, planned or not-applicable",
 		"owner": "who is responsible for the control",
+		"period_end": "last day of the period the trend covers (inclusive)",
+		"period_start": "first day of the period the trend covers (inclusive)",
+		"position": "the link''s place in the control''s list of evidence (1 first)",
+		"quarter": "the calendar quarter at whose end (today for the current one) the 12 months end, as 2025-Q3",
 		"p_value": "two-sided p-value of the trend test",
 		"projected": "the trend''s value at the target''s due date (rate metrics: the rate trend, within 0 and 1; value metrics: the least-squares line); empty without a target and due date",
 		"projected_lower": "lower end of the 95 % confidence interval of the projected value",

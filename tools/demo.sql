@@ -210,7 +210,7 @@ SELECT metric, count(*) AS periods, min(observed_at)::date AS "from", max(observ
 
 \echo
 \echo '== 23. What a BI dashboard reads (schema iso27001_bi, plain types): coverage and next audits =='
-SELECT theme, controls, applicable, implemented, implemented_share
+SELECT theme, controls, applicable, implemented, round(implemented_share::numeric, 3) AS implemented_share
   FROM iso27001_bi.soa_coverage_by_theme WHERE scope = 'acme' ORDER BY theme_order;
 SELECT event, due_date, window_start, window_end, days_left, requirement, is_next
   FROM iso27001_bi.certification_calendar WHERE scope = 'acme' ORDER BY due_date;
@@ -219,11 +219,12 @@ SELECT rule, on_date, detail FROM iso27001_bi.certification_finding WHERE scope 
 \echo
 \echo '== 24. Behaviour trends with verdicts (iso27001_bi.behaviour_trend) =='
 SELECT metric, control_id, method, n,
-	   round(slope_per_month * 100, 2) AS "pp/month",
-	   round(slope_lower * 100, 2) || ' .. ' || round(slope_upper * 100, 2) AS "95 % interval",
+	   round((slope_per_month * 100)::numeric, 2) AS "pp/month",
+	   round((slope_lower * 100)::numeric, 2) || ' .. ' || round((slope_upper * 100)::numeric, 2) AS "95 % interval",
 	   to_char(p_value, '9.9EEEE') AS "p-value", verdict,
-	   round(fitted_last * 100, 1) AS "now %", round(target * 100, 1) AS "target %"
-  FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric;
+	   round((fitted_last * 100)::numeric, 1) AS "now %", round((target * 100)::numeric, 1) AS "target %",
+	   round((projected * 100)::numeric, 1) AS "at due date %", target_status
+  FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' AND cohort = '' ORDER BY metric;
 
 \echo
 \echo '== 25. The evidence pack for control 6.3 (an auditor''s file), written to disk =='

@@ -4,7 +4,7 @@
 -- figures agree with the catalogue and with hand calculations.
 \ir ../include/preamble.sql
 
-SELECT plan(25);
+SELECT plan(30);
 
 SELECT results_eq(
 	$$SELECT table_name::text COLLATE "default",
@@ -19,9 +19,13 @@ SELECT results_eq(
 	('annex_a_control',
 	 'edition integer, control_id text, sort_key integer, theme text, theme_order integer, title text, control_type text, security_properties text, cybersecurity_concepts text, operational_capabilities text, security_domains text, is_new boolean'),
 	('behaviour_series',
-	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, observed_at timestamptz, events bigint, trials bigint, value numeric, better text, unit text, cohort text, difficulty text'),
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, observed_at timestamptz, events bigint, trials bigint, value double precision, better text, unit text, cohort text, difficulty text'),
 	('behaviour_trend',
-	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month numeric, slope_lower numeric, slope_upper numeric, p_value numeric, verdict text, fitted_last numeric, target numeric, target_date date, dispersion numeric, min_effect numeric, cohort text, adjusted_slope_per_month numeric, adjusted_slope_lower numeric, adjusted_slope_upper numeric, adjusted_p_value numeric, adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer, projected numeric, projected_lower numeric, projected_upper numeric, target_status text'),
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month double precision, slope_lower double precision, slope_upper double precision, p_value double precision, verdict text, fitted_last double precision, target double precision, target_date date, dispersion double precision, min_effect double precision, cohort text, adjusted_slope_per_month double precision, adjusted_slope_lower double precision, adjusted_slope_upper double precision, adjusted_p_value double precision, adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer, projected double precision, projected_lower double precision, projected_upper double precision, target_status text'),
+	('behaviour_trend_12_months',
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month double precision, slope_lower double precision, slope_upper double precision, p_value double precision, verdict text, fitted_last double precision, target double precision, target_date date, dispersion double precision, min_effect double precision, cohort text, adjusted_slope_per_month double precision, adjusted_slope_lower double precision, adjusted_slope_upper double precision, adjusted_p_value double precision, adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer, projected double precision, projected_lower double precision, projected_upper double precision, target_status text, period_start date, period_end date'),
+	('behaviour_trend_quarterly',
+	 'scope_id bigint, scope text, metric text, metric_name text, control_id text, better text, unit text, method text, n bigint, first_time timestamptz, last_time timestamptz, slope_per_month double precision, slope_lower double precision, slope_upper double precision, p_value double precision, verdict text, fitted_last double precision, target double precision, target_date date, dispersion double precision, min_effect double precision, cohort text, adjusted_slope_per_month double precision, adjusted_slope_lower double precision, adjusted_slope_upper double precision, adjusted_p_value double precision, adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer, projected double precision, projected_lower double precision, projected_upper double precision, target_status text, quarter text, period_start date, period_end date'),
 	('certification_calendar',
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',
@@ -29,11 +33,13 @@ SELECT results_eq(
 	('scope',
 	 'scope_id bigint, scope text, edition integer, description text, created_at timestamptz, certificate_number text, certification_body text, certification_decision date, latest_version integer, latest_version_approved_at timestamptz, latest_version_approved_by text'),
 	('soa_coverage_by_attribute',
-	 'scope_id bigint, scope text, attribute text, value text, controls bigint, excluded bigint, applicable bigint, implemented bigint, implemented_share numeric'),
+	 'scope_id bigint, scope text, attribute text, value text, controls bigint, excluded bigint, applicable bigint, implemented bigint, implemented_share double precision'),
 	('soa_coverage_by_theme',
-	 'scope_id bigint, scope text, theme text, theme_order integer, controls bigint, undecided bigint, excluded bigint, applicable bigint, not_implemented bigint, planned bigint, partially_implemented bigint, implemented bigint, implemented_share numeric'),
+	 'scope_id bigint, scope text, theme text, theme_order integer, controls bigint, undecided bigint, excluded bigint, applicable bigint, not_implemented bigint, planned bigint, partially_implemented bigint, implemented bigint, implemented_share double precision'),
 	('soa_entry',
 	 'scope_id bigint, scope text, edition integer, control_id text, sort_key integer, is_annex_a boolean, title text, theme text, decided boolean, applicable boolean, implementation text, implemented boolean, oscal_status text, reasons text, justification text, owner text, evidence_links integer, needs_review boolean, changed_at timestamptz, changed_by text'),
+	('soa_evidence',
+	 'scope_id bigint, scope text, control_id text, sort_key integer, position integer, link text, owner text, changed_at timestamptz'),
 	('soa_finding',
 	 'scope_id bigint, scope text, rule text, severity text, control_id text, sort_key integer, message text')$$,
 	'the contract: every view of iso27001_bi with its columns and types, in order');
@@ -43,9 +49,9 @@ SELECT is_empty(
 		FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 	   WHERE c.relnamespace = 'iso27001_bi'::regnamespace AND a.attnum > 0
 		 AND a.atttypid NOT IN ('text'::regtype, 'integer'::regtype, 'bigint'::regtype,
-								'numeric'::regtype, 'boolean'::regtype, 'date'::regtype,
+								'double precision'::regtype, 'boolean'::regtype, 'date'::regtype,
 								'timestamptz'::regtype)$$,
-	'only text, integer, bigint, numeric, boolean, date and timestamptz columns');
+	'only text, integer, bigint, double precision, boolean, date and timestamptz columns (no numeric)');
 SELECT is_empty(
 	$$SELECT relname FROM pg_catalog.pg_class
 	   WHERE relnamespace = 'iso27001_bi'::regnamespace
@@ -91,6 +97,8 @@ BEGIN
 	PERFORM iso27001.create_scope('acme');
 	PERFORM iso27001.soa_set('acme', 'A.5.7', 'applicable, implemented (risk treatment)', 'Threat feeds.');
 	PERFORM iso27001.soa_set('acme', 'A.7.4', 'excluded', 'No premises of our own.');
+	PERFORM iso27001.soa_add_evidence('acme', 'A.5.7', 'https://wiki.example/feeds');
+	PERFORM iso27001.soa_add_evidence('acme', 'A.5.7', 'DOC-17 threat report');
 END $$;
 SELECT scope_id AS acme FROM iso27001.soa_scope WHERE name = 'acme' \gset
 INSERT INTO iso27001.certificate VALUES (:acme, '2025-03-14', 'C-1', 'Example CB');
@@ -117,7 +125,7 @@ SELECT results_eq(
 SELECT results_eq(
 	$$SELECT theme, controls, undecided, excluded, applicable, implemented, implemented_share
 		FROM iso27001_bi.soa_coverage_by_theme WHERE scope = 'acme' ORDER BY theme_order$$,
-	$$VALUES ('Organizational', 37::bigint, 36::bigint, 0::bigint, 1::bigint, 1::bigint, 1.0000),
+	$$VALUES ('Organizational', 37::bigint, 36::bigint, 0::bigint, 1::bigint, 1::bigint, 1::double precision),
 			 ('People', 8, 8, 0, 0, 0, NULL),
 			 ('Physical', 14, 13, 1, 0, 0, NULL),
 			 ('Technological', 34, 34, 0, 0, 0, NULL)$$,
@@ -138,19 +146,19 @@ SELECT results_eq(
 	'certification_finding: the first surveillance came 16 days late');
 SELECT is((SELECT array_agg(value ORDER BY observed_at) FROM iso27001_bi.behaviour_series
 		   WHERE scope = 'acme' AND metric = 'phishing_click_rate' AND observed_at < '2025-01-20'),
-		  ARRAY[0.2, 0.19], 'behaviour_series: rates as fractions, 20 and 19 out of 100');
+		  ARRAY[0.2, 0.19]::double precision[], 'behaviour_series: rates as fractions, 20 and 19 out of 100 (double precision: 20 / 100 rounds to the double nearest 0.2)');
 -- a point a week is 0.01 / 7 * 30.436875 = 0.04348125 a month; half an
 -- hour a week 2.17406250 hours a month
-SELECT is((SELECT round(slope_per_month, 10) FROM iso27001_bi.behaviour_trend
+SELECT is((SELECT round(slope_per_month::numeric, 10) FROM iso27001_bi.behaviour_trend
 		   WHERE scope = 'acme' AND metric = 'phishing_click_rate'),
 		  -0.0434812500, 'behaviour_trend: the click-rate slope per month, by hand');
-SELECT is((SELECT round(slope_per_month, 8) FROM iso27001_bi.behaviour_trend
+SELECT is((SELECT round(slope_per_month::numeric, 8) FROM iso27001_bi.behaviour_trend
 		   WHERE scope = 'acme' AND metric = 'time_to_report_hours'),
 		  -2.17406250, 'behaviour_trend: Sen''s slope of the time to report, by hand');
 SELECT results_eq(
-	$$SELECT method, n, verdict, round(fitted_last, 10), target, target_date, round(dispersion, 10)
+	$$SELECT method, n, verdict, round(fitted_last::numeric, 10), target, target_date, round(dispersion::numeric, 10)
 		FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric$$,
-	$$VALUES ('rate (Cochran-Armitage with dispersion)', 10::bigint, 'improving', 0.11::numeric, 0.05::numeric, '2026-12-31'::date, 0::numeric),
+	$$VALUES ('rate (Cochran-Armitage with dispersion)', 10::bigint, 'improving', 0.11::numeric, 0.05::double precision, '2026-12-31'::date, 0::numeric),
 			 ('robust (Theil-Sen, Mann-Kendall)', 10, 'improving', 15.5, 10, '2025-06-30', NULL)$$,
 	'behaviour_trend: method, verdict, the fitted last value (11 % and 15.5 hours), the target, and the dispersion (0: the rates lie on a line)');
 
@@ -158,7 +166,7 @@ SELECT results_eq(
 -- (cohort ''), one difficulty level, so the adjusted trend is the trend
 -- itself (the same slope by hand); none for a value metric
 SELECT results_eq(
-	$$SELECT metric, cohort, round(adjusted_slope_per_month, 10), adjusted_verdict, difficulty_levels, difficulty_levels_left_out
+	$$SELECT metric, cohort, round(adjusted_slope_per_month::numeric, 10), adjusted_verdict, difficulty_levels, difficulty_levels_left_out
 		FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric$$,
 	$$VALUES ('phishing_click_rate', '', -0.0434812500, 'improving', 1, 0),
 			 ('time_to_report_hours', '', NULL, NULL, NULL, NULL)$$,
@@ -174,11 +182,49 @@ SELECT results_eq(
 -- (25 weeks) 7.5 hours, within the 10 hours: on track.
 SET LOCAL TimeZone = 'UTC';
 SELECT results_eq(
-	$$SELECT metric, round(projected, 12), round(projected_lower, 12), round(projected_upper, 12), target_status
+	$$SELECT metric, round(projected::numeric, 12), round(projected_lower::numeric, 12), round(projected_upper::numeric, 12), target_status
 		FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' ORDER BY metric$$,
 	$$VALUES ('phishing_click_rate', 0::numeric, 0::numeric, 0.075066271594::numeric, 'at risk'),
 			 ('time_to_report_hours', 7.5, 7.5, 7.5, 'on track')$$,
 	'behaviour_trend: the projection at the due date with its interval (by hand), at risk and on track');
+-- periods.  The first four campaigns (2025-01-06 .. 01-27): the same slope
+-- by hand, but fewer than 5 campaigns, so insufficient data
+SELECT results_eq(
+	$$SELECT n, round(slope_per_month::numeric, 10), verdict
+		FROM iso27001.behaviour_trend_between('2025-01-06', '2025-01-27')
+	   WHERE scope = 'acme' AND metric = 'phishing_click_rate'$$,
+	$$VALUES (4::bigint, -0.0434812500, 'insufficient data')$$,
+	'behaviour_trend_between: four campaigns, dates inclusive, insufficient data');
+-- the twelve months up to each quarter's end: the ten campaigns of early
+-- 2025 are in the windows ending 2025-03-31, 06-30, 09-30 and 12-31, and
+-- in none after
+SELECT results_eq(
+	$$SELECT quarter, period_start, period_end, n FROM iso27001_bi.behaviour_trend_quarterly
+	   WHERE scope = 'acme' AND metric = 'phishing_click_rate' ORDER BY period_end$$,
+	$$VALUES ('2025-Q1', '2024-04-01'::date, '2025-03-31'::date, 10::bigint),
+			 ('2025-Q2', '2024-07-01', '2025-06-30', 10),
+			 ('2025-Q3', '2024-10-01', '2025-09-30', 10),
+			 ('2025-Q4', '2025-01-01', '2025-12-31', 10)$$,
+	'behaviour_trend_quarterly: the 12 months up to each quarter''s end, by hand');
+-- the last 12 months: a campaign a week up to today, 60 weeks back; today
+-- and the 364 days before hold the campaigns 0 .. 52 weeks ago (53), in a
+-- leap year too
+DO $$ BEGIN PERFORM iso27001.create_scope('recent'); END $$;
+INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, events, trials)
+SELECT s.scope_id, 'phishing_click_rate', (CURRENT_DATE - 7 * i)::timestamptz, 10, 100
+  FROM iso27001.soa_scope s, generate_series(0, 59) i WHERE s.name = 'recent';
+SELECT results_eq(
+	$$SELECT scope, n, period_end - period_start + 1 BETWEEN 365 AND 366, period_end = CURRENT_DATE
+		FROM iso27001_bi.behaviour_trend_12_months WHERE metric = 'phishing_click_rate' ORDER BY scope$$,
+	$$VALUES ('recent', 53::bigint, true, true)$$,
+	'behaviour_trend_12_months: 53 weekly campaigns of the last year; acme''s 2025 campaigns are older');
+-- evidence links, one row each
+SELECT results_eq(
+	$$SELECT control_id, position, link FROM iso27001_bi.soa_evidence WHERE scope = 'acme' ORDER BY sort_key, position$$,
+	$$VALUES ('A.5.7', 1, 'https://wiki.example/feeds'), ('A.5.7', 2, 'DOC-17 threat report')$$,
+	'soa_evidence: the two links of A.5.7 in the order they were added');
+SELECT is((SELECT evidence_links FROM iso27001_bi.soa_entry WHERE scope = 'acme' AND control_id = 'A.5.7'), 2,
+		  'soa_entry counts them');
 SELECT is((SELECT count(*) FROM iso27001_bi.behaviour_series WHERE scope = 'acme' AND cohort = '' AND difficulty = ''),
 		  20::bigint, 'behaviour_series: every observation, the whole scope''s with no difficulty');
 

@@ -133,7 +133,7 @@ SELECT ok(abs(slope_per_month / (-6957.0 / 119200) - 1) < 1e-12,
 SELECT results_eq(
 	$$SELECT cohort, adjusted_slope_per_month, adjusted_p_value, adjusted_verdict, difficulty_levels, difficulty_levels_left_out
 		FROM iso27001_bi.behaviour_trend WHERE scope = 'alpha' ORDER BY cohort$$,
-	$$VALUES ('', 0::numeric, 1::numeric, 'no significant trend', 2, 0),
+	$$VALUES ('', 0::double precision, 1::double precision, 'no significant trend', 2, 0),
 			 ('Finance', 0, 1, 'no significant trend', 2, 0),
 			 ('Sales', 0, 1, 'no significant trend', 2, 0)$$,
 	'adjusted for difficulty: slope 0, p 1, no significant trend, for the whole scope and each cohort');
@@ -175,7 +175,7 @@ SELECT ok(abs(slope / -0.021740625 - 1) < 1e-12
 		  'B adjusted: slope -0.021740625 a month, se, df, p 0.03457, interval as strata.py: improving')
   FROM iso27001.trend_adjusted('beta', 'phishing_click_rate');
 SELECT results_eq(
-	$$SELECT verdict, adjusted_verdict, round(dispersion, 10), round(adjusted_slope_per_month, 12)
+	$$SELECT verdict, adjusted_verdict, round(dispersion::numeric, 10), round(adjusted_slope_per_month::numeric, 12)
 		FROM iso27001_bi.behaviour_trend WHERE scope = 'beta' AND metric = 'phishing_click_rate'$$,
 	$$VALUES ('no significant trend', 'improving', round(5000000 / 271791.0, 10), -0.021740625000)$$,
 	'B in the BI view: unadjusted no significant trend (dispersion 18.40), adjusted improving');
@@ -222,7 +222,7 @@ SELECT ok(abs(a.slope / r.slope - 1) < 1e-13 AND abs(a.slope_lower / r.slope_low
 SELECT results_eq(
 	$$SELECT cohort, difficulty, events, trials, value FROM iso27001_bi.behaviour_series
 	   WHERE scope = 'alpha' AND observed_at = '2025-03-03 00:00+00' ORDER BY cohort, difficulty$$,
-	$$VALUES ('', 'easy', 5::bigint, 100::bigint, 0.05::numeric), ('', 'hard', 24, 100, 0.24),
+	$$VALUES ('', 'easy', 5::bigint, 100::bigint, 0.05::double precision), ('', 'hard', 24, 100, 0.24),
 			 ('Finance', 'easy', 2, 40, 0.05), ('Finance', 'hard', 12, 40, 0.3),
 			 ('Sales', 'easy', 3, 60, 0.05), ('Sales', 'hard', 12, 60, 0.2)$$,
 	'behaviour_series: the whole scope ('''') and each cohort, each template');
