@@ -1956,3 +1956,324 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.oscal_ssp(text, integer) IS
 	'a scope''s SoA (current, or an approved version) as an OSCAL system security plan: one implemented requirement per Annex A control with its decision, inclusion reasons, justification (remarks), implementation status, owner (responsible role and party) and evidence links; the approval as a metadata action';
+
+
+-- Issue 16 item 2: BI values.  Statistics, ratios and shares in the BI
+-- views are double precision (numeric printed up to 280 decimals or
+-- rounded in BI tools): the views whose column types change are dropped
+-- and created again; behaviour_trend reads behaviour_trend_between (new),
+-- beside the 12-month and quarterly views; soa_evidence lists the links.
+DROP VIEW iso27001_bi.behaviour_trend;
+DROP VIEW iso27001_bi.behaviour_series;
+DROP VIEW iso27001_bi.soa_coverage_by_theme;
+DROP VIEW iso27001_bi.soa_coverage_by_attribute;
+
+CREATE VIEW iso27001_bi.soa_coverage_by_theme WITH (security_invoker = true) AS
+SELECT g.scope_id, s.name AS scope, coalesce(x.section, 'Organization-defined') AS theme,
+	   coalesce(x.section_order, 1000) AS theme_order,
+	   (g.c).total AS controls, (g.c).undecided, (g.c).excluded, (g.c).applicable,
+	   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented, (g.c).implemented,
+	   (g.c).implemented::double precision
+		 OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0) AS implemented_share
+  FROM (SELECT r.scope_id, @extschema@.edition(r.control) AS edition,
+			   @extschema@.sort_key(r.control) OPERATOR(pg_catalog./) 10000 AS head,
+			   @extschema@.soa_summary(r.entry) AS c
+		  FROM @extschema@.soa_register r
+		 GROUP BY 1, 2, 3) g
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  LEFT JOIN (SELECT DISTINCT a.edition, @extschema@.sort_key(a.control) OPERATOR(pg_catalog./) 10000 AS head,
+				    a.section, a.section_order
+			   FROM @extschema@.annex_a_sections a) x
+	ON x.edition OPERATOR(pg_catalog.=) g.edition AND x.head OPERATOR(pg_catalog.=) g.head;
+COMMENT ON VIEW iso27001_bi.soa_coverage_by_theme IS
+	'SoA coverage per scope and theme (2022) or clause (2013): counts by applicability and implementation, implemented share of applicable controls';
+
+CREATE VIEW iso27001_bi.soa_coverage_by_attribute WITH (security_invoker = true) AS
+SELECT s.scope_id, c.scope, c.attribute, c.value, c.controls, c.excluded, c.applicable,
+	   c.implemented, c.implemented_share::double precision AS implemented_share
+  FROM @extschema@.soa_coverage_by_attribute() c
+  JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) c.scope;
+COMMENT ON VIEW iso27001_bi.soa_coverage_by_attribute IS
+	'SoA coverage per 2022 scope and ISO/IEC 27002:2022 attribute value (the implemented share of applicable #Detective controls, say)';
+
+CREATE VIEW iso27001_bi.behaviour_series WITH (security_invoker = true) AS
+SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
+	   m.control::text AS control_id, o.observed_at,
+	   o.events, o.trials,
+	   (CASE WHEN o.trials IS NULL THEN o.value
+			 ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END) AS value,
+	   m.better, m.unit, o.cohort, o.difficulty
+  FROM @extschema@.behaviour_campaign o
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric
+ -- not a whole-scope value known only per cohort
+ WHERE o.trials IS NOT NULL OR o.value IS NOT NULL;
+COMMENT ON VIEW iso27001_bi.behaviour_series IS
+	'behaviour observations as a time series (time column observed_at): the rate (events / trials, a fraction) or the value per scope, metric, cohort and period, with the campaign''s difficulty; cohort '''' is the whole scope (a campaign split by cohort summed)';
+
+-- The behaviour trends of every scope, metric and cohort over the campaigns
+-- of a period (dates inclusive, NULL open): what iso27001_bi.behaviour_trend
+-- shows for all time and the period views for their periods.  A SQL body
+-- without SET clauses, so that the planner inlines it into those views and
+-- pushes a dashboard's filter on scope or metric into it.
+CREATE FUNCTION @extschema@.behaviour_trend_between(period_start date DEFAULT NULL,
+													period_end date DEFAULT NULL)
+	RETURNS TABLE (scope_id bigint, scope text, metric text, metric_name text, control_id text,
+				   better text, unit text, method text, n bigint,
+				   first_time timestamptz, last_time timestamptz,
+				   slope_per_month double precision, slope_lower double precision,
+				   slope_upper double precision, p_value double precision, verdict text,
+				   fitted_last double precision, target double precision, target_date date,
+				   dispersion double precision, min_effect double precision, cohort text,
+				   adjusted_slope_per_month double precision, adjusted_slope_lower double precision,
+				   adjusted_slope_upper double precision, adjusted_p_value double precision,
+				   adjusted_verdict text, difficulty_levels integer, difficulty_levels_left_out integer,
+				   projected double precision, projected_lower double precision,
+				   projected_upper double precision, target_status text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::text AS control_id,
+	   m.better, m.unit,
+	   CASE m.kind WHEN 'rate' THEN 'rate (Cochran-Armitage with dispersion)'
+			ELSE 'robust (Theil-Sen, Mann-Kendall)' END AS method,
+	   coalesce(r.n, 0) AS n, r.first_time, r.last_time,
+	   r.slope AS slope_per_month, r.slope_lower AS slope_lower,
+	   r.slope_upper AS slope_upper, r.p_value AS p_value,
+	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)
+	   @extschema@.material_verdict(r.verdict, r.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS verdict,
+	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
+			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END) AS fitted_last,
+	   t.target AS target, t.due_date AS target_date,
+	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END AS dispersion,
+	   m.min_effect AS min_effect,
+	   -- 0.2.2, issue 14 item 4: the cohort ('' the whole scope) and the
+	   -- trend adjusted for difficulty (rates; docs/trend_statistics.md §13)
+	   g.cohort,
+	   a.slope AS adjusted_slope_per_month, a.slope_lower AS adjusted_slope_lower,
+	   a.slope_upper AS adjusted_slope_upper, a.p_value AS adjusted_p_value,
+	   @extschema@.material_verdict(a.verdict, a.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS adjusted_verdict,
+	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out,
+	   -- 0.2.2, issue 14 item 3: the target's projection at its due date
+	   -- (the rate trend for rates, least squares for values; §3.10, §4.9)
+	   p.projected AS projected, p.projected_lower AS projected_lower,
+	   p.projected_upper AS projected_upper, p.status AS target_status
+  FROM (SELECT d.scope_id, d.metric, d.cohort,
+			   @extschema@.rollup(d.rate_state) AS rate_state,
+			   @extschema@.rollup(d.robust_state) AS robust_state,
+			   @extschema@.rollup(d.ols_state) AS ols_state,
+			   pg_catalog.array_agg(d.rate_state) AS rate_strata
+		  -- one state per difficulty level, rolled up for the cohort's trend
+		  FROM (SELECT c.scope_id, c.metric, c.cohort, c.difficulty,
+					   @extschema@.trend_rate_agg(c.events, c.trials, c.observed_at) AS rate_state,
+					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state,
+					   @extschema@.trend_ols_agg(c.value, c.observed_at) AS ols_state
+				  FROM @extschema@.behaviour_campaign c
+				 -- the period's campaigns, dates inclusive (NULL: open)
+				 WHERE (behaviour_trend_between.period_start IS NULL
+						OR c.observed_at OPERATOR(pg_catalog.>=) behaviour_trend_between.period_start::timestamptz)
+				   AND (behaviour_trend_between.period_end IS NULL
+						OR c.observed_at OPERATOR(pg_catalog.<)
+						   (behaviour_trend_between.period_end OPERATOR(pg_catalog.+) 1)::timestamptz)
+				 GROUP BY c.scope_id, c.metric, c.cohort, c.difficulty) d
+		 GROUP BY d.scope_id, d.metric, d.cohort) g
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) g.metric
+ CROSS JOIN LATERAL (
+		SELECT * FROM @extschema@.trend_report(g.rate_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		UNION ALL
+		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
+  LEFT JOIN LATERAL (
+		-- one difficulty level (none given): the adjusted trend is the trend
+		SELECT r.slope, r.slope_lower, r.slope_upper, r.p_value, r.verdict,
+			   CASE WHEN r.p_value IS NULL THEN 0 ELSE 1 END AS strata,
+			   CASE WHEN r.p_value IS NULL THEN 1 ELSE 0 END AS strata_left_out
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.=) 1
+		UNION ALL
+		SELECT x.slope, x.slope_lower, x.slope_upper, x.p_value, x.verdict, x.strata, x.strata_left_out
+		  FROM @extschema@.stratified_trend(g.rate_strata, m.better) x
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
+		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.>) 1) a ON true
+  LEFT JOIN @extschema@.behaviour_target t
+	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric
+  -- projected at the start of the due date in the session's time zone
+  LEFT JOIN LATERAL (
+		SELECT * FROM @extschema@.target_projection(g.rate_state, t.target,
+													 t.due_date::timestamptz, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate' AND t.due_date IS NOT NULL
+		UNION ALL
+		SELECT * FROM @extschema@.target_projection(g.ols_state, t.target,
+													 t.due_date::timestamptz, m.better)
+		 WHERE m.kind OPERATOR(pg_catalog.=) 'value' AND t.due_date IS NOT NULL) p ON true;
+END;
+COMMENT ON FUNCTION @extschema@.behaviour_trend_between(date, date) IS
+	'the behaviour trends of every scope, metric and cohort over the campaigns of a period (dates inclusive, NULL open), as iso27001_bi.behaviour_trend shows them: for a BI tool''s date filter';
+
+
+CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
+SELECT * FROM @extschema@.behaviour_trend_between(NULL, NULL);
+COMMENT ON VIEW iso27001_bi.behaviour_trend IS
+	'the trend of every scope''s behaviour metric over all its observations, for the whole scope (cohort '''') and each cohort: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion, and adjusted for difficulty; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the scope''s target';
+
+CREATE VIEW iso27001_bi.behaviour_trend_12_months WITH (security_invoker = true) AS
+SELECT t.*, p.period_start, p.period_end
+  FROM (SELECT (CURRENT_DATE OPERATOR(pg_catalog.-) interval '1 year')::date
+				OPERATOR(pg_catalog.+) 1 AS period_start,
+			   CURRENT_DATE AS period_end) p
+ CROSS JOIN LATERAL @extschema@.behaviour_trend_between(p.period_start, p.period_end) t;
+COMMENT ON VIEW iso27001_bi.behaviour_trend_12_months IS
+	'the behaviour trends of the last 12 months (today and the 364 or 365 days before), as behaviour_trend shows them for all time';
+
+CREATE VIEW iso27001_bi.behaviour_trend_quarterly WITH (security_invoker = true) AS
+SELECT t.*, q.quarter, q.period_start, q.period_end
+  FROM (SELECT pg_catalog.to_char(b.qs, 'YYYY"-Q"Q') AS quarter,
+			   (b.pe OPERATOR(pg_catalog.-) interval '1 year')::date OPERATOR(pg_catalog.+) 1 AS period_start,
+			   b.pe AS period_end
+		  FROM (SELECT g.qs,
+					   LEAST((g.qs OPERATOR(pg_catalog.+) interval '3 months')::date OPERATOR(pg_catalog.-) 1,
+							 CURRENT_DATE) AS pe
+				  FROM pg_catalog.generate_series(
+						   pg_catalog.date_trunc('quarter', (SELECT pg_catalog.min(o.observed_at)
+															   FROM @extschema@.behaviour_observation o)),
+						   pg_catalog.date_trunc('quarter', CURRENT_DATE::timestamptz),
+						   interval '3 months') g(qs)) b) q
+ CROSS JOIN LATERAL @extschema@.behaviour_trend_between(q.period_start, q.period_end) t;
+COMMENT ON VIEW iso27001_bi.behaviour_trend_quarterly IS
+	'at the end of each calendar quarter since the first observation (today for the current one), the behaviour trends of the 12 months up to it: verdicts over time, filterable by quarter or period_end';
+
+CREATE VIEW iso27001_bi.soa_evidence WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, r.control_key AS control_id,
+	   coalesce(@extschema@.sort_key(r.control), 999999) AS sort_key,
+	   e.position::integer AS position, e.link, r.owner, r.changed_at
+  FROM @extschema@.soa_register r
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+ CROSS JOIN LATERAL pg_catalog.unnest(r.evidence) WITH ORDINALITY AS e(link, position);
+COMMENT ON VIEW iso27001_bi.soa_evidence IS
+	'the evidence links of every scope''s controls, one row per link in the register''s order (soa_entry.evidence_links counts them)';
+
+-- Column comments (BI tools such as Metabase show them as descriptions):
+-- one text per column name, or per view and column where a name means
+-- different things in different views
+DO $$
+DECLARE
+	c record;
+	text_of jsonb := '{
+		"applicable": "number of applicable (included) controls",
+		"attribute": "ISO/IEC 27002:2022 attribute: control_type, security_properties, cybersecurity_concepts, operational_capabilities or security_domains",
+		"basis": "the clause of ISO/IEC 17021-1, IAF MD 26 or ISO/IEC 27006 the rule comes from",
+		"better": "which direction is an improvement: lower or higher",
+		"certificate_number": "the certificate''s number",
+		"certification_body": "the certification body",
+		"certification_decision": "date of the initial certification decision (the cycle''s anchor)",
+		"cohort": "the cohort (department, site, role); empty is the whole scope: filter cohort = '''' for one row per scope and metric",
+		"adjusted_p_value": "two-sided p-value of the trend adjusted for difficulty (rate metrics)",
+		"adjusted_slope_lower": "lower end of the 95 % interval of the slope adjusted for difficulty, per month",
+		"adjusted_slope_per_month": "slope per month adjusted for difficulty: the slopes within each difficulty level, pooled (rate metrics; empty for value metrics)",
+		"adjusted_slope_upper": "upper end of the 95 % interval of the slope adjusted for difficulty, per month",
+		"adjusted_verdict": "the verdict on the trend adjusted for difficulty: an easier mix of templates is not improvement (rate metrics)",
+		"difficulty": "the campaign''s template or difficulty level; empty when not given",
+		"difficulty_levels": "difficulty levels pooled in the adjusted trend (1 when no difficulty is given)",
+		"difficulty_levels_left_out": "difficulty levels left out of the adjusted trend: fewer than 5 campaigns, or no events at all",
+		"changed_at": "time of the last change",
+		"changed_by": "database role of the last change",
+		"control_id": "the control as text: A.5.7 for Annex A (OSCAL: a.5.7), the organization''s key otherwise",
+		"control_type": "ISO/IEC 27002:2022 control types, comma-separated",
+		"controls": "number of controls",
+		"created_at": "when the scope was created",
+		"cybersecurity_concepts": "ISO/IEC 27002:2022 cybersecurity concepts, comma-separated",
+		"cycle": "three-year certification cycle (1 for the initial certificate)",
+		"days_left": "days from today to the due date",
+		"decided": "a decision has been recorded",
+		"description": "description of the scope",
+		"detail": "what the rule found, in a sentence",
+		"min_effect": "the smallest change a year that counts as material (a rate as a fraction); a smaller significant trend is no material change",
+		"dispersion": "how much more the campaigns scatter around the trend than chance alone would make them (1: as chance; 3: three times as much); the test is widened by it; empty with fewer than 5 campaigns and for value metrics",
+		"due_date": "when the event is due",
+		"edition": "edition of ISO/IEC 27001: 2013 or 2022",
+		"event": "the audit or deadline",
+		"events": "events observed in the period (rate metrics): clicks, reports",
+		"evidence_links": "number of evidence links (one row each in soa_evidence)",
+		"link": "an evidence link (a URL, a document reference)",
+		"excluded": "number of excluded controls",
+		"first_time": "first observation of the trend",
+		"fitted_last": "the trend''s fitted value at the last observation (a rate as a fraction)",
+		"implementation": "implementation state: not implemented, planned, partially implemented or implemented",
+		"implemented": "number of implemented controls",
+		"implemented_share": "implemented controls as a share of applicable controls (0 to 1)",
+		"is_annex_a": "an ISO/IEC 27001 Annex A control (false: organization-defined)",
+		"is_new": "an ISO/IEC 27001:2022 control with no 2013 predecessor",
+		"is_next": "the next audit (one row per scope)",
+		"justification": "justification of the inclusion or exclusion",
+		"last_time": "last observation of the trend",
+		"latest_version": "latest approved version of the SoA",
+		"latest_version_approved_at": "when the latest version was approved",
+		"latest_version_approved_by": "who approved the latest version",
+		"message": "what the validator found, in a sentence",
+		"method": "how the trend is computed",
+		"metric": "key of the behaviour metric",
+		"metric_name": "name of the behaviour metric",
+		"n": "number of observations",
+		"needs_review": "flagged for review",
+		"not_implemented": "number of applicable controls not implemented",
+		"note": "note",
+		"observed_at": "start of the period observed (the time column)",
+		"on_date": "date the finding refers to",
+		"operational_capabilities": "ISO/IEC 27002:2022 operational capabilities, comma-separated",
+		"oscal_status": "OSCAL implementation status: implemented, partial, planned or not-applicable",
+		"owner": "who is responsible for the control",
+		"period_end": "last day of the period the trend covers (inclusive)",
+		"period_start": "first day of the period the trend covers (inclusive)",
+		"position": "the link''s place in the control''s list of evidence (1 first)",
+		"quarter": "the calendar quarter at whose end (today for the current one) the 12 months end, as 2025-Q3",
+		"p_value": "two-sided p-value of the trend test",
+		"projected": "the trend''s value at the target''s due date (rate metrics: the rate trend, within 0 and 1; value metrics: the least-squares line); empty without a target and due date",
+		"projected_lower": "lower end of the 95 % confidence interval of the projected value",
+		"projected_upper": "upper end of the 95 % confidence interval of the projected value",
+		"partially_implemented": "number of partially implemented controls",
+		"planned": "number of planned controls",
+		"reasons": "reasons for inclusion, comma-separated",
+		"requirement": "hard (a rule of the standard) or practice",
+		"rule": "identifier of the rule",
+		"scope": "name of the ISMS scope",
+		"scope_id": "identifier of the ISMS scope",
+		"security_domains": "ISO/IEC 27002:2022 security domains, comma-separated",
+		"security_properties": "ISO/IEC 27002:2022 information security properties, comma-separated",
+		"severity": "error or warning",
+		"slope_lower": "lower end of the 95 % interval of the slope, per month",
+		"slope_per_month": "slope per month (a rate as a fraction: -0.004 is -0.4 percentage points a month)",
+		"slope_upper": "upper end of the 95 % interval of the slope, per month",
+		"sort_key": "integer for natural order: A.5.7 is 50700, A.12.6.1 is 120601 (organization-defined: 999999)",
+		"target": "the scope''s target for the metric (a rate as a fraction)",
+		"target_date": "when the target should be met",
+		"target_status": "on track (the projection''s whole 95 % interval meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data; empty without a target and due date",
+		"theme": "theme (2022) or clause (2013)",
+		"theme_order": "order of the theme or clause in the catalogue",
+		"title": "short title of the control",
+		"trials": "trials in the period (rate metrics): messages sent, people",
+		"undecided": "number of controls without a decision",
+		"unit": "unit of the metric",
+		"value": "the observation: a rate as a fraction (events / trials) or a value",
+		"verdict": "improving, worsening, no significant trend or insufficient data",
+		"window_end": "last day of the window",
+		"window_start": "first day of the window",
+		"annex_a_attribute.value": "the attribute''s value, such as Detective",
+		"soa_entry.applicable": "the control is included (false: excluded; NULL: undecided)",
+		"soa_entry.implemented": "the control is implemented",
+		"certification_calendar.note": "how the due date was set"
+	}';
+BEGIN
+	FOR c IN SELECT a.attrelid::regclass AS rel, cl.relname, a.attname
+			   FROM pg_catalog.pg_attribute a
+			   JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
+			  WHERE cl.relnamespace = 'iso27001_bi'::regnamespace AND a.attnum > 0 LOOP
+		EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', c.rel, c.attname,
+			coalesce(text_of ->> (c.relname || '.' || c.attname), text_of ->> c.attname));
+	END LOOP;
+END
+$$;
+
+GRANT SELECT ON iso27001_bi.soa_coverage_by_theme, iso27001_bi.soa_coverage_by_attribute,
+	iso27001_bi.behaviour_series, iso27001_bi.behaviour_trend, iso27001_bi.behaviour_trend_12_months,
+	iso27001_bi.behaviour_trend_quarterly, iso27001_bi.soa_evidence TO iso27001_reader;
