@@ -113,6 +113,23 @@ INSERT INTO result VALUES
 									 'robust', to_jsonb(robust))::text)
 	  FROM obs, ols, rate, robust$$, :runs * 20));
 
+-- the trends of the 12 months up to each quarter's end of one scope's five
+-- years (21 quarters): the view, and by hand the rate trend of each window
+-- grouped in one pass
+INSERT INTO result VALUES
+	('quarterly trends, one scope, 21 quarters (ms)', 'iso27001_bi.behaviour_trend_quarterly',
+	 bench($$SELECT sum(length(v::text)) FROM iso27001_bi.behaviour_trend_quarterly v WHERE scope = 'scope-1'$$, :runs * 20)),
+	('quarterly trends, one scope, 21 quarters (ms)', 'by hand: trend_report of trend_rate_agg per window',
+	 bench($$SELECT sum(length(q::text)) FROM (
+		SELECT w.pe, (trend_report(trend_rate_agg(o.events, o.trials, o.observed_at), 'lower')).*
+		  FROM (SELECT (g + interval '3 months')::date - 1 AS pe
+				  FROM generate_series(date_trunc('quarter', '2021-11-29'::timestamptz),
+									   date_trunc('quarter', CURRENT_DATE::timestamptz), interval '3 months') g) w
+		  JOIN behaviour_observation o
+			ON o.scope_id = 1 AND o.observed_at >= ((w.pe - interval '1 year')::date + 1)::timestamptz
+		   AND o.observed_at < (w.pe + 1)::timestamptz
+		 GROUP BY w.pe) q$$, :runs * 20));
+
 SELECT format('BI benchmark: %s scopes, median of %s runs (%s for the evidence pack), PostgreSQL %s',
 			  :scopes, :runs, :runs * 20, current_setting('server_version')) AS title \gset
 \echo
