@@ -56,7 +56,9 @@ CREATE VIEW iso27001_bi.scope WITH (security_invoker = true) AS
 SELECT s.scope_id, s.name AS scope, s.edition, s.description, s.created_at,
 	   c.certificate_number, c.certification_body, c.certification_decision,
 	   v.version AS latest_version, v.approved_at AS latest_version_approved_at,
-	   v.approved_by AS latest_version_approved_by
+	   v.approved_by AS latest_version_approved_by,
+	   CASE WHEN c.scope_id IS NULL THEN NULL
+			WHEN c.withdrawn_on IS NULL THEN 'in force' ELSE 'withdrawn' END AS certificate_status
   FROM @extschema@.soa_scope s
   LEFT JOIN @extschema@.certificate c ON c.scope_id OPERATOR(pg_catalog.=) s.scope_id
   LEFT JOIN LATERAL (SELECT x.version, x.approved_at, x.approved_by
@@ -134,6 +136,7 @@ SELECT c.scope_id, s.name AS scope, c.certificate_number, c.certification_body,
 	   d.days_left, d.requirement, d.ord OPERATOR(pg_catalog.=) 1 AS is_next, d.basis, d.note
   FROM @extschema@.certificate c
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		AND c.withdrawn_on IS NULL
  CROSS JOIN LATERAL @extschema@.certification_next_due(
 		c.certification_decision,
 		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
@@ -143,13 +146,22 @@ SELECT c.scope_id, s.name AS scope, c.certificate_number, c.certification_body,
 		CURRENT_DATE, edition => c.edition) WITH ORDINALITY
 		AS d(event, due_date, window_start, window_end, days_left, requirement, basis, note, ord);
 COMMENT ON VIEW iso27001_bi.certification_calendar IS
-	'the certification calendar of every certified scope as of today: the next audit with its window (is_next), then the hard deadlines still ahead, with days left';
+	'the certification calendar of every certificate in force as of today: the next audit with its window (is_next), then the hard deadlines still ahead, with days left';
+
+CREATE VIEW iso27001_bi.certificate_history WITH (security_invoker = true) AS
+SELECT e.scope_id, s.name AS scope, e.seq, e.kind AS event, e.on_date, e.certificate_number,
+	   e.certification_body, e.note, e.recorded_at, e.recorded_by
+  FROM @extschema@.certificate_event e
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) e.scope_id;
+COMMENT ON VIEW iso27001_bi.certificate_history IS
+	'what happened to each scope''s certificate, in order: issued, reissued, scope changed, transferred, withdrawn, with the number and body after each event';
 
 CREATE VIEW iso27001_bi.certification_finding WITH (security_invoker = true) AS
 SELECT c.scope_id, s.name AS scope, c.certificate_number, f.rule, f.severity, f.cycle,
 	   f.on_date, f.detail, f.basis
   FROM @extschema@.certificate c
   JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		AND c.withdrawn_on IS NULL
  CROSS JOIN LATERAL @extschema@.certification_cycle_check(
 		c.certification_decision,
 		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
@@ -328,6 +340,15 @@ DECLARE
 		"basis": "the clause of ISO/IEC 17021-1, IAF MD 26 or ISO/IEC 27006 the rule comes from",
 		"better": "which direction is an improvement: lower or higher",
 		"certificate_number": "the certificate''s number",
+		"certificate_history.certificate_number": "the certificate''s number after the event",
+		"certificate_history.certification_body": "the certification body after the event",
+		"certificate_history.event": "issued, reissued, scope_changed, transferred or withdrawn",
+		"certificate_history.note": "what changed (a scope change says what)",
+		"certificate_status": "in force or withdrawn; empty without a certificate",
+		"certificate_history.on_date": "the date of the event",
+		"recorded_at": "when the event was recorded",
+		"recorded_by": "database role that recorded the event",
+		"seq": "the event''s place in the scope''s history (1 first)",
 		"certification_body": "the certification body",
 		"certification_decision": "date of the initial certification decision (the cycle''s anchor)",
 		"cohort": "the cohort (department, site, role); empty is the whole scope: filter cohort = '''' for one row per scope and metric",
@@ -450,5 +471,5 @@ COMMENT ON ROLE iso27001_reader IS
 GRANT USAGE ON SCHEMA iso27001_bi TO iso27001_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO iso27001_reader;
 GRANT SELECT ON @extschema@.soa_scope, @extschema@.soa_register, @extschema@.soa_version,
-	@extschema@.certificate, @extschema@.certification_audit,
+	@extschema@.certificate, @extschema@.certification_audit, @extschema@.certificate_event,
 	@extschema@.behaviour_observation, @extschema@.behaviour_target TO iso27001_reader;

@@ -2277,3 +2277,366 @@ $$;
 GRANT SELECT ON iso27001_bi.soa_coverage_by_theme, iso27001_bi.soa_coverage_by_attribute,
 	iso27001_bi.behaviour_series, iso27001_bi.behaviour_trend, iso27001_bi.behaviour_trend_12_months,
 	iso27001_bi.behaviour_trend_quarterly, iso27001_bi.soa_evidence TO iso27001_reader;
+
+
+-- Issue 16 item 2: certificates with a history.  certificate gains
+-- withdrawn_on; certificate_event holds what happened (issued, reissued,
+-- scope changed, transferred, withdrawn), written by certificate_record();
+-- each existing certificate gets its issue as the first event.  The BI
+-- calendar and findings leave withdrawn certificates out; the scope view
+-- gains certificate_status; certificate_history is new.
+ALTER TABLE @extschema@.certificate ADD COLUMN withdrawn_on date CHECK (pg_catalog.isfinite(withdrawn_on));
+COMMENT ON COLUMN @extschema@.certificate.withdrawn_on IS 'date the certificate was withdrawn (NULL: in force); a new issue starts a new cycle';
+
+-- What happened to a scope's certificate, in order: issued, reissued,
+-- scope changed, transferred to another body, withdrawn.  Written by
+-- certificate_record(), which keeps the certificate row in step; the
+-- suspensions and restorations the cycle rules read are audit events
+-- (certification_audit).
+CREATE TABLE @extschema@.certificate_event (
+	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
+	seq integer NOT NULL CHECK (seq OPERATOR(pg_catalog.>) 0),
+	kind text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY[
+		'issued', 'reissued', 'scope_changed', 'transferred', 'withdrawn'])),
+	on_date date NOT NULL CHECK (pg_catalog.isfinite(on_date)),
+	certificate_number text,
+	certification_body text,
+	note text,
+	recorded_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	recorded_by text NOT NULL DEFAULT CURRENT_USER,
+	PRIMARY KEY (scope_id, seq)
+);
+COMMENT ON TABLE @extschema@.certificate_event IS
+	'the history of a scope''s certificate, one row per event in date order (issued, reissued, scope_changed, transferred, withdrawn): record with certificate_record()';
+COMMENT ON COLUMN @extschema@.certificate_event.seq IS 'the event''s place in the scope''s history (1 first)';
+COMMENT ON COLUMN @extschema@.certificate_event.certificate_number IS 'the certificate''s number after the event';
+COMMENT ON COLUMN @extschema@.certificate_event.certification_body IS 'the certification body after the event';
+COMMENT ON COLUMN @extschema@.certificate_event.note IS 'what changed (required for a scope change)';
+COMMENT ON COLUMN @extschema@.certificate_event.recorded_by IS 'database role that recorded the event';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.certificate_event', '');
+INSERT INTO @extschema@.certificate_event (scope_id, seq, kind, on_date, certificate_number,
+										   certification_body, note)
+SELECT c.scope_id, 1, 'issued', c.certification_decision, c.certificate_number, c.certification_body,
+	   'the certificate as it stood when the extension was updated to 0.2.2'
+  FROM @extschema@.certificate c;
+GRANT SELECT ON @extschema@.certificate_event TO iso27001_reader;
+
+-- Record an event of a scope's certificate, after checking it against the
+-- certificate's state, and keep the certificate row in step: issued
+-- (a new certificate and cycle: number and body required), reissued (a
+-- new number, the same body), scope_changed (a note saying what), transferred
+-- (another body), withdrawn.  Events come in date order.  Returns the
+-- event's place in the history.
+CREATE FUNCTION @extschema@.certificate_record(scope text, kind text, on_date date,
+											   certificate_number text DEFAULT NULL,
+											   certification_body text DEFAULT NULL,
+											   note text DEFAULT NULL,
+											   edition integer DEFAULT NULL)
+	RETURNS integer
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	sid bigint;
+	c @extschema@.certificate;
+	last_seq integer;
+	last_kind text;
+	last_date date;
+	number text := nullif(btrim(certificate_record.certificate_number), '');
+	body text := nullif(btrim(certificate_record.certification_body), '');
+	what text := nullif(btrim(certificate_record.note), '');
+BEGIN
+	IF scope IS NULL OR kind IS NULL OR on_date IS NULL THEN
+		RAISE EXCEPTION 'scope, kind and on_date must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF kind <> ALL (ARRAY['issued', 'reissued', 'scope_changed', 'transferred', 'withdrawn']) THEN
+		RAISE EXCEPTION 'unknown certificate event "%"', kind
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The events are issued, reissued, scope_changed, transferred and withdrawn; suspensions and restorations are audit events (certification_audit).';
+	END IF;
+	IF NOT isfinite(on_date) THEN
+		RAISE EXCEPTION 'the date of a certificate event must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF edition IS NOT NULL AND kind <> 'issued' THEN
+		RAISE EXCEPTION 'only an issue sets the certificate''s edition'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	sid := @extschema@.soa_scope_id(scope);
+
+	-- the certificate row serializes its writers
+	SELECT * INTO c FROM @extschema@.certificate x WHERE x.scope_id = sid FOR UPDATE;
+	SELECT e.seq, e.kind, e.on_date INTO last_seq, last_kind, last_date
+	  FROM @extschema@.certificate_event e WHERE e.scope_id = sid
+	 ORDER BY e.seq DESC LIMIT 1;
+	IF on_date < last_date THEN
+		RAISE EXCEPTION 'certificate events are recorded in date order: the last one of scope "%" (%) was on %',
+				scope, last_kind, last_date
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	IF kind = 'issued' THEN
+		IF c.scope_id IS NOT NULL AND c.withdrawn_on IS NULL THEN
+			RAISE EXCEPTION 'scope "%" already holds certificate % in force', scope, coalesce(c.certificate_number, '(no number)')
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  HINT = 'Record a reissue, scope change or transfer, or withdraw it before a new issue.';
+		END IF;
+		IF number IS NULL OR body IS NULL THEN
+			RAISE EXCEPTION 'an issued certificate needs its number and certification body'
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF c.scope_id IS NOT NULL AND on_date < c.withdrawn_on THEN
+			RAISE EXCEPTION 'a new certificate of scope "%" cannot be issued before the old one was withdrawn (%)', scope, c.withdrawn_on
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		BEGIN
+			INSERT INTO @extschema@.certificate AS x (scope_id, certification_decision, certificate_number,
+													 certification_body, edition)
+			VALUES (sid, on_date, number, body, coalesce(edition, 2022))
+			ON CONFLICT (scope_id) DO UPDATE
+			   SET certification_decision = excluded.certification_decision,
+				   certificate_number = excluded.certificate_number,
+				   certification_body = excluded.certification_body,
+				   edition = excluded.edition, note = NULL, withdrawn_on = NULL
+			 WHERE x.withdrawn_on IS NOT NULL;
+		EXCEPTION WHEN check_violation THEN
+			RAISE EXCEPTION 'edition must be 2013 or 2022'
+				USING ERRCODE = 'invalid_parameter_value';
+		END;
+		IF NOT FOUND THEN
+			-- another transaction issued it meanwhile
+			RAISE EXCEPTION 'scope "%" already holds a certificate in force', scope
+				USING ERRCODE = 'object_not_in_prerequisite_state';
+		END IF;
+	ELSE
+		IF c.scope_id IS NULL OR c.withdrawn_on IS NOT NULL THEN
+			RAISE EXCEPTION 'scope "%" holds no certificate in force', scope
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  HINT = 'Record its issue first: certificate_record(scope, ''issued'', date, number, body).';
+		END IF;
+		IF on_date < c.certification_decision THEN
+			RAISE EXCEPTION 'the certificate of scope "%" was issued on %, after %', scope, c.certification_decision, on_date
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF kind = 'reissued' AND body IS DISTINCT FROM NULL AND body <> c.certification_body THEN
+			RAISE EXCEPTION 'a reissue keeps the certification body (%)', c.certification_body
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Record a transfer to change the body.';
+		ELSIF kind = 'scope_changed' AND what IS NULL THEN
+			RAISE EXCEPTION 'a scope change needs a note saying what changed'
+				USING ERRCODE = 'invalid_parameter_value';
+		ELSIF kind = 'transferred' AND (body IS NULL OR body = c.certification_body) THEN
+			RAISE EXCEPTION 'a transfer needs the new certification body'
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('The certificate is held with %s.', coalesce(c.certification_body, '(no body recorded)'));
+		ELSIF kind = 'withdrawn' AND (number IS NOT NULL OR body IS NOT NULL) THEN
+			RAISE EXCEPTION 'a withdrawal changes no number or body'
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		UPDATE @extschema@.certificate x
+		   SET certificate_number = coalesce(number, x.certificate_number),
+			   certification_body = coalesce(body, x.certification_body),
+			   withdrawn_on = CASE WHEN kind = 'withdrawn' THEN on_date END
+		 WHERE x.scope_id = sid;
+	END IF;
+
+	SELECT * INTO c FROM @extschema@.certificate x WHERE x.scope_id = sid;
+	INSERT INTO @extschema@.certificate_event (scope_id, seq, kind, on_date, certificate_number,
+											   certification_body, note)
+	VALUES (sid, coalesce(last_seq, 0) + 1, kind, on_date, c.certificate_number, c.certification_body, what);
+	RETURN coalesce(last_seq, 0) + 1;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.certificate_record(text, text, date, text, text, text, integer) IS
+	'record an event of a scope''s certificate (issued, reissued, scope_changed, transferred, withdrawn) after checking it against the certificate''s state, keeping the certificate row in step; returns its place in the history';
+
+CREATE OR REPLACE VIEW iso27001_bi.scope WITH (security_invoker = true) AS
+SELECT s.scope_id, s.name AS scope, s.edition, s.description, s.created_at,
+	   c.certificate_number, c.certification_body, c.certification_decision,
+	   v.version AS latest_version, v.approved_at AS latest_version_approved_at,
+	   v.approved_by AS latest_version_approved_by,
+	   CASE WHEN c.scope_id IS NULL THEN NULL
+			WHEN c.withdrawn_on IS NULL THEN 'in force' ELSE 'withdrawn' END AS certificate_status
+  FROM @extschema@.soa_scope s
+  LEFT JOIN @extschema@.certificate c ON c.scope_id OPERATOR(pg_catalog.=) s.scope_id
+  LEFT JOIN LATERAL (SELECT x.version, x.approved_at, x.approved_by
+					   FROM @extschema@.soa_version x
+					  WHERE x.scope_id OPERATOR(pg_catalog.=) s.scope_id
+					  ORDER BY x.version DESC LIMIT 1) v ON true;
+COMMENT ON VIEW iso27001_bi.scope IS
+	'ISMS scopes with their certificate and latest approved SoA version (a dashboard''s scope filter)';
+
+CREATE OR REPLACE VIEW iso27001_bi.certification_calendar WITH (security_invoker = true) AS
+SELECT c.scope_id, s.name AS scope, c.certificate_number, c.certification_body,
+	   c.certification_decision, d.event, d.due_date, d.window_start, d.window_end,
+	   d.days_left, d.requirement, d.ord OPERATOR(pg_catalog.=) 1 AS is_next, d.basis, d.note
+  FROM @extschema@.certificate c
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		AND c.withdrawn_on IS NULL
+ CROSS JOIN LATERAL @extschema@.certification_next_due(
+		c.certification_decision,
+		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
+				FROM @extschema@.certification_audit a
+			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
+			   ORDER BY a.on_date, a.kind),
+		CURRENT_DATE, edition => c.edition) WITH ORDINALITY
+		AS d(event, due_date, window_start, window_end, days_left, requirement, basis, note, ord);
+COMMENT ON VIEW iso27001_bi.certification_calendar IS
+	'the certification calendar of every certificate in force as of today: the next audit with its window (is_next), then the hard deadlines still ahead, with days left';
+
+CREATE VIEW iso27001_bi.certificate_history WITH (security_invoker = true) AS
+SELECT e.scope_id, s.name AS scope, e.seq, e.kind AS event, e.on_date, e.certificate_number,
+	   e.certification_body, e.note, e.recorded_at, e.recorded_by
+  FROM @extschema@.certificate_event e
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) e.scope_id;
+COMMENT ON VIEW iso27001_bi.certificate_history IS
+	'what happened to each scope''s certificate, in order: issued, reissued, scope changed, transferred, withdrawn, with the number and body after each event';
+
+CREATE OR REPLACE VIEW iso27001_bi.certification_finding WITH (security_invoker = true) AS
+SELECT c.scope_id, s.name AS scope, c.certificate_number, f.rule, f.severity, f.cycle,
+	   f.on_date, f.detail, f.basis
+  FROM @extschema@.certificate c
+  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		AND c.withdrawn_on IS NULL
+ CROSS JOIN LATERAL @extschema@.certification_cycle_check(
+		c.certification_decision,
+		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
+				FROM @extschema@.certification_audit a
+			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
+			   ORDER BY a.on_date, a.kind),
+		CURRENT_DATE, edition => c.edition) f;
+COMMENT ON VIEW iso27001_bi.certification_finding IS
+	'the certification-cycle rules each scope''s audit history breaks as of today (none for a compliant history)';
+
+-- Column comments (BI tools such as Metabase show them as descriptions):
+-- one text per column name, or per view and column where a name means
+-- different things in different views
+DO $$
+DECLARE
+	c record;
+	text_of jsonb := '{
+		"applicable": "number of applicable (included) controls",
+		"attribute": "ISO/IEC 27002:2022 attribute: control_type, security_properties, cybersecurity_concepts, operational_capabilities or security_domains",
+		"basis": "the clause of ISO/IEC 17021-1, IAF MD 26 or ISO/IEC 27006 the rule comes from",
+		"better": "which direction is an improvement: lower or higher",
+		"certificate_number": "the certificate''s number",
+		"certificate_history.certificate_number": "the certificate''s number after the event",
+		"certificate_history.certification_body": "the certification body after the event",
+		"certificate_history.event": "issued, reissued, scope_changed, transferred or withdrawn",
+		"certificate_history.note": "what changed (a scope change says what)",
+		"certificate_status": "in force or withdrawn; empty without a certificate",
+		"certificate_history.on_date": "the date of the event",
+		"recorded_at": "when the event was recorded",
+		"recorded_by": "database role that recorded the event",
+		"seq": "the event''s place in the scope''s history (1 first)",
+		"certification_body": "the certification body",
+		"certification_decision": "date of the initial certification decision (the cycle''s anchor)",
+		"cohort": "the cohort (department, site, role); empty is the whole scope: filter cohort = '''' for one row per scope and metric",
+		"adjusted_p_value": "two-sided p-value of the trend adjusted for difficulty (rate metrics)",
+		"adjusted_slope_lower": "lower end of the 95 % interval of the slope adjusted for difficulty, per month",
+		"adjusted_slope_per_month": "slope per month adjusted for difficulty: the slopes within each difficulty level, pooled (rate metrics; empty for value metrics)",
+		"adjusted_slope_upper": "upper end of the 95 % interval of the slope adjusted for difficulty, per month",
+		"adjusted_verdict": "the verdict on the trend adjusted for difficulty: an easier mix of templates is not improvement (rate metrics)",
+		"difficulty": "the campaign''s template or difficulty level; empty when not given",
+		"difficulty_levels": "difficulty levels pooled in the adjusted trend (1 when no difficulty is given)",
+		"difficulty_levels_left_out": "difficulty levels left out of the adjusted trend: fewer than 5 campaigns, or no events at all",
+		"changed_at": "time of the last change",
+		"changed_by": "database role of the last change",
+		"control_id": "the control as text: A.5.7 for Annex A (OSCAL: a.5.7), the organization''s key otherwise",
+		"control_type": "ISO/IEC 27002:2022 control types, comma-separated",
+		"controls": "number of controls",
+		"created_at": "when the scope was created",
+		"cybersecurity_concepts": "ISO/IEC 27002:2022 cybersecurity concepts, comma-separated",
+		"cycle": "three-year certification cycle (1 for the initial certificate)",
+		"days_left": "days from today to the due date",
+		"decided": "a decision has been recorded",
+		"description": "description of the scope",
+		"detail": "what the rule found, in a sentence",
+		"min_effect": "the smallest change a year that counts as material (a rate as a fraction); a smaller significant trend is no material change",
+		"dispersion": "how much more the campaigns scatter around the trend than chance alone would make them (1: as chance; 3: three times as much); the test is widened by it; empty with fewer than 5 campaigns and for value metrics",
+		"due_date": "when the event is due",
+		"edition": "edition of ISO/IEC 27001: 2013 or 2022",
+		"event": "the audit or deadline",
+		"events": "events observed in the period (rate metrics): clicks, reports",
+		"evidence_links": "number of evidence links (one row each in soa_evidence)",
+		"link": "an evidence link (a URL, a document reference)",
+		"excluded": "number of excluded controls",
+		"first_time": "first observation of the trend",
+		"fitted_last": "the trend''s fitted value at the last observation (a rate as a fraction)",
+		"implementation": "implementation state: not implemented, planned, partially implemented or implemented",
+		"implemented": "number of implemented controls",
+		"implemented_share": "implemented controls as a share of applicable controls (0 to 1)",
+		"is_annex_a": "an ISO/IEC 27001 Annex A control (false: organization-defined)",
+		"is_new": "an ISO/IEC 27001:2022 control with no 2013 predecessor",
+		"is_next": "the next audit (one row per scope)",
+		"justification": "justification of the inclusion or exclusion",
+		"last_time": "last observation of the trend",
+		"latest_version": "latest approved version of the SoA",
+		"latest_version_approved_at": "when the latest version was approved",
+		"latest_version_approved_by": "who approved the latest version",
+		"message": "what the validator found, in a sentence",
+		"method": "how the trend is computed",
+		"metric": "key of the behaviour metric",
+		"metric_name": "name of the behaviour metric",
+		"n": "number of observations",
+		"needs_review": "flagged for review",
+		"not_implemented": "number of applicable controls not implemented",
+		"note": "note",
+		"observed_at": "start of the period observed (the time column)",
+		"on_date": "date the finding refers to",
+		"operational_capabilities": "ISO/IEC 27002:2022 operational capabilities, comma-separated",
+		"oscal_status": "OSCAL implementation status: implemented, partial, planned or not-applicable",
+		"owner": "who is responsible for the control",
+		"period_end": "last day of the period the trend covers (inclusive)",
+		"period_start": "first day of the period the trend covers (inclusive)",
+		"position": "the link''s place in the control''s list of evidence (1 first)",
+		"quarter": "the calendar quarter at whose end (today for the current one) the 12 months end, as 2025-Q3",
+		"p_value": "two-sided p-value of the trend test",
+		"projected": "the trend''s value at the target''s due date (rate metrics: the rate trend, within 0 and 1; value metrics: the least-squares line); empty without a target and due date",
+		"projected_lower": "lower end of the 95 % confidence interval of the projected value",
+		"projected_upper": "upper end of the 95 % confidence interval of the projected value",
+		"partially_implemented": "number of partially implemented controls",
+		"planned": "number of planned controls",
+		"reasons": "reasons for inclusion, comma-separated",
+		"requirement": "hard (a rule of the standard) or practice",
+		"rule": "identifier of the rule",
+		"scope": "name of the ISMS scope",
+		"scope_id": "identifier of the ISMS scope",
+		"security_domains": "ISO/IEC 27002:2022 security domains, comma-separated",
+		"security_properties": "ISO/IEC 27002:2022 information security properties, comma-separated",
+		"severity": "error or warning",
+		"slope_lower": "lower end of the 95 % interval of the slope, per month",
+		"slope_per_month": "slope per month (a rate as a fraction: -0.004 is -0.4 percentage points a month)",
+		"slope_upper": "upper end of the 95 % interval of the slope, per month",
+		"sort_key": "integer for natural order: A.5.7 is 50700, A.12.6.1 is 120601 (organization-defined: 999999)",
+		"target": "the scope''s target for the metric (a rate as a fraction)",
+		"target_date": "when the target should be met",
+		"target_status": "on track (the projection''s whole 95 % interval meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data; empty without a target and due date",
+		"theme": "theme (2022) or clause (2013)",
+		"theme_order": "order of the theme or clause in the catalogue",
+		"title": "short title of the control",
+		"trials": "trials in the period (rate metrics): messages sent, people",
+		"undecided": "number of controls without a decision",
+		"unit": "unit of the metric",
+		"value": "the observation: a rate as a fraction (events / trials) or a value",
+		"verdict": "improving, worsening, no significant trend or insufficient data",
+		"window_end": "last day of the window",
+		"window_start": "first day of the window",
+		"annex_a_attribute.value": "the attribute''s value, such as Detective",
+		"soa_entry.applicable": "the control is included (false: excluded; NULL: undecided)",
+		"soa_entry.implemented": "the control is implemented",
+		"certification_calendar.note": "how the due date was set"
+	}';
+BEGIN
+	FOR c IN SELECT a.attrelid::regclass AS rel, cl.relname, a.attname
+			   FROM pg_catalog.pg_attribute a
+			   JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid
+			  WHERE cl.relnamespace = 'iso27001_bi'::regnamespace AND a.attnum > 0 LOOP
+		EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', c.rel, c.attname,
+			coalesce(text_of ->> (c.relname || '.' || c.attname), text_of ->> c.attname));
+	END LOOP;
+END
+$$;
+
+GRANT SELECT ON iso27001_bi.certificate_history TO iso27001_reader;

@@ -19,12 +19,170 @@ CREATE TABLE @extschema@.certificate (
 	certification_body text,
 	edition integer NOT NULL DEFAULT 2022
 		CHECK (edition OPERATOR(pg_catalog.=) ANY (ARRAY[2013, 2022])),
-	note text
+	note text,
+	withdrawn_on date CHECK (pg_catalog.isfinite(withdrawn_on))
 );
 COMMENT ON TABLE @extschema@.certificate IS
 	'the ISO/IEC 27001 certificate of a scope: its initial certification decision (the cycle''s anchor), number and certification body';
 COMMENT ON COLUMN @extschema@.certificate.certification_decision IS 'date of the initial certification decision';
 COMMENT ON COLUMN @extschema@.certificate.edition IS 'edition the certificate is issued against (2013 certificates expired on 2025-10-31)';
+COMMENT ON COLUMN @extschema@.certificate.withdrawn_on IS 'date the certificate was withdrawn (NULL: in force); a new issue starts a new cycle';
+
+-- What happened to a scope's certificate, in order: issued, reissued,
+-- scope changed, transferred to another body, withdrawn.  Written by
+-- certificate_record(), which keeps the certificate row in step; the
+-- suspensions and restorations the cycle rules read are audit events
+-- (certification_audit).
+CREATE TABLE @extschema@.certificate_event (
+	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
+	seq integer NOT NULL CHECK (seq OPERATOR(pg_catalog.>) 0),
+	kind text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY[
+		'issued', 'reissued', 'scope_changed', 'transferred', 'withdrawn'])),
+	on_date date NOT NULL CHECK (pg_catalog.isfinite(on_date)),
+	certificate_number text,
+	certification_body text,
+	note text,
+	recorded_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	recorded_by text NOT NULL DEFAULT CURRENT_USER,
+	PRIMARY KEY (scope_id, seq)
+);
+COMMENT ON TABLE @extschema@.certificate_event IS
+	'the history of a scope''s certificate, one row per event in date order (issued, reissued, scope_changed, transferred, withdrawn): record with certificate_record()';
+COMMENT ON COLUMN @extschema@.certificate_event.seq IS 'the event''s place in the scope''s history (1 first)';
+COMMENT ON COLUMN @extschema@.certificate_event.certificate_number IS 'the certificate''s number after the event';
+COMMENT ON COLUMN @extschema@.certificate_event.certification_body IS 'the certification body after the event';
+COMMENT ON COLUMN @extschema@.certificate_event.note IS 'what changed (required for a scope change)';
+COMMENT ON COLUMN @extschema@.certificate_event.recorded_by IS 'database role that recorded the event';
+
+-- Record an event of a scope's certificate, after checking it against the
+-- certificate's state, and keep the certificate row in step: issued
+-- (a new certificate and cycle: number and body required), reissued (a
+-- new number, the same body), scope_changed (a note saying what), transferred
+-- (another body), withdrawn.  Events come in date order.  Returns the
+-- event's place in the history.
+CREATE FUNCTION @extschema@.certificate_record(scope text, kind text, on_date date,
+											   certificate_number text DEFAULT NULL,
+											   certification_body text DEFAULT NULL,
+											   note text DEFAULT NULL,
+											   edition integer DEFAULT NULL)
+	RETURNS integer
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	sid bigint;
+	c @extschema@.certificate;
+	last_seq integer;
+	last_kind text;
+	last_date date;
+	number text := nullif(btrim(certificate_record.certificate_number), '');
+	body text := nullif(btrim(certificate_record.certification_body), '');
+	what text := nullif(btrim(certificate_record.note), '');
+BEGIN
+	IF scope IS NULL OR kind IS NULL OR on_date IS NULL THEN
+		RAISE EXCEPTION 'scope, kind and on_date must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF kind <> ALL (ARRAY['issued', 'reissued', 'scope_changed', 'transferred', 'withdrawn']) THEN
+		RAISE EXCEPTION 'unknown certificate event "%"', kind
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The events are issued, reissued, scope_changed, transferred and withdrawn; suspensions and restorations are audit events (certification_audit).';
+	END IF;
+	IF NOT isfinite(on_date) THEN
+		RAISE EXCEPTION 'the date of a certificate event must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF edition IS NOT NULL AND kind <> 'issued' THEN
+		RAISE EXCEPTION 'only an issue sets the certificate''s edition'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	sid := @extschema@.soa_scope_id(scope);
+
+	-- the certificate row serializes its writers
+	SELECT * INTO c FROM @extschema@.certificate x WHERE x.scope_id = sid FOR UPDATE;
+	SELECT e.seq, e.kind, e.on_date INTO last_seq, last_kind, last_date
+	  FROM @extschema@.certificate_event e WHERE e.scope_id = sid
+	 ORDER BY e.seq DESC LIMIT 1;
+	IF on_date < last_date THEN
+		RAISE EXCEPTION 'certificate events are recorded in date order: the last one of scope "%" (%) was on %',
+				scope, last_kind, last_date
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	IF kind = 'issued' THEN
+		IF c.scope_id IS NOT NULL AND c.withdrawn_on IS NULL THEN
+			RAISE EXCEPTION 'scope "%" already holds certificate % in force', scope, coalesce(c.certificate_number, '(no number)')
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  HINT = 'Record a reissue, scope change or transfer, or withdraw it before a new issue.';
+		END IF;
+		IF number IS NULL OR body IS NULL THEN
+			RAISE EXCEPTION 'an issued certificate needs its number and certification body'
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF c.scope_id IS NOT NULL AND on_date < c.withdrawn_on THEN
+			RAISE EXCEPTION 'a new certificate of scope "%" cannot be issued before the old one was withdrawn (%)', scope, c.withdrawn_on
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		BEGIN
+			INSERT INTO @extschema@.certificate AS x (scope_id, certification_decision, certificate_number,
+													 certification_body, edition)
+			VALUES (sid, on_date, number, body, coalesce(edition, 2022))
+			ON CONFLICT (scope_id) DO UPDATE
+			   SET certification_decision = excluded.certification_decision,
+				   certificate_number = excluded.certificate_number,
+				   certification_body = excluded.certification_body,
+				   edition = excluded.edition, note = NULL, withdrawn_on = NULL
+			 WHERE x.withdrawn_on IS NOT NULL;
+		EXCEPTION WHEN check_violation THEN
+			RAISE EXCEPTION 'edition must be 2013 or 2022'
+				USING ERRCODE = 'invalid_parameter_value';
+		END;
+		IF NOT FOUND THEN
+			-- another transaction issued it meanwhile
+			RAISE EXCEPTION 'scope "%" already holds a certificate in force', scope
+				USING ERRCODE = 'object_not_in_prerequisite_state';
+		END IF;
+	ELSE
+		IF c.scope_id IS NULL OR c.withdrawn_on IS NOT NULL THEN
+			RAISE EXCEPTION 'scope "%" holds no certificate in force', scope
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  HINT = 'Record its issue first: certificate_record(scope, ''issued'', date, number, body).';
+		END IF;
+		IF on_date < c.certification_decision THEN
+			RAISE EXCEPTION 'the certificate of scope "%" was issued on %, after %', scope, c.certification_decision, on_date
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF kind = 'reissued' AND body IS DISTINCT FROM NULL AND body <> c.certification_body THEN
+			RAISE EXCEPTION 'a reissue keeps the certification body (%)', c.certification_body
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Record a transfer to change the body.';
+		ELSIF kind = 'scope_changed' AND what IS NULL THEN
+			RAISE EXCEPTION 'a scope change needs a note saying what changed'
+				USING ERRCODE = 'invalid_parameter_value';
+		ELSIF kind = 'transferred' AND (body IS NULL OR body = c.certification_body) THEN
+			RAISE EXCEPTION 'a transfer needs the new certification body'
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('The certificate is held with %s.', coalesce(c.certification_body, '(no body recorded)'));
+		ELSIF kind = 'withdrawn' AND (number IS NOT NULL OR body IS NOT NULL) THEN
+			RAISE EXCEPTION 'a withdrawal changes no number or body'
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		UPDATE @extschema@.certificate x
+		   SET certificate_number = coalesce(number, x.certificate_number),
+			   certification_body = coalesce(body, x.certification_body),
+			   withdrawn_on = CASE WHEN kind = 'withdrawn' THEN on_date END
+		 WHERE x.scope_id = sid;
+	END IF;
+
+	SELECT * INTO c FROM @extschema@.certificate x WHERE x.scope_id = sid;
+	INSERT INTO @extschema@.certificate_event (scope_id, seq, kind, on_date, certificate_number,
+											   certification_body, note)
+	VALUES (sid, coalesce(last_seq, 0) + 1, kind, on_date, c.certificate_number, c.certification_body, what);
+	RETURN coalesce(last_seq, 0) + 1;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.certificate_record(text, text, date, text, text, text, integer) IS
+	'record an event of a scope''s certificate (issued, reissued, scope_changed, transferred, withdrawn) after checking it against the certificate''s state, keeping the certificate row in step; returns its place in the history';
 
 CREATE TABLE @extschema@.certification_audit (
 	scope_id bigint NOT NULL REFERENCES @extschema@.certificate,
@@ -143,6 +301,7 @@ COMMENT ON TABLE @extschema@.behaviour_target IS
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.certificate', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.certification_audit', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.certificate_event', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_metric', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_observation', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_target', '');

@@ -194,8 +194,10 @@ SELECT week, sent_at::date,
  WHERE week % 13 = 12 ORDER BY week;
 \echo
 \echo '== 22. The whole story for ACME: certificate, audit history and behaviour data in the register =='
-INSERT INTO certificate (scope_id, certification_decision, certificate_number, certification_body)
-VALUES (:scope_id, '2025-03-14', 'ISMS-2025-0042', 'Example Certification Ltd');
+SELECT certificate_record('acme', 'issued', '2025-03-14', 'ISMS-2025-0042', 'Example Certification Ltd') AS event,
+	   certificate_record('acme', 'scope_changed', '2026-01-12', note => 'Lyon data centre added') AS event;
+SELECT seq, event, on_date, certificate_number, note FROM iso27001_bi.certificate_history
+ WHERE scope = 'acme' ORDER BY seq;
 INSERT INTO certification_audit (scope_id, kind, on_date)
 VALUES (:scope_id, 'stage1', '2025-01-15'), (:scope_id, 'stage2', '2025-02-20'),
 	   (:scope_id, 'surveillance', '2026-03-30');

@@ -235,6 +235,7 @@ SELECT set_eq(
 	('iso27001.evidence_chart(text,text,date,date,double precision,integer,integer)', 's', false, 's', false),
 	('iso27001.oscal_uuid(text)', 'i', true, 's', false),
 	('iso27001.oscal_href(text)', 'i', true, 's', false),
+	('iso27001.certificate_record(text,text,date,text,text,text,integer)', 'v', false, 'u', false),
 	('iso27001.behaviour_trend_between(date,date)', 's', false, 's', false),
 	('iso27001.oscal_control_props(iso27001.iso_control)', 's', true, 's', false),
 	('iso27001.oscal_catalog(integer)', 's', false, 's', false),

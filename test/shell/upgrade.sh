@@ -19,8 +19,8 @@ trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 . test/include/tap.sh
 # 9 checks from each version, 3 more on a trend_rate column of one's own,
-# 2 more on the behaviour observations of 0.2.1
-echo "1..$((9 * ${#olds[@]} + 5))"
+# 2 more on the behaviour observations of 0.2.1, 1 on its certificate
+echo "1..$((9 * ${#olds[@]} + 6))"
 
 for old in "${olds[@]}"; do
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
@@ -49,7 +49,9 @@ if [ "$old" = 0.2.1 ]; then
 	  SELECT soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06 00:00+00'::timestamptz + i * interval '7 days', 20 - i, 100
 	    FROM generate_series(0, 9) i;
 	  INSERT INTO behaviour_observation (scope_id, metric, observed_at, value)
-	  VALUES (soa_scope_id('acme'), 'time_to_report_hours', '2025-01-06 00:00+00', 20);" >/dev/null
+	  VALUES (soa_scope_id('acme'), 'time_to_report_hours', '2025-01-06 00:00+00', 20);
+	  INSERT INTO certificate (scope_id, certification_decision, certificate_number, certification_body)
+	  VALUES (soa_scope_id('acme'), '2024-05-02', 'C-1', 'Example CB');" >/dev/null
 	q "$db_up" "$observations" > "$work/observations.before"
 fi
 q "$db_up" "COPY (SELECT scope_id, control_key, entry, justification, changed_at FROM soa_register ORDER BY 1, 2) TO STDOUT" > "$work/register.before"
@@ -95,6 +97,11 @@ if [ "$old" = 0.2.1 ]; then
 			VALUES (soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06 00:00+00', 7, 50, 'hard');
 			SELECT n FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' AND metric = 'phishing_click_rate' AND cohort = ''" | tr '\n' ' ')" = "11 $(q "$db_fresh" "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
 			 WHERE attrelid = 'behaviour_observation'::regclass AND attnum > 0 AND NOT attisdropped") 11 "
+	check "the certificate of 0.2.1 is in force with its issue as the first event of its history, and the history goes on" \
+		test "$(q "$db_up" "SELECT withdrawn_on IS NULL FROM certificate;
+			SELECT format('%s %s %s %s %s', seq, kind, on_date, certificate_number, certification_body) FROM certificate_event;
+			SELECT certificate_record('acme', 'reissued', '2025-01-10', 'C-1b');
+			SELECT certificate_status FROM iso27001_bi.scope WHERE scope = 'acme'" | tr '\n' ' ')" = "t 1 issued 2024-05-02 C-1 Example CB 2 in force "
 fi
 check "the updated database from $old works: version 2, the BI views, an OSCAL SSP" \
 	test "$(q "$db_up" "SELECT soa_approve('acme', 'Jane Doe');
