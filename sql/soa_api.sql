@@ -454,10 +454,11 @@ BEGIN ATOMIC
 			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong
 		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
 	), scoped AS (
-		-- every row of the scopes with organization-defined controls: those
+		-- every row of the scopes with organization-defined controls (one
+		-- branch each way again: one scope is read by key): those
 		-- controls' own problems, and the keys the duplicate rule groups on
 		-- (the key up to case for an organization-defined control, the
-		-- title up to case and surrounding blanks for every control)
+		-- title up to case and surrounding spaces for every control)
 		SELECT c.scope_id, c.name, c.edition AS scope_edition, g.control_key, g.control,
 			   g.title, g.entry,
 			   CASE WHEN g.control IS NULL
@@ -470,6 +471,21 @@ BEGIN ATOMIC
 		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) g.control
 		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND soa_validate.scope IS NULL
+		UNION ALL
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.control, g.title, g.entry,
+			   CASE WHEN g.control IS NULL
+					THEN @extschema@.soa_entry_problems(g.entry, g.justification, g.evidence)
+						 OPERATOR(pg_catalog.|) CASE WHEN g.needs_review THEN 8 ELSE 0 END
+			   END,
+			   CASE WHEN g.control IS NULL THEN pg_catalog.lower(g.control_key) END,
+			   pg_catalog.lower(pg_catalog.btrim(coalesce(g.title, t.title)))
+		  FROM checked c
+		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) g.control
+		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND soa_validate.scope IS NOT NULL
+		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
 	), suspect AS (
 		-- the kept Annex A entries, one row each (the arrays have one length)
 		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
@@ -492,14 +508,15 @@ BEGIN ATOMIC
 		-- each control's place among the controls of its scope with the same
 		-- key up to case, the same title, and both
 		SELECT r.scope_id, r.name, r.scope_edition, r.control_key, r.same_key, r.same_title,
-			   pg_catalog.row_number() OVER by_key AS key_rank,
+			   pg_catalog.row_number() OVER (by_key ORDER BY r.control_key) AS key_rank,
 			   pg_catalog.count(*) OVER by_key AS same_keys,
-			   pg_catalog.row_number() OVER by_title AS title_rank,
+			   pg_catalog.row_number() OVER (by_title ORDER BY r.control_key) AS title_rank,
 			   pg_catalog.count(*) OVER by_title AS same_titles,
 			   pg_catalog.count(*) OVER (PARTITION BY r.scope_id, r.same_key, r.same_title) AS same_both
 		  FROM scoped r
-		WINDOW by_key AS (PARTITION BY r.scope_id, r.same_key ORDER BY r.control_key),
-			   by_title AS (PARTITION BY r.scope_id, r.same_title ORDER BY r.control_key)
+		-- (the counts over whole partitions: no ORDER BY, no running count)
+		WINDOW by_key AS (PARTITION BY r.scope_id, r.same_key),
+			   by_title AS (PARTITION BY r.scope_id, r.same_title)
 	), duplicated AS (
 		-- organization-defined controls that repeat another control's key
 		-- (up to case) or title, with how many they repeat
