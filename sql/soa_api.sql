@@ -453,39 +453,43 @@ BEGIN ATOMIC
 			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2022 ELSE (p.c).annex_2013 END, 0) AS nright,
 			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong
 		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
-	), scoped AS (
+	), own AS (
 		-- every row of the scopes with organization-defined controls (one
-		-- branch each way again: one scope is read by key): those
-		-- controls' own problems, and the keys the duplicate rule groups on
-		-- (the key up to case for an organization-defined control, the
-		-- title up to case and surrounding spaces for every control)
-		SELECT c.scope_id, c.name, c.edition AS scope_edition, g.control_key, g.control,
-			   g.title, g.entry,
-			   CASE WHEN g.control IS NULL
-					THEN @extschema@.soa_entry_problems(g.entry, g.justification, g.evidence)
-						 OPERATOR(pg_catalog.|) CASE WHEN g.needs_review THEN 8 ELSE 0 END
-			   END AS problems,
-			   CASE WHEN g.control IS NULL THEN pg_catalog.lower(g.control_key) END AS same_key,
-			   pg_catalog.lower(pg_catalog.btrim(coalesce(g.title, t.title))) AS same_title
+		-- branch each way again: one scope is read by key)
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.control, g.title, g.entry,
+			   g.justification, g.evidence, g.needs_review
 		  FROM checked c
 		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
-		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) g.control
 		 WHERE c.norg OPERATOR(pg_catalog.>) 0
 		   AND soa_validate.scope IS NULL
 		UNION ALL
 		SELECT c.scope_id, c.name, c.edition, g.control_key, g.control, g.title, g.entry,
-			   CASE WHEN g.control IS NULL
-					THEN @extschema@.soa_entry_problems(g.entry, g.justification, g.evidence)
-						 OPERATOR(pg_catalog.|) CASE WHEN g.needs_review THEN 8 ELSE 0 END
-			   END,
-			   CASE WHEN g.control IS NULL THEN pg_catalog.lower(g.control_key) END,
-			   pg_catalog.lower(pg_catalog.btrim(coalesce(g.title, t.title)))
+			   g.justification, g.evidence, g.needs_review
 		  FROM checked c
 		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
-		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) g.control
 		 WHERE c.norg OPERATOR(pg_catalog.>) 0
 		   AND soa_validate.scope IS NOT NULL
 		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+	), scoped AS (
+		-- the organization-defined controls' own problems, and the keys the
+		-- duplicate rule groups on: the key up to case of an
+		-- organization-defined control, the title up to case and surrounding
+		-- spaces of every control (the Annex A ones from the catalogue, in a
+		-- join of their own: a join on the register's control, NULL for
+		-- every organization-defined control, would put them all under one
+		-- hash key, which no batch can split)
+		SELECT o.scope_id, o.name, o.edition AS scope_edition, o.control_key, o.title, o.entry,
+			   @extschema@.soa_entry_problems(o.entry, o.justification, o.evidence)
+				   OPERATOR(pg_catalog.|) CASE WHEN o.needs_review THEN 8 ELSE 0 END AS problems,
+			   pg_catalog.lower(o.control_key) AS same_key,
+			   pg_catalog.lower(pg_catalog.btrim(o.title)) AS same_title
+		  FROM own o
+		 WHERE o.control IS NULL
+		UNION ALL
+		SELECT o.scope_id, o.name, o.edition, o.control_key, NULL, o.entry, 0, NULL,
+			   pg_catalog.lower(pg_catalog.btrim(t.title))
+		  FROM own o
+		  JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) o.control
 	), suspect AS (
 		-- the kept Annex A entries, one row each (the arrays have one length)
 		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
