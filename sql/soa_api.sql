@@ -454,42 +454,47 @@ BEGIN ATOMIC
 			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong
 		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
 	), own AS (
-		-- every row of the scopes with organization-defined controls (one
-		-- branch each way again: one scope is read by key)
-		SELECT c.scope_id, c.name, c.edition, g.control_key, g.control, g.title, g.entry,
+		-- the organization-defined controls of the scopes that have some
+		-- (one branch each way again: one scope is read by key)
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
 			   g.justification, g.evidence, g.needs_review
 		  FROM checked c
 		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND g.control IS NULL
 		   AND soa_validate.scope IS NULL
 		UNION ALL
-		SELECT c.scope_id, c.name, c.edition, g.control_key, g.control, g.title, g.entry,
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
 			   g.justification, g.evidence, g.needs_review
 		  FROM checked c
 		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND g.control IS NULL
 		   AND soa_validate.scope IS NOT NULL
 		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
 	), scoped AS (
-		-- the organization-defined controls' own problems, and the keys the
-		-- duplicate rule groups on: the key up to case of an
-		-- organization-defined control, the title up to case and surrounding
-		-- spaces of every control (the Annex A ones from the catalogue, in a
-		-- join of their own: a join on the register's control, NULL for
-		-- every organization-defined control, would put them all under one
-		-- hash key, which no batch can split)
+		-- their own problems, and the keys the duplicate rule groups on: the
+		-- key up to case, the title up to case and surrounding spaces
 		SELECT o.scope_id, o.name, o.edition AS scope_edition, o.control_key, o.title, o.entry,
 			   @extschema@.soa_entry_problems(o.entry, o.justification, o.evidence)
 				   OPERATOR(pg_catalog.|) CASE WHEN o.needs_review THEN 8 ELSE 0 END AS problems,
 			   pg_catalog.lower(o.control_key) AS same_key,
 			   pg_catalog.lower(pg_catalog.btrim(o.title)) AS same_title
 		  FROM own o
-		 WHERE o.control IS NULL
 		UNION ALL
-		SELECT o.scope_id, o.name, o.edition, o.control_key, NULL, o.entry, 0, NULL,
-			   pg_catalog.lower(pg_catalog.btrim(t.title))
-		  FROM own o
-		  JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) o.control
+		-- and the scope's Annex A controls that have one of their titles
+		-- (of either edition: the register may hold the other's), each
+		-- looked up by key (a scalar subquery: the planner keeps it a probe
+		-- of the primary key, never a join with the whole register)
+		SELECT m.scope_id, m.name, m.edition, t.control::text, NULL, NULL, 0, NULL, m.same_title
+		  FROM (SELECT DISTINCT o.scope_id, o.name, o.edition,
+						pg_catalog.lower(pg_catalog.btrim(o.title)) AS same_title
+				  FROM own o) m
+		  JOIN @extschema@.annex_a_titles t
+			ON pg_catalog.lower(pg_catalog.btrim(t.title)) OPERATOR(pg_catalog.=) m.same_title
+		 WHERE (SELECT true FROM @extschema@.soa_register g
+				 WHERE g.scope_id OPERATOR(pg_catalog.=) m.scope_id
+				   AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
 	), suspect AS (
 		-- the kept Annex A entries, one row each (the arrays have one length)
 		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
