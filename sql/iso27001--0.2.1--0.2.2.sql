@@ -2640,3 +2640,255 @@ END
 $$;
 
 GRANT SELECT ON iso27001_bi.certificate_history TO iso27001_reader;
+
+-- Issue 15 item 1: the validator groups
+--
+-- soa_validate paired every organization-defined control with every row of
+-- its scope for the duplicate rule (3,000 of them: 32 s and 0.9 GB, the
+-- pairs under one hash key that no batch splits).  Now: the census keeps
+-- Annex A entries only; the organization-defined controls of the scopes
+-- that have some are read again as rows, with the Annex A controls that
+-- share their titles, and their duplicates found by window ranks and
+-- counts over the key up to case and the title up to case and spaces; a
+-- control lists its first 10 duplicates by key, then one finding counts
+-- them all.  The same columns, rules, severities, messages and order.
+-- iso27001_bi.soa_finding and soa_approve call it unchanged.
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_validate(scope text DEFAULT NULL)
+	RETURNS TABLE (scope text, rule text, severity text, control_key text, message text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- One pass over the register, kept to the scopes asked for (all of
+	-- them, or one read by key; one branch each, so that a cached plan
+	-- serves both): soa_census_agg counts each scope's Annex A entries by
+	-- edition and keeps the few that break a per-entry rule or are
+	-- flagged for review (at most one per control of the catalogue: its
+	-- memory does not grow with the organization-defined controls); the
+	-- same pass counts the organization-defined controls.  Only the scopes
+	-- whose counts are off, or that have organization-defined controls,
+	-- are read again, as rows: every step after the pass groups, sorts or
+	-- hashes on keys, which spill to disk, and none pairs a control with
+	-- the whole register.
+	WITH s AS (
+		SELECT s.scope_id, s.name, s.edition FROM @extschema@.soa_scope s
+		 WHERE soa_validate.scope IS NULL
+			OR s.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+	), pass AS (
+		SELECT g.scope_id,
+			   @extschema@.soa_census_agg(g.control_key, g.control, g.title, g.entry,
+										  g.justification, g.evidence, g.needs_review)
+				   FILTER (WHERE g.control IS NOT NULL) AS c,
+			   pg_catalog.count(*) FILTER (WHERE g.control IS NULL) AS norg
+		  FROM @extschema@.soa_register g
+		 WHERE soa_validate.scope IS NULL
+		 GROUP BY g.scope_id
+		UNION ALL
+		SELECT g.scope_id,
+			   @extschema@.soa_census_agg(g.control_key, g.control, g.title, g.entry,
+										  g.justification, g.evidence, g.needs_review)
+				   FILTER (WHERE g.control IS NOT NULL),
+			   pg_catalog.count(*) FILTER (WHERE g.control IS NULL)
+		  FROM @extschema@.soa_register g
+		 WHERE soa_validate.scope IS NOT NULL
+		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+		 GROUP BY g.scope_id
+	), checked AS (
+		SELECT s.scope_id, s.name, s.edition, p.c, coalesce(p.norg, 0) AS norg,
+			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2022 ELSE (p.c).annex_2013 END, 0) AS nright,
+			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong
+		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
+	), own AS (
+		-- the organization-defined controls of the scopes that have some
+		-- (one branch each way again: one scope is read by key)
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
+			   g.justification, g.evidence, g.needs_review
+		  FROM checked c
+		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND g.control IS NULL
+		   AND soa_validate.scope IS NULL
+		UNION ALL
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
+			   g.justification, g.evidence, g.needs_review
+		  FROM checked c
+		  JOIN @extschema@.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND g.control IS NULL
+		   AND soa_validate.scope IS NOT NULL
+		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT @extschema@.soa_scope_id(soa_validate.scope))
+	), scoped AS (
+		-- their own problems, and the keys the duplicate rule groups on: the
+		-- key up to case, the title up to case and surrounding spaces
+		SELECT o.scope_id, o.name, o.edition AS scope_edition, o.control_key, o.title, o.entry,
+			   @extschema@.soa_entry_problems(o.entry, o.justification, o.evidence)
+				   OPERATOR(pg_catalog.|) CASE WHEN o.needs_review THEN 8 ELSE 0 END AS problems,
+			   pg_catalog.lower(o.control_key) AS same_key,
+			   pg_catalog.lower(pg_catalog.btrim(o.title)) AS same_title
+		  FROM own o
+		UNION ALL
+		-- and the scope's Annex A controls that have one of their titles
+		-- (of either edition: the register may hold the other's), each
+		-- looked up by key (a scalar subquery: the planner keeps it a probe
+		-- of the primary key, never a join with the whole register)
+		SELECT m.scope_id, m.name, m.edition, t.control::text, NULL, NULL, 0, NULL, m.same_title
+		  FROM (SELECT DISTINCT o.scope_id, o.name, o.edition,
+						pg_catalog.lower(pg_catalog.btrim(o.title)) AS same_title
+				  FROM own o) m
+		  JOIN @extschema@.annex_a_titles t
+			ON pg_catalog.lower(pg_catalog.btrim(t.title)) OPERATOR(pg_catalog.=) m.same_title
+		 WHERE (SELECT true FROM @extschema@.soa_register g
+				 WHERE g.scope_id OPERATOR(pg_catalog.=) m.scope_id
+				   AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
+	), suspect AS (
+		-- the kept Annex A entries, one row each (the arrays have one length)
+		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
+			   coalesce(x.title, t.title) AS title, x.entry, x.problems
+		  FROM (SELECT c.scope_id, c.name, c.edition AS scope_edition,
+					   pg_catalog.unnest((c.c).control_key) AS control_key,
+					   pg_catalog.unnest((c.c).control) AS control,
+					   pg_catalog.unnest((c.c).title) AS title,
+					   pg_catalog.unnest((c.c).entry) AS entry,
+					   pg_catalog.unnest((c.c).problems) AS problems
+				  FROM checked c) x
+		  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) x.control
+		UNION ALL
+		-- and the organization-defined controls with a problem
+		SELECT r.scope_id, r.name, r.scope_edition, r.control_key, NULL, r.title, r.entry,
+			   r.problems
+		  FROM scoped r
+		 WHERE r.problems OPERATOR(pg_catalog.<>) 0
+	), ranked AS (
+		-- each control's place among the controls of its scope with the same
+		-- key up to case, the same title, and both
+		SELECT r.scope_id, r.name, r.scope_edition, r.control_key, r.same_key, r.same_title,
+			   pg_catalog.row_number() OVER (by_key ORDER BY r.control_key) AS key_rank,
+			   pg_catalog.count(*) OVER by_key AS same_keys,
+			   pg_catalog.row_number() OVER (by_title ORDER BY r.control_key) AS title_rank,
+			   pg_catalog.count(*) OVER by_title AS same_titles,
+			   pg_catalog.count(*) OVER (PARTITION BY r.scope_id, r.same_key, r.same_title) AS same_both
+		  FROM scoped r
+		-- (the counts over whole partitions: no ORDER BY, no running count)
+		WINDOW by_key AS (PARTITION BY r.scope_id, r.same_key),
+			   by_title AS (PARTITION BY r.scope_id, r.same_title)
+	), duplicated AS (
+		-- organization-defined controls that repeat another control's key
+		-- (up to case) or title, with how many they repeat
+		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.same_key, x.same_title,
+			   (x.same_keys OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.+) x.same_titles
+				   OPERATOR(pg_catalog.-) x.same_both AS others
+		  FROM ranked x
+		 WHERE x.same_key IS NOT NULL
+		   AND (x.same_keys OPERATOR(pg_catalog.>) 1 OR x.same_titles OPERATOR(pg_catalog.>) 1)
+	), listed AS (
+		-- the first 10 of them by key: among the first 11 of each group
+		SELECT o.scope_id, o.control_key, o.other,
+			   pg_catalog.row_number() OVER (PARTITION BY o.scope_id, o.control_key
+											 ORDER BY o.other) AS i
+		  FROM (SELECT x.scope_id, x.control_key, h.control_key AS other
+				  FROM duplicated x
+				  JOIN ranked h
+					ON h.scope_id OPERATOR(pg_catalog.=) x.scope_id
+				   AND h.same_key OPERATOR(pg_catalog.=) x.same_key
+				   AND h.key_rank OPERATOR(pg_catalog.<=) 11
+				 WHERE h.control_key OPERATOR(pg_catalog.<>) x.control_key
+				UNION
+				SELECT x.scope_id, x.control_key, h.control_key
+				  FROM duplicated x
+				  JOIN ranked h
+					ON h.scope_id OPERATOR(pg_catalog.=) x.scope_id
+				   AND h.same_title OPERATOR(pg_catalog.=) x.same_title
+				   AND h.title_rank OPERATOR(pg_catalog.<=) 11
+				 WHERE h.control_key OPERATOR(pg_catalog.<>) x.control_key) o
+	), finding AS (
+		-- the per-entry rules, one branch per bit of the census' problems
+		SELECT x.name, 'UNDECIDED' AS rule, x.control_key, x.control, x.entry, x.title,
+			   x.scope_edition, NULL::text AS other, NULL::bigint AS others
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name,
+			   CASE WHEN @extschema@.is_applicable(x.entry) THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
+					ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END,
+			   x.control_key, x.control, x.entry, x.title, x.scope_edition, NULL, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 2 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name, 'NO_EVIDENCE', x.control_key, x.control, x.entry, x.title, x.scope_edition,
+			   NULL, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name, 'NEEDS_REVIEW', x.control_key, x.control, x.entry, x.title, x.scope_edition,
+			   NULL, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 8 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		-- organization-defined controls that repeat another control: one
+		-- finding for each of the first 10 others, then one that counts them
+		-- all when there are more
+		SELECT x.name, 'DUPLICATE', x.control_key, NULL, NULL, NULL, x.scope_edition,
+			   l.other, NULL
+		  FROM duplicated x
+		  JOIN listed l
+			ON l.scope_id OPERATOR(pg_catalog.=) x.scope_id
+		   AND l.control_key OPERATOR(pg_catalog.=) x.control_key
+		 WHERE l.i OPERATOR(pg_catalog.<=) 10
+		UNION ALL
+		SELECT x.name, 'DUPLICATE', x.control_key, NULL, NULL, NULL, x.scope_edition,
+			   NULL, x.others
+		  FROM duplicated x
+		 WHERE x.others OPERATOR(pg_catalog.>) 10
+		UNION ALL
+		-- entries of the other edition, in the scopes that have some
+		SELECT c.name, 'WRONG_EDITION', r.control_key, r.control, r.entry, NULL, c.edition,
+			   NULL, NULL
+		  FROM checked c
+		  JOIN @extschema@.soa_register r ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE c.nwrong OPERATOR(pg_catalog.>) 0
+		   AND @extschema@.edition(r.control) OPERATOR(pg_catalog.<>) c.edition
+		UNION ALL
+		-- Annex A controls without an entry, in the scopes short of some
+		SELECT c.name, 'ANNEX_A_MISSING', t.control::text, t.control, NULL, t.title, c.edition,
+			   NULL, NULL
+		  FROM checked c
+		  JOIN @extschema@.annex_a_titles t ON t.edition OPERATOR(pg_catalog.=) c.edition
+		 WHERE c.nright OPERATOR(pg_catalog.<) CASE c.edition WHEN 2022 THEN 93 ELSE 114 END
+		   AND NOT EXISTS (SELECT FROM @extschema@.soa_register g
+							WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+							  AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
+	)
+	SELECT f.name, f.rule,
+		   CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
+				THEN 'warning' ELSE 'error' END,
+		   f.control_key,
+		   CASE f.rule
+			WHEN 'UNDECIDED' THEN pg_catalog.format(
+				'No decision on %s "%s": include it with its reasons or exclude it, with a justification.',
+				f.control_key, f.title)
+			WHEN 'EXCLUSION_WITHOUT_JUSTIFICATION' THEN pg_catalog.format(
+				'%s is excluded without a justification (clause 6.1.3 d).', f.control_key)
+			WHEN 'INCLUSION_WITHOUT_JUSTIFICATION' THEN pg_catalog.format(
+				'%s is included without a justification (clause 6.1.3 d).', f.control_key)
+			WHEN 'WRONG_EDITION' THEN pg_catalog.format(
+				'%s is an ISO/IEC 27001:%s control in an ISO/IEC 27001:%s SoA.',
+				f.control, @extschema@.edition(f.control), f.scope_edition)
+			WHEN 'NO_EVIDENCE' THEN pg_catalog.format(
+				'%s is %s but no evidence is linked.', f.control_key, @extschema@.implementation(f.entry))
+			WHEN 'NEEDS_REVIEW' THEN pg_catalog.format('%s is flagged for review.', f.control_key)
+			WHEN 'DUPLICATE' THEN CASE WHEN f.others IS NULL THEN pg_catalog.format(
+				'Organization-defined control %s duplicates %s.', f.control_key, f.other)
+				ELSE pg_catalog.format(
+				'Organization-defined control %s duplicates %s controls in all; the first 10 are listed.',
+				f.control_key, f.others) END
+			WHEN 'ANNEX_A_MISSING' THEN pg_catalog.format(
+				'Annex A control %s "%s" has no entry in the SoA.', f.control, f.title)
+		   END
+	  FROM finding f
+	 -- by scope, errors first, then in catalogue order (organization-defined
+	 -- controls last, by key; a control's count of duplicates after the
+	 -- ones listed)
+	 ORDER BY 1, CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
+					  THEN 2 ELSE 1 END, f.control, 4, 2, f.others IS NOT NULL, 5;
+END;
+COMMENT ON FUNCTION @extschema@.soa_validate(text) IS
+	'what an auditor would find wrong in a scope''s SoA (all scopes when NULL): rule, severity (errors block approval), control and message';
