@@ -129,9 +129,12 @@ ols_valid(const TrendOls *s)
 	/* sums of squares are never negative; exact zeros while x or y is common */
 	if (s->sxx < 0 || s->syy < 0)
 		return false;
-	/* a finite common value keeps its sums exactly 0 (an infinite one makes them NaN) */
-	if ((isfinite(s->cx) && (s->sxx != 0 || s->sxy != 0)) ||
-		(isfinite(s->cy) && (s->syy != 0 || s->sxy != 0)))
+	/*
+	 * a finite common value keeps its sums exactly 0 (an infinite one makes
+	 * them NaN, and Sxy is NaN once the other variable has an infinity)
+	 */
+	if ((isfinite(s->cx) && (s->sxx != 0 || (s->sxy != 0 && !isnan(s->sxy)))) ||
+		(isfinite(s->cy) && (s->syy != 0 || (s->sxy != 0 && !isnan(s->sxy)))))
 		return false;
 	if (s->n == 1 && (s->sxx != 0 || s->syy != 0 || s->sxy != 0) &&
 		!isnan(s->sxx) && !isnan(s->syy) && !isnan(s->sxy))
