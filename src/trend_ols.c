@@ -86,8 +86,10 @@ ols_count_add(int64 a, int64 b)
  * rounding the sums carry: OLS_ROUNDING eps n X Y, with X = |mean x| +
  * sqrt(Sxx) and Y the same for y bounding every |x| and |y| (a perfect
  * line sits on the bound).  A state beyond it would give a negative
- * residual sum of squares, that is a perfect fit and p = 0.  Sums that are
- * not finite (rows with infinities) have no slope to check.
+ * residual sum of squares, that is a perfect fit and p = 0.  Terms of a sum
+ * of squares below DBL_MIN can underflow to 0, so each may lack up to n
+ * DBL_MIN.  Sums that are not finite (rows with infinities) have no slope
+ * to check.
  */
 static bool
 ols_cauchy_schwarz_valid(const TrendOls *s)
@@ -103,7 +105,7 @@ ols_cauchy_schwarz_valid(const TrendOls *s)
 		return true;
 	rx = sqrt(s->sxx);
 	ry = sqrt(s->syy);
-	bound = rx * ry;
+	bound = sqrt(s->sxx + n * DBL_MIN) * sqrt(s->syy + n * DBL_MIN);
 	slack = OLS_ROUNDING * DBL_EPSILON * n * (fabs(s->sx / n) + rx) * (fabs(s->sy / n) + ry);
 	return fabs(s->sxy) <= bound + slack;
 }

@@ -192,7 +192,8 @@ rate_spp_valid(const TrendRate *s)
  * pbar) (and that bound itself where a state has no Spp), up to the
  * rounding RATE_ROUNDING eps n trials X, X = |mean x| + sqrt(Sxx) bounding
  * every |x|.  A state beyond it gives a negative residual sum of squares
- * and a Cochran-Armitage z beyond any data's.
+ * and a Cochran-Armitage z beyond any data's.  Terms below DBL_MIN can
+ * underflow to 0: each sum of squares may lack up to n DBL_MIN.
  */
 static bool
 rate_cauchy_schwarz_valid(const TrendRate *s)
@@ -200,12 +201,13 @@ rate_cauchy_schwarz_valid(const TrendRate *s)
 	double		w = (double) s->trials;
 	double		pbar = rate_pbar(s);
 	double		spp = w * pbar * (1.0 - pbar);
+	double		n = (double) s->n;
 	double		rx = sqrt(s->sxx);
 
 	if (s->axis.layout != RATE_LAYOUT_PBAR)
 		spp = Min(spp, s->spp);
-	return fabs(s->sxp) <= rx * sqrt(Max(spp, 0.0)) +
-		RATE_ROUNDING * DBL_EPSILON * (double) s->n * w * (fabs(s->mean_x) + rx);
+	return fabs(s->sxp) <= sqrt(s->sxx + n * DBL_MIN) * sqrt(Max(spp, 0.0) + n * DBL_MIN) +
+		RATE_ROUNDING * DBL_EPSILON * n * w * (fabs(s->mean_x) + rx);
 }
 
 /* Check a state's invariants (every way in: text, binary) */
