@@ -116,6 +116,19 @@ census_text(Census *census, const char *data, int len)
 	return t;
 }
 
+/* Add to one of a state's counts; 22003 when the sum does not fit */
+static void
+census_count(int64 *count, int64 more)
+{
+	int64		sum;
+
+	if (pg_add_s64_overflow(*count, more, &sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("soa_census_agg count out of range")));
+	*count = sum;
+}
+
 /* The aggregate's state, made on the first row */
 static Census *
 census_state(FunctionCallInfo fcinfo)
@@ -151,9 +164,9 @@ soa_census_accum(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(ARG_CONTROL))
 		problems |= SOA_PROBLEM_ORGANIZATION;
 	else if (annex_a_edition(PG_GETARG_ISO_CONTROL(ARG_CONTROL)) == 2022)
-		census->annex_2022++;
+		census_count(&census->annex_2022, 1);
 	else
-		census->annex_2013++;
+		census_count(&census->annex_2013, 1);
 	if (!PG_ARGISNULL(ARG_NEEDS_REVIEW) && PG_GETARG_BOOL(ARG_NEEDS_REVIEW))
 		problems |= SOA_PROBLEM_NEEDS_REVIEW;
 
@@ -199,11 +212,8 @@ soa_census_combine(PG_FUNCTION_ARGS)
 	b = (Census *) PG_GETARG_POINTER(1);
 	a = PG_ARGISNULL(0) ? census_new(aggcxt) : (Census *) PG_GETARG_POINTER(0);
 
-	if (pg_add_s64_overflow(a->annex_2022, b->annex_2022, &a->annex_2022) ||
-		pg_add_s64_overflow(a->annex_2013, b->annex_2013, &a->annex_2013))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("soa_census_agg count out of range")));
+	census_count(&a->annex_2022, b->annex_2022);
+	census_count(&a->annex_2013, b->annex_2013);
 	for (int i = 0; i < b->n; i++)
 	{
 		CensusEntry *from = &b->entries[i];

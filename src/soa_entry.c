@@ -20,6 +20,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -401,16 +402,49 @@ soa_entry_problems(PG_FUNCTION_ARGS)
 #define SUMMARY_STATE(s)	(2 + (s))
 #define SUMMARY_SLOTS		(2 + SOA_NSTATES)
 
+/*
+ * The counters can arise from entries: none negative, and the total the
+ * undecided plus those of each state (every entry counts in one of them)
+ */
+static bool
+summary_counts_valid(const int64 *count)
+{
+	int64		sum = count[SUMMARY_UNDECIDED];
+
+	for (int i = 0; i < SUMMARY_SLOTS; i++)
+		if (count[i] < 0)
+			return false;
+	/* the parts of a total that is not negative cannot overflow it unnoticed */
+	for (int s = 0; s < SOA_NSTATES; s++)
+		if (pg_add_s64_overflow(sum, count[SUMMARY_STATE(s)], &sum))
+			return false;
+	return sum == count[SUMMARY_TOTAL];
+}
+
+/* A counter plus another; 22003 when the sum does not fit */
+static int64
+summary_add(int64 a, int64 b)
+{
+	int64		sum;
+
+	if (pg_add_s64_overflow(a, b, &sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("soa_summary count out of range for bigint")));
+	return sum;
+}
+
 /* Check that an array is a summary state; returns its counters */
 static int64 *
 summary_counters(ArrayType *state)
 {
 	if (ARR_NDIM(state) != 1 || ARR_DIMS(state)[0] != SUMMARY_SLOTS ||
-		ARR_HASNULL(state) || ARR_ELEMTYPE(state) != INT8OID)
+		ARR_HASNULL(state) || ARR_ELEMTYPE(state) != INT8OID ||
+		!summary_counts_valid((int64 *) ARR_DATA_PTR(state)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid soa_summary state"),
-				 errdetail("The state is an array of %d non-null bigint counters.",
+				 errdetail("The state is an array of %d non-negative, non-null bigint counters, the first the sum of the others.",
 						   SUMMARY_SLOTS)));
 	return (int64 *) ARR_DATA_PTR(state);
 }
@@ -435,7 +469,8 @@ soa_summary_accum(PG_FUNCTION_ARGS)
 		PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
 	count = summary_counters(state);
 
-	count[SUMMARY_TOTAL]++;
+	/* the total bounds each part: once it fits, so do they */
+	count[SUMMARY_TOTAL] = summary_add(count[SUMMARY_TOTAL], 1);
 	if (PG_ARGISNULL(1))
 		count[SUMMARY_UNDECIDED]++;
 	else
@@ -453,7 +488,9 @@ soa_summary_combine(PG_FUNCTION_ARGS)
 	int64	   *count = summary_counters(state);
 	int64	   *other = summary_counters(PG_GETARG_ARRAYTYPE_P(1));
 
-	for (int i = 0; i < SUMMARY_SLOTS; i++)
+	/* the totals first: once they fit, so do the parts, and state is unchanged on error */
+	count[SUMMARY_TOTAL] = summary_add(count[SUMMARY_TOTAL], other[SUMMARY_TOTAL]);
+	for (int i = SUMMARY_UNDECIDED; i < SUMMARY_SLOTS; i++)
 		count[i] += other[i];
 	PG_RETURN_ARRAYTYPE_P(state);
 }
@@ -478,7 +515,7 @@ soa_summary_final(PG_FUNCTION_ARGS)
 			 desc->natts, (int) lengthof(values));
 
 	for (int s = SOA_NOT_IMPLEMENTED; s < SOA_NSTATES; s++)
-		applicable += count[SUMMARY_STATE(s)];
+		applicable = summary_add(applicable, count[SUMMARY_STATE(s)]);
 
 	values[0] = Int64GetDatum(count[SUMMARY_TOTAL]);
 	values[1] = Int64GetDatum(count[SUMMARY_UNDECIDED]);

@@ -21,8 +21,10 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
+#include "common/int.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -59,6 +61,56 @@ ols_init(TrendOls *s)
 }
 
 /*
+ * How many rounding errors (units of DBL_EPSILON, times n and the largest
+ * |x| and |y| the state allows) its sums may carry: the Youngs-Cramer
+ * updates and Chan's combine lose about that much per row and per level of
+ * a rollup (docs/trend_statistics.md §6.3)
+ */
+#define OLS_ROUNDING	64.0
+
+/* The row count of two states (or a state and a row); 22003 when it does not fit */
+static int64
+ols_count_add(int64 a, int64 b)
+{
+	int64		n;
+
+	if (pg_add_s64_overflow(a, b, &n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the number of rows of a trend_ols is out of range for bigint")));
+	return n;
+}
+
+/*
+ * Cauchy-Schwarz: |Sxy| <= sqrt(Sxx Syy) for every set of rows, up to the
+ * rounding the sums carry: OLS_ROUNDING eps n X Y, with X = |mean x| +
+ * sqrt(Sxx) and Y the same for y bounding every |x| and |y| (a perfect
+ * line sits on the bound).  A state beyond it would give a negative
+ * residual sum of squares, that is a perfect fit and p = 0.  Terms of a sum
+ * of squares below DBL_MIN can underflow to 0, so each may lack up to n
+ * DBL_MIN.  Sums that are not finite (rows with infinities) have no slope
+ * to check.
+ */
+static bool
+ols_cauchy_schwarz_valid(const TrendOls *s)
+{
+	double		n = (double) s->n;
+	double		rx,
+				ry,
+				bound,
+				slack;
+
+	if (!isfinite(s->sxx) || !isfinite(s->syy) || !isfinite(s->sxy) ||
+		!isfinite(s->sx) || !isfinite(s->sy))
+		return true;
+	rx = sqrt(s->sxx);
+	ry = sqrt(s->syy);
+	bound = sqrt(s->sxx + n * DBL_MIN) * sqrt(s->syy + n * DBL_MIN);
+	slack = OLS_ROUNDING * DBL_EPSILON * n * (fabs(s->sx / n) + rx) * (fabs(s->sy / n) + ry);
+	return fabs(s->sxy) <= bound + slack;
+}
+
+/*
  * Check a state's invariants; called by every way in (text, binary), so
  * that a corrupted or hand-written state never reaches the arithmetic.
  */
@@ -79,13 +131,17 @@ ols_valid(const TrendOls *s)
 	/* sums of squares are never negative; exact zeros while x or y is common */
 	if (s->sxx < 0 || s->syy < 0)
 		return false;
-	/* a finite common value keeps its sum exactly 0 (an infinite one makes it NaN) */
-	if ((isfinite(s->cx) && s->sxx != 0) || (isfinite(s->cy) && s->syy != 0))
+	/*
+	 * a finite common value keeps its sums exactly 0 (an infinite one makes
+	 * them NaN, and Sxy is NaN once the other variable has an infinity)
+	 */
+	if ((isfinite(s->cx) && (s->sxx != 0 || (s->sxy != 0 && !isnan(s->sxy)))) ||
+		(isfinite(s->cy) && (s->syy != 0 || (s->sxy != 0 && !isnan(s->sxy)))))
 		return false;
 	if (s->n == 1 && (s->sxx != 0 || s->syy != 0 || s->sxy != 0) &&
 		!isnan(s->sxx) && !isnan(s->syy) && !isnan(s->sxy))
 		return false;
-	return true;
+	return ols_cauchy_schwarz_valid(s);
 }
 
 /* An error unless a state read from outside is valid (ols_valid) */
@@ -155,7 +211,7 @@ ols_add(TrendOls *s, double x, double y)
 				float_overflow_error();
 			sxy = get_float8_nan();
 		}
-		s->n++;
+		s->n = ols_count_add(s->n, 1);
 		s->sx = sx;
 		s->sy = sy;
 		s->sxx = sxx;
@@ -188,6 +244,7 @@ ols_merge(TrendOls *a, const TrendOls *b)
 				sxx,
 				syy,
 				sxy;
+	int64		count;
 	bool		common_x,
 				common_y;
 
@@ -198,6 +255,7 @@ ols_merge(TrendOls *a, const TrendOls *b)
 		*a = *b;
 		return;
 	}
+	count = ols_count_add(a->n, b->n);	/* before a changes */
 	shift = trend_axis_merge(&a->axis, &b->axis);
 	n1 = (double) a->n;
 	n2 = (double) b->n;
@@ -220,7 +278,7 @@ ols_merge(TrendOls *a, const TrendOls *b)
 	if (unlikely(isinf(sxy)) && !isinf(a->sxy) && !isinf(b->sxy))
 		float_overflow_error();
 
-	a->n += b->n;
+	a->n = count;
 	a->sx = sx;
 	a->sy = sy;
 	a->sxx = sxx;

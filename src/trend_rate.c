@@ -38,6 +38,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "common/int.h"
@@ -150,6 +151,65 @@ rate_trials2_valid(const TrendRate *s)
 		rate_le(s->swwx * s->swwx, s->sww * s->swwxx);
 }
 
+/*
+ * How many rounding errors (units of DBL_EPSILON, times n, the trials and
+ * the largest |x| the state allows) the weighted sums may carry
+ * (docs/trend_statistics.md §6.3)
+ */
+#define RATE_ROUNDING	64.0
+
+/* The sum of two counts of a state (rows, trials, events); 22003 when it does not fit */
+static int64
+rate_count_add(int64 a, int64 b, const char *what)
+{
+	int64		sum;
+
+	if (pg_add_s64_overflow(a, b, &sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the sum of %s of a trend_rate is out of range for bigint", what)));
+	return sum;
+}
+
+/*
+ * The rows' scatter of the proportion, Spp = sum w (p - pbar)^2, is at most
+ * trials pbar (1 - pbar) (p^2 <= p for 0 <= p <= 1), up to rounding
+ */
+static bool
+rate_spp_valid(const TrendRate *s)
+{
+	double		w = (double) s->trials;
+	double		pbar = rate_pbar(s);
+
+	if (s->axis.layout == RATE_LAYOUT_PBAR)
+		return true;			/* the slot holds pbar */
+	return s->spp <= w * pbar * (1.0 - pbar) +
+		RATE_ROUNDING * DBL_EPSILON * (double) s->n * w;
+}
+
+/*
+ * Cauchy-Schwarz: |Sxp| <= sqrt(Sxx Spp), Spp at most trials pbar (1 -
+ * pbar) (and that bound itself where a state has no Spp), up to the
+ * rounding RATE_ROUNDING eps n trials X, X = |mean x| + sqrt(Sxx) bounding
+ * every |x|.  A state beyond it gives a negative residual sum of squares
+ * and a Cochran-Armitage z beyond any data's.  Terms below DBL_MIN can
+ * underflow to 0: each sum of squares may lack up to n DBL_MIN.
+ */
+static bool
+rate_cauchy_schwarz_valid(const TrendRate *s)
+{
+	double		w = (double) s->trials;
+	double		pbar = rate_pbar(s);
+	double		spp = w * pbar * (1.0 - pbar);
+	double		n = (double) s->n;
+	double		rx = sqrt(s->sxx);
+
+	if (s->axis.layout != RATE_LAYOUT_PBAR)
+		spp = Min(spp, s->spp);
+	return fabs(s->sxp) <= sqrt(s->sxx + n * DBL_MIN) * sqrt(Max(spp, 0.0) + n * DBL_MIN) +
+		RATE_ROUNDING * DBL_EPSILON * n * w * (fabs(s->mean_x) + rx);
+}
+
 /* Check a state's invariants (every way in: text, binary) */
 static bool
 rate_valid(const TrendRate *s)
@@ -168,9 +228,12 @@ rate_valid(const TrendRate *s)
 		return false;
 	if (layout == RATE_LAYOUT_PBAR) /* the slot holds pbar */
 		return fabs(s->spp - rate_pbar(s)) <= RATE_PBAR_TOLERANCE &&
-			(s->n > 1 || (s->sxx == 0 && s->sxp == 0));
+			(s->n > 1 || (s->sxx == 0 && s->sxp == 0)) &&
+			rate_cauchy_schwarz_valid(s);
 	if (!(s->spp >= 0 && isfinite(s->spp) &&
 		  (s->n > 1 || (s->sxx == 0 && s->sxp == 0 && s->spp == 0))))
+		return false;
+	if (!rate_spp_valid(s) || !rate_cauchy_schwarz_valid(s))
 		return false;
 	return layout != RATE_LAYOUT_TRIALS2 || rate_trials2_valid(s);
 }
@@ -188,18 +251,22 @@ rate_add(TrendRate *s, double x, int64 events, int64 trials, int new_layout)
 	double		pbar,
 				dx,
 				shift;
+	int64		count,
+				sum_trials,
+				sum_events;
 
 	if (!isfinite(x))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a rate trend needs finite x values")));
-	if (pg_add_s64_overflow(s->trials, trials, &s->trials))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("the sum of trials is out of range for bigint")));
-	s->events += events;		/* events <= trials: cannot overflow first */
+	count = rate_count_add(s->n, 1, "rows");
+	sum_trials = rate_count_add(s->trials, trials, "trials");
+	sum_events = rate_count_add(s->events, events, "events");
+	s->n = count;
+	s->trials = sum_trials;
+	s->events = sum_events;
 	pbar = rate_pbar(s);
-	if (s->n++ == 0)
+	if (count == 1)
 	{
 		s->axis.layout = new_layout;
 		s->mean_x = x;
@@ -255,7 +322,9 @@ rate_merge(TrendRate *a, const TrendRate *b)
 				dp,
 				da,
 				db;
-	int64		trials;
+	int64		n,
+				trials,
+				events;
 
 	if (b->axis.kind == TREND_EMPTY)
 		return;
@@ -265,11 +334,11 @@ rate_merge(TrendRate *a, const TrendRate *b)
 		memcpy(a, b, rate_size(b));
 		return;
 	}
+	/* the counts first: a fails before it changes */
+	n = rate_count_add(a->n, b->n, "rows");
+	trials = rate_count_add(a->trials, b->trials, "trials");
+	events = rate_count_add(a->events, b->events, "events");
 	shift = trend_axis_merge(&a->axis, &b->axis);
-	if (pg_add_s64_overflow(a->trials, b->trials, &trials))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("the sum of trials is out of range for bigint")));
 	w1 = (double) a->trials;
 	w2 = (double) b->trials;
 	w = (double) trials;
@@ -281,9 +350,9 @@ rate_merge(TrendRate *a, const TrendRate *b)
 	a->sxx += b->sxx + w1 * w2 * dx * dx / w;
 	a->sxp += b->sxp + w1 * w2 * dx * dp / w;
 	a->mean_x += da;
-	a->n += b->n;
+	a->n = n;
 	a->trials = trials;
-	a->events += b->events;
+	a->events = events;
 	if (a->axis.layout == RATE_LAYOUT_TRIALS2 && b->axis.layout == RATE_LAYOUT_TRIALS2)
 	{
 		a->swwxx += da * (da * a->sww - 2.0 * a->swwx) +

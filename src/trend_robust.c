@@ -30,8 +30,9 @@
 
 #include <math.h>
 
-#include "common/pg_prng.h"
 #include "access/htup_details.h"
+#include "common/int.h"
+#include "common/pg_prng.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -166,20 +167,41 @@ axis_shift(TrendAxis *into, const TrendAxis *from)
 	return into->kind == TREND_TIME ? (double) (from->anchor - into->anchor) : 0.0;
 }
 
+/* Do the points fit the axis (finite, within its bounds)? */
+static bool
+robust_points_valid(const TrendAxis *axis, const double *x, const double *y, int64 n)
+{
+	double		lo,
+				hi;
+
+	if ((n == 0) != (axis->kind == TREND_EMPTY))
+		return false;
+	if (n == 0)
+		return true;
+	lo = axis->kind == TREND_TIME ? (double) axis->t_first - (double) axis->anchor : axis->x_first;
+	hi = axis->kind == TREND_TIME ? (double) axis->t_last - (double) axis->anchor : axis->x_last;
+	for (int64 i = 0; i < n; i++)
+		if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] < lo || x[i] > hi)
+			return false;
+	return true;
+}
+
 /* Room for more points */
 static void
 robust_grow(RobustAcc *acc, int64 more)
 {
 	int64		size = acc->size;
+	int64		total;
+	bool		overflow = pg_add_s64_overflow(acc->n, more, &total);
 
-	if (acc->n + more <= size)
+	if (!overflow && total <= size)
 		return;
-	if (acc->n + more > ROBUST_MAX_POINTS)
+	if (overflow || total > ROBUST_MAX_POINTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a robust trend holds at most " INT64_FORMAT " points", ROBUST_MAX_POINTS),
 				 errhint("Aggregate fewer points (per organization, per period), or use the least-squares trend.")));
-	while (size < acc->n + more)
+	while (size < total)
 		size = Min(Max(64, size * 2), ROBUST_MAX_POINTS);
 	if (acc->x == NULL)
 	{
@@ -384,9 +406,8 @@ trend_robust_deserialize(PG_FUNCTION_ARGS)
 		memcpy(acc->y, p + sizeof(int32) + sizeof(TrendAxis) + sizeof(int64) + sizeof(double) * n,
 			   sizeof(double) * n);
 	}
-	for (int64 i = 0; i < n; i++)
-		if (!isfinite(acc->x[i]) || !isfinite(acc->y[i]))
-			goto bad;
+	if (!robust_points_valid(&acc->axis, acc->x, acc->y, n))
+		goto bad;
 	acc->n = n;
 	PG_RETURN_POINTER(acc);
 
@@ -767,25 +788,6 @@ trend_robust_out(PG_FUNCTION_ARGS)
 	}
 	appendStringInfoString(&buf, "})");
 	PG_RETURN_CSTRING(buf.data);
-}
-
-/* Do the points fit the axis (finite, within its bounds)? */
-static bool
-robust_points_valid(const TrendAxis *axis, const double *x, const double *y, int64 n)
-{
-	double		lo,
-				hi;
-
-	if ((n == 0) != (axis->kind == TREND_EMPTY))
-		return false;
-	if (n == 0)
-		return true;
-	lo = axis->kind == TREND_TIME ? (double) axis->t_first - (double) axis->anchor : axis->x_first;
-	hi = axis->kind == TREND_TIME ? (double) axis->t_last - (double) axis->anchor : axis->x_last;
-	for (int64 i = 0; i < n; i++)
-		if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] < lo || x[i] > hi)
-			return false;
-	return true;
 }
 
 /* Text input: the points are checked and the numbers computed afresh */

@@ -1,12 +1,13 @@
 /*
  * fuzz_binary.c
  *	  libFuzzer harness for the binary input of every type (the receive
- *	  functions of iso_control, soa_entry, trend_ols, trend_rate and
- *	  trend_robust) and for the deserialize functions of the robust trend
- *	  and of the validator's census aggregates.
- *	  The first byte picks the function, the rest is the message.  Each
- *	  input either raises an error or gives a value that sends and
- *	  receives back to the same bytes; anything else is a finding.
+ *	  functions of iso_control, soa_entry, trend_ols, trend_rate of both
+ *	  sizes and trend_robust) and for the deserialize functions of the
+ *	  robust trend and of the validator's census aggregates.  The first
+ *	  byte picks the function (modulo 8: the seeds' ASCII digit '0' is 48),
+ *	  the rest is the message.  Each input either raises an error or
+ *	  gives a value that sends and receives back to the same bytes;
+ *	  anything else is a finding.
  */
 #include "postgres.h"
 
@@ -23,6 +24,7 @@ extern Datum trend_ols_recv(PG_FUNCTION_ARGS);
 extern Datum trend_ols_send(PG_FUNCTION_ARGS);
 extern Datum trend_rate_recv(PG_FUNCTION_ARGS);
 extern Datum trend_rate_send(PG_FUNCTION_ARGS);
+extern Datum trend_rate_recv_v2(PG_FUNCTION_ARGS);
 extern Datum trend_robust_recv(PG_FUNCTION_ARGS);
 extern Datum trend_robust_send(PG_FUNCTION_ARGS);
 extern Datum trend_robust_deserialize(PG_FUNCTION_ARGS);
@@ -43,6 +45,7 @@ static const struct
 	{trend_robust_recv, trend_robust_send, false},
 	{trend_robust_deserialize, trend_robust_serialize, true},
 	{soa_census_deserialize, soa_census_serialize, true},
+	{trend_rate_recv_v2, trend_rate_send, false},
 };
 
 /* Read a value from bytes as the function expects them */
