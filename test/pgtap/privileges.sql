@@ -22,7 +22,7 @@ SELECT set_eq(
 	   WHERE e.extname = 'iso27001'$$,
 	ARRAY['iso27001.soa_scope', 'iso27001.soa_register', 'iso27001.soa_history',
 		  'iso27001.soa_version', 'iso27001.soa_version_entry', 'iso27001.soa_scope_scope_id_seq',
-		  'iso27001.soa_history_change_id_seq', 'iso27001.certificate', 'iso27001.certification_audit', 'iso27001.certificate_event',
+		  'iso27001.soa_history_change_id_seq', 'iso27001.certificate', 'iso27001.certification_audit', 'iso27001.certificate_event', 'iso27001.nonconformity',
 		  'iso27001.behaviour_metric', 'iso27001.behaviour_observation', 'iso27001.behaviour_target'],
 	'pg_dump keeps the SoA register, certificates and behaviour data, and none of the reference tables');
 

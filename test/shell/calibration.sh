@@ -199,6 +199,24 @@ if [ "$(q "SELECT to_regprocedure('iso27001.material_verdict(text, double precis
 		   FROM (SELECT scenario, series, iso27001.trend_rate_agg(events, trials, observed_at) AS st
 				   FROM calib.obs GROUP BY scenario, series) q"
 fi
+# The change of a rate before and after an action (issue 17, item 2:
+# rate_change, docs/trend_statistics.md section 14): each series split at
+# its middle campaign, "improved" counted as improving
+if [ "$(q "SELECT to_regprocedure('iso27001.rate_change(bigint[], bigint[], bigint[], bigint[], text, double precision)') IS NOT NULL")" = t ]; then
+	family before_after "rate_change(first half of the campaigns, second half, 'lower')" \
+		"SELECT q.scenario, q.series,
+				CASE r.verdict WHEN 'improved' THEN 'improving' WHEN 'worsened' THEN 'worsening' ELSE r.verdict END
+		   FROM (SELECT scenario, series,
+						array_agg(events ORDER BY observed_at) FILTER (WHERE 2 * k <= c) AS be,
+						array_agg(trials ORDER BY observed_at) FILTER (WHERE 2 * k <= c) AS bt,
+						array_agg(events ORDER BY observed_at) FILTER (WHERE 2 * k > c) AS ae,
+						array_agg(trials ORDER BY observed_at) FILTER (WHERE 2 * k > c) AS at
+				   FROM (SELECT o.*, row_number() OVER (PARTITION BY scenario, series ORDER BY observed_at) AS k,
+								count(*) OVER (PARTITION BY scenario, series) AS c
+						   FROM calib.obs o) x
+				  GROUP BY scenario, series) q
+		  CROSS JOIN LATERAL iso27001.rate_change(q.be, q.bt, coalesce(q.ae, '{}'), coalesce(q.at, '{}'), 'lower') r"
+fi
 family bi_rate "iso27001_bi.behaviour_trend, a rate metric (phishing_click_rate)" \
 	"SELECT s.scenario, s.series, t.verdict FROM iso27001_bi.behaviour_trend t
 	   JOIN calib.scope s USING (scope_id) WHERE t.metric = 'phishing_click_rate'" "$rate_headline"
