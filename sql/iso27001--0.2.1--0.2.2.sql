@@ -3123,6 +3123,7 @@ COMMENT ON FUNCTION @extschema@.nonconformity_row_check() IS
 CREATE TRIGGER nonconformity_row_check
 	BEFORE INSERT OR UPDATE ON @extschema@.nonconformity
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.nonconformity_row_check();
+REVOKE EXECUTE ON FUNCTION @extschema@.nonconformity_row_check() FROM PUBLIC;
 
 -- The effectiveness of a nonconformity's corrective action shown by its
 -- metric: the whole scope's campaigns of the year before action_on against
@@ -3283,3 +3284,561 @@ COMMENT ON COLUMN iso27001_bi.nonconformity.verified_on IS 'when the effectivene
 COMMENT ON COLUMN iso27001_bi.nonconformity.status IS 'as of today: open, overdue, closed, or closed, not verified';
 COMMENT ON COLUMN iso27001_bi.nonconformity.days_open IS 'days from raised to closed (to today while open)';
 GRANT SELECT ON iso27001_bi.nonconformity, @extschema@.nonconformity TO iso27001_reader;
+
+
+
+-- Issue 15 item 2: advisory locks any login can take
+--
+-- The register serialized changes of one (scope, control) with
+-- pg_advisory_xact_lock on a key any role could compute (soa_lock_key was
+-- executable by PUBLIC): a login without grants blocked another tenant's
+-- writer, and create_scope took 93 lock-table entries a scope (200 scopes
+-- in one transaction ran out of shared memory).  The triggers now lock
+-- rows the writer may lock anyway: an insertion locks the row of its key
+-- (waiting for its removal in flight) or, for a new key, the scope's row;
+-- a removal, and a removal record, lock the scope's row.  Row locks take
+-- no lock-table entry.
+CREATE OR REPLACE FUNCTION @extschema@.soa_register_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	scope_edition integer;
+	scope_name text;
+BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
+	IF TG_OP = 'UPDATE'
+	   AND (NEW.scope_id <> OLD.scope_id OR NEW.control_key <> OLD.control_key
+			OR NEW.control IS DISTINCT FROM OLD.control) THEN
+		RAISE EXCEPTION 'the scope and control of an SoA entry cannot change'
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Remove an organization-defined control and add it anew.';
+	END IF;
+	IF NEW.control IS NULL AND @extschema@.is_valid_control(NEW.control_key) THEN
+		NEW.control := NEW.control_key::@extschema@.iso_control;
+	END IF;
+	IF NEW.control IS NOT NULL THEN
+		NEW.control_key := NEW.control::text;
+	ELSE
+		NEW.control_key := btrim(NEW.control_key);
+		IF NEW.control_key = '' THEN
+			RAISE EXCEPTION 'an organization-defined control needs a key'
+				USING ERRCODE = 'check_violation';
+		END IF;
+	END IF;
+
+	IF TG_OP = 'UPDATE' THEN
+		IF (NEW.title, NEW.entry, NEW.justification, NEW.owner, NEW.evidence, NEW.needs_review)
+		   IS NOT DISTINCT FROM
+		   (OLD.title, OLD.entry, OLD.justification, OLD.owner, OLD.evidence, OLD.needs_review) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+
+	SELECT s.edition, s.name INTO scope_edition, scope_name
+	  FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id
+	   FOR KEY SHARE;
+	-- an insertion into a scope this role cannot see goes on, to be
+	-- refused by row-level security (or by the foreign key)
+	IF NOT FOUND AND TG_OP = 'UPDATE' THEN
+		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		-- an insertion takes its time after a removal of its key in flight:
+		-- a row of the key is locked (waiting for its removal), and a key
+		-- not in the register locks the scope's row against other new keys
+		-- and removals (row locks: only roles that may change these rows
+		-- take them, and they take no lock-table entry)
+		PERFORM FROM @extschema@.soa_register g
+		  WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key
+		  FOR KEY SHARE;
+		IF NOT FOUND THEN
+			PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id
+			  FOR NO KEY UPDATE;
+		END IF;
+	END IF;
+	IF NEW.control IS NOT NULL AND @extschema@.edition(NEW.control) <> scope_edition THEN
+		RAISE EXCEPTION 'control % is an ISO/IEC 27001:% control', NEW.control, @extschema@.edition(NEW.control)
+			USING ERRCODE = 'check_violation',
+				  DETAIL = format('The SoA of scope "%s" follows ISO/IEC 27001:%s Annex A.', scope_name, scope_edition),
+				  HINT = 'Migrate a 2013 SoA with iso27001.soa_migrate_2013_to_2022().';
+	END IF;
+	-- the same blank test as the validator's (bit 2 of soa_entry_problems)
+	IF NEW.entry IS NOT NULL
+	   AND @extschema@.soa_entry_problems(NEW.entry, NEW.justification, NULL) & 2 <> 0 THEN
+		RAISE EXCEPTION 'the SoA entry of % needs a justification', NEW.control_key
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'ISO/IEC 27001:2022 clause 6.1.3 d) requires the justification of every inclusion and exclusion.';
+	END IF;
+
+	NEW.changed_at := clock_timestamp();
+	IF TG_OP = 'UPDATE' AND NEW.changed_at <= OLD.changed_at THEN
+		NEW.changed_at := OLD.changed_at + interval '1 microsecond';
+	END IF;
+	NEW.changed_by := CURRENT_USER;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_register_check() IS
+	'trigger: the integrity rules of a register row (edition, justification, key), and who changed it when';
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_register_guard_delete()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = OLD.scope_id FOR NO KEY UPDATE;
+	IF OLD.control IS NOT NULL AND NOT @extschema@.soa_administrator() THEN
+		RAISE EXCEPTION 'Annex A control % cannot be removed from the SoA', OLD.control
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Every Annex A control needs a decision: exclude it with a justification instead.';
+	END IF;
+	RETURN OLD;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_register_guard_delete() IS
+	'trigger: Annex A controls cannot be removed from an SoA';
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_history_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	r @extschema@.soa_register;
+BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
+	IF TG_OP <> 'INSERT' THEN
+		-- administrators delete whole scopes (delete_scope)
+		IF TG_OP = 'DELETE' AND @extschema@.soa_administrator() THEN
+			RETURN OLD;
+		END IF;
+		RAISE EXCEPTION 'the SoA history cannot be changed'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'soa_history is append-only: every change of the register adds a row.';
+	END IF;
+
+	IF NEW.removed THEN
+		-- a removal: the control was in the SoA and is no more (the lock
+		-- the removal of a register row takes: no key of the scope is
+		-- added or removed meanwhile)
+		PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id FOR NO KEY UPDATE;
+		IF EXISTS (SELECT FROM @extschema@.soa_register g
+					WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key) THEN
+			RAISE EXCEPTION 'control % is still in the SoA', NEW.control_key
+				USING ERRCODE = 'check_violation';
+		END IF;
+		SELECT h.control, h.title INTO NEW.control, NEW.title
+		  FROM @extschema@.soa_history h
+		 WHERE h.scope_id = NEW.scope_id AND h.control_key = NEW.control_key AND NOT h.removed
+		   AND NOT EXISTS (SELECT FROM @extschema@.soa_history later
+							WHERE later.scope_id = h.scope_id AND later.control_key = h.control_key
+							  AND later.changed_at > h.changed_at)
+		 LIMIT 1;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'control % was not in the SoA', NEW.control_key
+				USING ERRCODE = 'check_violation';
+		END IF;
+		NEW.changed_at := clock_timestamp();
+		NEW.changed_by := CURRENT_USER;
+		NEW.entry := NULL;
+		NEW.justification := NULL;
+		NEW.owner := NULL;
+		NEW.evidence := '{}';
+		NEW.needs_review := false;
+		RETURN NEW;
+	END IF;
+	SELECT * INTO r FROM @extschema@.soa_register g
+	 WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key;
+	IF NOT FOUND OR r.changed_at <> NEW.changed_at THEN
+		RAISE EXCEPTION 'a history row must record a change of the register'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Change iso27001.soa_register; the history follows.';
+	END IF;
+	NEW.control := r.control;
+	NEW.title := r.title;
+	NEW.entry := r.entry;
+	NEW.justification := r.justification;
+	NEW.owner := r.owner;
+	NEW.evidence := r.evidence;
+	NEW.needs_review := r.needs_review;
+	NEW.changed_by := r.changed_by;
+	NEW.removed := false;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_history_check() IS
+	'trigger: the history is append-only and each row copies the register row it records';
+
+DROP FUNCTION @extschema@.soa_lock_key(bigint, text);
+
+
+-- Issue 15 item 6: retries and destruction
+--
+-- Every write function of the SoA API is safe to retry: the same call
+-- again succeeds and changes nothing (create_scope returns the scope its
+-- role made with these arguments; soa_add_evidence returns the list that
+-- already holds the link; soa_remove_custom of a control already removed,
+-- delete_scope of a scope already deleted do nothing; soa_approve returns
+-- the latest version when nothing changed since it and approver and note
+-- are the same; soa_migrate_2013_to_2022 returns its report while the
+-- draft is unchanged).  DROP EXTENSION iso27001 (or of its schema) is
+-- refused while its tables hold data, unless iso27001.allow_drop is on.
+-- The trigger functions are no longer executable by PUBLIC.
+CREATE OR REPLACE FUNCTION @extschema@.create_scope(name text, edition integer DEFAULT 2022,
+										 description text DEFAULT NULL)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	id bigint;
+BEGIN
+	IF create_scope.name IS NULL OR create_scope.edition IS NULL THEN
+		RAISE EXCEPTION 'scope name and edition must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF create_scope.edition NOT IN (2013, 2022) THEN
+		RAISE EXCEPTION 'edition must be 2013 or 2022, not %', create_scope.edition
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	BEGIN
+		INSERT INTO @extschema@.soa_scope (name, edition, description)
+		VALUES (create_scope.name, create_scope.edition, create_scope.description)
+		RETURNING scope_id INTO id;
+	EXCEPTION WHEN unique_violation THEN
+		-- a retry: the scope this role created with these arguments
+		SELECT s.scope_id INTO id FROM @extschema@.soa_scope s
+		 WHERE s.name = create_scope.name AND s.edition = create_scope.edition
+		   AND s.description IS NOT DISTINCT FROM create_scope.description
+		   AND s.created_by = CURRENT_USER;
+		IF FOUND THEN
+			RETURN id;
+		END IF;
+		RAISE EXCEPTION 'ISMS scope "%" already exists', create_scope.name
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A call with the edition and description it was created with, by the role that created it, returns its scope_id.';
+	END;
+	INSERT INTO @extschema@.soa_register (scope_id, control_key, control)
+	SELECT id, c.control::text, c.control
+	  FROM (SELECT r.control FROM @extschema@.ref_control_2022 r WHERE create_scope.edition = 2022
+			UNION ALL
+			SELECT r.control FROM @extschema@.ref_control_2013 r WHERE create_scope.edition = 2013) c
+	 ORDER BY c.control;
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.create_scope(text, integer, text) IS
+	'create an ISMS scope with an undecided SoA entry for every Annex A control of its edition; returns its scope_id (again for a retry: the same arguments by the role that created it)';
+
+CREATE OR REPLACE FUNCTION @extschema@.delete_scope(scope text)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	id bigint;
+BEGIN
+	IF NOT @extschema@.soa_administrator() THEN
+		RAISE EXCEPTION 'only an administrator of the SoA register can delete a scope'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Administrators are members of the role that owns the register''s tables.';
+	END IF;
+	-- a retry finds the scope gone: there is nothing more to do
+	SELECT s.scope_id INTO id FROM @extschema@.soa_scope s WHERE s.name = delete_scope.scope;
+	IF NOT FOUND THEN
+		RAISE NOTICE 'ISMS scope "%" does not exist, skipping', scope;
+		RETURN;
+	END IF;
+	DELETE FROM @extschema@.soa_version_entry e WHERE e.scope_id = id;
+	DELETE FROM @extschema@.soa_version v WHERE v.scope_id = id;
+	DELETE FROM @extschema@.soa_register r WHERE r.scope_id = id;
+	DELETE FROM @extschema@.soa_history h WHERE h.scope_id = id;
+	DELETE FROM @extschema@.soa_scope s WHERE s.scope_id = id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.delete_scope(text) IS
+	'delete a scope with its SoA, history and versions (administrators only: the only way to remove Annex A entries and history); a scope that does not exist is skipped with a notice';
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_remove_custom(scope text, key text)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	id bigint := @extschema@.soa_scope_id(scope);
+BEGIN
+	DELETE FROM @extschema@.soa_register r
+	 WHERE r.scope_id = id AND r.control_key = btrim(soa_remove_custom.key);
+	-- a retry: the control's latest history row is its removal
+	IF NOT FOUND
+	   AND NOT coalesce((SELECT h.removed FROM @extschema@.soa_history h
+						  WHERE h.scope_id = id AND h.control_key = btrim(soa_remove_custom.key)
+						  ORDER BY h.changed_at DESC LIMIT 1), false) THEN
+		RAISE EXCEPTION 'scope "%" has no control "%"', scope, key
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_remove_custom(text, text) IS
+	'remove an organization-defined control from the SoA (the history keeps it); one already removed stays so';
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_add_evidence(scope text, control text, link text)
+	RETURNS text[]
+	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	id bigint := @extschema@.soa_scope_id(scope);
+	key text := btrim(soa_add_evidence.control);
+	result text[];
+BEGIN
+	IF @extschema@.is_valid_control(key) THEN
+		key := key::@extschema@.iso_control::text;
+	END IF;
+	IF btrim(link) = '' THEN
+		RAISE EXCEPTION 'an evidence link must not be empty'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- one statement: concurrent additions to the same entry wait for each
+	-- other and none is lost
+	UPDATE @extschema@.soa_register r
+	   SET evidence = CASE WHEN link = ANY (r.evidence) THEN r.evidence
+						   ELSE array_append(r.evidence, link) END
+	 WHERE r.scope_id = id AND r.control_key = key
+	RETURNING r.evidence INTO result;
+	IF NOT FOUND THEN
+		-- the link was there already: the update changed nothing, and the
+		-- register skipped it
+		SELECT r.evidence INTO result FROM @extschema@.soa_register r
+		 WHERE r.scope_id = id AND r.control_key = key;
+	END IF;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'scope "%" has no control "%"', scope, soa_add_evidence.control
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_add_evidence(text, text, text) IS
+	'add a link to the operating evidence of a control (once); returns the entry''s links';
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_approve(scope text, approved_by text DEFAULT CURRENT_USER,
+										note text DEFAULT NULL)
+	RETURNS integer
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	id bigint;
+	result integer;
+BEGIN
+	IF soa_approve.scope IS NULL THEN
+		RAISE EXCEPTION 'scope must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	id := @extschema@.soa_scope_id(soa_approve.scope);
+	-- a retry: the latest version was approved by the same person with the
+	-- same note, recorded by this role, and nothing changed since.  Under
+	-- the lock the approval takes (other isolation levels are refused by
+	-- the insertion below).
+	IF current_setting('transaction_isolation') = 'read committed' THEN
+		PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = id FOR UPDATE;
+		SELECT v.version INTO result
+		  FROM (SELECT * FROM @extschema@.soa_version v WHERE v.scope_id = id
+				 ORDER BY v.version DESC LIMIT 1) v
+		 WHERE v.approved_by = coalesce(nullif(btrim(soa_approve.approved_by), ''), CURRENT_USER)
+		   AND v.note IS NOT DISTINCT FROM soa_approve.note
+		   AND v.recorded_by = CURRENT_USER
+		   AND NOT EXISTS (SELECT FROM @extschema@.soa_history h
+							WHERE h.scope_id = id AND h.changed_at > v.approved_at);
+		IF FOUND THEN
+			RETURN result;
+		END IF;
+	END IF;
+	INSERT INTO @extschema@.soa_version (scope_id, version, approved_by, note)
+	VALUES (id, 1, soa_approve.approved_by, soa_approve.note)
+	RETURNING version INTO result;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_approve(text, text, text) IS
+	'approve the current SoA of a scope as its next version (refused while soa_validate reports errors); returns the version number (the latest one again when nothing changed since it and the approver and note are the same)';
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_migrate_2013_to_2022(from_scope text, to_scope text,
+													 description text DEFAULT NULL)
+	RETURNS TABLE (control @extschema@.iso_control, outcome text, predecessors text, detail text)
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	src bigint := @extschema@.soa_scope_id(from_scope);
+	dst bigint;
+	retry boolean;
+BEGIN
+	IF from_scope IS NULL OR to_scope IS NULL THEN
+		RAISE EXCEPTION 'scope names must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF (SELECT s.edition FROM @extschema@.soa_scope s WHERE s.scope_id = src) <> 2013 THEN
+		RAISE EXCEPTION 'scope "%" does not follow ISO/IEC 27001:2013', from_scope
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- a retry finds the draft made (create_scope returns it to the role
+	-- that made it with the same description)
+	retry := EXISTS (SELECT FROM @extschema@.soa_scope s WHERE s.name = to_scope);
+	dst := @extschema@.create_scope(to_scope, 2022,
+									coalesce(description, format('Draft migrated from "%s"', from_scope)));
+
+	-- the decisions on each 2022 control's 2013 predecessors
+	CREATE TEMP TABLE pg_temp.soa_migration ON COMMIT DROP AS
+	SELECT m.control_2022 AS control,
+		   count(*) AS n,
+		   count(*) FILTER (WHERE r.entry IS NULL) AS undecided,
+		   count(DISTINCT coalesce(@extschema@.implementation(r.entry), 'excluded'))
+			   FILTER (WHERE r.entry IS NOT NULL) AS states,
+		   min(coalesce(@extschema@.implementation(r.entry), 'excluded'))
+			   FILTER (WHERE r.entry IS NOT NULL) AS state,
+		   string_agg(m.control_2013::text, ', ' ORDER BY m.control_2013) AS predecessors,
+		   string_agg(m.control_2013::text || ': ' || coalesce(r.entry::text, 'undecided'), '; '
+					  ORDER BY m.control_2013) AS decisions,
+		   string_agg(m.control_2013::text || ': ' || r.justification, '; '
+					  ORDER BY m.control_2013) AS justification,
+		   CASE WHEN count(DISTINCT r.owner) = 1 THEN min(r.owner) END AS owner
+	  FROM @extschema@.ref_correspondence m
+	  LEFT JOIN @extschema@.soa_register r
+		ON r.scope_id = src AND r.control = m.control_2013
+	 GROUP BY m.control_2022;
+
+	-- the draft: one agreed decision is carried over, reasons and evidence
+	-- merged; disagreeing predecessors leave the control undecided and
+	-- flagged; the other controls stay undecided; organization-defined
+	-- controls are copied as they are
+	CREATE TEMP TABLE pg_temp.soa_migrated ON COMMIT DROP AS
+	SELECT c.control::text AS control_key, c.control, NULL::text AS title,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN
+				CASE WHEN g.state = 'excluded' THEN 'excluded'::@extschema@.soa_entry
+					 ELSE @extschema@.make_soa_entry(true, g.state,
+							ARRAY(SELECT DISTINCT x
+									FROM @extschema@.ref_correspondence m
+									JOIN @extschema@.soa_register p
+									  ON p.scope_id = src AND p.control = m.control_2013,
+										 unnest(@extschema@.reasons(p.entry)) AS x
+								   WHERE m.control_2022 = g.control))
+				END
+		   END AS entry,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN g.justification
+				WHEN g.states > 1 THEN 'Predecessors disagree: ' || g.decisions
+		   END AS justification,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN g.owner END AS owner,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN
+				ARRAY(SELECT DISTINCT x
+						FROM @extschema@.ref_correspondence m
+						JOIN @extschema@.soa_register p
+						  ON p.scope_id = src AND p.control = m.control_2013,
+							 unnest(p.evidence) AS x
+					   WHERE m.control_2022 = g.control
+					   ORDER BY x)
+				ELSE '{}'::text[]
+		   END AS evidence,
+		   coalesce(g.states > 1, false) AS needs_review
+	  FROM @extschema@.ref_control_2022 c
+	  LEFT JOIN pg_temp.soa_migration g ON g.control = c.control
+	UNION ALL
+	SELECT p.control_key, NULL, p.title, p.entry, p.justification, p.owner, p.evidence, p.needs_review
+	  FROM @extschema@.soa_register p
+	 WHERE p.scope_id = src AND p.control IS NULL;
+
+	IF retry THEN
+		-- the draft must be what this migration makes, unchanged since
+		IF EXISTS ((SELECT r.control_key, r.title, r.entry, r.justification, r.owner, r.evidence, r.needs_review
+					  FROM @extschema@.soa_register r WHERE r.scope_id = dst
+					EXCEPT
+					SELECT m.control_key, m.title, m.entry, m.justification, m.owner, m.evidence, m.needs_review
+					  FROM pg_temp.soa_migrated m)
+				   UNION ALL
+				   (SELECT m.control_key, m.title, m.entry, m.justification, m.owner, m.evidence, m.needs_review
+					  FROM pg_temp.soa_migrated m
+					EXCEPT
+					SELECT r.control_key, r.title, r.entry, r.justification, r.owner, r.evidence, r.needs_review
+					  FROM @extschema@.soa_register r WHERE r.scope_id = dst)) THEN
+			RAISE EXCEPTION 'ISMS scope "%" already exists', to_scope
+				USING ERRCODE = 'unique_violation',
+					  DETAIL = format('It is not the draft migrated from "%s": it was changed since, or made otherwise.',
+									  from_scope);
+		END IF;
+	ELSE
+		-- an update that changes nothing (a control left undecided) is
+		-- skipped by the register
+		UPDATE @extschema@.soa_register r
+		   SET entry = m.entry, justification = m.justification, owner = m.owner,
+			   evidence = m.evidence, needs_review = m.needs_review
+		  FROM pg_temp.soa_migrated m
+		 WHERE r.scope_id = dst AND m.control IS NOT NULL AND r.control_key = m.control_key;
+		INSERT INTO @extschema@.soa_register (scope_id, control_key, title, entry, justification,
+											  owner, evidence, needs_review)
+		SELECT dst, m.control_key, m.title, m.entry, m.justification, m.owner, m.evidence, m.needs_review
+		  FROM pg_temp.soa_migrated m
+		 WHERE m.control IS NULL;
+	END IF;
+
+	RETURN QUERY
+	SELECT c.control,
+		   CASE WHEN g.control IS NULL THEN 'new in 2022'
+				WHEN g.states > 1 THEN 'conflict'
+				WHEN g.undecided > 0 THEN 'undecided'
+				WHEN g.n > 1 THEN 'merged'
+				ELSE 'carried over' END,
+		   g.predecessors,
+		   CASE WHEN g.control IS NULL THEN 'No 2013 predecessor: decide anew.'
+				WHEN g.states > 1 THEN 'Predecessors disagree: ' || g.decisions
+				WHEN g.undecided > 0 THEN 'A predecessor is undecided: ' || g.decisions
+				ELSE g.decisions END
+	  FROM @extschema@.ref_control_2022 c
+	  LEFT JOIN pg_temp.soa_migration g ON g.control = c.control
+	UNION ALL
+	SELECT NULL, 'organization-defined', NULL, p.control_key || ': ' || coalesce(p.entry::text, 'undecided')
+	  FROM @extschema@.soa_register p
+	 WHERE p.scope_id = src AND p.control IS NULL
+	ORDER BY 1, 4;
+	DROP TABLE pg_temp.soa_migration, pg_temp.soa_migrated;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.soa_migrate_2013_to_2022(text, text, text) IS
+	'draft a 2022 SoA from a 2013 one through the correspondence: agreed decisions carried over, the 11 new controls undecided, disagreeing merges undecided and flagged; returns what happened to each control (again for a retry, while the draft is unchanged)';
+
+-- DROP EXTENSION iso27001 (or DROP SCHEMA of its schema, with CASCADE)
+-- would delete every scope with its append-only history and approved
+-- versions: refused while the extension's tables hold data, unless the
+-- DBA sets iso27001.allow_drop on in the dropping session
+CREATE FUNCTION @extschema@.soa_guard_drop()
+	RETURNS event_trigger
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.soa_guard_drop() IS
+	'event trigger: refuse DROP EXTENSION iso27001 (or of its schema) while its tables hold data, unless iso27001.allow_drop is on';
+
+CREATE EVENT TRIGGER iso27001_guard_drop ON ddl_command_start
+	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+	EXECUTE FUNCTION @extschema@.soa_guard_drop();
+COMMENT ON EVENT TRIGGER iso27001_guard_drop IS
+	'refuses DROP EXTENSION iso27001 while the SoA register or the other tables of the extension hold data (SET iso27001.allow_drop = on allows it)';
+
+-- Internal functions are not callable by PUBLIC: the trigger functions
+-- (a trigger fires without EXECUTE on its function).  The helpers that
+-- the triggers and API functions call stay executable by everyone,
+-- because those run with the caller's rights (no SECURITY DEFINER) and
+-- any role may be granted the tables: soa_restoring(),
+-- soa_administrator(), soa_written_by_current_transaction(xid) and
+-- soa_scope_id(text) answer questions about the caller's own session and
+-- rights, and change nothing.
+REVOKE EXECUTE ON FUNCTION @extschema@.soa_register_check(), @extschema@.soa_register_guard_delete(),
+	@extschema@.soa_register_log(), @extschema@.soa_history_check(), @extschema@.soa_version_check(),
+	@extschema@.soa_refuse_truncate(), @extschema@.soa_version_snapshot(),
+	@extschema@.soa_version_entry_check(), @extschema@.soa_guard_drop() FROM PUBLIC;

@@ -231,6 +231,7 @@ COMMENT ON FUNCTION @extschema@.nonconformity_row_check() IS
 CREATE TRIGGER nonconformity_row_check
 	BEFORE INSERT OR UPDATE ON @extschema@.nonconformity
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.nonconformity_row_check();
+REVOKE EXECUTE ON FUNCTION @extschema@.nonconformity_row_check() FROM PUBLIC;
 
 -- The effectiveness of a nonconformity's corrective action shown by its
 -- metric: the whole scope's campaigns of the year before action_on against

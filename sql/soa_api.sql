@@ -24,8 +24,17 @@ BEGIN
 		VALUES (create_scope.name, create_scope.edition, create_scope.description)
 		RETURNING scope_id INTO id;
 	EXCEPTION WHEN unique_violation THEN
+		-- a retry: the scope this role created with these arguments
+		SELECT s.scope_id INTO id FROM @extschema@.soa_scope s
+		 WHERE s.name = create_scope.name AND s.edition = create_scope.edition
+		   AND s.description IS NOT DISTINCT FROM create_scope.description
+		   AND s.created_by = CURRENT_USER;
+		IF FOUND THEN
+			RETURN id;
+		END IF;
 		RAISE EXCEPTION 'ISMS scope "%" already exists', create_scope.name
-			USING ERRCODE = 'unique_violation';
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A call with the edition and description it was created with, by the role that created it, returns its scope_id.';
 	END;
 	INSERT INTO @extschema@.soa_register (scope_id, control_key, control)
 	SELECT id, c.control::text, c.control
@@ -37,7 +46,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.create_scope(text, integer, text) IS
-	'create an ISMS scope with an undecided SoA entry for every Annex A control of its edition; returns its scope_id';
+	'create an ISMS scope with an undecided SoA entry for every Annex A control of its edition; returns its scope_id (again for a retry: the same arguments by the role that created it)';
 
 CREATE FUNCTION @extschema@.delete_scope(scope text)
 	RETURNS void
@@ -45,12 +54,18 @@ CREATE FUNCTION @extschema@.delete_scope(scope text)
 	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
-	id bigint := @extschema@.soa_scope_id(scope);
+	id bigint;
 BEGIN
 	IF NOT @extschema@.soa_administrator() THEN
 		RAISE EXCEPTION 'only an administrator of the SoA register can delete a scope'
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = 'Administrators are members of the role that owns the register''s tables.';
+	END IF;
+	-- a retry finds the scope gone: there is nothing more to do
+	SELECT s.scope_id INTO id FROM @extschema@.soa_scope s WHERE s.name = delete_scope.scope;
+	IF NOT FOUND THEN
+		RAISE NOTICE 'ISMS scope "%" does not exist, skipping', scope;
+		RETURN;
 	END IF;
 	DELETE FROM @extschema@.soa_version_entry e WHERE e.scope_id = id;
 	DELETE FROM @extschema@.soa_version v WHERE v.scope_id = id;
@@ -60,7 +75,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.delete_scope(text) IS
-	'delete a scope with its SoA, history and versions (administrators only: the only way to remove Annex A entries and history)';
+	'delete a scope with its SoA, history and versions (administrators only: the only way to remove Annex A entries and history); a scope that does not exist is skipped with a notice';
 
 CREATE FUNCTION @extschema@.soa_set(scope text, control @extschema@.iso_control,
 									entry @extschema@.soa_entry, justification text,
@@ -147,14 +162,18 @@ DECLARE
 BEGIN
 	DELETE FROM @extschema@.soa_register r
 	 WHERE r.scope_id = id AND r.control_key = btrim(soa_remove_custom.key);
-	IF NOT FOUND THEN
+	-- a retry: the control's latest history row is its removal
+	IF NOT FOUND
+	   AND NOT coalesce((SELECT h.removed FROM @extschema@.soa_history h
+						  WHERE h.scope_id = id AND h.control_key = btrim(soa_remove_custom.key)
+						  ORDER BY h.changed_at DESC LIMIT 1), false) THEN
 		RAISE EXCEPTION 'scope "%" has no control "%"', scope, key
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.soa_remove_custom(text, text) IS
-	'remove an organization-defined control from the SoA (the history keeps it)';
+	'remove an organization-defined control from the SoA (the history keeps it); one already removed stays so';
 
 CREATE FUNCTION @extschema@.soa_add_evidence(scope text, control text, link text)
 	RETURNS text[]
@@ -181,6 +200,12 @@ BEGIN
 	 WHERE r.scope_id = id AND r.control_key = key
 	RETURNING r.evidence INTO result;
 	IF NOT FOUND THEN
+		-- the link was there already: the update changed nothing, and the
+		-- register skipped it
+		SELECT r.evidence INTO result FROM @extschema@.soa_register r
+		 WHERE r.scope_id = id AND r.control_key = key;
+	END IF;
+	IF NOT FOUND THEN
 		RAISE EXCEPTION 'scope "%" has no control "%"', scope, soa_add_evidence.control
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
@@ -197,20 +222,40 @@ CREATE FUNCTION @extschema@.soa_approve(scope text, approved_by text DEFAULT CUR
 	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 DECLARE
+	id bigint;
 	result integer;
 BEGIN
 	IF soa_approve.scope IS NULL THEN
 		RAISE EXCEPTION 'scope must not be null'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
+	id := @extschema@.soa_scope_id(soa_approve.scope);
+	-- a retry: the latest version was approved by the same person with the
+	-- same note, recorded by this role, and nothing changed since.  Under
+	-- the lock the approval takes (other isolation levels are refused by
+	-- the insertion below).
+	IF current_setting('transaction_isolation') = 'read committed' THEN
+		PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = id FOR UPDATE;
+		SELECT v.version INTO result
+		  FROM (SELECT * FROM @extschema@.soa_version v WHERE v.scope_id = id
+				 ORDER BY v.version DESC LIMIT 1) v
+		 WHERE v.approved_by = coalesce(nullif(btrim(soa_approve.approved_by), ''), CURRENT_USER)
+		   AND v.note IS NOT DISTINCT FROM soa_approve.note
+		   AND v.recorded_by = CURRENT_USER
+		   AND NOT EXISTS (SELECT FROM @extschema@.soa_history h
+							WHERE h.scope_id = id AND h.changed_at > v.approved_at);
+		IF FOUND THEN
+			RETURN result;
+		END IF;
+	END IF;
 	INSERT INTO @extschema@.soa_version (scope_id, version, approved_by, note)
-	VALUES (@extschema@.soa_scope_id(soa_approve.scope), 1, soa_approve.approved_by, soa_approve.note)
+	VALUES (id, 1, soa_approve.approved_by, soa_approve.note)
 	RETURNING version INTO result;
 	RETURN result;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.soa_approve(text, text, text) IS
-	'approve the current SoA of a scope as its next version (refused while soa_validate reports errors); returns the version number';
+	'approve the current SoA of a scope as its next version (refused while soa_validate reports errors); returns the version number (the latest one again when nothing changed since it and the approver and note are the same)';
 
 --
 -- SoA API: reading, comparing, checking
@@ -735,6 +780,7 @@ AS $$
 DECLARE
 	src bigint := @extschema@.soa_scope_id(from_scope);
 	dst bigint;
+	retry boolean;
 BEGIN
 	IF from_scope IS NULL OR to_scope IS NULL THEN
 		RAISE EXCEPTION 'scope names must not be null'
@@ -744,6 +790,9 @@ BEGIN
 		RAISE EXCEPTION 'scope "%" does not follow ISO/IEC 27001:2013', from_scope
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	-- a retry finds the draft made (create_scope returns it to the role
+	-- that made it with the same description)
+	retry := EXISTS (SELECT FROM @extschema@.soa_scope s WHERE s.name = to_scope);
 	dst := @extschema@.create_scope(to_scope, 2022,
 									coalesce(description, format('Draft migrated from "%s"', from_scope)));
 
@@ -767,43 +816,77 @@ BEGIN
 		ON r.scope_id = src AND r.control = m.control_2013
 	 GROUP BY m.control_2022;
 
-	-- one agreed decision is carried over, reasons and evidence merged;
-	-- disagreeing predecessors leave the control undecided and flagged
-	UPDATE @extschema@.soa_register r
-	   SET entry = CASE WHEN g.state = 'excluded' THEN 'excluded'::@extschema@.soa_entry
-						ELSE @extschema@.make_soa_entry(true, g.state,
-							   ARRAY(SELECT DISTINCT x
-									   FROM @extschema@.ref_correspondence m
-									   JOIN @extschema@.soa_register p
-										 ON p.scope_id = src AND p.control = m.control_2013,
-											unnest(@extschema@.reasons(p.entry)) AS x
-									  WHERE m.control_2022 = g.control))
-				   END,
-		   justification = g.justification,
-		   owner = g.owner,
-		   evidence = ARRAY(SELECT DISTINCT x
-							  FROM @extschema@.ref_correspondence m
-							  JOIN @extschema@.soa_register p
-								ON p.scope_id = src AND p.control = m.control_2013,
-								   unnest(p.evidence) AS x
-							 WHERE m.control_2022 = g.control
-							 ORDER BY x)
-	  FROM pg_temp.soa_migration g
-	 WHERE r.scope_id = dst AND r.control = g.control
-	   AND g.undecided = 0 AND g.states = 1;
-
-	UPDATE @extschema@.soa_register r
-	   SET needs_review = true,
-		   justification = 'Predecessors disagree: ' || g.decisions
-	  FROM pg_temp.soa_migration g
-	 WHERE r.scope_id = dst AND r.control = g.control AND g.states > 1;
-
-	-- organization-defined controls are copied as they are
-	INSERT INTO @extschema@.soa_register (scope_id, control_key, title, entry, justification,
-										  owner, evidence, needs_review)
-	SELECT dst, p.control_key, p.title, p.entry, p.justification, p.owner, p.evidence, p.needs_review
+	-- the draft: one agreed decision is carried over, reasons and evidence
+	-- merged; disagreeing predecessors leave the control undecided and
+	-- flagged; the other controls stay undecided; organization-defined
+	-- controls are copied as they are
+	CREATE TEMP TABLE pg_temp.soa_migrated ON COMMIT DROP AS
+	SELECT c.control::text AS control_key, c.control, NULL::text AS title,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN
+				CASE WHEN g.state = 'excluded' THEN 'excluded'::@extschema@.soa_entry
+					 ELSE @extschema@.make_soa_entry(true, g.state,
+							ARRAY(SELECT DISTINCT x
+									FROM @extschema@.ref_correspondence m
+									JOIN @extschema@.soa_register p
+									  ON p.scope_id = src AND p.control = m.control_2013,
+										 unnest(@extschema@.reasons(p.entry)) AS x
+								   WHERE m.control_2022 = g.control))
+				END
+		   END AS entry,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN g.justification
+				WHEN g.states > 1 THEN 'Predecessors disagree: ' || g.decisions
+		   END AS justification,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN g.owner END AS owner,
+		   CASE WHEN g.undecided = 0 AND g.states = 1 THEN
+				ARRAY(SELECT DISTINCT x
+						FROM @extschema@.ref_correspondence m
+						JOIN @extschema@.soa_register p
+						  ON p.scope_id = src AND p.control = m.control_2013,
+							 unnest(p.evidence) AS x
+					   WHERE m.control_2022 = g.control
+					   ORDER BY x)
+				ELSE '{}'::text[]
+		   END AS evidence,
+		   coalesce(g.states > 1, false) AS needs_review
+	  FROM @extschema@.ref_control_2022 c
+	  LEFT JOIN pg_temp.soa_migration g ON g.control = c.control
+	UNION ALL
+	SELECT p.control_key, NULL, p.title, p.entry, p.justification, p.owner, p.evidence, p.needs_review
 	  FROM @extschema@.soa_register p
 	 WHERE p.scope_id = src AND p.control IS NULL;
+
+	IF retry THEN
+		-- the draft must be what this migration makes, unchanged since
+		IF EXISTS ((SELECT r.control_key, r.title, r.entry, r.justification, r.owner, r.evidence, r.needs_review
+					  FROM @extschema@.soa_register r WHERE r.scope_id = dst
+					EXCEPT
+					SELECT m.control_key, m.title, m.entry, m.justification, m.owner, m.evidence, m.needs_review
+					  FROM pg_temp.soa_migrated m)
+				   UNION ALL
+				   (SELECT m.control_key, m.title, m.entry, m.justification, m.owner, m.evidence, m.needs_review
+					  FROM pg_temp.soa_migrated m
+					EXCEPT
+					SELECT r.control_key, r.title, r.entry, r.justification, r.owner, r.evidence, r.needs_review
+					  FROM @extschema@.soa_register r WHERE r.scope_id = dst)) THEN
+			RAISE EXCEPTION 'ISMS scope "%" already exists', to_scope
+				USING ERRCODE = 'unique_violation',
+					  DETAIL = format('It is not the draft migrated from "%s": it was changed since, or made otherwise.',
+									  from_scope);
+		END IF;
+	ELSE
+		-- an update that changes nothing (a control left undecided) is
+		-- skipped by the register
+		UPDATE @extschema@.soa_register r
+		   SET entry = m.entry, justification = m.justification, owner = m.owner,
+			   evidence = m.evidence, needs_review = m.needs_review
+		  FROM pg_temp.soa_migrated m
+		 WHERE r.scope_id = dst AND m.control IS NOT NULL AND r.control_key = m.control_key;
+		INSERT INTO @extschema@.soa_register (scope_id, control_key, title, entry, justification,
+											  owner, evidence, needs_review)
+		SELECT dst, m.control_key, m.title, m.entry, m.justification, m.owner, m.evidence, m.needs_review
+		  FROM pg_temp.soa_migrated m
+		 WHERE m.control IS NULL;
+	END IF;
 
 	RETURN QUERY
 	SELECT c.control,
@@ -824,11 +907,11 @@ BEGIN
 	  FROM @extschema@.soa_register p
 	 WHERE p.scope_id = src AND p.control IS NULL
 	ORDER BY 1, 4;
-	DROP TABLE pg_temp.soa_migration;
+	DROP TABLE pg_temp.soa_migration, pg_temp.soa_migrated;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.soa_migrate_2013_to_2022(text, text, text) IS
-	'draft a 2022 SoA from a 2013 one through the correspondence: agreed decisions carried over, the 11 new controls undecided, disagreeing merges undecided and flagged; returns what happened to each control';
+	'draft a 2022 SoA from a 2013 one through the correspondence: agreed decisions carried over, the 11 new controls undecided, disagreeing merges undecided and flagged; returns what happened to each control (again for a retry, while the draft is unchanged)';
 
 CREATE FUNCTION @extschema@.soa_export(scope text, version integer DEFAULT NULL)
 	RETURNS TABLE (scope text, version integer, control text, title text, theme text,

@@ -131,19 +131,6 @@ END;
 COMMENT ON FUNCTION @extschema@.soa_administrator() IS
 	'is the current role a member of the owner of the SoA tables (or a superuser)? Only administrators delete scopes';
 
--- Serialize changes of one (scope, control) key: an insert, a removal and
--- a removal record wait for each other
-CREATE FUNCTION @extschema@.soa_lock_key(scope_id bigint, control_key text)
-	RETURNS void
-	LANGUAGE sql VOLATILE PARALLEL UNSAFE
-BEGIN ATOMIC
-	SELECT pg_catalog.pg_advisory_xact_lock(
-		pg_catalog.hashtextextended('iso27001.soa ' OPERATOR(pg_catalog.||) scope_id
-									OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) control_key, 0));
-END;
-COMMENT ON FUNCTION @extschema@.soa_lock_key(bigint, text) IS
-	'take a transaction lock on one control of one scope (used by the register''s triggers)';
-
 -- The scope of a name, or an error: the one look-up of a scope, which the
 -- C functions use too (src/soa_register.c).  A query as the caller, so that
 -- privileges and row-level security apply.
@@ -157,7 +144,8 @@ COMMENT ON FUNCTION @extschema@.soa_scope_id(text) IS
 -- canonical key, the scope's edition, a justification once decided, no
 -- change of key, the time and role of the change; an update that changes
 -- nothing is skipped (no history row).  It also takes a share lock on the
--- scope, so that an approval waits for changes in flight and vice versa.
+-- scope's row, so that an approval waits for changes in flight and vice
+-- versa, and an insertion waits for a removal of its key in flight.
 CREATE FUNCTION @extschema@.soa_register_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -201,12 +189,25 @@ BEGIN
 	SELECT s.edition, s.name INTO scope_edition, scope_name
 	  FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id
 	   FOR KEY SHARE;
-	IF TG_OP = 'INSERT' THEN
-		PERFORM @extschema@.soa_lock_key(NEW.scope_id, NEW.control_key);
-	END IF;
-	IF NOT FOUND THEN
+	-- an insertion into a scope this role cannot see goes on, to be
+	-- refused by row-level security (or by the foreign key)
+	IF NOT FOUND AND TG_OP = 'UPDATE' THEN
 		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
 			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		-- an insertion takes its time after a removal of its key in flight:
+		-- a row of the key is locked (waiting for its removal), and a key
+		-- not in the register locks the scope's row against other new keys
+		-- and removals (row locks: only roles that may change these rows
+		-- take them, and they take no lock-table entry)
+		PERFORM FROM @extschema@.soa_register g
+		  WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key
+		  FOR KEY SHARE;
+		IF NOT FOUND THEN
+			PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id
+			  FOR NO KEY UPDATE;
+		END IF;
 	END IF;
 	IF NEW.control IS NOT NULL AND @extschema@.edition(NEW.control) <> scope_edition THEN
 		RAISE EXCEPTION 'control % is an ISO/IEC 27001:% control', NEW.control, @extschema@.edition(NEW.control)
@@ -239,15 +240,15 @@ CREATE TRIGGER soa_register_check
 
 -- Annex A controls stay in the SoA: only organization-defined controls
 -- can be removed (or a whole scope, by an administrator: delete_scope()).
--- A removal waits for approvals in flight, like every change.
+-- A removal waits for approvals, insertions of new keys and other
+-- removals of the scope in flight (a lock on the scope's row).
 CREATE FUNCTION @extschema@.soa_register_guard_delete()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, @extschema@, pg_temp
 AS $$
 BEGIN
-	PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = OLD.scope_id FOR KEY SHARE;
-	PERFORM @extschema@.soa_lock_key(OLD.scope_id, OLD.control_key);
+	PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = OLD.scope_id FOR NO KEY UPDATE;
 	IF OLD.control IS NOT NULL AND NOT @extschema@.soa_administrator() THEN
 		RAISE EXCEPTION 'Annex A control % cannot be removed from the SoA', OLD.control
 			USING ERRCODE = 'check_violation',
@@ -319,8 +320,10 @@ BEGIN
 	END IF;
 
 	IF NEW.removed THEN
-		-- a removal: the control was in the SoA and is no more
-		PERFORM @extschema@.soa_lock_key(NEW.scope_id, NEW.control_key);
+		-- a removal: the control was in the SoA and is no more (the lock
+		-- the removal of a register row takes: no key of the scope is
+		-- added or removed meanwhile)
+		PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id FOR NO KEY UPDATE;
 		IF EXISTS (SELECT FROM @extschema@.soa_register g
 					WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key) THEN
 			RAISE EXCEPTION 'control % is still in the SoA', NEW.control_key
@@ -588,3 +591,32 @@ CREATE TRIGGER soa_version_entry_check
 	FOR EACH ROW EXECUTE FUNCTION @extschema@.soa_version_entry_check();
 CREATE TRIGGER soa_refuse_truncate BEFORE TRUNCATE ON @extschema@.soa_version_entry
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.soa_refuse_truncate();
+
+-- DROP EXTENSION iso27001 (or DROP SCHEMA of its schema, with CASCADE)
+-- would delete every scope with its append-only history and approved
+-- versions: refused while the extension's tables hold data, unless the
+-- DBA sets iso27001.allow_drop on in the dropping session
+CREATE FUNCTION @extschema@.soa_guard_drop()
+	RETURNS event_trigger
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.soa_guard_drop() IS
+	'event trigger: refuse DROP EXTENSION iso27001 (or of its schema) while its tables hold data, unless iso27001.allow_drop is on';
+
+CREATE EVENT TRIGGER iso27001_guard_drop ON ddl_command_start
+	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+	EXECUTE FUNCTION @extschema@.soa_guard_drop();
+COMMENT ON EVENT TRIGGER iso27001_guard_drop IS
+	'refuses DROP EXTENSION iso27001 while the SoA register or the other tables of the extension hold data (SET iso27001.allow_drop = on allows it)';
+
+-- Internal functions are not callable by PUBLIC: the trigger functions
+-- (a trigger fires without EXECUTE on its function).  The helpers that
+-- the triggers and API functions call stay executable by everyone,
+-- because those run with the caller's rights (no SECURITY DEFINER) and
+-- any role may be granted the tables: soa_restoring(),
+-- soa_administrator(), soa_written_by_current_transaction(xid) and
+-- soa_scope_id(text) answer questions about the caller's own session and
+-- rights, and change nothing.
+REVOKE EXECUTE ON FUNCTION @extschema@.soa_register_check(), @extschema@.soa_register_guard_delete(),
+	@extschema@.soa_register_log(), @extschema@.soa_history_check(), @extschema@.soa_version_check(),
+	@extschema@.soa_refuse_truncate(), @extschema@.soa_version_snapshot(),
+	@extschema@.soa_version_entry_check(), @extschema@.soa_guard_drop() FROM PUBLIC;

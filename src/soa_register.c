@@ -4,7 +4,9 @@
  *	  C support of the SoA register (sql/soa_register.sql): the look-ups
  *	  of a scope and of an approved version by name, which raise the
  *	  register's errors for SQL and C callers alike; the checks that let C
- *	  read the register's tables directly; and a test the triggers use.
+ *	  read the register's tables directly; a test the triggers use; and
+ *	  the event trigger that keeps DROP EXTENSION from deleting the
+ *	  register's data unless the DBA allows it.
  *
  *	  A look-up sees what a query as the caller would see: privileges and
  *	  row-level security apply, so that a scope hidden by a policy does not
@@ -25,10 +27,14 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "commands/event_trigger.h"
+#include "commands/extension.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -36,6 +42,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -380,4 +387,120 @@ Datum
 soa_written_by_current_transaction(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(PG_GETARG_TRANSACTIONID(0)));
+}
+
+/*
+ * The query that asks whether the extension holds data: a row of one of
+ * its configuration tables that pg_dump would dump (their conditions
+ * leave out the built-in behaviour metrics).
+ */
+#define HOLDS_DATA_QUERY \
+	"SELECT pg_catalog.string_agg(pg_catalog.format('SELECT FROM %I.%I %s', n.nspname, c.relname, x.cond)," \
+	"                             ' UNION ALL ')" \
+	"  FROM pg_catalog.pg_extension e" \
+	"  CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition))" \
+	"       AS x(rel, cond)" \
+	"  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) x.rel" \
+	"  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace" \
+	" WHERE e.oid OPERATOR(pg_catalog.=) $1 AND c.relkind OPERATOR(pg_catalog.=) 'r'"
+
+/* Does a configuration table of the extension hold a row to dump? */
+static bool
+extension_holds_data(Oid ext)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1] = {ObjectIdGetDatum(ext)};
+	bool		isnull;
+	bool		holds = false;
+	Datum		tables;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(HOLDS_DATA_QUERY, 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "SPI_execute_with_args failed for the configuration tables");
+	tables = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+	{
+		char	   *query = psprintf("SELECT EXISTS (%s)", TextDatumGetCString(tables));
+		Datum		exists;
+
+		if (SPI_execute(query, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "SPI_execute failed for \"%s\"", query);
+		exists = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		holds = !isnull && DatumGetBool(exists);
+	}
+	SPI_finish();
+	return holds;
+}
+
+/* Does a list of names (a DropStmt's objects) name this one? */
+static bool
+names_include(List *objects, const char *name)
+{
+	ListCell   *cell;
+
+	foreach(cell, objects)
+	{
+		Node	   *object = (Node *) lfirst(cell);
+
+		if (IsA(object, String) && strcmp(strVal(object), name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Has the DBA allowed the drop (SET iso27001.allow_drop = on)? */
+static bool
+drop_allowed(void)
+{
+	const char *value = GetConfigOption("iso27001.allow_drop", true, false);
+	bool		allowed;
+
+	return value != NULL && parse_bool(value, &allowed) && allowed;
+}
+
+/*
+ * soa_guard_drop(): event trigger at ddl_command_start of DROP EXTENSION
+ * and DROP SCHEMA.  A drop of this extension, or of its schema, while
+ * its configuration tables hold data (every scope with its append-only
+ * history and approved versions, certificates, observations) is refused
+ * with 55000, unless iso27001.allow_drop is on.  The extension is the
+ * one this function belongs to, its schema the function's.
+ */
+PG_FUNCTION_INFO_V1(soa_guard_drop);
+Datum
+soa_guard_drop(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigger;
+	DropStmt   *stmt;
+	Oid			self = fcinfo->flinfo->fn_oid;
+	Oid			ext;
+	char	   *ext_name;
+	bool		targeted = false;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("soa_guard_drop() must be called as an event trigger")));
+	trigger = (EventTriggerData *) fcinfo->context;
+	if (!IsA(trigger->parsetree, DropStmt))
+		PG_RETURN_VOID();
+	stmt = (DropStmt *) trigger->parsetree;
+	ext = getExtensionOfObject(ProcedureRelationId, self);
+	if (!OidIsValid(ext))
+		PG_RETURN_VOID();
+	ext_name = get_extension_name(ext);
+	if (stmt->removeType == OBJECT_EXTENSION)
+		targeted = names_include(stmt->objects, ext_name);
+	else if (stmt->removeType == OBJECT_SCHEMA)
+		targeted = names_include(stmt->objects, get_namespace_name(get_func_namespace(self)));
+	if (!targeted || drop_allowed() || !extension_holds_data(ext))
+		PG_RETURN_VOID();
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("extension \"%s\" holds data and is not dropped", ext_name),
+			 errdetail("Dropping it deletes every ISMS scope with its SoA, its append-only history and its approved versions, and the certificates and behaviour observations it holds."),
+			 errhint("Keep a dump of it (pg_dump), then SET iso27001.allow_drop = on in the dropping session.")));
+	PG_RETURN_VOID();
 }

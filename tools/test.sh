@@ -4,7 +4,7 @@
 # the static checks (make lint), the pg_regress suite (make installcheck:
 # test/regress/sql against expected/), the pgTAP suite (pg_prove
 # test/pgtap/*.sql) and the shell harnesses of test/shell: concurrency
-# (pgbench), dump/restore, the update paths, the evidence files
+# (pgbench), locks held against the register's writers, dump/restore, the update paths, the evidence files
 # (rsvg-convert, sha256sum), the OSCAL schema checks and a three-node run of
 # the aggregates; on 15 also the calibration of the verdicts
 # (test/shell/calibration.sh) and a short run of the fuzz harnesses
@@ -137,6 +137,7 @@ tap_suite() {
 	tally "${PIPESTATUS[0]}" '^ok [0-9]+' '^not ok [0-9]+'
 }
 tap_suite concurrency "concurrency (pgbench)" test/shell/concurrency.sh
+tap_suite "register locks" "register locks (two sessions holding locks)" test/shell/register_locks.sh
 tap_suite "dump and restore" "dump and restore" test/shell/dump_restore.sh
 tap_suite upgrade "upgrade 0.1.0 and 0.2.1 -> current" test/shell/upgrade.sh
 tap_suite "evidence files" "evidence files (rsvg-convert, sha256sum)" test/shell/evidence_files.sh

@@ -60,6 +60,11 @@ SELECT line FROM (
 	SELECT format('schema %s | %s | %s', n.nspname, n.nspacl, pg_catalog.obj_description(n.oid, 'pg_namespace'))
 	  FROM pg_catalog.pg_namespace n WHERE n.nspname IN ('iso27001', 'iso27001_bi')
 	UNION ALL
+	-- event triggers: when they fire and what
+	SELECT format('event trigger %s | %s | %s | %s | %s', t.evtname, t.evtevent, t.evtfoid::regprocedure,
+				  t.evtenabled, t.evttags)
+	  FROM member m JOIN pg_catalog.pg_event_trigger t ON m.classid = 'pg_event_trigger'::regclass AND t.oid = m.objid
+	UNION ALL
 	-- what pg_dump keeps, and the privileges it leaves to CREATE EXTENSION
 	SELECT format('config %s | %s', c::regclass, cond)
 	  FROM pg_catalog.pg_extension e, unnest(e.extconfig, e.extcondition) AS u(c, cond)

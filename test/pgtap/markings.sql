@@ -76,7 +76,6 @@ SELECT set_eq(
 	('iso27001.soa_scope_id(text)', 's', true, 's', false),
 	('iso27001.soa_restoring()', 's', false, 's', false),
 	('iso27001.soa_administrator()', 's', false, 's', false),
-	('iso27001.soa_lock_key(bigint,text)', 'v', false, 'u', false),
 	('iso27001.soa_written_by_current_transaction(xid)', 's', true, 's', false),
 	('iso27001.soa_version_snapshot()', 'v', false, 'u', false),
 	('iso27001.soa_version_entry_check()', 'v', false, 'u', false),
@@ -86,6 +85,7 @@ SELECT set_eq(
 	('iso27001.soa_history_check()', 'v', false, 'u', false),
 	('iso27001.soa_version_check()', 'v', false, 'u', false),
 	('iso27001.soa_refuse_truncate()', 'v', false, 'u', false),
+	('iso27001.soa_guard_drop()', 'v', false, 'u', false),
 	('iso27001.create_scope(text,integer,text)', 'v', false, 'u', false),
 	('iso27001.delete_scope(text)', 'v', true, 'u', false),
 	('iso27001.soa_set(text,iso27001.iso_control,iso27001.soa_entry,text,text,text[],boolean)', 'v', false, 'u', false),
@@ -271,10 +271,11 @@ SELECT is_empty(
 		JOIN pg_catalog.pg_language l ON l.oid = f.prolang
 	   WHERE l.lanname IN ('c', 'internal') AND f.provolatile <> 'i'
 		 AND f.signature NOT IN ('iso27001.soa_written_by_current_transaction(xid)',
+				 'iso27001.soa_guard_drop()',
 				 'iso27001.certification_cycle_check_query(date,text,date,integer,text,boolean,integer,integer,text,integer)',
 				 'iso27001.soa_as_of_version(text,integer)',
 				 'iso27001.soa_scope_id(text)', 'iso27001.soa_version_time(text,integer)')$$,
-	'every C function is IMMUTABLE (none reads a table or a setting), but the one that asks about the current transaction, the one that runs a query and those that read the register (an SoA version, the look-ups of a scope and a version)');
+	'every C function is IMMUTABLE (none reads a table or a setting), but the one that asks about the current transaction, the one that runs a query, the event trigger that guards DROP EXTENSION and those that read the register (an SoA version, the look-ups of a scope and a version)');
 SELECT is_empty(
 	$$SELECT a.aggfnoid::regprocedure::text FROM pg_catalog.pg_aggregate a
 		JOIN ext_functions f ON f.oid = a.aggfnoid

@@ -14,7 +14,7 @@ GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
 
 CREATE ROLE iso27001_test_user NOLOGIN;
 
-SELECT plan(44);
+SELECT plan(50);
 
 -- pg_dump dumps the SoA register (user data), never the reference tables
 SELECT set_eq(
@@ -53,6 +53,32 @@ SELECT table_privs_are(split_part(name, '.', 1), split_part(name, '.', 2),
 					   'iso27001_test_user', ARRAY['SELECT'],
 					   format('ordinary users may only SELECT from %s', name))
   FROM (SELECT name FROM ref_views UNION ALL SELECT name FROM ref_tables) AS r;
+
+-- internal functions: no trigger function is executable by PUBLIC (a
+-- trigger fires without EXECUTE on its function), and the advisory lock
+-- key of the register is gone
+CREATE TEMP TABLE ext_functions AS
+SELECT p.oid, p.oid::regprocedure::text AS signature, p.prorettype
+  FROM pg_catalog.pg_proc p
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+  JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+ WHERE d.deptype = 'e' AND e.extname = 'iso27001';
+SELECT is((SELECT count(*) FROM ext_functions
+			WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)), 10::bigint,
+		  'ten trigger functions: eight of the register, the nonconformity register''s, and the guard of DROP EXTENSION');
+SELECT is_empty($$SELECT signature FROM ext_functions
+				   WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)
+					 AND (pg_catalog.has_function_privilege('iso27001_test_user', oid, 'EXECUTE')
+						  OR pg_catalog.has_function_privilege('public', oid, 'EXECUTE'))$$,
+				'no trigger function is executable by PUBLIC or an ordinary user');
+SELECT hasnt_function('iso27001', 'soa_lock_key', 'soa_lock_key is gone (no advisory lock key any role can take)');
+-- the helpers the triggers and the API call as the caller stay executable
+-- by everyone (no SECURITY DEFINER: a role granted the tables must be able
+-- to run them); each answers a question about the caller's own session
+SELECT ok(pg_catalog.has_function_privilege('iso27001_test_user', f, 'EXECUTE'),
+		  format('%s stays executable: the triggers or API functions call it with the caller''s rights', f))
+  FROM unnest(ARRAY['iso27001.soa_restoring()', 'iso27001.soa_administrator()',
+					'iso27001.soa_written_by_current_transaction(xid)']) AS f;
 
 SELECT * FROM finish();
 ROLLBACK;

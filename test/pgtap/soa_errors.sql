@@ -17,8 +17,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_history, iso27001.soa_versi
 
 SELECT plan(23);
 
-SELECT throws_ok($$SELECT create_scope('acme')$$, '23505',
-				 'ISMS scope "acme" already exists', 'a scope name is unique');
+SELECT throws_ok($$SELECT create_scope('acme', 2013)$$, '23505',
+				 'ISMS scope "acme" already exists',
+				 'a scope name is unique (the same call again is a retry, and returns the scope)');
 SELECT throws_ok($$SELECT create_scope('x', 2019)$$, '22023',
 				 'edition must be 2013 or 2022, not 2019', 'an edition is 2013 or 2022');
 SELECT throws_ok($$SELECT create_scope(NULL)$$, '22004',

@@ -142,6 +142,8 @@ SELECT count(*) FROM soa_as_of('acme', 'infinity');
 SELECT count(*), count(*) FILTER (WHERE change = 'added') FROM soa_diff_at('acme', '-infinity', 'infinity');
 
 -- organization-defined controls can be removed; the history keeps them
+-- (removing it again is a retry: nothing happens, the history keeps one
+-- removal)
 SELECT soa_remove_custom('acme', 'ORG-1');
 SELECT soa_remove_custom('acme', 'ORG-1');
 SELECT control_key, change FROM soa_diff_at('acme', soa_version_time('acme', 2), 'infinity');
