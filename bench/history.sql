@@ -30,7 +30,8 @@ VACUUM ANALYZE iso27001.soa_history, evidence_log;
 SELECT :additions AS additions,
 	   (SELECT count(*) FROM soa_history h JOIN soa_scope s USING (scope_id)
 		 WHERE s.name = 'bench-history' AND h.control_key = 'A.5.1') AS history_rows,
-	   (SELECT sum(cardinality(h.evidence)) FROM soa_history h JOIN soa_scope s USING (scope_id)
+	   (SELECT sum(coalesce(cardinality(h.evidence), 0) + coalesce(cardinality(h.evidence_added), 0))
+		  FROM soa_history h JOIN soa_scope s USING (scope_id)
 		 WHERE s.name = 'bench-history' AND h.control_key = 'A.5.1') AS links_stored,
 	   (SELECT count(*) FROM evidence_log) AS links_logged,
 	   pg_size_pretty(pg_total_relation_size('iso27001.soa_history')) AS history_size,

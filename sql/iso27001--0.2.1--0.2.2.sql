@@ -3842,3 +3842,213 @@ REVOKE EXECUTE ON FUNCTION @extschema@.soa_register_check(), @extschema@.soa_reg
 	@extschema@.soa_register_log(), @extschema@.soa_history_check(), @extschema@.soa_version_check(),
 	@extschema@.soa_refuse_truncate(), @extschema@.soa_version_snapshot(),
 	@extschema@.soa_version_entry_check(), @extschema@.soa_guard_drop() FROM PUBLIC;
+
+
+-- Issue 15 item 6 b: the history stores the change, not the list.  A
+-- change that appends evidence links stores the links appended
+-- (evidence_added, evidence NULL) while the links appended since the last
+-- whole list stay within about half of it; otherwise the whole list (a
+-- checkpoint).  soa_history_evidence() reads a list back; soa_as_of uses
+-- it.  Existing rows are whole lists and stay as they are.
+ALTER TABLE @extschema@.soa_history ALTER COLUMN evidence DROP NOT NULL;
+ALTER TABLE @extschema@.soa_history ADD COLUMN evidence_added text[];
+ALTER TABLE @extschema@.soa_history ADD CONSTRAINT soa_history_evidence_one_form
+	CHECK ((evidence IS NULL) OPERATOR(pg_catalog.<>) (evidence_added IS NULL));
+COMMENT ON COLUMN @extschema@.soa_history.evidence IS 'the whole list of evidence links (a checkpoint), or NULL when the row stores only the links added (evidence_added): read the list with soa_history_evidence()';
+COMMENT ON COLUMN @extschema@.soa_history.evidence_added IS 'the links appended to the list by this change (the list is the last checkpoint''s and every addition since), or NULL in a checkpoint';
+
+-- The evidence links of a control as the history has them at a time: the
+-- last checkpoint's list (a row with the whole list) and the links every
+-- later change appended, in order.  A change that only appends links
+-- stores them alone (soa_history_check), so adding n links one by one
+-- stores O(n) links instead of n^2 / 2.
+CREATE FUNCTION @extschema@.soa_history_evidence(scope_id bigint, control_key text, at timestamptz)
+	RETURNS text[]
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT c.evidence OPERATOR(pg_catalog.||)
+		   coalesce((SELECT pg_catalog.array_agg(a.link ORDER BY h.changed_at, a.k)
+					   FROM @extschema@.soa_history h
+					  CROSS JOIN LATERAL pg_catalog.unnest(h.evidence_added) WITH ORDINALITY AS a(link, k)
+					  WHERE h.scope_id OPERATOR(pg_catalog.=) soa_history_evidence.scope_id
+						AND h.control_key OPERATOR(pg_catalog.=) soa_history_evidence.control_key
+						AND h.changed_at OPERATOR(pg_catalog.>) c.changed_at
+						AND h.changed_at OPERATOR(pg_catalog.<=) soa_history_evidence.at),
+				   '{}'::text[])
+	  FROM (SELECT h.evidence, h.changed_at FROM @extschema@.soa_history h
+			 WHERE h.scope_id OPERATOR(pg_catalog.=) soa_history_evidence.scope_id
+			   AND h.control_key OPERATOR(pg_catalog.=) soa_history_evidence.control_key
+			   AND h.changed_at OPERATOR(pg_catalog.<=) soa_history_evidence.at
+			   AND h.evidence IS NOT NULL
+			 ORDER BY h.changed_at DESC LIMIT 1) c;
+END;
+COMMENT ON FUNCTION @extschema@.soa_history_evidence(bigint, text, timestamptz) IS
+	'the evidence links of a control as the SoA history has them at a time (the last checkpoint and the links appended since); NULL before its first change';
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_history_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	r @extschema@.soa_register;
+	cp_list text[];
+	cp_at timestamptz;
+	added text[];
+	prev text[];
+BEGIN
+	IF @extschema@.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
+	IF TG_OP <> 'INSERT' THEN
+		-- administrators delete whole scopes (delete_scope)
+		IF TG_OP = 'DELETE' AND @extschema@.soa_administrator() THEN
+			RETURN OLD;
+		END IF;
+		RAISE EXCEPTION 'the SoA history cannot be changed'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'soa_history is append-only: every change of the register adds a row.';
+	END IF;
+
+	IF NEW.removed THEN
+		-- a removal: the control was in the SoA and is no more (the lock
+		-- the removal of a register row takes: no key of the scope is
+		-- added or removed meanwhile)
+		PERFORM FROM @extschema@.soa_scope s WHERE s.scope_id = NEW.scope_id FOR NO KEY UPDATE;
+		IF EXISTS (SELECT FROM @extschema@.soa_register g
+					WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key) THEN
+			RAISE EXCEPTION 'control % is still in the SoA', NEW.control_key
+				USING ERRCODE = 'check_violation';
+		END IF;
+		SELECT h.control, h.title INTO NEW.control, NEW.title
+		  FROM @extschema@.soa_history h
+		 WHERE h.scope_id = NEW.scope_id AND h.control_key = NEW.control_key AND NOT h.removed
+		   AND NOT EXISTS (SELECT FROM @extschema@.soa_history later
+							WHERE later.scope_id = h.scope_id AND later.control_key = h.control_key
+							  AND later.changed_at > h.changed_at)
+		 LIMIT 1;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'control % was not in the SoA', NEW.control_key
+				USING ERRCODE = 'check_violation';
+		END IF;
+		NEW.changed_at := clock_timestamp();
+		NEW.changed_by := CURRENT_USER;
+		NEW.entry := NULL;
+		NEW.justification := NULL;
+		NEW.owner := NULL;
+		NEW.evidence := '{}';
+		NEW.evidence_added := NULL;
+		NEW.needs_review := false;
+		RETURN NEW;
+	END IF;
+	SELECT * INTO r FROM @extschema@.soa_register g
+	 WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key;
+	IF NOT FOUND OR r.changed_at <> NEW.changed_at THEN
+		RAISE EXCEPTION 'a history row must record a change of the register'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Change iso27001.soa_register; the history follows.';
+	END IF;
+	NEW.control := r.control;
+	NEW.title := r.title;
+	NEW.entry := r.entry;
+	NEW.justification := r.justification;
+	NEW.owner := r.owner;
+	NEW.needs_review := r.needs_review;
+	NEW.changed_by := r.changed_by;
+	NEW.removed := false;
+	-- the evidence: only the links appended when the change appends links
+	-- (or none) to the list as it stood, while the links appended since
+	-- the last checkpoint do not outnumber the list; else the whole list
+	SELECT h.evidence, h.changed_at INTO cp_list, cp_at
+	  FROM @extschema@.soa_history h
+	 WHERE h.scope_id = NEW.scope_id AND h.control_key = NEW.control_key AND h.evidence IS NOT NULL
+	 ORDER BY h.changed_at DESC LIMIT 1;
+	IF FOUND THEN
+		SELECT coalesce(array_agg(a.link ORDER BY h.changed_at, a.k), '{}') INTO added
+		  FROM @extschema@.soa_history h
+		 CROSS JOIN LATERAL unnest(h.evidence_added) WITH ORDINALITY AS a(link, k)
+		 WHERE h.scope_id = NEW.scope_id AND h.control_key = NEW.control_key AND h.changed_at > cp_at;
+		prev := cp_list || added;
+		IF r.evidence[1:cardinality(prev)] IS NOT DISTINCT FROM prev
+		   AND cardinality(r.evidence) >= cardinality(prev)
+		   AND cardinality(r.evidence) - cardinality(cp_list) <= cardinality(r.evidence) / 2 + 1 THEN
+			NEW.evidence := NULL;
+			NEW.evidence_added := coalesce(r.evidence[cardinality(prev) + 1:], '{}');
+			RETURN NEW;
+		END IF;
+	END IF;
+	NEW.evidence := r.evidence;
+	NEW.evidence_added := NULL;
+	RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.soa_as_of(scope text, at timestamptz)
+	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text,
+				   entry @extschema@.soa_entry, justification text, owner text,
+				   evidence text[], needs_review boolean,
+				   changed_at timestamptz, changed_by text)
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+-- PL/pgSQL rather than SQL so that the query's plan is kept between calls
+DECLARE
+	id bigint := @extschema@.soa_scope_id(soa_as_of.scope);
+	latest integer;
+	latest_at timestamptz;
+BEGIN
+	-- the latest version approved by then: when nothing changed between its
+	-- approval and then, it is the SoA of that time, read by its index
+	SELECT v.version, v.approved_at INTO latest, latest_at
+	  FROM @extschema@.soa_version v
+	 WHERE v.scope_id OPERATOR(pg_catalog.=) id
+	   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
+	 ORDER BY v.version DESC LIMIT 1;
+	IF FOUND AND NOT EXISTS (SELECT FROM @extschema@.soa_history h
+							  WHERE h.scope_id OPERATOR(pg_catalog.=) id
+								AND h.changed_at OPERATOR(pg_catalog.>) latest_at
+								AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at) THEN
+		RETURN QUERY SELECT * FROM @extschema@.soa_as_of_version(soa_as_of.scope, latest);
+		RETURN;
+	END IF;
+
+	RETURN QUERY
+	-- the latest version approved by then, and the changes since
+	WITH v AS (
+		SELECT v.version, v.approved_at
+		  FROM @extschema@.soa_version v
+		 WHERE v.scope_id OPERATOR(pg_catalog.=) id
+		   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
+		 ORDER BY v.version DESC LIMIT 1
+	), base AS (
+		SELECT e.* FROM @extschema@.soa_version_entry e, v
+		 WHERE e.scope_id OPERATOR(pg_catalog.=) id
+		   AND e.version OPERATOR(pg_catalog.=) v.version
+	), delta AS (
+		SELECT DISTINCT ON (h.control_key) h.*
+		  FROM @extschema@.soa_history h
+		 WHERE h.scope_id OPERATOR(pg_catalog.=) id
+		   AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at
+		   AND h.changed_at OPERATOR(pg_catalog.>)
+			   coalesce((SELECT v.approved_at FROM v), '-infinity'::timestamptz)
+		 ORDER BY h.control_key, h.changed_at DESC
+	)
+	SELECT coalesce(d.control_key, b.control_key), coalesce(d.control, b.control),
+		   CASE WHEN d.control_key IS NULL THEN b.title
+				ELSE coalesce(d.title, t.title) END,
+		   CASE WHEN d.control_key IS NULL THEN b.entry ELSE d.entry END,
+		   CASE WHEN d.control_key IS NULL THEN b.justification ELSE d.justification END,
+		   CASE WHEN d.control_key IS NULL THEN b.owner ELSE d.owner END,
+		   CASE WHEN d.control_key IS NULL THEN b.evidence
+				ELSE coalesce(d.evidence, @extschema@.soa_history_evidence(id, d.control_key, d.changed_at)) END,
+		   CASE WHEN d.control_key IS NULL THEN b.needs_review ELSE d.needs_review END,
+		   coalesce(d.changed_at, b.changed_at), coalesce(d.changed_by, b.changed_by)
+	  FROM base b
+	  FULL JOIN delta d ON d.control_key OPERATOR(pg_catalog.=) b.control_key
+	  -- titles by a join: title() per row would run a query per row
+	  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) d.control
+	 WHERE NOT coalesce(d.removed, false)
+	 ORDER BY coalesce(d.control, b.control), coalesce(d.control_key, b.control_key);
+END
+$$;
+

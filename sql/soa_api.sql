@@ -349,7 +349,8 @@ BEGIN
 		   CASE WHEN d.control_key IS NULL THEN b.entry ELSE d.entry END,
 		   CASE WHEN d.control_key IS NULL THEN b.justification ELSE d.justification END,
 		   CASE WHEN d.control_key IS NULL THEN b.owner ELSE d.owner END,
-		   CASE WHEN d.control_key IS NULL THEN b.evidence ELSE d.evidence END,
+		   CASE WHEN d.control_key IS NULL THEN b.evidence
+				ELSE coalesce(d.evidence, @extschema@.soa_history_evidence(id, d.control_key, d.changed_at)) END,
 		   CASE WHEN d.control_key IS NULL THEN b.needs_review ELSE d.needs_review END,
 		   coalesce(d.changed_at, b.changed_at), coalesce(d.changed_by, b.changed_by)
 	  FROM base b

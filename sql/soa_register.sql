@@ -64,17 +64,22 @@ CREATE TABLE @extschema@.soa_history (
 	entry @extschema@.soa_entry,
 	justification text,
 	owner text,
-	evidence text[] NOT NULL DEFAULT '{}',
+	evidence text[] DEFAULT '{}',
 	needs_review boolean NOT NULL DEFAULT false,
 	removed boolean NOT NULL DEFAULT false,
 	changed_at timestamptz NOT NULL,
 	changed_by text NOT NULL,
-	UNIQUE (scope_id, control_key, changed_at)
+	evidence_added text[],
+	UNIQUE (scope_id, control_key, changed_at),
+	CONSTRAINT soa_history_evidence_one_form
+		CHECK ((evidence IS NULL) OPERATOR(pg_catalog.<>) (evidence_added IS NULL))
 );
 CREATE INDEX soa_history_scope_time ON @extschema@.soa_history (scope_id, changed_at);
 COMMENT ON TABLE @extschema@.soa_history IS
 	'every version of every register row, appended by the register; never updated or deleted';
 COMMENT ON COLUMN @extschema@.soa_history.removed IS 'the organization-defined control was removed from the SoA at changed_at';
+COMMENT ON COLUMN @extschema@.soa_history.evidence IS 'the whole list of evidence links (a checkpoint), or NULL when the row stores only the links added (evidence_added): read the list with soa_history_evidence()';
+COMMENT ON COLUMN @extschema@.soa_history.evidence_added IS 'the links appended to the list by this change (the list is the last checkpoint''s and every addition since), or NULL in a checkpoint';
 
 CREATE TABLE @extschema@.soa_version (
 	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
@@ -146,6 +151,34 @@ COMMENT ON FUNCTION @extschema@.soa_scope_id(text) IS
 -- nothing is skipped (no history row).  It also takes a share lock on the
 -- scope's row, so that an approval waits for changes in flight and vice
 -- versa, and an insertion waits for a removal of its key in flight.
+-- The evidence links of a control as the history has them at a time: the
+-- last checkpoint's list (a row with the whole list) and the links every
+-- later change appended, in order.  A change that only appends links
+-- stores them alone (soa_history_check), so adding n links one by one
+-- stores O(n) links instead of n^2 / 2.
+CREATE FUNCTION @extschema@.soa_history_evidence(scope_id bigint, control_key text, at timestamptz)
+	RETURNS text[]
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT c.evidence OPERATOR(pg_catalog.||)
+		   coalesce((SELECT pg_catalog.array_agg(a.link ORDER BY h.changed_at, a.k)
+					   FROM @extschema@.soa_history h
+					  CROSS JOIN LATERAL pg_catalog.unnest(h.evidence_added) WITH ORDINALITY AS a(link, k)
+					  WHERE h.scope_id OPERATOR(pg_catalog.=) soa_history_evidence.scope_id
+						AND h.control_key OPERATOR(pg_catalog.=) soa_history_evidence.control_key
+						AND h.changed_at OPERATOR(pg_catalog.>) c.changed_at
+						AND h.changed_at OPERATOR(pg_catalog.<=) soa_history_evidence.at),
+				   '{}'::text[])
+	  FROM (SELECT h.evidence, h.changed_at FROM @extschema@.soa_history h
+			 WHERE h.scope_id OPERATOR(pg_catalog.=) soa_history_evidence.scope_id
+			   AND h.control_key OPERATOR(pg_catalog.=) soa_history_evidence.control_key
+			   AND h.changed_at OPERATOR(pg_catalog.<=) soa_history_evidence.at
+			   AND h.evidence IS NOT NULL
+			 ORDER BY h.changed_at DESC LIMIT 1) c;
+END;
+COMMENT ON FUNCTION @extschema@.soa_history_evidence(bigint, text, timestamptz) IS
+	'the evidence links of a control as the SoA history has them at a time (the last checkpoint and the links appended since); NULL before its first change';
+
 CREATE FUNCTION @extschema@.soa_register_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -305,6 +338,10 @@ CREATE FUNCTION @extschema@.soa_history_check()
 AS $$
 DECLARE
 	r @extschema@.soa_register;
+	cp_list text[];
+	cp_at timestamptz;
+	added text[];
+	prev text[];
 BEGIN
 	IF @extschema@.soa_restoring() THEN
 		RETURN NEW;
@@ -346,6 +383,7 @@ BEGIN
 		NEW.justification := NULL;
 		NEW.owner := NULL;
 		NEW.evidence := '{}';
+		NEW.evidence_added := NULL;
 		NEW.needs_review := false;
 		RETURN NEW;
 	END IF;
@@ -361,10 +399,32 @@ BEGIN
 	NEW.entry := r.entry;
 	NEW.justification := r.justification;
 	NEW.owner := r.owner;
-	NEW.evidence := r.evidence;
 	NEW.needs_review := r.needs_review;
 	NEW.changed_by := r.changed_by;
 	NEW.removed := false;
+	-- the evidence: only the links appended when the change appends links
+	-- (or none) to the list as it stood, while the links appended since
+	-- the last checkpoint do not outnumber the list; else the whole list
+	SELECT h.evidence, h.changed_at INTO cp_list, cp_at
+	  FROM @extschema@.soa_history h
+	 WHERE h.scope_id = NEW.scope_id AND h.control_key = NEW.control_key AND h.evidence IS NOT NULL
+	 ORDER BY h.changed_at DESC LIMIT 1;
+	IF FOUND THEN
+		SELECT coalesce(array_agg(a.link ORDER BY h.changed_at, a.k), '{}') INTO added
+		  FROM @extschema@.soa_history h
+		 CROSS JOIN LATERAL unnest(h.evidence_added) WITH ORDINALITY AS a(link, k)
+		 WHERE h.scope_id = NEW.scope_id AND h.control_key = NEW.control_key AND h.changed_at > cp_at;
+		prev := cp_list || added;
+		IF r.evidence[1:cardinality(prev)] IS NOT DISTINCT FROM prev
+		   AND cardinality(r.evidence) >= cardinality(prev)
+		   AND cardinality(r.evidence) - cardinality(cp_list) <= cardinality(r.evidence) / 2 + 1 THEN
+			NEW.evidence := NULL;
+			NEW.evidence_added := coalesce(r.evidence[cardinality(prev) + 1:], '{}');
+			RETURN NEW;
+		END IF;
+	END IF;
+	NEW.evidence := r.evidence;
+	NEW.evidence_added := NULL;
 	RETURN NEW;
 END
 $$;

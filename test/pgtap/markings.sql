@@ -83,6 +83,7 @@ SELECT set_eq(
 	('iso27001.soa_register_guard_delete()', 'v', false, 'u', false),
 	('iso27001.soa_register_log()', 'v', false, 'u', false),
 	('iso27001.soa_history_check()', 'v', false, 'u', false),
+	('iso27001.soa_history_evidence(bigint,text,timestamp with time zone)', 's', true, 's', false),
 	('iso27001.soa_version_check()', 'v', false, 'u', false),
 	('iso27001.soa_refuse_truncate()', 'v', false, 'u', false),
 	('iso27001.soa_guard_drop()', 'v', false, 'u', false),

@@ -46,7 +46,9 @@ CREATE FUNCTION pg_temp.from_history(scope text, at timestamptz)
 				   changed_at timestamptz, changed_by text)
 LANGUAGE sql AS $$
 	SELECT h.control_key, h.control, coalesce(h.title, iso27001.title(h.control)), h.entry,
-		   h.justification, h.owner, h.evidence, h.needs_review, h.changed_at, h.changed_by
+		   h.justification, h.owner,
+		   coalesce(h.evidence, iso27001.soa_history_evidence(h.scope_id, h.control_key, h.changed_at)),
+		   h.needs_review, h.changed_at, h.changed_by
 	  FROM (SELECT DISTINCT ON (h.control_key) h.*
 			  FROM iso27001.soa_history h JOIN iso27001.soa_scope s USING (scope_id)
 			 WHERE s.name = from_history.scope AND h.changed_at <= from_history.at
