@@ -76,8 +76,8 @@ SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05',
 SELECT is((SELECT count(*) FROM cq_audit), 3::bigint, '... and the table is unchanged');
 SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05',
 					events_query => 'SELECT cq_tamper(), DATE ''2024-12-10''')$$,
-				 '25006', 'cannot execute UPDATE in a read-only transaction',
-				 'soa_set and soa_approve called by the query are refused (25006)');
+				 '25006', 'cannot execute INSERT in a read-only transaction',
+				 'soa_set (INSERT ... ON CONFLICT) and soa_approve called by the query are refused (25006)');
 SELECT is((SELECT entry::text || ' / ' || justification FROM soa_register r JOIN soa_scope s USING (scope_id)
 			WHERE s.name = 'acme' AND r.control = 'A.5.1'),
 		  'applicable, implemented (risk treatment) / Risk assessment RA-1.', '... the SoA entry is unchanged');
