@@ -46,9 +46,11 @@ BEGIN
 EXCEPTION WHEN read_only_sql_transaction THEN
 	RETURN 'surveillance';
 END $$;
--- the SQLSTATE of a call caught by a PL/pgSQL exception block, or 'ok'
+-- the SQLSTATE of a call caught by a PL/pgSQL exception block, or 'ok';
+-- the row it writes first is undone with the block's subtransaction
 CREATE FUNCTION pg_temp.cq_caught(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
+	INSERT INTO cq_scratch VALUES (-1);
 	PERFORM * FROM iso27001.certification_cycle_check_query('2024-01-05', events_query => q);
 	RETURN 'ok';
 EXCEPTION WHEN OTHERS THEN
@@ -59,7 +61,7 @@ SET LOCAL work_mem = '4MB';
 
 SELECT count(*) AS history_rows FROM iso27001.soa_history \gset
 
-SELECT plan(30);
+SELECT plan(31);
 
 -- a normal query: the finding of the worked example
 SELECT results_eq(
@@ -131,6 +133,8 @@ SELECT is((SELECT count(*) FROM cq_scratch), 0::bigint, '... and is rolled back'
 SELECT is(current_setting('transaction_read_only'), 'off', 'the caller''s transaction is read-write after a call');
 SELECT is(pg_temp.cq_caught('SELECT cq_write(), DATE ''2024-12-10'''), '25006',
 		  'a refused write caught by the caller''s exception block');
+SELECT is((SELECT count(*) FROM cq_scratch WHERE n = -1), 0::bigint,
+		  '... rolls back the block''s own subtransaction (the row it wrote first is gone)');
 SELECT is(current_setting('transaction_read_only'), 'off', '... leaves the transaction read-write');
 SELECT lives_ok($$INSERT INTO cq_scratch VALUES (2); DELETE FROM cq_scratch$$, '... and writable');
 SELECT is(pg_temp.cq_caught('SELECT ''audit'', DATE ''2024-12-10'''), '22023',
