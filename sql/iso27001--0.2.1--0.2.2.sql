@@ -1753,3 +1753,10 @@ COMMENT ON COLUMN iso27001_bi.behaviour_trend.projected_upper IS
 	'upper end of the 95 % confidence interval of the projected value';
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.target_status IS
 	'on track (the projection''s whole 95 % interval meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data; empty without a target and due date';
+
+-- Issue 15 item 3: "read-only" history queries that write.  The C function
+-- certification_cycle_check_query now runs its query in a read-only
+-- subtransaction that is always rolled back, and reads it by a cursor
+-- (the new module); only the comment changes here.
+COMMENT ON FUNCTION @extschema@.certification_cycle_check_query(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
+	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date), run read-only and rolled back';

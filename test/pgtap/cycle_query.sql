@@ -61,7 +61,7 @@ SET LOCAL work_mem = '4MB';
 
 SELECT count(*) AS history_rows FROM iso27001.soa_history \gset
 
-SELECT plan(31);
+SELECT plan(32);
 
 -- a normal query: the finding of the worked example
 SELECT results_eq(
@@ -159,6 +159,9 @@ SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', e
 				 '25006', 'events_query must be read-only',
 				 'a data-modifying WITH on a temporary table is refused too');
 SELECT is((SELECT count(*) FROM cq_audit), 3::bigint, '... and the table is intact');
+SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query => 'SHOW work_mem')$$,
+				 '22023', 'events_query must be one query that returns rows',
+				 'a utility statement that returns rows (SHOW) is not a query');
 
 -- many rows, read in batches
 SELECT results_eq(
