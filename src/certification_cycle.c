@@ -726,8 +726,10 @@ event_list_add(EventList *list, Event e)
 /*
  * Refuse events_query unless it is one query (SELECT, VALUES, TABLE) that
  * returns rows and neither modifies data (INSERT/UPDATE/DELETE/MERGE ...
- * RETURNING, a data-modifying WITH) nor locks rows (FOR UPDATE/SHARE):
- * before it runs, with a message that says why.  What it calls is held
+ * RETURNING, a data-modifying WITH) nor locks rows (FOR UPDATE/SHARE, in a
+ * subquery too): before it runs, with a message that says why.  Read from
+ * its plan, where the row marks of every subquery are gathered; the plan
+ * is the one the cursor runs next.  What the query calls is held
  * read-only by the caller, events_query_arg().
  */
 static void
@@ -735,6 +737,7 @@ events_query_check(SPIPlanPtr plan)
 {
 	List	   *sources = plan != NULL ? SPI_plan_get_plan_sources(plan) : NIL;
 	CachedPlanSource *source;
+	CachedPlan *cplan;
 	ListCell   *lc;
 
 	if (list_length(sources) != 1 || !SPI_is_cursor_plan(plan))
@@ -742,26 +745,31 @@ events_query_check(SPIPlanPtr plan)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("events_query must be one query that returns rows")));
 	source = linitial(sources);
-	foreach(lc, source->query_list)
+	cplan = SPI_plan_get_cached_plan(plan);
+	if (cplan == NULL)
+		elog(ERROR, "events_query has no cached plan");
+	foreach(lc, cplan->stmt_list)
 	{
-		Query	   *q = lfirst_node(Query, lc);
+		PlannedStmt *stmt = lfirst_node(PlannedStmt, lc);
 
-		if (q->commandType == CMD_UTILITY)
+		if (stmt->commandType == CMD_UTILITY)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("events_query must be one query that returns rows"),
 					 errdetail("%s is not a query.", GetCommandTagName(source->commandTag))));
-		if (q->commandType != CMD_SELECT || q->hasModifyingCTE || q->rowMarks != NIL)
+		if (stmt->commandType != CMD_SELECT || stmt->hasModifyingCTE || stmt->rowMarks != NIL)
 			ereport(ERROR,
 					(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
 					 errmsg("events_query must be read-only"),
-					 errdetail(q->commandType != CMD_SELECT
+					 errdetail(stmt->commandType != CMD_SELECT
 							   ? "%s modifies data."
-							   : q->hasModifyingCTE
+							   : stmt->hasModifyingCTE
 							   ? "%s has a WITH clause that modifies data."
 							   : "%s locks rows (FOR UPDATE or FOR SHARE).",
 							   GetCommandTagName(source->commandTag))));
 	}
+	/* the plan is not saved: its reference belongs to no resource owner */
+	ReleaseCachedPlan(cplan, NULL);
 }
 
 /*

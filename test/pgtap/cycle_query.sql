@@ -61,7 +61,7 @@ SET LOCAL work_mem = '4MB';
 
 SELECT count(*) AS history_rows FROM iso27001.soa_history \gset
 
-SELECT plan(32);
+SELECT plan(33);
 
 -- a normal query: the finding of the worked example
 SELECT results_eq(
@@ -154,6 +154,10 @@ SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', e
 					'SELECT kind, held_on FROM cq_audit FOR UPDATE')$$,
 				 '25006', 'events_query must be read-only',
 				 'a SELECT ... FOR UPDATE is refused (25006)');
+SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query =>
+					'SELECT kind, held_on FROM cq_audit WHERE EXISTS (SELECT FROM cq_audit FOR SHARE)')$$,
+				 '25006', 'events_query must be read-only',
+				 'a FOR SHARE in a subquery is refused (25006)');
 SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query =>
 					'WITH d AS (DELETE FROM cq_scratch RETURNING ''surveillance''::text, DATE ''2024-12-10'') SELECT * FROM d')$$,
 				 '25006', 'events_query must be read-only',
