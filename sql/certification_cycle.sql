@@ -58,10 +58,15 @@ COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, @extschema@.cert
 	'the certification-cycle rules an audit history breaks, one row per finding (none for a compliant history)';
 
 -- The same, with the history read from a query whose first two columns
--- are the kind and the date.  It runs the caller's query (one read-only
--- statement) with the caller's privileges and search_path; VOLATILE, as
--- the query may call anything.  A name of its own, so that an untyped
--- literal never picks the wrong one of two overloads.
+-- are the kind and the date.  It runs the caller's query (one query, no
+-- data-modifying statement or WITH, no FOR UPDATE/SHARE) with the caller's
+-- privileges and search_path, in a subtransaction with
+-- transaction_read_only on that is always rolled back: a write in any
+-- function it calls fails (25006), and what a read-only transaction still
+-- allows (set_config, temporary tables) is undone (src/certification_cycle.c,
+-- events_query_arg).  Its rows are read through a cursor, 10,000 at a time.
+-- VOLATILE, as the query may call anything.  A name of its own, so that an
+-- untyped literal never picks the wrong one of two overloads.
 CREATE FUNCTION @extschema@.certification_cycle_check_query(
 	certification_decision date,
 	events_query text,
@@ -79,7 +84,7 @@ CREATE FUNCTION @extschema@.certification_cycle_check_query(
 	LANGUAGE C VOLATILE PARALLEL UNSAFE
 	ROWS 2;
 COMMENT ON FUNCTION @extschema@.certification_cycle_check_query(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
-	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date)';
+	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date), run read-only and rolled back';
 
 CREATE FUNCTION @extschema@.certification_next_due(
 	certification_decision date,

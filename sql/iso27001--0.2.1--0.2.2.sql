@@ -4052,3 +4052,10 @@ BEGIN
 END
 $$;
 
+
+-- Issue 15 item 3: "read-only" history queries that write.  The C function
+-- certification_cycle_check_query now runs its query in a read-only
+-- subtransaction that is always rolled back, and reads it by a cursor
+-- (the new module); only the comment changes here.
+COMMENT ON FUNCTION @extschema@.certification_cycle_check_query(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
+	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date), run read-only and rolled back';

@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -26,7 +27,11 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/portal.h"
+#include "utils/resowner.h"
 #include "utils/typcache.h"
 
 #include "certification_cycle_rules.h"
@@ -678,39 +683,117 @@ events_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 }
 
 /*
- * The audit history read from a query whose first two columns are the
- * kind (a string) and the date (date, timestamp or timestamptz).  The
- * query runs alone, as one read-only statement, with the caller's
- * privileges and search_path.
+ * Rows of events_query fetched at a time: the rows of one batch and the
+ * strings made from them are freed before the next, so that the memory
+ * of a history is its Event array (8 bytes an event) and not its rows.
  */
-static int
-events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
+#define EVENTS_QUERY_BATCH	10000
+
+/* The most events a history can have: its Event array is one allocation */
+#define EVENTS_QUERY_MAX	((int) (MaxAllocSize / sizeof(Event)))
+
+/* The events read from events_query so far, in the caller's memory */
+typedef struct EventList
 {
-	char	   *query;
+	Event	   *events;
+	int			n;
+	int			size;
+	MemoryContext context;
+} EventList;
+
+/* Append one event, growing the array by doubling up to EVENTS_QUERY_MAX */
+static void
+event_list_add(EventList *list, Event e)
+{
+	if (list->n == list->size)
+	{
+		int			size;
+
+		if (list->size >= EVENTS_QUERY_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("events_query returned more than %d rows", EVENTS_QUERY_MAX)));
+		size = list->size > EVENTS_QUERY_MAX / 2 ? EVENTS_QUERY_MAX : Max(list->size * 2, 1024);
+		if (list->events == NULL)
+			list->events = MemoryContextAlloc(list->context, sizeof(Event) * size);
+		else
+			list->events = repalloc(list->events, sizeof(Event) * size);
+		list->size = size;
+	}
+	list->events[list->n++] = e;
+}
+
+/*
+ * Refuse events_query unless it is one query (SELECT, VALUES, TABLE) that
+ * returns rows and neither modifies data (INSERT/UPDATE/DELETE/MERGE ...
+ * RETURNING, a data-modifying WITH) nor locks rows (FOR UPDATE/SHARE, in a
+ * subquery too): before it runs, with a message that says why.  Read from
+ * its plan, where the row marks of every subquery are gathered; the plan
+ * is the one the cursor runs next.  What the query calls is held
+ * read-only by the caller, events_query_arg().
+ */
+static void
+events_query_check(SPIPlanPtr plan)
+{
+	List	   *sources = plan != NULL ? SPI_plan_get_plan_sources(plan) : NIL;
+	CachedPlanSource *source;
+	CachedPlan *cplan;
+	ListCell   *lc;
+
+	if (list_length(sources) != 1 || !SPI_is_cursor_plan(plan))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events_query must be one query that returns rows")));
+	source = linitial(sources);
+	cplan = SPI_plan_get_cached_plan(plan);
+	if (cplan == NULL)
+		elog(ERROR, "events_query has no cached plan");
+	foreach(lc, cplan->stmt_list)
+	{
+		PlannedStmt *stmt = lfirst_node(PlannedStmt, lc);
+
+		if (stmt->commandType == CMD_UTILITY)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("events_query must be one query that returns rows"),
+					 errdetail("%s is not a query.", GetCommandTagName(source->commandTag))));
+		if (stmt->commandType != CMD_SELECT || stmt->hasModifyingCTE || stmt->rowMarks != NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+					 errmsg("events_query must be read-only"),
+					 errdetail(stmt->commandType != CMD_SELECT
+							   ? "%s modifies data."
+							   : stmt->hasModifyingCTE
+							   ? "%s has a WITH clause that modifies data."
+							   : "%s locks rows (FOR UPDATE or FOR SHARE).",
+							   GetCommandTagName(source->commandTag))));
+	}
+	/* the plan is not saved: its reference belongs to no resource owner */
+	ReleaseCachedPlan(cplan, NULL);
+}
+
+/*
+ * Run events_query and append its rows to list: through a cursor, in
+ * batches of EVENTS_QUERY_BATCH rows.  Called inside the read-only
+ * subtransaction of events_query_arg().
+ */
+static void
+events_query_read(const char *query, EventList *list)
+{
 	SPIPlanPtr	plan;
+	Portal		portal;
 	TupleDesc	desc;
 	Oid			kindtype,
 				datetype;
-	int			n;
-	Event	   *events;
-	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext batch;
 
-	cycle_arg_not_null(fcinfo, argno, "events_query");
-	query = text_to_cstring(PG_GETARG_TEXT_PP(argno));
-
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	/* a query that does not parse raises its own error here */
-	plan = SPI_prepare(query, 0, NULL);
-	if (plan == NULL || list_length(SPI_plan_get_plan_sources(plan)) != 1 || !SPI_is_cursor_plan(plan))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("events_query must be one query that returns rows")));
-	/* read-only: INSERT ... RETURNING or a data-modifying WITH is refused */
-	if (SPI_execute_plan(plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("events_query must be one query that returns rows")));
-	desc = SPI_tuptable->tupdesc;
+	plan = SPI_prepare_cursor(query, 0, NULL, CURSOR_OPT_NO_SCROLL);
+	events_query_check(plan);
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	desc = portal->tupDesc;
 	kindtype = desc->natts >= 2 ? getBaseType(SPI_gettypeid(desc, 1)) : InvalidOid;
 	datetype = desc->natts >= 2 ? getBaseType(SPI_gettypeid(desc, 2)) : InvalidOid;
 	if (desc->natts < 2 ||
@@ -721,30 +804,106 @@ events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
 				 errmsg("events_query must return (kind, on_date): a string and a date"),
 				 errdetail("The first two columns are used; on_date may also be a timestamp.")));
 
-	n = (int) SPI_processed;
-	events = MemoryContextAlloc(caller, sizeof(Event) * Max(n, 1));
-	for (int i = 0; i < n; i++)
+	batch = AllocSetContextCreate(CurrentMemoryContext, "events_query batch",
+								  ALLOCSET_DEFAULT_SIZES);
+	for (;;)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		bool		datenull;
-		char	   *kind = SPI_getvalue(tuple, desc, 1);
-		Datum		date = SPI_getbinval(tuple, desc, 2, &datenull);
+		MemoryContext spi;
 
-		CHECK_FOR_INTERRUPTS();
-		if (kind == NULL || datenull)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("row %d of events_query must have a kind and a date", i + 1)));
-		if (datetype == TIMESTAMPOID)
-			date = DirectFunctionCall1(timestamp_date, date);
-		else if (datetype == TIMESTAMPTZOID)
-			date = DirectFunctionCall1(timestamptz_date, date);
-		events[i] = event_make(kind, DatumGetDateADT(date), "events_query row", i + 1);
+		SPI_cursor_fetch(portal, true, EVENTS_QUERY_BATCH);
+		if (SPI_processed == 0)
+			break;
+		spi = MemoryContextSwitchTo(batch);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tuple = SPI_tuptable->vals[i];
+			bool		datenull;
+			char	   *kind = SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1);
+			Datum		date = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &datenull);
+			int			row = list->n + 1;
+
+			CHECK_FOR_INTERRUPTS();
+			if (kind == NULL || datenull)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("row %d of events_query must have a kind and a date", row)));
+			if (datetype == TIMESTAMPOID)
+				date = DirectFunctionCall1(timestamp_date, date);
+			else if (datetype == TIMESTAMPTZOID)
+				date = DirectFunctionCall1(timestamptz_date, date);
+			event_list_add(list, event_make(kind, DatumGetDateADT(date), "events_query row", row));
+		}
+		MemoryContextSwitchTo(spi);
+		MemoryContextReset(batch);
+		SPI_freetuptable(SPI_tuptable);
 	}
+	SPI_cursor_close(portal);
 	SPI_finish();
-	events_sort(events, n);
-	*result = events;
-	return n;
+}
+
+/*
+ * The audit history read from a query whose first two columns are the
+ * kind (a string) and the date (date, timestamp or timestamptz), with the
+ * caller's privileges and search_path.
+ *
+ * The query is one read-only query (events_query_check), and it runs in an
+ * internal subtransaction with transaction_read_only on (SET LOCAL there):
+ * every write it causes, in functions it calls too, fails with 25006
+ * "cannot execute ... in a read-only transaction", and it cannot turn the
+ * setting off (25001: not inside a read-only transaction).  SPI's own
+ * read_only flag only checks the top-level statement.  The subtransaction
+ * is always rolled back, once the events are copied out: what a read-only
+ * transaction still allows is undone with it (set_config(..., false),
+ * writes to temporary tables, NOTIFY), as are the locks the query took;
+ * releasing it would keep them.  Only what no rollback undoes stays:
+ * another connection's work (dblink), nextval() of a temporary sequence,
+ * session advisory locks.  An error is copied out, the subtransaction
+ * rolled back, and rethrown, as PL/pgSQL's exception blocks do, so that a
+ * caller's own exception block finds its own subtransaction.
+ */
+static int
+events_query_arg(FunctionCallInfo fcinfo, int argno, Event **result)
+{
+	char	   *query;
+	MemoryContext caller = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	EventList  *list;
+
+	cycle_arg_not_null(fcinfo, argno, "events_query");
+	query = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	list = palloc0(sizeof(EventList));
+	list->context = caller;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(caller);
+	PG_TRY();
+	{
+		(void) set_config_option("transaction_read_only", "on", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+		events_query_read(query, list);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(caller);
+		CurrentResourceOwner = owner;
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(caller);
+	CurrentResourceOwner = owner;
+
+	if (list->events == NULL)
+		list->events = palloc(sizeof(Event));
+	events_sort(list->events, list->n);
+	*result = list->events;
+	return list->n;
 }
 
 /* What the checker and next-due functions know of a history */

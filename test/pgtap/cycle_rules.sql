@@ -193,7 +193,7 @@ SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', e
 				 '22023', 'events_query must be one query that returns rows', 'events_query: two statements');
 SELECT throws_ok($$SELECT * FROM certification_cycle_check_query('2024-01-05', events_query =>
 					'DELETE FROM audit RETURNING kind, held_on')$$,
-				 '0A000', NULL, 'events_query: a DELETE ... RETURNING is refused');
+				 '25006', 'events_query must be read-only', 'events_query: a DELETE ... RETURNING is refused');
 SELECT is((SELECT count(*) FROM audit), 4::bigint, '... and the table is intact');
 
 -- what is due next
