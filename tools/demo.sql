@@ -263,3 +263,40 @@ SELECT r ->> 'control-id' AS "control-id",
 							-> 'control-implementation' -> 'implemented-requirements') r
  WHERE r ->> 'control-id' IN ('a.5.7', 'a.6.3', 'a.7.4', 'a.8.11');
 \echo 'OSCAL SSP written to' :ssp_file
+
+\echo
+\echo '== 28. Clause 10.2: a worsening metric, a nonconformity, its corrective action, verified =='
+-- 26 weekly campaigns of 300 in 2025 whose phish-prone rate climbs from
+-- 12 % to 20 %; a corrective action (training before the first login)
+-- takes effect on 2025-08-04; 26 campaigns after it around 10 %
+INSERT INTO behaviour_observation (scope_id, metric, observed_at, events, trials)
+SELECT :scope_id, 'phish_prone_rate', '2025-01-06 09:00+00'::timestamptz + w * interval '1 week',
+	   round(300 * CASE WHEN w < 30 THEN 0.12 + 0.08 * w / 29.0 ELSE 0.10 END + 300 * 0.015 * sin(w * 2.1))::bigint, 300
+  FROM generate_series(0, 55) w WHERE w < 26 OR w >= 30;
+SELECT verdict, round((slope_per_month * 1200)::numeric, 1) AS "pp/year", to_char(p_value, '9.9EEEE') AS "p-value"
+  FROM behaviour_trend_between('2025-01-01', '2025-07-06')
+ WHERE scope = 'acme' AND metric = 'phish_prone_rate' AND cohort = '';
+INSERT INTO nonconformity (scope_id, nc_id, source, grade, control, description, raised_on, owner, due_date, metric)
+VALUES (:scope_id, 'NC-2025-04', 'behaviour_metric', 'minor', 'A.6.3',
+		'Phish-prone rate rose from 12 % to 20 % over the first half of 2025', '2025-07-07', 'CISO', '2025-09-30',
+		'phish_prone_rate');
+UPDATE nonconformity
+   SET root_cause = 'New hires had no awareness training before their first login',
+	   correction = 'Targeted session for the 40 newest staff',
+	   corrective_action = 'Awareness training required before the first login',
+	   action_on = '2025-08-04', closed_on = '2025-09-15'
+ WHERE nc_id = 'NC-2025-04';
+\echo 'the register''s rules before the verification (as of 2026-03-01):'
+SELECT nc_id, rule, severity FROM nonconformity_check('acme', '2026-03-01');
+SELECT metric, campaigns_before, campaigns_after, round((rate_before * 100)::numeric, 1) AS "before %",
+	   round((rate_after * 100)::numeric, 1) AS "after %",
+	   round((change_lower * 100)::numeric, 1) || ' .. ' || round((change_upper * 100)::numeric, 1) AS "95 % interval (points)",
+	   to_char(p_value, '9.9EEEE') AS "p-value", verdict
+  FROM nonconformity_effectiveness('acme', 'NC-2025-04');
+UPDATE nonconformity
+   SET verification = 'nonconformity_effectiveness: the rate fell after the action (rate_change, 95 %)',
+	   verified_on = '2026-02-02'
+ WHERE nc_id = 'NC-2025-04';
+\echo 'after the verification:'
+SELECT nc_id, rule, severity FROM nonconformity_check('acme', '2026-03-01');
+SELECT nc_id, grade, status, days_open FROM iso27001_bi.nonconformity WHERE scope = 'acme';
