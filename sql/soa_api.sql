@@ -19,6 +19,10 @@ BEGIN
 		RAISE EXCEPTION 'edition must be 2013 or 2022, not %', create_scope.edition
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	IF btrim(create_scope.name) = '' THEN
+		RAISE EXCEPTION 'a scope needs a name that is not blank'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	BEGIN
 		INSERT INTO @extschema@.soa_scope (name, edition, description)
 		VALUES (create_scope.name, create_scope.edition, create_scope.description)
@@ -75,7 +79,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.delete_scope(text) IS
-	'delete a scope with its SoA, history and versions (administrators only: the only way to remove Annex A entries and history); a scope that does not exist is skipped with a notice';
+	'delete a scope with its SoA, history and versions (administrators only; the only way to remove history and versions; an administrator''s own DELETE can remove an Annex A entry too, recorded as a removal and reported by the validator); a scope that does not exist is skipped with a notice';
 
 CREATE FUNCTION @extschema@.soa_set(scope text, control @extschema@.iso_control,
 									entry @extschema@.soa_entry, justification text,
@@ -248,9 +252,32 @@ BEGIN
 			RETURN result;
 		END IF;
 	END IF;
-	INSERT INTO @extschema@.soa_version (scope_id, version, approved_by, note)
-	VALUES (id, 1, soa_approve.approved_by, soa_approve.note)
-	RETURNING version INTO result;
+	BEGIN
+		INSERT INTO @extschema@.soa_version (scope_id, version, approved_by, note)
+		VALUES (id, 1, soa_approve.approved_by, soa_approve.note)
+		RETURNING version INTO result;
+	EXCEPTION WHEN OTHERS THEN
+		-- the approval's own error (the validator's findings, a
+		-- serialization failure), raised from here: without the trigger's
+		-- internal statement in its context
+		DECLARE
+			e_state text;
+			e_message text;
+			e_detail text;
+			e_hint text;
+		BEGIN
+			GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+									e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+			IF e_detail IS NOT NULL AND e_detail <> '' AND e_hint IS NOT NULL AND e_hint <> '' THEN
+				RAISE EXCEPTION USING ERRCODE = e_state, MESSAGE = e_message, DETAIL = e_detail, HINT = e_hint;
+			ELSIF e_detail IS NOT NULL AND e_detail <> '' THEN
+				RAISE EXCEPTION USING ERRCODE = e_state, MESSAGE = e_message, DETAIL = e_detail;
+			ELSIF e_hint IS NOT NULL AND e_hint <> '' THEN
+				RAISE EXCEPTION USING ERRCODE = e_state, MESSAGE = e_message, HINT = e_hint;
+			END IF;
+			RAISE EXCEPTION USING ERRCODE = e_state, MESSAGE = e_message;
+		END;
+	END;
 	RETURN result;
 END
 $$;

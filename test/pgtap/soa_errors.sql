@@ -15,7 +15,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON iso27001.soa_register TO iso27
 GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_history, iso27001.soa_version,
 	iso27001.soa_version_entry TO iso27001_errors_app;
 
-SELECT plan(23);
+SELECT plan(26);
 
 SELECT throws_ok($$SELECT create_scope('acme', 2013)$$, '23505',
 				 'ISMS scope "acme" already exists',
@@ -70,6 +70,28 @@ SELECT throws_ok($$SELECT delete_scope('acme')$$, '42501',
 RESET ROLE;
 SELECT throws_ok($$UPDATE soa_register SET control_key = 'ORG-2' WHERE control_key = 'ORG-1'$$, '23514',
 				 'the scope and control of an SoA entry cannot change', 'changing a key');
+
+
+-- messages a user reads: an explicit one for a blank name (was the check
+-- constraint's), and an approval's refusal without the internal INSERT
+-- and trigger in its context (issue 16 item 4)
+SELECT throws_ok($$SELECT iso27001.create_scope('   ')$$, '22023', 'a scope needs a name that is not blank',
+				 'a blank scope name: 22023 with its own message');
+CREATE FUNCTION pg_temp.approval_context() RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+	ctx text;
+BEGIN
+	PERFORM iso27001.create_scope('undecided');
+	PERFORM iso27001.soa_approve('undecided');
+	RETURN 'approved';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+	RETURN ctx;
+END $f$;
+SELECT is((SELECT pg_temp.approval_context() ~ '^PL/pgSQL function (iso27001\.)?soa_approve\(text,text,text\) line [0-9]+ at RAISE'),
+		  true, 'a refused approval: the context is one line of soa_approve');
+SELECT is((SELECT pg_temp.approval_context() ~ 'INSERT|soa_version_snapshot'), false,
+		  'no internal statement or trigger in it');
 
 SELECT * FROM finish();
 ROLLBACK;
