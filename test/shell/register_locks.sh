@@ -28,8 +28,11 @@ echo "1..8"
 
 cleanup
 createdb "$db"
-q -c "CREATE ROLE iso27001_locks_nobody LOGIN;
-	  CREATE ROLE iso27001_locks_tenant_b LOGIN;
+# the logins have a password: pg_virtualenv's clusters authenticate TCP
+# connections by password (a socket cluster of tools/with_cluster.sh trusts)
+pw=iso27001-locks-test
+q -c "CREATE ROLE iso27001_locks_nobody LOGIN PASSWORD '$pw';
+	  CREATE ROLE iso27001_locks_tenant_b LOGIN PASSWORD '$pw';
 	  CREATE EXTENSION iso27001;
 	  SELECT create_scope('tenant-a');
 	  SELECT create_scope('tenant-b');
@@ -54,7 +57,7 @@ scope_a=$(q -c "SELECT soa_scope_id('tenant-a')")
 # what the login without grants may try on tenant-a's rows: every lock is refused
 refused() {		# refused ROLE SQL: the statement fails with SQLSTATE 42501
 	local out
-	out=$(PGUSER=$1 psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$db" -c "$2" 2>&1)
+	out=$(PGUSER=$1 PGPASSWORD=$pw psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$db" -c "$2" 2>&1)
 	echo "$out"
 	[[ $out == *"42501"* ]]
 }
@@ -68,7 +71,7 @@ check "nor its register rows (42501)" \
 # hash of the scope and control), tenant-b's role locks every row it can
 # see; both stay idle in their transactions
 {
-	PGAPPNAME=iso27001_lock_holder PGUSER=iso27001_locks_nobody psql -X -q -d "$db" <<-SQL
+	PGAPPNAME=iso27001_lock_holder PGUSER=iso27001_locks_nobody PGPASSWORD=$pw psql -X -q -d "$db" <<-SQL
 		BEGIN;
 		SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
 			'iso27001.soa $scope_a ' || k, 0))
@@ -78,7 +81,7 @@ check "nor its register rows (42501)" \
 } >/dev/null 2>&1 &
 holder_pid=$!
 {
-	PGAPPNAME=iso27001_lock_holder PGUSER=iso27001_locks_tenant_b psql -X -q -d "$db" <<-SQL
+	PGAPPNAME=iso27001_lock_holder PGUSER=iso27001_locks_tenant_b PGPASSWORD=$pw psql -X -q -d "$db" <<-SQL
 		BEGIN;
 		SELECT count(*) FROM (SELECT FROM iso27001.soa_scope FOR UPDATE) s;
 		SELECT count(*) FROM (SELECT FROM iso27001.soa_register FOR UPDATE) r;
