@@ -1753,3 +1753,129 @@ COMMENT ON COLUMN iso27001_bi.behaviour_trend.projected_upper IS
 	'upper end of the 95 % confidence interval of the projected value';
 COMMENT ON COLUMN iso27001_bi.behaviour_trend.target_status IS
 	'on track (the projection''s whole 95 % interval meets the target), off track (none of it does), at risk (it straddles the target) or insufficient data; empty without a target and due date';
+
+-- Issue 15 item 5: confidentiality defaults
+--
+-- The extension no longer grants anything to the cluster-wide role
+-- iso27001_reader: a role granted it for one database read every database
+-- that had installed the extension.  The DBA grants a reader per database
+-- with grant_reader (docs/security.md).  The update revokes what 0.2.0 and
+-- 0.2.1 granted the role here (so that the database equals a fresh
+-- install, and pg_dump keeps a grant made again by grant_reader), and
+-- warns, naming the role's members, when anyone relied on it.
+
+-- What a BI reader may read, granted by the DBA in each database: nothing
+-- by default (a role is cluster-wide, so a role granted here by the
+-- install would read every database that installs the extension; see
+-- docs/security.md).  The reader's tables are listed once, here.
+CREATE FUNCTION @extschema@.reader_tables()
+	RETURNS regclass[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ARRAY['@extschema@.soa_scope'::regclass, '@extschema@.soa_register'::regclass,
+				 '@extschema@.soa_version'::regclass, '@extschema@.soa_version_entry'::regclass,
+				 '@extschema@.certificate'::regclass, '@extschema@.certification_audit'::regclass,
+				 '@extschema@.behaviour_observation'::regclass, '@extschema@.behaviour_target'::regclass];
+END;
+COMMENT ON FUNCTION @extschema@.reader_tables() IS
+	'the tables under the BI views that grant_reader grants SELECT on (the register without its change history, certificates, audits, observations, targets)';
+
+-- The role checked before its privileges change: not a predefined role
+-- (pg_*, whose members the DBA does not choose one by one), and the
+-- caller may grant every privilege a reader needs (else nothing changes)
+CREATE FUNCTION @extschema@.reader_check(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	t regclass;
+BEGIN
+	IF reader IS NULL THEN
+		RAISE EXCEPTION 'reader role must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = reader) LIKE 'pg\_%' THEN
+		RAISE EXCEPTION 'role "%" is a predefined role', reader
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Grant the reader''s privileges to a role of your own: CREATE ROLE bi_reader NOLOGIN.';
+	END IF;
+	IF NOT pg_catalog.has_schema_privilege('iso27001_bi', 'USAGE WITH GRANT OPTION') THEN
+		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The current role may not grant USAGE on schema iso27001_bi.';
+	END IF;
+	FOREACH t IN ARRAY @extschema@.reader_tables() OPERATOR(pg_catalog.||)
+			ARRAY(SELECT c.oid::regclass FROM pg_catalog.pg_class c
+				   WHERE c.relnamespace OPERATOR(pg_catalog.=) 'iso27001_bi'::regnamespace AND c.relkind = 'v'
+				   ORDER BY c.relname) LOOP
+		IF NOT pg_catalog.has_table_privilege(t, 'SELECT WITH GRANT OPTION') THEN
+			RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = pg_catalog.format('The current role may not grant SELECT on %s.', t);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.reader_check(regrole) IS
+	'refuses (22023) a predefined role as a BI reader, and (42501) a caller that may not grant every privilege a reader needs';
+
+-- Makes a role a BI reader in this database: USAGE on iso27001_bi, SELECT
+-- on its views and on the tables under them (reader_tables), no writes,
+-- no change history.  A dashboard's login: CREATE ROLE metabase LOGIN;
+-- SELECT iso27001.grant_reader('metabase');
+CREATE FUNCTION @extschema@.grant_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(reader);
+	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s',
+		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+	IF (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.oid = reader) THEN
+		RAISE WARNING 'role "%" bypasses row-level security: it reads every scope', reader;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.grant_reader(regrole) IS
+	'grants a role what a BI reader needs in this database only: USAGE on schema iso27001_bi, SELECT on its views and on the tables under them (reader_tables()); no writes, no change history';
+
+-- Takes back exactly what grant_reader gives, in this database
+CREATE FUNCTION @extschema@.revoke_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(reader);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM %s',
+		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON ALL TABLES IN SCHEMA iso27001_bi FROM %s', reader);
+	EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA iso27001_bi FROM %s', reader);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.revoke_reader(regrole) IS
+	'revokes from a role, in this database, what grant_reader gives: USAGE on schema iso27001_bi, SELECT on its views and on reader_tables()';
+
+DO $$
+DECLARE
+	members text;
+BEGIN
+	IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader') THEN
+		PERFORM @extschema@.revoke_reader('iso27001_reader');
+		SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname) INTO members
+		  FROM pg_catalog.pg_auth_members m
+		  JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) m.member
+		 WHERE m.roleid OPERATOR(pg_catalog.=) 'iso27001_reader'::regrole;
+		IF members IS NOT NULL THEN
+			RAISE WARNING 'role iso27001_reader no longer reads iso27001''s data in database %',
+				pg_catalog.quote_ident(pg_catalog.current_database())
+				USING DETAIL = pg_catalog.format('Its members (%s) lost access to the BI views here: from 0.2.2 the extension grants nothing by default, since a role belongs to every database of the cluster.', members),
+					  HINT = 'To keep them reading this database, run SELECT iso27001.grant_reader(''iso27001_reader''); in the transaction of the update (CHANGELOG.md, Upgrading).';
+		END IF;
+	END IF;
+END
+$$;
