@@ -1,27 +1,31 @@
--- Row-level security by scope: one row per role and scope it may use, and
--- the same policy on each of the nine tables with a scope_id (README,
--- "Permissions and row-level security"; test/pgtap/bi_rls.sql and
--- soa_rls.sql run this file).  The tables' owner and superusers are not
--- limited; every other role sees and changes only its scopes' rows.
-CREATE TABLE public.scope_access (
+-- Row-level security by scope: which role may use which scope, and one
+-- policy on every table of iso27001 with a scope_id (README, "Permissions
+-- and row-level security"; test/pgtap/bi_rls.sql and soa_rls.sql run this
+-- file).  The tables' owner and superusers are not limited; every other
+-- role reads and changes only its scopes' rows.  Run it again after an
+-- update that adds a table: it covers every table with a scope_id.
+CREATE TABLE IF NOT EXISTS public.scope_access (
     role_name name NOT NULL,
     scope_id bigint NOT NULL,
     PRIMARY KEY (role_name, scope_id)
 );
 -- each role reads only its own rows of it
 ALTER TABLE public.scope_access ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS own_rows ON public.scope_access;
 CREATE POLICY own_rows ON public.scope_access USING (role_name = current_user);
 GRANT SELECT ON public.scope_access TO PUBLIC;
 
 DO $$
 DECLARE
-    t text;
+    t regclass;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['soa_scope', 'soa_register', 'soa_history', 'soa_version',
-                             'soa_version_entry', 'certificate', 'certification_audit',
-                             'behaviour_observation', 'behaviour_target'] LOOP
-        EXECUTE format('ALTER TABLE iso27001.%I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY by_scope ON iso27001.%I USING (scope_id IN '
+    FOR t IN SELECT c.oid FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+              WHERE c.relnamespace = 'iso27001'::regnamespace AND c.relkind = 'r'
+                AND a.attname = 'scope_id' AND NOT a.attisdropped
+              ORDER BY c.relname LOOP
+        EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('DROP POLICY IF EXISTS by_scope ON %s', t);
+        EXECUTE format('CREATE POLICY by_scope ON %s USING (scope_id IN '
                        '(SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user))', t);
     END LOOP;
 END
