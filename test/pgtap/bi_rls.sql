@@ -21,11 +21,26 @@ BEGIN
 		 WHERE scope_id = id;
 		PERFORM iso27001.soa_approve(s, 'Jane Doe');
 		PERFORM iso27001.soa_set(s, 'A.5.7', 'excluded', initcap(s) || ' secret reason.');
-		INSERT INTO iso27001.certificate VALUES (id, '2025-03-14', initcap(s) || ' secret certificate', 'Example CB');
+		PERFORM iso27001.soa_add_evidence(s, 'A.5.1', 'https://' || s || '.example/secret-evidence');
+		-- a certificate (with its history of events, in versions that keep one)
+		IF to_regprocedure('iso27001.certificate_record(text,text,date,text,text,text,integer)') IS NULL THEN
+			INSERT INTO iso27001.certificate VALUES (id, '2025-03-14', initcap(s) || ' secret certificate', 'Example CB');
+		ELSE
+			EXECUTE 'SELECT iso27001.certificate_record($1, ''issued'', ''2025-03-14'', $2, ''Example CB'', $3)'
+			  USING s, initcap(s) || ' secret certificate', initcap(s) || ' secret event';
+		END IF;
 		INSERT INTO iso27001.certification_audit VALUES (id, 'surveillance', '2026-03-30', initcap(s) || ' secret note');
+		-- ten weekly campaigns ending last week (so that views of the last
+		-- 12 months have them too)
 		INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, cohort, events, trials)
-		SELECT id, 'phishing_click_rate', '2025-01-06'::timestamptz + i * interval '7 days', c, 20 - i, 100
+		SELECT id, 'phishing_click_rate', date_trunc('day', now()) - (10 - i) * interval '7 days', c, 20 - i, 100
 		  FROM generate_series(0, 9) i, unnest(ARRAY['', initcap(s) || ' secret cohort']) c;
+		-- a nonconformity, in versions that have them
+		IF to_regclass('iso27001.nonconformity') IS NOT NULL THEN
+			EXECUTE 'INSERT INTO iso27001.nonconformity (scope_id, nc_id, source, grade, clause, description, raised_on)
+					 VALUES ($1, ''NC-1'', ''internal_audit'', ''minor'', ''9.2'', $2, ''2026-01-15'')'
+			  USING id, initcap(s) || ' secret nonconformity';
+		END IF;
 		INSERT INTO iso27001.behaviour_target VALUES (id, 'phishing_click_rate', 0.05, '2027-01-01');
 	END LOOP;
 END $$;
@@ -127,7 +142,8 @@ INSERT INTO beta_call VALUES
 	-- in versions that have them
 	('iso27001.certificate_record(text,text,date,text,text,text,integer)', $$SELECT iso27001.certificate_record('beta', 'issued', '2025-03-14')$$),
 	('iso27001.nonconformity_check(text,date,interval)', $$SELECT count(*) FROM iso27001.nonconformity_check('beta')$$),
-	('iso27001.nonconformity_effectiveness(text,text,double precision)', $$SELECT count(*) FROM iso27001.nonconformity_effectiveness('beta', 'NC-1')$$);
+	('iso27001.nonconformity_effectiveness(text,text,double precision)', $$SELECT count(*) FROM iso27001.nonconformity_effectiveness('beta', 'NC-1')$$),
+	('iso27001.soa_history_evidence(bigint,text,timestamptz)', format($$SELECT count(*) FROM iso27001.soa_history_evidence(%s, 'A.5.1', now())$$, :beta));
 DELETE FROM beta_call WHERE to_regprocedure(fn) IS NULL;
 UPDATE beta_call SET fn = to_regprocedure(fn)::text;
 GRANT SELECT ON beta_call TO PUBLIC;
