@@ -103,9 +103,13 @@ valgrind:
 # change log and an update script from a released version agree with it;
 # the built install script is not committed; no pg_regress input shares a
 # name with an install source (pg_regress would run the source); every
-# citation of a section of docs/ names one that exists.
+# citation of a section of docs/ names one that exists; README shows the
+# row-level security set-up (docs/scope_policies.sql) as it is.
 lint:
 	@perl tools/citations.pl
+	@perl -0777 -ne 'm{<!-- docs/scope_policies.sql -->\n```sql\n(.*?)```\n}s or exit 1; print $$1' README.md | \
+		cmp -s - docs/scope_policies.sql || \
+		{ echo "README.md does not show docs/scope_policies.sql as it is"; exit 1; }
 	@test "$$(grep -c '"version": "$(EXTVERSION)"' META.json)" -eq 2 || \
 		{ echo "META.json versions differ from $(EXTVERSION)"; exit 1; }
 	@grep -q '^## .*$(EXTVERSION)' CHANGELOG.md || \

@@ -458,18 +458,103 @@ BEGIN
 END
 $$;
 
--- The role a BI tool logs in through: CREATE ROLE metabase LOGIN PASSWORD '...' IN ROLE iso27001_reader;
-DO $$
+-- What a BI reader may read, granted by the DBA in each database: nothing
+-- by default (a role is cluster-wide, so a role granted here by the
+-- install would read every database that installs the extension; see
+-- docs/security.md).  The reader's tables are listed once, here, by name
+-- (a name this version does not have is skipped); test/pgtap/bi_rls.sql
+-- checks that they are every table with a scope_id but soa_history.
+CREATE FUNCTION @extschema@.reader_tables()
+	RETURNS regclass[]
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.array_agg(c.oid::regclass ORDER BY c.relname)
+	  FROM pg_catalog.pg_class c
+	 WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::regnamespace
+	   AND c.relkind OPERATOR(pg_catalog.=) 'r'
+	   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['soa_scope', 'soa_register', 'soa_version',
+			'soa_version_entry', 'certificate', 'certificate_event', 'certification_audit',
+			'behaviour_observation', 'behaviour_target', 'nonconformity']::name[]);
+END;
+COMMENT ON FUNCTION @extschema@.reader_tables() IS
+	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';
+
+-- The role checked before its privileges change: not a predefined role
+-- (pg_*, whose members the DBA does not choose one by one), and the
+-- caller may grant every privilege a reader needs (else nothing changes)
+CREATE FUNCTION @extschema@.reader_check(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	t regclass;
 BEGIN
-	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader') THEN
-		CREATE ROLE iso27001_reader NOLOGIN;
+	IF reader IS NULL THEN
+		RAISE EXCEPTION 'reader role must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = reader) LIKE 'pg\_%' THEN
+		RAISE EXCEPTION 'role "%" is a predefined role', reader
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Grant the reader''s privileges to a role of your own: CREATE ROLE bi_reader NOLOGIN.';
+	END IF;
+	IF NOT pg_catalog.has_schema_privilege('iso27001_bi', 'USAGE WITH GRANT OPTION') THEN
+		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The current role may not grant USAGE on schema iso27001_bi.';
+	END IF;
+	FOREACH t IN ARRAY @extschema@.reader_tables() OPERATOR(pg_catalog.||)
+			ARRAY(SELECT c.oid::regclass FROM pg_catalog.pg_class c
+				   WHERE c.relnamespace OPERATOR(pg_catalog.=) 'iso27001_bi'::regnamespace AND c.relkind = 'v'
+				   ORDER BY c.relname) LOOP
+		IF NOT pg_catalog.has_table_privilege(t, 'SELECT WITH GRANT OPTION') THEN
+			RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = pg_catalog.format('The current role may not grant SELECT on %s.', t);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.reader_check(regrole) IS
+	'refuses (22023) a predefined role as a BI reader, and (42501) a caller that may not grant every privilege a reader needs';
+
+-- Makes a role a BI reader in this database: USAGE on iso27001_bi, SELECT
+-- on its views and on the tables under them (reader_tables), no writes,
+-- no change history.  A dashboard's login: CREATE ROLE metabase LOGIN;
+-- SELECT iso27001.grant_reader('metabase');
+CREATE FUNCTION @extschema@.grant_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(reader);
+	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s',
+		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+	IF (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.oid = reader) THEN
+		RAISE WARNING 'role "%" bypasses row-level security: it reads every scope', reader;
 	END IF;
 END
 $$;
-COMMENT ON ROLE iso27001_reader IS
-	'reads iso27001''s BI views (schema iso27001_bi) and the rows under them; grant it to a BI tool''s login role';
-GRANT USAGE ON SCHEMA iso27001_bi TO iso27001_reader;
-GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO iso27001_reader;
-GRANT SELECT ON @extschema@.soa_scope, @extschema@.soa_register, @extschema@.soa_version,
-	@extschema@.certificate, @extschema@.certification_audit, @extschema@.certificate_event,
-	@extschema@.behaviour_observation, @extschema@.behaviour_target TO iso27001_reader;
+COMMENT ON FUNCTION @extschema@.grant_reader(regrole) IS
+	'grants a role what a BI reader needs in this database only: USAGE on schema iso27001_bi, SELECT on its views and on the tables under them (reader_tables()); no writes, no change history';
+
+-- Takes back exactly what grant_reader gives, in this database
+CREATE FUNCTION @extschema@.revoke_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(reader);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM %s',
+		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON ALL TABLES IN SCHEMA iso27001_bi FROM %s', reader);
+	EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA iso27001_bi FROM %s', reader);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.revoke_reader(regrole) IS
+	'revokes from a role, in this database, what grant_reader gives: USAGE on schema iso27001_bi, SELECT on its views and on reader_tables()';

@@ -4086,3 +4086,134 @@ $$;
 -- (the new module); only the comment changes here.
 COMMENT ON FUNCTION @extschema@.certification_cycle_check_query(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
 	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date), run read-only and rolled back';
+
+-- Issue 15 item 5: confidentiality defaults
+--
+-- The extension no longer grants anything to the cluster-wide role
+-- iso27001_reader: a role granted it for one database read every database
+-- that had installed the extension.  The DBA grants a reader per database
+-- with grant_reader (docs/security.md).  The update revokes what 0.2.0 and
+-- 0.2.1 granted the role here (so that the database equals a fresh
+-- install, and pg_dump keeps a grant made again by grant_reader), and
+-- warns, naming the role's members, when anyone relied on it.
+
+-- What a BI reader may read, granted by the DBA in each database: nothing
+-- by default (a role is cluster-wide, so a role granted here by the
+-- install would read every database that installs the extension; see
+-- docs/security.md).  The reader's tables are listed once, here, by name
+-- (a name this version does not have is skipped); test/pgtap/bi_rls.sql
+-- checks that they are every table with a scope_id but soa_history.
+CREATE FUNCTION @extschema@.reader_tables()
+	RETURNS regclass[]
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.array_agg(c.oid::regclass ORDER BY c.relname)
+	  FROM pg_catalog.pg_class c
+	 WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::regnamespace
+	   AND c.relkind OPERATOR(pg_catalog.=) 'r'
+	   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['soa_scope', 'soa_register', 'soa_version',
+			'soa_version_entry', 'certificate', 'certificate_event', 'certification_audit',
+			'behaviour_observation', 'behaviour_target', 'nonconformity']::name[]);
+END;
+COMMENT ON FUNCTION @extschema@.reader_tables() IS
+	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';
+
+-- The role checked before its privileges change: not a predefined role
+-- (pg_*, whose members the DBA does not choose one by one), and the
+-- caller may grant every privilege a reader needs (else nothing changes)
+CREATE FUNCTION @extschema@.reader_check(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	t regclass;
+BEGIN
+	IF reader IS NULL THEN
+		RAISE EXCEPTION 'reader role must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = reader) LIKE 'pg\_%' THEN
+		RAISE EXCEPTION 'role "%" is a predefined role', reader
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Grant the reader''s privileges to a role of your own: CREATE ROLE bi_reader NOLOGIN.';
+	END IF;
+	IF NOT pg_catalog.has_schema_privilege('iso27001_bi', 'USAGE WITH GRANT OPTION') THEN
+		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The current role may not grant USAGE on schema iso27001_bi.';
+	END IF;
+	FOREACH t IN ARRAY @extschema@.reader_tables() OPERATOR(pg_catalog.||)
+			ARRAY(SELECT c.oid::regclass FROM pg_catalog.pg_class c
+				   WHERE c.relnamespace OPERATOR(pg_catalog.=) 'iso27001_bi'::regnamespace AND c.relkind = 'v'
+				   ORDER BY c.relname) LOOP
+		IF NOT pg_catalog.has_table_privilege(t, 'SELECT WITH GRANT OPTION') THEN
+			RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = pg_catalog.format('The current role may not grant SELECT on %s.', t);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.reader_check(regrole) IS
+	'refuses (22023) a predefined role as a BI reader, and (42501) a caller that may not grant every privilege a reader needs';
+
+-- Makes a role a BI reader in this database: USAGE on iso27001_bi, SELECT
+-- on its views and on the tables under them (reader_tables), no writes,
+-- no change history.  A dashboard's login: CREATE ROLE metabase LOGIN;
+-- SELECT iso27001.grant_reader('metabase');
+CREATE FUNCTION @extschema@.grant_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(reader);
+	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s',
+		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+	IF (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.oid = reader) THEN
+		RAISE WARNING 'role "%" bypasses row-level security: it reads every scope', reader;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.grant_reader(regrole) IS
+	'grants a role what a BI reader needs in this database only: USAGE on schema iso27001_bi, SELECT on its views and on the tables under them (reader_tables()); no writes, no change history';
+
+-- Takes back exactly what grant_reader gives, in this database
+CREATE FUNCTION @extschema@.revoke_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(reader);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM %s',
+		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON ALL TABLES IN SCHEMA iso27001_bi FROM %s', reader);
+	EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA iso27001_bi FROM %s', reader);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.revoke_reader(regrole) IS
+	'revokes from a role, in this database, what grant_reader gives: USAGE on schema iso27001_bi, SELECT on its views and on reader_tables()';
+
+DO $$
+DECLARE
+	members text;
+BEGIN
+	IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader') THEN
+		PERFORM @extschema@.revoke_reader('iso27001_reader');
+		SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname) INTO members
+		  FROM pg_catalog.pg_auth_members m
+		  JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) m.member
+		 WHERE m.roleid OPERATOR(pg_catalog.=) 'iso27001_reader'::regrole;
+		IF members IS NOT NULL THEN
+			RAISE WARNING 'role iso27001_reader no longer reads iso27001''s data in database %',
+				pg_catalog.quote_ident(pg_catalog.current_database())
+				USING DETAIL = pg_catalog.format('Its members (%s) lost access to the BI views here: from 0.2.2 the extension grants nothing by default, since a role belongs to every database of the cluster.', members),
+					  HINT = 'To keep them reading this database, run SELECT iso27001.grant_reader(''iso27001_reader''); in the transaction of the update (CHANGELOG.md, Upgrading).';
+		END IF;
+	END IF;
+END
+$$;

@@ -391,4 +391,4 @@ COMMENT ON COLUMN iso27001_bi.nonconformity.closed_on IS 'when it was closed';
 COMMENT ON COLUMN iso27001_bi.nonconformity.verified_on IS 'when the effectiveness of the corrective action was verified';
 COMMENT ON COLUMN iso27001_bi.nonconformity.status IS 'as of today: open, overdue, closed, or closed, not verified';
 COMMENT ON COLUMN iso27001_bi.nonconformity.days_open IS 'days from raised to closed (to today while open)';
-GRANT SELECT ON iso27001_bi.nonconformity, @extschema@.nonconformity TO iso27001_reader;
+-- read by a BI reader through grant_reader (reader_tables() names the table)

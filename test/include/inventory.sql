@@ -19,9 +19,12 @@ SELECT line FROM (
 				  p.proacl, pg_catalog.obj_description(p.oid, 'pg_proc')) AS line
 	  FROM member m JOIN pg_catalog.pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
 	UNION ALL
-	-- relations: kind, options, privileges, comment, view definition
+	-- relations: kind, options, privileges (a default ACL written out: a
+	-- privilege granted and revoked again leaves it explicit), comment,
+	-- view definition
 	SELECT format('relation %s.%s | %s | %s | %s | %s | %s', n.nspname, c.relname, c.relkind, c.reloptions,
-				  c.relacl, pg_catalog.obj_description(c.oid, 'pg_class'),
+				  coalesce(c.relacl, pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner)),
+				  pg_catalog.obj_description(c.oid, 'pg_class'),
 				  CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END)
 	  FROM member m JOIN pg_catalog.pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
 	  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -57,7 +60,8 @@ SELECT line FROM (
 				  pg_catalog.obj_description(m.objid, m.classid::regclass::name))
 	  FROM member m
 	UNION ALL
-	SELECT format('schema %s | %s | %s', n.nspname, n.nspacl, pg_catalog.obj_description(n.oid, 'pg_namespace'))
+	SELECT format('schema %s | %s | %s', n.nspname, coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)),
+				  pg_catalog.obj_description(n.oid, 'pg_namespace'))
 	  FROM pg_catalog.pg_namespace n WHERE n.nspname IN ('iso27001', 'iso27001_bi')
 	UNION ALL
 	-- event triggers: when they fire and what
@@ -70,7 +74,13 @@ SELECT line FROM (
 	  FROM pg_catalog.pg_extension e, unnest(e.extconfig, e.extcondition) AS u(c, cond)
 	 WHERE e.extname = 'iso27001'
 	UNION ALL
+	-- (initial privileges equal to the default ACL are as good as none)
 	SELECT format('initprivs %s | %s', pg_catalog.pg_describe_object(p.classoid, p.objoid, p.objsubid), p.initprivs)
 	  FROM member m JOIN pg_catalog.pg_init_privs p ON p.classoid = m.classid AND p.objoid = m.objid
+	  LEFT JOIN pg_catalog.pg_class c ON p.classoid = 'pg_class'::regclass AND c.oid = p.objoid AND p.objsubid = 0
+	  LEFT JOIN pg_catalog.pg_namespace n ON p.classoid = 'pg_namespace'::regclass AND n.oid = p.objoid
+	 WHERE p.initprivs IS DISTINCT FROM
+		   coalesce(pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner),
+					pg_catalog.acldefault('n', n.nspowner))
 ) q
 ORDER BY line;

@@ -18,6 +18,7 @@ BEGIN
 	PERFORM soa_set('acme', 'A.6.3', 'applicable, implemented (risk treatment)', 'RA-1.');
 	PERFORM create_scope('legacy', 2013);
 	INSERT INTO certificate VALUES (soa_scope_id('acme'), '2025-03-14', 'C-1', 'CB');
+	CREATE ROLE iso27001_bad_input_reader NOLOGIN;
 	INSERT INTO behaviour_observation (scope_id, metric, observed_at, events, trials)
 	SELECT soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06'::timestamptz + i * interval '7 days', 20 - i, 100
 	  FROM generate_series(0, 9) i;
@@ -51,6 +52,7 @@ LANGUAGE sql AS $$
 			WHEN 'persons' THEN '450'
 			WHEN 'cycles' THEN '2'
 			WHEN 'unit' THEN quote_literal('1 month')
+			WHEN 'reader' THEN quote_literal('iso27001_bad_input_reader')
 			ELSE NULL END,
 		CASE argtype
 			WHEN 'text'::regtype THEN quote_literal('some text')
@@ -108,6 +110,7 @@ LANGUAGE sql AS $$
 		WHEN 'uuid'::regtype THEN ARRAY['NULL', $v$'00000000-0000-0000-0000-000000000000'$v$]
 		WHEN 'bytea'::regtype THEN ARRAY['NULL', $v$''$v$, $v$'\xffffffff'$v$, $v$'\x00'$v$]
 		WHEN 'xid'::regtype THEN ARRAY['NULL', $v$'0'$v$]
+		WHEN 'regrole'::regtype THEN ARRAY['NULL', $v$'pg_monitor'$v$, $v$'pg_database_owner'$v$]
 		WHEN 'text[]'::regtype THEN ARRAY['NULL', $v$'{}'$v$, $v$'{NULL}'$v$, $v$'{a,NULL}'$v$, $v$'{{a,b},{c,d}}'$v$]
 		WHEN 'integer[]'::regtype THEN ARRAY['NULL', $v$'{}'$v$, $v$'{NULL}'$v$, $v$'{1,NULL}'$v$, $v$'{0,-1}'$v$,
 											 $v$'{2147483647,2147483647}'$v$, $v$'{{1,2},{3,4}}'$v$]

@@ -232,14 +232,16 @@ SELECT is((SELECT evidence_links FROM iso27001_bi.soa_entry WHERE scope = 'acme'
 SELECT is((SELECT count(*) FROM iso27001_bi.behaviour_series WHERE scope = 'acme' AND cohort = '' AND difficulty = ''),
 		  20::bigint, 'behaviour_series: every observation, the whole scope''s with no difficulty');
 
--- the reader role
-SELECT ok(NOT (SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_reader'),
-		  'iso27001_reader exists and cannot log in itself');
+-- readers: none by default (a role is cluster-wide), one per database by grant_reader
+SELECT is((SELECT nspacl FROM pg_catalog.pg_namespace WHERE nspname = 'iso27001_bi'), NULL,
+		  'no role but its owner may use schema iso27001_bi after CREATE EXTENSION');
+CREATE ROLE iso27001_bi_contract_reader NOLOGIN;
+DO $$ BEGIN PERFORM iso27001.grant_reader('iso27001_bi_contract_reader'); END $$;
 SELECT is_empty(
 	$$SELECT relname FROM pg_catalog.pg_class
 	   WHERE relnamespace = 'iso27001_bi'::regnamespace
-		 AND NOT has_table_privilege('iso27001_reader', oid, 'SELECT')$$,
-	'iso27001_reader can read every view');
+		 AND NOT has_table_privilege('iso27001_bi_contract_reader', oid, 'SELECT')$$,
+	'a role given grant_reader can read every view');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -14,7 +14,7 @@ GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
 
 CREATE ROLE iso27001_test_user NOLOGIN;
 
-SELECT plan(50);
+SELECT plan(57);
 
 -- pg_dump dumps the SoA register (user data), never the reference tables
 SELECT set_eq(
@@ -54,6 +54,40 @@ SELECT table_privs_are(split_part(name, '.', 1), split_part(name, '.', 2),
 					   format('ordinary users may only SELECT from %s', name))
   FROM (SELECT name FROM ref_views UNION ALL SELECT name FROM ref_tables) AS r;
 
+-- BI readers: grant_reader gives exactly USAGE on schema iso27001_bi and
+-- SELECT on its views and on the tables under them (not the change
+-- history), in this database; revoke_reader takes it all back
+CREATE ROLE iso27001_test_reader NOLOGIN;
+CREATE TEMP VIEW reader_privs AS
+SELECT c.oid::regclass::text AS rel, p.privilege_type
+  FROM pg_catalog.pg_class c, aclexplode(c.relacl) p
+ WHERE p.grantee = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_test_reader')
+   AND c.relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname IN ('iso27001', 'iso27001_bi'))
+UNION ALL
+SELECT 'schema ' || n.nspname, p.privilege_type
+  FROM pg_catalog.pg_namespace n, aclexplode(n.nspacl) p
+ WHERE p.grantee = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'iso27001_test_reader');
+SELECT lives_ok($$SELECT iso27001.grant_reader('iso27001_test_reader')$$, 'grant_reader makes a role a reader');
+SELECT set_eq(
+	'SELECT * FROM reader_privs',
+	$$SELECT 'iso27001.' || t AS rel, 'SELECT' AS privilege_type FROM unnest(ARRAY['soa_scope', 'soa_register', 'soa_version',
+			  'soa_version_entry', 'certificate', 'certification_audit', 'behaviour_observation',
+			  'behaviour_target', 'certificate_event', 'nonconformity']) t
+	  UNION ALL SELECT c.oid::regclass::text, 'SELECT' FROM pg_catalog.pg_class c
+	   WHERE c.relnamespace = 'iso27001_bi'::regnamespace
+	  UNION ALL SELECT 'schema iso27001_bi', 'USAGE'$$,
+	'exactly USAGE on iso27001_bi and SELECT on its views and the ten tables under them (not soa_history)');
+SELECT lives_ok($$SELECT iso27001.revoke_reader('iso27001_test_reader')$$, 'revoke_reader');
+SELECT is_empty('SELECT * FROM reader_privs', 'takes every one of them back');
+SELECT throws_ok($$SELECT iso27001.grant_reader(NULL)$$, '22004', 'reader role must not be null',
+				 'grant_reader(NULL) is refused');
+SELECT throws_ok($$SELECT iso27001.grant_reader('pg_monitor')$$, '22023', 'role "pg_monitor" is a predefined role',
+				 'a predefined role, whose members the DBA does not choose, is refused');
+SET ROLE iso27001_test_user;
+SELECT throws_ok($$SELECT iso27001.grant_reader('iso27001_test_reader')$$, '42501',
+				 'permission denied to grant or revoke iso27001''s reader privileges',
+				 'a role that may not grant the privileges is refused before anything is granted');
+RESET ROLE;
 -- internal functions: no trigger function is executable by PUBLIC (a
 -- trigger fires without EXECUTE on its function), and the advisory lock
 -- key of the register is gone

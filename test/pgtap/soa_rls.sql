@@ -12,27 +12,13 @@ BEGIN
 	PERFORM iso27001.soa_set_custom('beta', 'B-1', 'Beta''s own control', 'excluded', 'Beta''s.');
 END $$;
 
--- the README's policy: which role may work on which scope
-CREATE TABLE public.scope_access (role_name name, scope_id bigint);
+-- the README's policies (docs/scope_policies.sql, which README shows):
+-- which role may work on which scope
+SET LOCAL client_min_messages = warning;
+\ir ../../docs/scope_policies.sql
+RESET client_min_messages;
 INSERT INTO public.scope_access
 SELECT 'iso27001_alpha_user', scope_id FROM iso27001.soa_scope WHERE name = 'alpha';
-GRANT SELECT ON public.scope_access TO PUBLIC;
-
-ALTER TABLE iso27001.soa_scope ENABLE ROW LEVEL SECURITY;
-ALTER TABLE iso27001.soa_register ENABLE ROW LEVEL SECURITY;
-ALTER TABLE iso27001.soa_history ENABLE ROW LEVEL SECURITY;
-ALTER TABLE iso27001.soa_version ENABLE ROW LEVEL SECURITY;
-ALTER TABLE iso27001.soa_version_entry ENABLE ROW LEVEL SECURITY;
-CREATE POLICY by_scope ON iso27001.soa_scope
-	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
-CREATE POLICY by_scope ON iso27001.soa_register
-	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
-CREATE POLICY by_scope ON iso27001.soa_history
-	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
-CREATE POLICY by_scope ON iso27001.soa_version
-	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
-CREATE POLICY by_scope ON iso27001.soa_version_entry
-	USING (scope_id IN (SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
 
 -- the README's grants for a GRC application role
 CREATE ROLE iso27001_alpha_user NOLOGIN;
