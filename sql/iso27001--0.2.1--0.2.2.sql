@@ -4217,3 +4217,45 @@ BEGIN
 	END IF;
 END
 $$;
+
+
+-- Issue 16 item 3: an auditor (grant_auditor, revoke_auditor)
+-- Makes a role an auditor in this database: what a reader has, and SELECT
+-- on the SoA's change history, so that every read and export function
+-- runs for it (evidence_pack, evidence_chart, soa_export, soa_export_json,
+-- soa_as_of, soa_as_of_version, soa_diff, soa_diff_at, soa_validate, the
+-- OSCAL exports, nonconformity_check); no writes.  The scopes it sees are
+-- those its row-level security policies allow (docs/scope_policies.sql).
+CREATE FUNCTION @extschema@.grant_auditor(auditor regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(auditor);
+	IF NOT pg_catalog.has_table_privilege('@extschema@.soa_history', 'SELECT WITH GRANT OPTION') THEN
+		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s auditor privileges'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The current role may not grant SELECT on iso27001.soa_history.';
+	END IF;
+	PERFORM @extschema@.grant_reader(auditor);
+	EXECUTE pg_catalog.format('GRANT SELECT ON @extschema@.soa_history TO %s', auditor);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.grant_auditor(regrole) IS
+	'grants a role what an auditor needs in this database only: what grant_reader gives and SELECT on the SoA''s change history, so that every read and export function runs for it; no writes';
+
+-- Takes back exactly what grant_auditor gives, in this database
+CREATE FUNCTION @extschema@.revoke_auditor(auditor regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+BEGIN
+	PERFORM @extschema@.reader_check(auditor);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON @extschema@.soa_history FROM %s', auditor);
+	PERFORM @extschema@.revoke_reader(auditor);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.revoke_auditor(regrole) IS
+	'takes back exactly what grant_auditor gives, in this database';

@@ -53,6 +53,7 @@ LANGUAGE sql AS $$
 			WHEN 'cycles' THEN '2'
 			WHEN 'unit' THEN quote_literal('1 month')
 			WHEN 'reader' THEN quote_literal('iso27001_bad_input_reader')
+			WHEN 'auditor' THEN quote_literal('iso27001_bad_input_reader')
 			ELSE NULL END,
 		CASE argtype
 			WHEN 'text'::regtype THEN quote_literal('some text')

@@ -234,6 +234,8 @@ SELECT set_eq(
 	('iso27001.reader_check(regrole)', 's', false, 's', false),
 	('iso27001.grant_reader(regrole)', 'v', false, 'u', false),
 	('iso27001.revoke_reader(regrole)', 'v', false, 'u', false),
+	('iso27001.grant_auditor(regrole)', 'v', false, 'u', false),
+	('iso27001.revoke_auditor(regrole)', 'v', false, 'u', false),
 	('iso27001.evidence_pack(text,text,date,date,double precision,integer)', 's', false, 's', false),
 	('iso27001.svg_text(text)', 'i', true, 's', false),
 	('iso27001.chart_ticks(double precision,double precision)', 'i', true, 's', false),
