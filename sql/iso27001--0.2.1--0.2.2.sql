@@ -4259,3 +4259,96 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.revoke_auditor(regrole) IS
 	'takes back exactly what grant_auditor gives, in this database';
+
+
+-- Issue 17 item 6: oscal_poam, the open nonconformities as an OSCAL POA&M
+-- The open nonconformities of a scope (not closed, or closed without a
+-- verification of effectiveness) as an OSCAL plan of action and
+-- milestones: one risk per nonconformity with its corrective action as a
+-- remediation and the due date as its milestone, and one POA&M item
+-- pointing to it.  UUIDs from documented names, times from the data.
+CREATE FUNCTION @extschema@.oscal_poam(scope text)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, @extschema@, pg_temp
+AS $$
+DECLARE
+	sid bigint := @extschema@.soa_scope_id(scope);
+	ns CONSTANT text := 'https://pgxn.org/dist/iso27001/ns/oscal';
+	ssp uuid := @extschema@.oscal_uuid('ssp/' || scope || '/current');
+	ssp_resource uuid := @extschema@.oscal_uuid('resource/ssp/' || scope);
+	risks jsonb;
+	items jsonb;
+	last_change timestamptz;
+BEGIN
+	WITH n AS (
+		SELECT x.*, @extschema@.oscal_uuid('nonconformity-risk/' || scope || '/' || x.nc_id) AS risk_uuid
+		  FROM @extschema@.nonconformity x
+		 WHERE x.scope_id = sid AND (x.closed_on IS NULL OR x.verified_on IS NULL))
+	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', n.risk_uuid,
+			   'title', 'Nonconformity ' || n.nc_id,
+			   'description', n.description,
+			   'statement', coalesce(nullif(btrim(n.root_cause), ''), 'Root cause not yet determined.'),
+			   'status', CASE WHEN n.closed_on IS NOT NULL THEN 'closed'
+							  WHEN nullif(btrim(n.corrective_action), '') IS NOT NULL THEN 'remediating'
+							  ELSE 'open' END,
+			   'deadline', to_char(n.due_date, 'YYYY-MM-DD') || 'T00:00:00Z',
+			   'remediations', CASE WHEN nullif(btrim(n.corrective_action), '') IS NOT NULL THEN
+					jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+						'uuid', @extschema@.oscal_uuid('nonconformity-remediation/' || scope || '/' || n.nc_id),
+						'lifecycle', CASE WHEN n.closed_on IS NOT NULL THEN 'completed' ELSE 'planned' END,
+						'title', 'Corrective action',
+						'description', n.corrective_action,
+						'tasks', CASE WHEN n.due_date IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+							'uuid', @extschema@.oscal_uuid('nonconformity-milestone/' || scope || '/' || n.nc_id),
+							'type', 'milestone',
+							'title', 'Corrective action due',
+							'timing', jsonb_build_object('on-date', jsonb_build_object(
+								'date', to_char(n.due_date, 'YYYY-MM-DD') || 'T00:00:00Z')))) END))) END))
+			   ORDER BY n.raised_on, n.nc_id),
+		   jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', @extschema@.oscal_uuid('poam-item/' || scope || '/' || n.nc_id),
+			   'title', 'Nonconformity ' || n.nc_id || ' (' || n.grade || ')',
+			   'description', n.description,
+			   'props', jsonb_build_array(
+							jsonb_build_object('name', 'nonconformity-grade', 'ns', ns, 'value', n.grade),
+							jsonb_build_object('name', 'nonconformity-source', 'ns', ns, 'value', replace(n.source, '_', '-')),
+							jsonb_build_object('name', 'raised-on', 'ns', ns, 'value', n.raised_on::text))
+						|| CASE WHEN n.clause IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'clause', 'ns', ns, 'value', n.clause)) ELSE '[]' END
+						|| CASE WHEN n.control IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'control-id', 'ns', ns, 'value', lower(n.control::text))) ELSE '[]' END,
+			   'related-risks', jsonb_build_array(jsonb_build_object('risk-uuid', n.risk_uuid)),
+			   'remarks', nullif(concat_ws(' ', 'Correction: ' || nullif(btrim(n.correction), '') || '.',
+											'Owner: ' || nullif(btrim(n.owner), '') || '.'), '')))
+			   ORDER BY n.raised_on, n.nc_id),
+		   max(n.recorded_at)
+	  INTO risks, items, last_change
+	  FROM n;
+	IF items IS NULL THEN
+		RAISE EXCEPTION 'scope "%" has no open nonconformity', scope
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'An OSCAL plan of action and milestones holds at least one item.';
+	END IF;
+	RETURN jsonb_build_object('plan-of-action-and-milestones', jsonb_build_object(
+		'uuid', @extschema@.oscal_uuid('poam/' || scope),
+		'metadata', jsonb_build_object(
+			'title', 'Open nonconformities and corrective actions of ' || scope || ' (ISO/IEC 27001 clause 10.2)',
+			'last-modified', to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'version', 'current',
+			'oscal-version', '1.2.1'),
+		'import-ssp', jsonb_build_object('href', '#' || ssp_resource),
+		'system-id', jsonb_build_object('identifier-type', 'https://ietf.org/rfc/rfc4122',
+										'id', @extschema@.oscal_uuid('scope/' || scope)::text),
+		'risks', risks,
+		'poam-items', items,
+		'back-matter', jsonb_build_object('resources', jsonb_build_array(jsonb_build_object(
+			'uuid', ssp_resource,
+			'title', 'The SoA of ' || scope || ' as an OSCAL SSP (iso27001.oscal_ssp)',
+			'rlinks', jsonb_build_array(jsonb_build_object(
+				'href', 'urn:uuid:' || ssp, 'media-type', 'application/oscal.ssp+json')))))));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.oscal_poam(text) IS
+	'a scope''s open nonconformities (not closed, or not verified) as an OSCAL plan of action and milestones: a risk per nonconformity with its corrective action and due-date milestone, a POA&M item pointing to it';

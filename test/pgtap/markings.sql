@@ -247,6 +247,7 @@ SELECT set_eq(
 	('iso27001.nonconformity_row_check()', 'v', false, 'u', false),
 	('iso27001.nonconformity_effectiveness(text,text,double precision)', 's', false, 's', false),
 	('iso27001.nonconformity_check(text,date,interval)', 's', false, 's', false),
+	('iso27001.oscal_poam(text)', 's', false, 's', false),
 	('iso27001.behaviour_trend_between(date,date)', 's', false, 's', false),
 	('iso27001.oscal_control_props(iso27001.iso_control)', 's', true, 's', false),
 	('iso27001.oscal_catalog(integer)', 's', false, 's', false),

@@ -5,7 +5,7 @@
 \ir ../include/preamble.sql
 SET LOCAL TimeZone = 'UTC';
 
-SELECT plan(35);
+SELECT plan(39);
 
 -- rate_change.  Four campaigns of 100 before (85 events) and after (42):
 -- rates 0.2125 and 0.105; Spp before 100 (0.0125^2 + 0.0075^2 + 0.0325^2 +
@@ -131,6 +131,24 @@ SELECT is((SELECT count(*) FROM iso27001.nonconformity_check('acme', '2026-02-01
 		  'on 2026-02-01 nothing is due yet, NC-1''s later acceptance is not known, and later rows do not count');
 SELECT throws_ok($$SELECT * FROM iso27001.nonconformity_check('acme', 'infinity')$$,
 				 '22023', 'as_of must be a finite date', 'an infinite as_of: 22023');
+
+-- the open ones (not closed, or closed without verification) as an OSCAL
+-- plan of action and milestones, in the order they were raised
+SELECT is((SELECT jsonb_path_query_array(iso27001.oscal_poam('acme'), '$."plan-of-action-and-milestones"."poam-items"[*].title')),
+		  '["Nonconformity NC-3 (minor)", "Nonconformity OFI-1 (opportunity)", "Nonconformity NC-4 (minor)", "Nonconformity NC-5 (major)"]',
+		  'oscal_poam: NC-3, OFI-1, NC-4 (closed, not verified) and NC-5; not NC-1 or NC-2 (verified)');
+SELECT is((SELECT r - 'uuid' FROM jsonb_array_elements(iso27001.oscal_poam('acme') #> '{plan-of-action-and-milestones,risks}') r
+			WHERE r ->> 'title' = 'Nonconformity NC-3'),
+		  '{"title": "Nonconformity NC-3", "description": "Obsolete policy published", "statement": "Root cause not yet determined.",
+			"status": "open", "deadline": "2026-06-30T00:00:00Z"}',
+		  'NC-3 as a risk: open, its due date the deadline, no remediation yet');
+SELECT is((SELECT jsonb_path_query_array(r, '$.remediations[0].tasks[0].timing."on-date".date') || jsonb_build_array(r ->> 'status', r #>> '{remediations,0,lifecycle}', r #>> '{remediations,0,description}')
+			 FROM jsonb_array_elements(iso27001.oscal_poam('acme') #> '{plan-of-action-and-milestones,risks}') r
+			WHERE r ->> 'title' = 'Nonconformity NC-4'),
+		  '["2026-05-01T00:00:00Z", "closed", "completed", "Monthly restore test"]',
+		  'NC-4: its corrective action a completed remediation with the due date as milestone');
+SELECT throws_ok($$SELECT iso27001.oscal_poam('beta')$$, '22023', 'scope "beta" has no open nonconformity',
+				 'no open nonconformity: 22023');
 
 -- effectiveness by a metric: a year of weekly click rates around 20 %
 -- before the action on 2026-03-02 and around 10 % after, rates as
