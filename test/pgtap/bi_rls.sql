@@ -143,6 +143,7 @@ INSERT INTO beta_call VALUES
 	('iso27001.certificate_record(text,text,date,text,text,text,integer)', $$SELECT iso27001.certificate_record('beta', 'issued', '2025-03-14')$$),
 	('iso27001.nonconformity_check(text,date,interval)', $$SELECT count(*) FROM iso27001.nonconformity_check('beta')$$),
 	('iso27001.nonconformity_effectiveness(text,text,double precision)', $$SELECT count(*) FROM iso27001.nonconformity_effectiveness('beta', 'NC-1')$$),
+	('iso27001.oscal_poam(text)', $$SELECT iso27001.oscal_poam('beta')$$),
 	('iso27001.soa_history_evidence(bigint,text,timestamptz)', format($$SELECT count(*) FROM iso27001.soa_history_evidence(%s, 'A.5.1', now())$$, :beta));
 DELETE FROM beta_call WHERE to_regprocedure(fn) IS NULL;
 UPDATE beta_call SET fn = to_regprocedure(fn)::text;
