@@ -89,7 +89,7 @@ sub arr
 sub insert
 {
 	my ($table, $columns, @rows) = @_;
-	return "INSERT INTO \@extschema\@.$table ($columns) VALUES\n"
+	return "INSERT INTO iso27001.$table ($columns) VALUES\n"
 	  . join(",\n", map { "\t(" . join(', ', @$_) . ")" } @rows) . ";\n";
 }
 

@@ -12,33 +12,33 @@ COMMENT ON SCHEMA iso27001_bi IS
 	'iso27001''s views for BI tools (Metabase, Grafana, Superset, Power BI): plain column types, one view per dashboard question, a stable contract';
 
 CREATE VIEW iso27001_bi.annex_a_control WITH (security_invoker = true) AS
-SELECT 2022 AS edition, c.control::text AS control_id, @extschema@.sort_key(c.control) AS sort_key,
+SELECT 2022 AS edition, c.control::text AS control_id, iso27001.sort_key(c.control) AS sort_key,
 	   c.theme::text AS theme,
-	   pg_catalog.array_position(pg_catalog.enum_range(NULL::@extschema@.annex_a_theme), c.theme) AS theme_order,
+	   pg_catalog.array_position(pg_catalog.enum_range(NULL::iso27001.annex_a_theme), c.theme) AS theme_order,
 	   c.title,
 	   pg_catalog.array_to_string(c.control_type, ', ') AS control_type,
 	   pg_catalog.array_to_string(c.security_properties, ', ') AS security_properties,
 	   pg_catalog.array_to_string(c.cybersecurity_concepts, ', ') AS cybersecurity_concepts,
 	   pg_catalog.array_to_string(c.operational_capabilities, ', ') AS operational_capabilities,
 	   pg_catalog.array_to_string(c.security_domains, ', ') AS security_domains,
-	   NOT EXISTS (SELECT FROM @extschema@.ref_correspondence m
+	   NOT EXISTS (SELECT FROM iso27001.ref_correspondence m
 				   WHERE m.control_2022 OPERATOR(@extschema@.=) c.control) AS is_new
-  FROM @extschema@.ref_control_2022 c
+  FROM iso27001.ref_control_2022 c
 UNION ALL
-SELECT 2013, c.control::text, @extschema@.sort_key(c.control),
+SELECT 2013, c.control::text, iso27001.sort_key(c.control),
 	   o.clause OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) cl.title,
 	   pg_catalog.substr(o.clause, 3)::integer, c.title,
 	   NULL, NULL, NULL, NULL, NULL, NULL
-  FROM @extschema@.ref_control_2013 c
-  JOIN @extschema@.ref_objective_2013 o ON o.objective OPERATOR(pg_catalog.=) c.objective
-  JOIN @extschema@.ref_clause_2013 cl ON cl.clause OPERATOR(pg_catalog.=) o.clause;
+  FROM iso27001.ref_control_2013 c
+  JOIN iso27001.ref_objective_2013 o ON o.objective OPERATOR(pg_catalog.=) c.objective
+  JOIN iso27001.ref_clause_2013 cl ON cl.clause OPERATOR(pg_catalog.=) o.clause;
 COMMENT ON VIEW iso27001_bi.annex_a_control IS
 	'Annex A of both editions: one row per control with title, theme (2022) or clause (2013) and the ISO/IEC 27002:2022 attributes as comma-separated text';
 
 CREATE VIEW iso27001_bi.annex_a_attribute WITH (security_invoker = true) AS
-SELECT c.control::text AS control_id, @extschema@.sort_key(c.control) AS sort_key, c.title,
+SELECT c.control::text AS control_id, iso27001.sort_key(c.control) AS sort_key, c.title,
 	   a.attribute, a.value
-  FROM @extschema@.ref_control_2022 c
+  FROM iso27001.ref_control_2022 c
  CROSS JOIN LATERAL (
 		SELECT 'control_type' AS attribute, v::text AS value FROM pg_catalog.unnest(c.control_type) v
 		UNION ALL
@@ -59,10 +59,10 @@ SELECT s.scope_id, s.name AS scope, s.edition, s.description, s.created_at,
 	   v.approved_by AS latest_version_approved_by,
 	   CASE WHEN c.scope_id IS NULL THEN NULL
 			WHEN c.withdrawn_on IS NULL THEN 'in force' ELSE 'withdrawn' END AS certificate_status
-  FROM @extschema@.soa_scope s
-  LEFT JOIN @extschema@.certificate c ON c.scope_id OPERATOR(pg_catalog.=) s.scope_id
+  FROM iso27001.soa_scope s
+  LEFT JOIN iso27001.certificate c ON c.scope_id OPERATOR(pg_catalog.=) s.scope_id
   LEFT JOIN LATERAL (SELECT x.version, x.approved_at, x.approved_by
-					   FROM @extschema@.soa_version x
+					   FROM iso27001.soa_version x
 					  WHERE x.scope_id OPERATOR(pg_catalog.=) s.scope_id
 					  ORDER BY x.version DESC LIMIT 1) v ON true;
 COMMENT ON VIEW iso27001_bi.scope IS
@@ -70,23 +70,23 @@ COMMENT ON VIEW iso27001_bi.scope IS
 
 CREATE VIEW iso27001_bi.soa_entry WITH (security_invoker = true) AS
 SELECT r.scope_id, s.name AS scope, s.edition, r.control_key AS control_id,
-	   coalesce(@extschema@.sort_key(r.control), 999999) AS sort_key,
+	   coalesce(iso27001.sort_key(r.control), 999999) AS sort_key,
 	   r.control IS NOT NULL AS is_annex_a,
 	   coalesce(t.title, r.title) AS title,
 	   coalesce(x.section, 'Organization-defined') AS theme,
 	   r.entry IS NOT NULL AS decided,
-	   @extschema@.is_applicable(r.entry) AS applicable,
-	   @extschema@.implementation(r.entry) AS implementation,
-	   @extschema@.is_implemented(r.entry) AS implemented,
-	   @extschema@.oscal_status(r.entry) AS oscal_status,
-	   NULLIF(pg_catalog.array_to_string(@extschema@.reasons(r.entry), ', '), '') AS reasons,
+	   iso27001.is_applicable(r.entry) AS applicable,
+	   iso27001.implementation(r.entry) AS implementation,
+	   iso27001.is_implemented(r.entry) AS implemented,
+	   iso27001.oscal_status(r.entry) AS oscal_status,
+	   NULLIF(pg_catalog.array_to_string(iso27001.reasons(r.entry), ', '), '') AS reasons,
 	   r.justification, r.owner,
 	   pg_catalog.cardinality(r.evidence) AS evidence_links,
 	   r.needs_review, r.changed_at, r.changed_by
-  FROM @extschema@.soa_register r
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
-  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
-  LEFT JOIN @extschema@.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control;
+  FROM iso27001.soa_register r
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+  LEFT JOIN iso27001.annex_a_titles t ON t.control OPERATOR(@extschema@.=) r.control
+  LEFT JOIN iso27001.annex_a_sections x ON x.control OPERATOR(@extschema@.=) r.control;
 COMMENT ON VIEW iso27001_bi.soa_entry IS
 	'each scope''s current Statement of Applicability: one row per control with title, theme, decision, implementation, reasons and justification';
 
@@ -97,15 +97,15 @@ SELECT g.scope_id, s.name AS scope, coalesce(x.section, 'Organization-defined') 
 	   (g.c).not_implemented, (g.c).planned, (g.c).partially_implemented, (g.c).implemented,
 	   (g.c).implemented::double precision
 		 OPERATOR(pg_catalog./) NULLIF((g.c).applicable, 0) AS implemented_share
-  FROM (SELECT r.scope_id, @extschema@.edition(r.control) AS edition,
-			   @extschema@.sort_key(r.control) OPERATOR(pg_catalog./) 10000 AS head,
-			   @extschema@.soa_summary(r.entry) AS c
-		  FROM @extschema@.soa_register r
+  FROM (SELECT r.scope_id, iso27001.edition(r.control) AS edition,
+			   iso27001.sort_key(r.control) OPERATOR(pg_catalog./) 10000 AS head,
+			   iso27001.soa_summary(r.entry) AS c
+		  FROM iso27001.soa_register r
 		 GROUP BY 1, 2, 3) g
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
-  LEFT JOIN (SELECT DISTINCT a.edition, @extschema@.sort_key(a.control) OPERATOR(pg_catalog./) 10000 AS head,
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  LEFT JOIN (SELECT DISTINCT a.edition, iso27001.sort_key(a.control) OPERATOR(pg_catalog./) 10000 AS head,
 				    a.section, a.section_order
-			   FROM @extschema@.annex_a_sections a) x
+			   FROM iso27001.annex_a_sections a) x
 	ON x.edition OPERATOR(pg_catalog.=) g.edition AND x.head OPERATOR(pg_catalog.=) g.head;
 COMMENT ON VIEW iso27001_bi.soa_coverage_by_theme IS
 	'SoA coverage per scope and theme (2022) or clause (2013): counts by applicability and implementation, implemented share of applicable controls';
@@ -113,20 +113,20 @@ COMMENT ON VIEW iso27001_bi.soa_coverage_by_theme IS
 CREATE VIEW iso27001_bi.soa_coverage_by_attribute WITH (security_invoker = true) AS
 SELECT s.scope_id, c.scope, c.attribute, c.value, c.controls, c.excluded, c.applicable,
 	   c.implemented, c.implemented_share::double precision AS implemented_share
-  FROM @extschema@.soa_coverage_by_attribute() c
-  JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) c.scope;
+  FROM iso27001.soa_coverage_by_attribute() c
+  JOIN iso27001.soa_scope s ON s.name OPERATOR(pg_catalog.=) c.scope;
 COMMENT ON VIEW iso27001_bi.soa_coverage_by_attribute IS
 	'SoA coverage per 2022 scope and ISO/IEC 27002:2022 attribute value (the implemented share of applicable #Detective controls, say)';
 
 CREATE VIEW iso27001_bi.soa_finding WITH (security_invoker = true) AS
 SELECT s.scope_id, f.scope, f.rule, f.severity, f.control_key AS control_id,
 	   CASE WHEN f.control_key IS NULL THEN NULL
-			WHEN @extschema@.is_valid_control(f.control_key)
-			THEN @extschema@.sort_key(f.control_key::@extschema@.iso_control)
+			WHEN iso27001.is_valid_control(f.control_key)
+			THEN iso27001.sort_key(f.control_key::iso27001.iso_control)
 			ELSE 999999 END AS sort_key,
 	   f.message
-  FROM @extschema@.soa_validate() f
-  JOIN @extschema@.soa_scope s ON s.name OPERATOR(pg_catalog.=) f.scope;
+  FROM iso27001.soa_validate() f
+  JOIN iso27001.soa_scope s ON s.name OPERATOR(pg_catalog.=) f.scope;
 COMMENT ON VIEW iso27001_bi.soa_finding IS
 	'the SoA validator''s findings for every scope: rule, severity (error, warning), control and message';
 
@@ -134,13 +134,13 @@ CREATE VIEW iso27001_bi.certification_calendar WITH (security_invoker = true) AS
 SELECT c.scope_id, s.name AS scope, c.certificate_number, c.certification_body,
 	   c.certification_decision, d.event, d.due_date, d.window_start, d.window_end,
 	   d.days_left, d.requirement, d.ord OPERATOR(pg_catalog.=) 1 AS is_next, d.basis, d.note
-  FROM @extschema@.certificate c
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+  FROM iso27001.certificate c
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		AND c.withdrawn_on IS NULL
- CROSS JOIN LATERAL @extschema@.certification_next_due(
+ CROSS JOIN LATERAL iso27001.certification_next_due(
 		c.certification_decision,
-		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
-				FROM @extschema@.certification_audit a
+		ARRAY(SELECT ROW(a.kind, a.on_date)::iso27001.certification_event
+				FROM iso27001.certification_audit a
 			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
 			   ORDER BY a.on_date, a.kind),
 		CURRENT_DATE, edition => c.edition) WITH ORDINALITY
@@ -151,21 +151,21 @@ COMMENT ON VIEW iso27001_bi.certification_calendar IS
 CREATE VIEW iso27001_bi.certificate_history WITH (security_invoker = true) AS
 SELECT e.scope_id, s.name AS scope, e.seq, e.kind AS event, e.on_date, e.certificate_number,
 	   e.certification_body, e.note, e.recorded_at, e.recorded_by
-  FROM @extschema@.certificate_event e
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) e.scope_id;
+  FROM iso27001.certificate_event e
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) e.scope_id;
 COMMENT ON VIEW iso27001_bi.certificate_history IS
 	'what happened to each scope''s certificate, in order: issued, reissued, scope changed, transferred, withdrawn, with the number and body after each event';
 
 CREATE VIEW iso27001_bi.certification_finding WITH (security_invoker = true) AS
 SELECT c.scope_id, s.name AS scope, c.certificate_number, f.rule, f.severity, f.cycle,
 	   f.on_date, f.detail, f.basis
-  FROM @extschema@.certificate c
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
+  FROM iso27001.certificate c
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		AND c.withdrawn_on IS NULL
- CROSS JOIN LATERAL @extschema@.certification_cycle_check(
+ CROSS JOIN LATERAL iso27001.certification_cycle_check(
 		c.certification_decision,
-		ARRAY(SELECT ROW(a.kind, a.on_date)::@extschema@.certification_event
-				FROM @extschema@.certification_audit a
+		ARRAY(SELECT ROW(a.kind, a.on_date)::iso27001.certification_event
+				FROM iso27001.certification_audit a
 			   WHERE a.scope_id OPERATOR(pg_catalog.=) c.scope_id
 			   ORDER BY a.on_date, a.kind),
 		CURRENT_DATE, edition => c.edition) f;
@@ -179,9 +179,9 @@ SELECT o.scope_id, s.name AS scope, o.metric, m.name AS metric_name,
 	   (CASE WHEN o.trials IS NULL THEN o.value
 			 ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END) AS value,
 	   m.better, m.unit, o.cohort, o.difficulty
-  FROM @extschema@.behaviour_campaign o
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
-  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric
+  FROM iso27001.behaviour_campaign o
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) o.scope_id
+  JOIN iso27001.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) o.metric
  -- not a whole-scope value known only per cohort
  WHERE o.trials IS NOT NULL OR o.value IS NOT NULL;
 COMMENT ON VIEW iso27001_bi.behaviour_series IS
@@ -192,7 +192,7 @@ COMMENT ON VIEW iso27001_bi.behaviour_series IS
 -- shows for all time and the period views for their periods.  A SQL body
 -- without SET clauses, so that the planner inlines it into those views and
 -- pushes a dashboard's filter on scope or metric into it.
-CREATE FUNCTION @extschema@.behaviour_trend_between(period_start date DEFAULT NULL,
+CREATE FUNCTION iso27001.behaviour_trend_between(period_start date DEFAULT NULL,
 													period_end date DEFAULT NULL)
 	RETURNS TABLE (scope_id bigint, scope text, metric text, metric_name text, control_id text,
 				   better text, unit text, method text, n bigint,
@@ -216,34 +216,34 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 	   r.slope AS slope_per_month, r.slope_lower AS slope_lower,
 	   r.slope_upper AS slope_upper, r.p_value AS p_value,
 	   -- a month is a twelfth of the Gregorian year (docs/trend_statistics.md §2.3)
-	   @extschema@.material_verdict(r.verdict, r.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS verdict,
-	   (CASE m.kind WHEN 'rate' THEN @extschema@.fitted_last(g.rate_state)
-			 ELSE @extschema@.fitted_at(g.robust_state, r.last_time) END) AS fitted_last,
+	   iso27001.material_verdict(r.verdict, r.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS verdict,
+	   (CASE m.kind WHEN 'rate' THEN iso27001.fitted_last(g.rate_state)
+			 ELSE iso27001.fitted_at(g.robust_state, r.last_time) END) AS fitted_last,
 	   t.target AS target, t.due_date AS target_date,
-	   CASE m.kind WHEN 'rate' THEN @extschema@.dispersion(g.rate_state) END AS dispersion,
+	   CASE m.kind WHEN 'rate' THEN iso27001.dispersion(g.rate_state) END AS dispersion,
 	   m.min_effect AS min_effect,
 	   -- 0.2.2, issue 14 item 4: the cohort ('' the whole scope) and the
 	   -- trend adjusted for difficulty (rates; docs/trend_statistics.md §13)
 	   g.cohort,
 	   a.slope AS adjusted_slope_per_month, a.slope_lower AS adjusted_slope_lower,
 	   a.slope_upper AS adjusted_slope_upper, a.p_value AS adjusted_p_value,
-	   @extschema@.material_verdict(a.verdict, a.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS adjusted_verdict,
+	   iso27001.material_verdict(a.verdict, a.slope OPERATOR(pg_catalog.*) 12, m.min_effect) AS adjusted_verdict,
 	   a.strata AS difficulty_levels, a.strata_left_out AS difficulty_levels_left_out,
 	   -- 0.2.2, issue 14 item 3: the target's projection at its due date
 	   -- (the rate trend for rates, least squares for values; §3.10, §4.9)
 	   p.projected AS projected, p.projected_lower AS projected_lower,
 	   p.projected_upper AS projected_upper, p.status AS target_status
   FROM (SELECT d.scope_id, d.metric, d.cohort,
-			   @extschema@.rollup(d.rate_state) AS rate_state,
-			   @extschema@.rollup(d.robust_state) AS robust_state,
-			   @extschema@.rollup(d.ols_state) AS ols_state,
+			   iso27001.rollup(d.rate_state) AS rate_state,
+			   iso27001.rollup(d.robust_state) AS robust_state,
+			   iso27001.rollup(d.ols_state) AS ols_state,
 			   pg_catalog.array_agg(d.rate_state) AS rate_strata
 		  -- one state per difficulty level, rolled up for the cohort's trend
 		  FROM (SELECT c.scope_id, c.metric, c.cohort, c.difficulty,
-					   @extschema@.trend_rate_agg(c.events, c.trials, c.observed_at) AS rate_state,
-					   @extschema@.trend_robust_agg(c.value, c.observed_at) AS robust_state,
-					   @extschema@.trend_ols_agg(c.value, c.observed_at) AS ols_state
-				  FROM @extschema@.behaviour_campaign c
+					   iso27001.trend_rate_agg(c.events, c.trials, c.observed_at) AS rate_state,
+					   iso27001.trend_robust_agg(c.value, c.observed_at) AS robust_state,
+					   iso27001.trend_ols_agg(c.value, c.observed_at) AS ols_state
+				  FROM iso27001.behaviour_campaign c
 				 -- the period's campaigns, dates inclusive (NULL: open)
 				 WHERE (behaviour_trend_between.period_start IS NULL
 						OR c.observed_at OPERATOR(pg_catalog.>=) behaviour_trend_between.period_start::timestamptz)
@@ -252,13 +252,13 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 						   (behaviour_trend_between.period_end OPERATOR(pg_catalog.+) 1)::timestamptz)
 				 GROUP BY c.scope_id, c.metric, c.cohort, c.difficulty) d
 		 GROUP BY d.scope_id, d.metric, d.cohort) g
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
-  JOIN @extschema@.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) g.metric
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) g.scope_id
+  JOIN iso27001.behaviour_metric m ON m.metric OPERATOR(pg_catalog.=) g.metric
  CROSS JOIN LATERAL (
-		SELECT * FROM @extschema@.trend_report(g.rate_state, m.better)
+		SELECT * FROM iso27001.trend_report(g.rate_state, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
 		UNION ALL
-		SELECT * FROM @extschema@.trend_report(g.robust_state, m.better)
+		SELECT * FROM iso27001.trend_report(g.robust_state, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'value') r
   LEFT JOIN LATERAL (
 		-- one difficulty level (none given): the adjusted trend is the trend
@@ -269,26 +269,26 @@ SELECT g.scope_id, s.name AS scope, g.metric, m.name AS metric_name, m.control::
 		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.=) 1
 		UNION ALL
 		SELECT x.slope, x.slope_lower, x.slope_upper, x.p_value, x.verdict, x.strata, x.strata_left_out
-		  FROM @extschema@.stratified_trend(g.rate_strata, m.better) x
+		  FROM iso27001.stratified_trend(g.rate_strata, m.better) x
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate'
 		   AND pg_catalog.cardinality(g.rate_strata) OPERATOR(pg_catalog.>) 1) a ON true
-  LEFT JOIN @extschema@.behaviour_target t
+  LEFT JOIN iso27001.behaviour_target t
 	ON t.scope_id OPERATOR(pg_catalog.=) g.scope_id AND t.metric OPERATOR(pg_catalog.=) g.metric
   -- projected at the start of the due date in the session's time zone
   LEFT JOIN LATERAL (
-		SELECT * FROM @extschema@.target_projection(g.rate_state, t.target,
+		SELECT * FROM iso27001.target_projection(g.rate_state, t.target,
 													 t.due_date::timestamptz, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'rate' AND t.due_date IS NOT NULL
 		UNION ALL
-		SELECT * FROM @extschema@.target_projection(g.ols_state, t.target,
+		SELECT * FROM iso27001.target_projection(g.ols_state, t.target,
 													 t.due_date::timestamptz, m.better)
 		 WHERE m.kind OPERATOR(pg_catalog.=) 'value' AND t.due_date IS NOT NULL) p ON true;
 END;
-COMMENT ON FUNCTION @extschema@.behaviour_trend_between(date, date) IS
+COMMENT ON FUNCTION iso27001.behaviour_trend_between(date, date) IS
 	'the behaviour trends of every scope, metric and cohort over the campaigns of a period (dates inclusive, NULL open), as iso27001_bi.behaviour_trend shows them: for a BI tool''s date filter';
 
 CREATE VIEW iso27001_bi.behaviour_trend WITH (security_invoker = true) AS
-SELECT * FROM @extschema@.behaviour_trend_between(NULL, NULL);
+SELECT * FROM iso27001.behaviour_trend_between(NULL, NULL);
 COMMENT ON VIEW iso27001_bi.behaviour_trend IS
 	'the trend of every scope''s behaviour metric over all its observations, for the whole scope (cohort '''') and each cohort: slope per month with its 95 % interval, p-value and verdict (rate metrics: Cochran-Armitage widened by the campaigns'' dispersion, and adjusted for difficulty; value metrics: Theil-Sen and Mann-Kendall; no material change below the metric''s min_effect a year), with the scope''s target';
 
@@ -297,7 +297,7 @@ SELECT t.*, p.period_start, p.period_end
   FROM (SELECT (CURRENT_DATE OPERATOR(pg_catalog.-) interval '1 year')::date
 				OPERATOR(pg_catalog.+) 1 AS period_start,
 			   CURRENT_DATE AS period_end) p
- CROSS JOIN LATERAL @extschema@.behaviour_trend_between(p.period_start, p.period_end) t;
+ CROSS JOIN LATERAL iso27001.behaviour_trend_between(p.period_start, p.period_end) t;
 COMMENT ON VIEW iso27001_bi.behaviour_trend_12_months IS
 	'the behaviour trends of the last 12 months (today and the 364 or 365 days before), as behaviour_trend shows them for all time';
 
@@ -311,19 +311,19 @@ SELECT t.*, q.quarter, q.period_start, q.period_end
 							 CURRENT_DATE) AS pe
 				  FROM pg_catalog.generate_series(
 						   pg_catalog.date_trunc('quarter', (SELECT pg_catalog.min(o.observed_at)
-															   FROM @extschema@.behaviour_observation o)),
+															   FROM iso27001.behaviour_observation o)),
 						   pg_catalog.date_trunc('quarter', CURRENT_DATE::timestamptz),
 						   interval '3 months') g(qs)) b) q
- CROSS JOIN LATERAL @extschema@.behaviour_trend_between(q.period_start, q.period_end) t;
+ CROSS JOIN LATERAL iso27001.behaviour_trend_between(q.period_start, q.period_end) t;
 COMMENT ON VIEW iso27001_bi.behaviour_trend_quarterly IS
 	'at the end of each calendar quarter since the first observation (today for the current one), the behaviour trends of the 12 months up to it: verdicts over time, filterable by quarter or period_end';
 
 CREATE VIEW iso27001_bi.soa_evidence WITH (security_invoker = true) AS
 SELECT r.scope_id, s.name AS scope, r.control_key AS control_id,
-	   coalesce(@extschema@.sort_key(r.control), 999999) AS sort_key,
+	   coalesce(iso27001.sort_key(r.control), 999999) AS sort_key,
 	   e.position::integer AS position, e.link, r.owner, r.changed_at
-  FROM @extschema@.soa_register r
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+  FROM iso27001.soa_register r
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
  CROSS JOIN LATERAL pg_catalog.unnest(r.evidence) WITH ORDINALITY AS e(link, position);
 COMMENT ON VIEW iso27001_bi.soa_evidence IS
 	'the evidence links of every scope''s controls, one row per link in the register''s order (soa_entry.evidence_links counts them)';
@@ -464,28 +464,28 @@ $$;
 -- docs/security.md).  The reader's tables are listed once, here, by name
 -- (a name this version does not have is skipped); test/pgtap/bi_rls.sql
 -- checks that they are every table with a scope_id but soa_history.
-CREATE FUNCTION @extschema@.reader_tables()
+CREATE FUNCTION iso27001.reader_tables()
 	RETURNS regclass[]
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT pg_catalog.array_agg(c.oid::regclass ORDER BY c.relname)
 	  FROM pg_catalog.pg_class c
-	 WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::regnamespace
+	 WHERE c.relnamespace OPERATOR(pg_catalog.=) 'iso27001'::regnamespace
 	   AND c.relkind OPERATOR(pg_catalog.=) 'r'
 	   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['soa_scope', 'soa_register', 'soa_version',
 			'soa_version_entry', 'certificate', 'certificate_event', 'certification_audit',
 			'behaviour_observation', 'behaviour_target', 'nonconformity']::name[]);
 END;
-COMMENT ON FUNCTION @extschema@.reader_tables() IS
+COMMENT ON FUNCTION iso27001.reader_tables() IS
 	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';
 
 -- The role checked before its privileges change: not a predefined role
 -- (pg_*, whose members the DBA does not choose one by one), and the
 -- caller may grant every privilege a reader needs (else nothing changes)
-CREATE FUNCTION @extschema@.reader_check(reader regrole)
+CREATE FUNCTION iso27001.reader_check(reader regrole)
 	RETURNS void
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
 	t regclass;
@@ -504,7 +504,7 @@ BEGIN
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = 'The current role may not grant USAGE on schema iso27001_bi.';
 	END IF;
-	FOREACH t IN ARRAY @extschema@.reader_tables() OPERATOR(pg_catalog.||)
+	FOREACH t IN ARRAY iso27001.reader_tables() OPERATOR(pg_catalog.||)
 			ARRAY(SELECT c.oid::regclass FROM pg_catalog.pg_class c
 				   WHERE c.relnamespace OPERATOR(pg_catalog.=) 'iso27001_bi'::regnamespace AND c.relkind = 'v'
 				   ORDER BY c.relname) LOOP
@@ -516,47 +516,47 @@ BEGIN
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.reader_check(regrole) IS
+COMMENT ON FUNCTION iso27001.reader_check(regrole) IS
 	'refuses (22023) a predefined role as a BI reader, and (42501) a caller that may not grant every privilege a reader needs';
 
 -- Makes a role a BI reader in this database: USAGE on iso27001_bi, SELECT
 -- on its views and on the tables under them (reader_tables), no writes,
 -- no change history.  A dashboard's login: CREATE ROLE metabase LOGIN;
 -- SELECT iso27001.grant_reader('metabase');
-CREATE FUNCTION @extschema@.grant_reader(reader regrole)
+CREATE FUNCTION iso27001.grant_reader(reader regrole)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 BEGIN
-	PERFORM @extschema@.reader_check(reader);
+	PERFORM iso27001.reader_check(reader);
 	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA iso27001_bi TO %s', reader);
 	EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO %s', reader);
 	EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s',
-		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+		pg_catalog.array_to_string(iso27001.reader_tables(), ', '), reader);
 	IF (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.oid = reader) THEN
 		RAISE WARNING 'role "%" bypasses row-level security: it reads every scope', reader;
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.grant_reader(regrole) IS
+COMMENT ON FUNCTION iso27001.grant_reader(regrole) IS
 	'grants a role what a BI reader needs in this database only: USAGE on schema iso27001_bi, SELECT on its views and on the tables under them (reader_tables()); no writes, no change history';
 
 -- Takes back exactly what grant_reader gives, in this database
-CREATE FUNCTION @extschema@.revoke_reader(reader regrole)
+CREATE FUNCTION iso27001.revoke_reader(reader regrole)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 BEGIN
-	PERFORM @extschema@.reader_check(reader);
+	PERFORM iso27001.reader_check(reader);
 	EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM %s',
-		pg_catalog.array_to_string(@extschema@.reader_tables(), ', '), reader);
+		pg_catalog.array_to_string(iso27001.reader_tables(), ', '), reader);
 	EXECUTE pg_catalog.format('REVOKE SELECT ON ALL TABLES IN SCHEMA iso27001_bi FROM %s', reader);
 	EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA iso27001_bi FROM %s', reader);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.revoke_reader(regrole) IS
+COMMENT ON FUNCTION iso27001.revoke_reader(regrole) IS
 	'revokes from a role, in this database, what grant_reader gives: USAGE on schema iso27001_bi, SELECT on its views and on reader_tables()';
 
 -- Makes a role an auditor in this database: what a reader has, and SELECT
@@ -565,36 +565,36 @@ COMMENT ON FUNCTION @extschema@.revoke_reader(regrole) IS
 -- soa_as_of, soa_as_of_version, soa_diff, soa_diff_at, soa_validate, the
 -- OSCAL exports, nonconformity_check); no writes.  The scopes it sees are
 -- those its row-level security policies allow (docs/scope_policies.sql).
-CREATE FUNCTION @extschema@.grant_auditor(auditor regrole)
+CREATE FUNCTION iso27001.grant_auditor(auditor regrole)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 BEGIN
-	PERFORM @extschema@.reader_check(auditor);
-	IF NOT pg_catalog.has_table_privilege('@extschema@.soa_history', 'SELECT WITH GRANT OPTION') THEN
+	PERFORM iso27001.reader_check(auditor);
+	IF NOT pg_catalog.has_table_privilege('iso27001.soa_history', 'SELECT WITH GRANT OPTION') THEN
 		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s auditor privileges'
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = 'The current role may not grant SELECT on iso27001.soa_history.';
 	END IF;
-	PERFORM @extschema@.grant_reader(auditor);
-	EXECUTE pg_catalog.format('GRANT SELECT ON @extschema@.soa_history TO %s', auditor);
+	PERFORM iso27001.grant_reader(auditor);
+	EXECUTE pg_catalog.format('GRANT SELECT ON iso27001.soa_history TO %s', auditor);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.grant_auditor(regrole) IS
+COMMENT ON FUNCTION iso27001.grant_auditor(regrole) IS
 	'grants a role what an auditor needs in this database only: what grant_reader gives and SELECT on the SoA''s change history, so that every read and export function runs for it; no writes';
 
 -- Takes back exactly what grant_auditor gives, in this database
-CREATE FUNCTION @extschema@.revoke_auditor(auditor regrole)
+CREATE FUNCTION iso27001.revoke_auditor(auditor regrole)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 BEGIN
-	PERFORM @extschema@.reader_check(auditor);
-	EXECUTE pg_catalog.format('REVOKE SELECT ON @extschema@.soa_history FROM %s', auditor);
-	PERFORM @extschema@.revoke_reader(auditor);
+	PERFORM iso27001.reader_check(auditor);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON iso27001.soa_history FROM %s', auditor);
+	PERFORM iso27001.revoke_reader(auditor);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.revoke_auditor(regrole) IS
+COMMENT ON FUNCTION iso27001.revoke_auditor(regrole) IS
 	'takes back exactly what grant_auditor gives, in this database';

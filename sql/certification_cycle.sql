@@ -5,14 +5,14 @@
 -- are arguments with defaults (docs/certification_cycle.md §4.1).
 --
 
-CREATE TYPE @extschema@.certification_event AS (
+CREATE TYPE iso27001.certification_event AS (
 	kind text,
 	on_date date
 );
-COMMENT ON TYPE @extschema@.certification_event IS
+COMMENT ON TYPE iso27001.certification_event IS
 	'one event of an audit history: kind (stage1, stage2, stage2_major_nonconformity, surveillance, recertification_audit, recertification_decision, restoration_decision, suspension_start, suspension_end, transition_audit, special_audit) and date';
 
-CREATE FUNCTION @extschema@.certification_cycle(
+CREATE FUNCTION iso27001.certification_cycle(
 	certification_decision date,
 	stage1_date date DEFAULT NULL,
 	stage2_last_day date DEFAULT NULL,
@@ -35,12 +35,12 @@ CREATE FUNCTION @extschema@.certification_cycle(
 	AS 'MODULE_PATHNAME', 'certification_cycle'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE
 	ROWS 12;
-COMMENT ON FUNCTION @extschema@.certification_cycle(date, date, date, integer, date[], integer, integer, integer, text, text, integer, integer, boolean, integer, integer, integer) IS
+COMMENT ON FUNCTION iso27001.certification_cycle(date, date, date, integer, date[], integer, integer, integer, text, text, integer, integer, boolean, integer, integer, integer) IS
 	'the schedule of an ISO/IEC 27001 certificate: one row per event of each three-year cycle, with its window, requirement level (hard, practice, info) and basis';
 
-CREATE FUNCTION @extschema@.certification_cycle_check(
+CREATE FUNCTION iso27001.certification_cycle_check(
 	certification_decision date,
-	events @extschema@.certification_event[],
+	events iso27001.certification_event[],
 	as_of date DEFAULT NULL,
 	edition integer DEFAULT 2022,
 	expiry_rule text DEFAULT 'day_before',
@@ -54,7 +54,7 @@ CREATE FUNCTION @extschema@.certification_cycle_check(
 	AS 'MODULE_PATHNAME', 'certification_cycle_check'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE
 	ROWS 2;
-COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, @extschema@.certification_event[], date, integer, text, boolean, integer, integer, text, integer) IS
+COMMENT ON FUNCTION iso27001.certification_cycle_check(date, iso27001.certification_event[], date, integer, text, boolean, integer, integer, text, integer) IS
 	'the certification-cycle rules an audit history breaks, one row per finding (none for a compliant history)';
 
 -- The same, with the history read from a query whose first two columns
@@ -67,7 +67,7 @@ COMMENT ON FUNCTION @extschema@.certification_cycle_check(date, @extschema@.cert
 -- events_query_arg).  Its rows are read through a cursor, 10,000 at a time.
 -- VOLATILE, as the query may call anything.  A name of its own, so that an
 -- untyped literal never picks the wrong one of two overloads.
-CREATE FUNCTION @extschema@.certification_cycle_check_query(
+CREATE FUNCTION iso27001.certification_cycle_check_query(
 	certification_decision date,
 	events_query text,
 	as_of date DEFAULT NULL,
@@ -83,12 +83,12 @@ CREATE FUNCTION @extschema@.certification_cycle_check_query(
 	AS 'MODULE_PATHNAME', 'certification_cycle_check_query'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE
 	ROWS 2;
-COMMENT ON FUNCTION @extschema@.certification_cycle_check_query(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
+COMMENT ON FUNCTION iso27001.certification_cycle_check_query(date, text, date, integer, text, boolean, integer, integer, text, integer) IS
 	'the certification-cycle rules an audit history breaks, the history read from a query returning (kind, on_date), run read-only and rolled back';
 
-CREATE FUNCTION @extschema@.certification_next_due(
+CREATE FUNCTION iso27001.certification_next_due(
 	certification_decision date,
-	events @extschema@.certification_event[],
+	events iso27001.certification_event[],
 	as_of date DEFAULT CURRENT_DATE,
 	edition integer DEFAULT 2022,
 	expiry_rule text DEFAULT 'day_before',
@@ -106,7 +106,7 @@ CREATE FUNCTION @extschema@.certification_next_due(
 	AS 'MODULE_PATHNAME', 'certification_next_due'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE
 	ROWS 3;
-COMMENT ON FUNCTION @extschema@.certification_next_due(date, @extschema@.certification_event[], date, integer, text, boolean, integer, integer, text, integer, integer, integer, integer, integer) IS
+COMMENT ON FUNCTION iso27001.certification_next_due(date, iso27001.certification_event[], date, integer, text, boolean, integer, integer, text, integer, integer, integer, integer, integer) IS
 	'what is due next for a certificate: the next audit with its window, then the hard deadlines still ahead (as_of defaults to today)';
 
 --
@@ -115,7 +115,7 @@ COMMENT ON FUNCTION @extschema@.certification_next_due(date, @extschema@.certifi
 -- table shows the same rows, with their edition, for reports and joins.
 --
 
-CREATE TABLE @extschema@.isms_audit_time_band (
+CREATE TABLE iso27001.isms_audit_time_band (
 	edition text NOT NULL,
 	persons_min integer NOT NULL,
 	persons_max integer,
@@ -125,15 +125,15 @@ CREATE TABLE @extschema@.isms_audit_time_band (
 	PRIMARY KEY (edition, persons_min),
 	CHECK (persons_max IS NULL OR persons_max >= persons_min)
 );
-COMMENT ON TABLE @extschema@.isms_audit_time_band IS
+COMMENT ON TABLE iso27001.isms_audit_time_band IS
 	'initial audit time (stage 1 + stage 2, auditor-days) by persons doing work under the organization''s control, per table edition';
-COMMENT ON COLUMN @extschema@.isms_audit_time_band.edition IS 'the table: ISO/IEC 27006:2015 Table B.1';
-COMMENT ON COLUMN @extschema@.isms_audit_time_band.persons_min IS 'lowest number of persons of the band';
-COMMENT ON COLUMN @extschema@.isms_audit_time_band.persons_max IS 'highest number of persons of the band (NULL: open-ended)';
-COMMENT ON COLUMN @extschema@.isms_audit_time_band.initial_days IS 'initial audit time in auditor-days (NULL: determined manually)';
-COMMENT ON COLUMN @extschema@.isms_audit_time_band.verified IS 'the value was confirmed from two independent public reproductions';
-COMMENT ON COLUMN @extschema@.isms_audit_time_band.note IS 'remark';
-INSERT INTO @extschema@.isms_audit_time_band (edition, persons_min, persons_max, initial_days, verified) VALUES
+COMMENT ON COLUMN iso27001.isms_audit_time_band.edition IS 'the table: ISO/IEC 27006:2015 Table B.1';
+COMMENT ON COLUMN iso27001.isms_audit_time_band.persons_min IS 'lowest number of persons of the band';
+COMMENT ON COLUMN iso27001.isms_audit_time_band.persons_max IS 'highest number of persons of the band (NULL: open-ended)';
+COMMENT ON COLUMN iso27001.isms_audit_time_band.initial_days IS 'initial audit time in auditor-days (NULL: determined manually)';
+COMMENT ON COLUMN iso27001.isms_audit_time_band.verified IS 'the value was confirmed from two independent public reproductions';
+COMMENT ON COLUMN iso27001.isms_audit_time_band.note IS 'remark';
+INSERT INTO iso27001.isms_audit_time_band (edition, persons_min, persons_max, initial_days, verified) VALUES
 	('ISO/IEC 27006:2015 Table B.1', 1, 10, 5, true),
 	('ISO/IEC 27006:2015 Table B.1', 11, 15, 6, true),
 	('ISO/IEC 27006:2015 Table B.1', 16, 25, 7, true),
@@ -156,13 +156,13 @@ INSERT INTO @extschema@.isms_audit_time_band (edition, persons_min, persons_max,
 	('ISO/IEC 27006:2015 Table B.1', 5451, 6800, 26, true),
 	('ISO/IEC 27006:2015 Table B.1', 6801, 8500, 27, true),
 	('ISO/IEC 27006:2015 Table B.1', 8501, 10700, 28, true);
-INSERT INTO @extschema@.isms_audit_time_band (edition, persons_min, persons_max, initial_days, verified, note) VALUES
+INSERT INTO iso27001.isms_audit_time_band (edition, persons_min, persons_max, initial_days, verified, note) VALUES
 	('ISO/IEC 27006:2015 Table B.1', 10701, NULL, NULL, true,
 	 'the table says to follow the progression above; no formula is given: determined manually');
-REVOKE ALL ON @extschema@.isms_audit_time_band FROM PUBLIC;
-GRANT SELECT ON @extschema@.isms_audit_time_band TO PUBLIC;
+REVOKE ALL ON iso27001.isms_audit_time_band FROM PUBLIC;
+GRANT SELECT ON iso27001.isms_audit_time_band TO PUBLIC;
 
-CREATE FUNCTION @extschema@.isms_audit_time(
+CREATE FUNCTION iso27001.isms_audit_time(
 	persons integer,
 	adjustment_percent double precision DEFAULT 0,
 	min_adjustment_percent double precision DEFAULT -30,
@@ -185,19 +185,19 @@ CREATE FUNCTION @extschema@.isms_audit_time(
 	OUT notes text[])
 	AS 'MODULE_PATHNAME', 'isms_audit_time'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.isms_audit_time(integer, double precision, double precision, double precision, double precision, double precision, text, text, text) IS
+COMMENT ON FUNCTION iso27001.isms_audit_time(integer, double precision, double precision, double precision, double precision, double precision, text, text, text) IS
 	'ISMS audit time in auditor-days (ISO/IEC 27006:2015 Table B.1): initial, adjusted, stage 1/stage 2, surveillance, recertification, transition extra; manual above 10,700 persons';
 
-CREATE FUNCTION @extschema@.ms_site_sample(sites integer,
+CREATE FUNCTION iso27001.ms_site_sample(sites integer,
 	OUT initial integer, OUT surveillance integer, OUT recertification integer)
 	AS 'MODULE_PATHNAME', 'ms_site_sample'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.ms_site_sample(integer) IS
+COMMENT ON FUNCTION iso27001.ms_site_sample(integer) IS
 	'IAF MD 1 multi-site sample sizes for n sites: sqrt(n), 0.6 sqrt(n), 0.8 sqrt(n), rounded up (ISMS applicability to be confirmed with the certification body)';
 
-CREATE FUNCTION @extschema@.isms_effective_persons(group_sizes integer[])
+CREATE FUNCTION iso27001.isms_effective_persons(group_sizes integer[])
 	RETURNS integer
 	AS 'MODULE_PATHNAME', 'isms_effective_persons'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.isms_effective_persons(integer[]) IS
+COMMENT ON FUNCTION iso27001.isms_effective_persons(integer[]) IS
 	'the largest reduction ISO/IEC 27006-1:2024 C.3.4 allows for groups doing identical activities: the sum of ceil(sqrt(size)); advisory, the certification body justifies the count';

@@ -7,21 +7,21 @@
 -- robust over the per-period value (a rate as a fraction), the rate trend
 -- over events out of trials; the whole scope's campaigns (a campaign split
 -- by cohort summed, docs/trend_statistics.md §13.1)
-CREATE FUNCTION @extschema@.evidence_states(scope_id bigint, metric text,
+CREATE FUNCTION iso27001.evidence_states(scope_id bigint, metric text,
 											period_start date, period_end date,
-											OUT ols @extschema@.trend_ols,
-											OUT rate @extschema@.trend_rate,
-											OUT robust @extschema@.trend_robust)
+											OUT ols iso27001.trend_ols,
+											OUT rate iso27001.trend_rate,
+											OUT robust iso27001.trend_robust)
 	RETURNS record
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT @extschema@.trend_ols_agg(x.y, x.observed_at),
-		   @extschema@.trend_rate_agg(x.events, x.trials, x.observed_at),
-		   @extschema@.trend_robust_agg(x.y, x.observed_at)
+	SELECT iso27001.trend_ols_agg(x.y, x.observed_at),
+		   iso27001.trend_rate_agg(x.events, x.trials, x.observed_at),
+		   iso27001.trend_robust_agg(x.y, x.observed_at)
 	  FROM (SELECT o.observed_at, o.events, o.trials,
 				   CASE WHEN o.trials IS NULL THEN o.value
 						ELSE o.events::double precision OPERATOR(pg_catalog./) o.trials END AS y
-			  FROM @extschema@.behaviour_campaign o
+			  FROM iso27001.behaviour_campaign o
 			 WHERE o.scope_id OPERATOR(pg_catalog.=) evidence_states.scope_id
 			   AND o.metric OPERATOR(pg_catalog.=) evidence_states.metric
 			   AND o.cohort OPERATOR(pg_catalog.=) ''
@@ -31,23 +31,23 @@ BEGIN ATOMIC
 					OR o.observed_at OPERATOR(pg_catalog.<)
 					   (evidence_states.period_end OPERATOR(pg_catalog.+) 1)::timestamptz)) x;
 END;
-COMMENT ON FUNCTION @extschema@.evidence_states(bigint, text, date, date) IS
+COMMENT ON FUNCTION iso27001.evidence_states(bigint, text, date, date) IS
 	'the least-squares, rate and robust trend states of a scope''s metric between two dates (inclusive; NULL is open), over the whole scope''s campaigns (behaviour_campaign, cohort '''')';
 
-CREATE FUNCTION @extschema@.evidence_pack(scope text, metric text,
+CREATE FUNCTION iso27001.evidence_pack(scope text, metric text,
 										  period_start date DEFAULT NULL,
 										  period_end date DEFAULT NULL,
 										  alpha double precision DEFAULT 0.05,
 										  max_observations integer DEFAULT 100000)
 	RETURNS jsonb
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 	SET extra_float_digits = 1
 AS $$
 DECLARE
-	sid bigint := @extschema@.evidence_period_check(scope, metric, period_start, period_end);
-	m @extschema@.behaviour_metric;
-	s @extschema@.soa_scope;
+	sid bigint := iso27001.evidence_period_check(scope, metric, period_start, period_end);
+	m iso27001.behaviour_metric;
+	s iso27001.soa_scope;
 	st record;
 	obs jsonb;
 	obs_count bigint;
@@ -72,8 +72,8 @@ BEGIN
 		RAISE EXCEPTION 'max_observations must not be negative or null'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = evidence_pack.metric;
-	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.scope_id = sid;
+	SELECT * INTO m FROM iso27001.behaviour_metric b WHERE b.metric = evidence_pack.metric;
+	SELECT * INTO s FROM iso27001.soa_scope x WHERE x.scope_id = sid;
 
 	-- the observations, and the digest of their canonical CSV
 	-- (in the order the function returns them, as COPY exports them: two
@@ -93,10 +93,10 @@ BEGIN
 							'rate', e.events::double precision / e.trials, 'value', e.value::double precision))
 							ORDER BY e.k) FILTER (WHERE e.k <= max_observations), '[]') END
 	  INTO obs_count, obs_first, obs_last, digest, obs
-	  FROM @extschema@.evidence_observations(scope, metric, period_start, period_end)
+	  FROM iso27001.evidence_observations(scope, metric, period_start, period_end)
 		   WITH ORDINALITY AS e(observed_at, events, trials, value, k);
 
-	st := @extschema@.evidence_states(sid, metric, period_start, period_end);
+	st := iso27001.evidence_states(sid, metric, period_start, period_end);
 	IF n(st.ols) > 0 THEN
 		families := families || jsonb_build_object('least_squares', jsonb_build_object(
 			'method', 'ordinary least squares of the per-period ' || CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'value' END,
@@ -105,7 +105,7 @@ BEGIN
 			'slope_stderr', slope_stderr(st.ols, '1 month'), 't_value', t_value(st.ols),
 			'p_value', p_value(st.ols), 'r2', r2(st.ols),
 			'fitted_first', fitted_first(st.ols), 'fitted_last', fitted_last(st.ols),
-			'verdict', @extschema@.verdict(st.ols, m.better, alpha)));
+			'verdict', iso27001.verdict(st.ols, m.better, alpha)));
 	END IF;
 	IF m.kind = 'rate' AND n(st.rate) > 0 THEN
 		families := families || jsonb_build_object('rate', jsonb_build_object(
@@ -116,7 +116,7 @@ BEGIN
 			'ca_z', ca_z(st.rate), 'ca_p', ca_p(st.rate), 'dispersion', dispersion(st.rate),
 			'p_value', p_value(st.rate),
 			'fitted_first', fitted_first(st.rate), 'fitted_last', fitted_last(st.rate),
-			'verdict', @extschema@.verdict(st.rate, m.better, alpha)));
+			'verdict', iso27001.verdict(st.rate, m.better, alpha)));
 	END IF;
 	IF n(st.robust) > 0 THEN
 		families := families || jsonb_build_object('robust', jsonb_build_object(
@@ -125,13 +125,13 @@ BEGIN
 			'slope_lower', slope_lower(st.robust, '1 month', level), 'slope_upper', slope_upper(st.robust, '1 month', level),
 			'mk_s', mk_s(st.robust), 'mk_var_s', mk_var_s(st.robust), 'mk_z', mk_z(st.robust),
 			'p_value', p_value(st.robust), 'kendall_tau_b', kendall_tau_b(st.robust),
-			'verdict', @extschema@.verdict(st.robust, m.better, alpha)));
+			'verdict', iso27001.verdict(st.robust, m.better, alpha)));
 	END IF;
 
 	-- the family the verdict comes from: the rate trend for rates, the
 	-- robust trend for values
 	primary_family := CASE m.kind WHEN 'rate' THEN 'rate' ELSE 'robust' END;
-	verdict := @extschema@.material_verdict(
+	verdict := iso27001.material_verdict(
 		coalesce(families -> primary_family ->> 'verdict', 'insufficient data'),
 		CASE m.kind WHEN 'rate' THEN slope(st.rate, '1 year') ELSE slope(st.robust, '1 year') END,
 		m.min_effect);
@@ -151,13 +151,13 @@ BEGIN
 							  'projected', p.projected, 'projected_lower', p.projected_lower,
 							  'projected_upper', p.projected_upper, 'status', p.status)
 	  INTO target
-	  FROM @extschema@.behaviour_target t
+	  FROM iso27001.behaviour_target t
 	  LEFT JOIN LATERAL (
-			SELECT * FROM @extschema@.target_projection(st.rate, t.target, t.due_date::timestamptz,
+			SELECT * FROM iso27001.target_projection(st.rate, t.target, t.due_date::timestamptz,
 														m.better, level)
 			 WHERE m.kind = 'rate' AND t.due_date IS NOT NULL
 			UNION ALL
-			SELECT * FROM @extschema@.target_projection(st.ols, t.target, t.due_date::timestamptz,
+			SELECT * FROM iso27001.target_projection(st.ols, t.target, t.due_date::timestamptz,
 														m.better, level)
 			 WHERE m.kind = 'value' AND t.due_date IS NOT NULL) p ON true
 	 WHERE t.scope_id = sid AND t.metric = evidence_pack.metric;
@@ -170,7 +170,7 @@ BEGIN
 								  'justification', r.justification, 'owner', r.owner,
 								  'evidence', to_jsonb(r.evidence), 'changed_at', r.changed_at)
 		  INTO control
-		  FROM @extschema@.soa_register r
+		  FROM iso27001.soa_register r
 		 WHERE r.scope_id = sid AND r.control = m.control;
 		control := coalesce(control, jsonb_build_object('id', m.control::text, 'title', title(m.control),
 														 'soa_entry', NULL));
@@ -178,11 +178,11 @@ BEGIN
 
 	SELECT jsonb_build_object('version', v.version, 'approved_at', v.approved_at,
 							  'approved_by', v.approved_by,
-							  'soa_entry', (SELECT ve.entry::text FROM @extschema@.soa_version_entry ve
+							  'soa_entry', (SELECT ve.entry::text FROM iso27001.soa_version_entry ve
 											 WHERE ve.scope_id = v.scope_id AND ve.version = v.version
 											   AND ve.control = m.control))
 	  INTO version
-	  FROM @extschema@.soa_version v
+	  FROM iso27001.soa_version v
 	 WHERE v.scope_id = sid
 	 ORDER BY v.version DESC LIMIT 1;
 
@@ -217,11 +217,11 @@ BEGIN
 		'soa_version', version);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.evidence_pack(text, text, date, date, double precision, integer) IS
+COMMENT ON FUNCTION iso27001.evidence_pack(text, text, date, date, double precision, integer) IS
 	'the auditor''s evidence pack of a scope''s behaviour metric over a period (dates inclusive, NULL open): metric, observations (listed up to max_observations) with their SHA-256, every trend family that applies, verdict, target, the related control''s SoA entry';
 
 -- Text made safe for SVG (XML) content and attribute values
-CREATE FUNCTION @extschema@.svg_text(t text)
+CREATE FUNCTION iso27001.svg_text(t text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
@@ -229,11 +229,11 @@ BEGIN ATOMIC
 		   pg_catalog.replace(svg_text.t, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
 		   '"', '&quot;'), '''', '&#39;');
 END;
-COMMENT ON FUNCTION @extschema@.svg_text(text) IS
+COMMENT ON FUNCTION iso27001.svg_text(text) IS
 	'text escaped for SVG (XML) content and attribute values';
 
 -- Round tick values covering lo .. hi, about five of them
-CREATE FUNCTION @extschema@.chart_ticks(lo double precision, hi double precision)
+CREATE FUNCTION iso27001.chart_ticks(lo double precision, hi double precision)
 	RETURNS double precision[]
 	LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
@@ -263,10 +263,10 @@ BEGIN
 	RETURN ticks;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.chart_ticks(double precision, double precision) IS
+COMMENT ON FUNCTION iso27001.chart_ticks(double precision, double precision) IS
 	'round axis tick values (steps of 1, 2 or 5 times a power of ten) covering an interval';
 
-CREATE FUNCTION @extschema@.evidence_chart(scope text, metric text,
+CREATE FUNCTION iso27001.evidence_chart(scope text, metric text,
 										   period_start date DEFAULT NULL,
 										   period_end date DEFAULT NULL,
 										   alpha double precision DEFAULT 0.05,
@@ -274,11 +274,11 @@ CREATE FUNCTION @extschema@.evidence_chart(scope text, metric text,
 										   height integer DEFAULT 450)
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	sid bigint := @extschema@.evidence_period_check(scope, metric, period_start, period_end);
-	m @extschema@.behaviour_metric;
+	sid bigint := iso27001.evidence_period_check(scope, metric, period_start, period_end);
+	m iso27001.behaviour_metric;
 	st record;
 	ts double precision[];		-- observation times, days since the first
 	ys double precision[];		-- observed values (a rate in percent)
@@ -324,7 +324,7 @@ BEGIN
 	END IF;
 	pw := width - lm - rm;
 	ph := height - tm - bm;
-	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = evidence_chart.metric;
+	SELECT * INTO m FROM iso27001.behaviour_metric b WHERE b.metric = evidence_chart.metric;
 	scale := CASE m.kind WHEN 'rate' THEN 100 ELSE 1 END;
 	title := m.name || ' — ' || scope;
 	y_label := m.name || CASE m.kind WHEN 'rate' THEN ' (%)' ELSE ' (' || m.unit || ')' END;
@@ -335,7 +335,7 @@ BEGIN
 		   array_agg(scale * CASE WHEN o.trials IS NULL THEN o.value
 								  ELSE o.events::double precision / o.trials END ORDER BY o.observed_at, o.difficulty)
 	  INTO t_first, ts, ys
-	  FROM @extschema@.behaviour_campaign o
+	  FROM iso27001.behaviour_campaign o
 	 WHERE o.scope_id = sid AND o.metric = evidence_chart.metric AND o.cohort = ''
 	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
 	   AND (period_start IS NULL OR o.observed_at >= period_start::timestamptz)
@@ -357,10 +357,10 @@ BEGIN
 	-- the fitted line and its pointwise band (fitted_lower, fitted_upper):
 	-- the rate trend (weighted by trials, allowing for the variance between
 	-- campaigns) for a rate, least squares for a value
-	st := @extschema@.evidence_states(sid, evidence_chart.metric, period_start, period_end);
+	st := iso27001.evidence_states(sid, evidence_chart.metric, period_start, period_end);
 	IF m.kind = 'rate' THEN
 		fit_b := slope(st.rate, '1 day') * scale;
-		verdict := @extschema@.material_verdict(@extschema@.verdict(st.rate, m.better, alpha),
+		verdict := iso27001.material_verdict(iso27001.verdict(st.rate, m.better, alpha),
 											   slope(st.rate, '1 year'), m.min_effect);
 		summary := format('rate trend %s pp/month (%s %% interval %s .. %s), p = %s, dispersion %s: %s',
 						  to_char(slope(st.rate, '1 month') * 100, 'FMS990.00'), trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
@@ -370,7 +370,7 @@ BEGIN
 						  coalesce(to_char(dispersion(st.rate), 'FM9990.0'), 'unknown (fewer than 5 campaigns)'), verdict);
 	ELSE
 		fit_b := slope(st.ols, '1 day');
-		verdict := @extschema@.material_verdict(@extschema@.verdict(st.robust, m.better, alpha),
+		verdict := iso27001.material_verdict(iso27001.verdict(st.robust, m.better, alpha),
 											   slope(st.robust, '1 year'), m.min_effect);
 		summary := format('least-squares trend %s %s/month (%s %% interval %s .. %s); Mann-Kendall p = %s: %s',
 						  to_char(slope(st.ols, '1 month'), 'FMS999990.00'), m.unit, trim_scale(round(((1 - alpha) * 100)::numeric, 1)),
@@ -378,7 +378,7 @@ BEGIN
 						  to_char(slope_upper(st.ols, '1 month', 1 - alpha), 'FMS999990.00'),
 						  to_char(p_value(st.robust), '9.9EEEE'), verdict);
 	END IF;
-	SELECT t.target * scale INTO target FROM @extschema@.behaviour_target t
+	SELECT t.target * scale INTO target FROM iso27001.behaviour_target t
 	 WHERE t.scope_id = sid AND t.metric = evidence_chart.metric;
 
 	-- the vertical range: observations, band and target, with a margin
@@ -489,5 +489,5 @@ BEGIN
 		|| '</svg>';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.evidence_chart(text, text, date, date, double precision, integer, integer) IS
+COMMENT ON FUNCTION iso27001.evidence_chart(text, text, date, date, double precision, integer, integer) IS
 	'an SVG line chart of a scope''s behaviour metric over a period: the observations, the fitted trend with its pointwise confidence band, the target, title, axis labels and verdict';

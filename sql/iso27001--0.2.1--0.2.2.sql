@@ -4010,9 +4010,9 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION @extschema@.soa_as_of(scope text, at timestamptz)
-	RETURNS TABLE (control_key text, control @extschema@.iso_control, title text,
-				   entry @extschema@.soa_entry, justification text, owner text,
+CREATE OR REPLACE FUNCTION iso27001.soa_as_of(scope text, at timestamptz)
+	RETURNS TABLE (control_key text, control iso27001.iso_control, title text,
+				   entry iso27001.soa_entry, justification text, owner text,
 				   evidence text[], needs_review boolean,
 				   changed_at timestamptz, changed_by text)
 	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
@@ -4020,22 +4020,22 @@ CREATE OR REPLACE FUNCTION @extschema@.soa_as_of(scope text, at timestamptz)
 AS $$
 -- PL/pgSQL rather than SQL so that the query's plan is kept between calls
 DECLARE
-	id bigint := @extschema@.soa_scope_id(soa_as_of.scope);
+	id bigint := iso27001.soa_scope_id(soa_as_of.scope);
 	latest integer;
 	latest_at timestamptz;
 BEGIN
 	-- the latest version approved by then: when nothing changed between its
 	-- approval and then, it is the SoA of that time, read by its index
 	SELECT v.version, v.approved_at INTO latest, latest_at
-	  FROM @extschema@.soa_version v
+	  FROM iso27001.soa_version v
 	 WHERE v.scope_id OPERATOR(pg_catalog.=) id
 	   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
 	 ORDER BY v.version DESC LIMIT 1;
-	IF FOUND AND NOT EXISTS (SELECT FROM @extschema@.soa_history h
+	IF FOUND AND NOT EXISTS (SELECT FROM iso27001.soa_history h
 							  WHERE h.scope_id OPERATOR(pg_catalog.=) id
 								AND h.changed_at OPERATOR(pg_catalog.>) latest_at
 								AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at) THEN
-		RETURN QUERY SELECT * FROM @extschema@.soa_as_of_version(soa_as_of.scope, latest);
+		RETURN QUERY SELECT * FROM iso27001.soa_as_of_version(soa_as_of.scope, latest);
 		RETURN;
 	END IF;
 
@@ -4043,17 +4043,17 @@ BEGIN
 	-- the latest version approved by then, and the changes since
 	WITH v AS (
 		SELECT v.version, v.approved_at
-		  FROM @extschema@.soa_version v
+		  FROM iso27001.soa_version v
 		 WHERE v.scope_id OPERATOR(pg_catalog.=) id
 		   AND v.approved_at OPERATOR(pg_catalog.<=) soa_as_of.at
 		 ORDER BY v.version DESC LIMIT 1
 	), base AS (
-		SELECT e.* FROM @extschema@.soa_version_entry e, v
+		SELECT e.* FROM iso27001.soa_version_entry e, v
 		 WHERE e.scope_id OPERATOR(pg_catalog.=) id
 		   AND e.version OPERATOR(pg_catalog.=) v.version
 	), delta AS (
 		SELECT DISTINCT ON (h.control_key) h.*
-		  FROM @extschema@.soa_history h
+		  FROM iso27001.soa_history h
 		 WHERE h.scope_id OPERATOR(pg_catalog.=) id
 		   AND h.changed_at OPERATOR(pg_catalog.<=) soa_as_of.at
 		   AND h.changed_at OPERATOR(pg_catalog.>)
@@ -4067,13 +4067,14 @@ BEGIN
 		   CASE WHEN d.control_key IS NULL THEN b.justification ELSE d.justification END,
 		   CASE WHEN d.control_key IS NULL THEN b.owner ELSE d.owner END,
 		   CASE WHEN d.control_key IS NULL THEN b.evidence
-				ELSE coalesce(d.evidence, @extschema@.soa_history_evidence(id, d.control_key, d.changed_at)) END,
+				ELSE coalesce(d.evidence, iso27001.soa_history_evidence(id, d.control_key, d.changed_at)) END,
 		   CASE WHEN d.control_key IS NULL THEN b.needs_review ELSE d.needs_review END,
 		   coalesce(d.changed_at, b.changed_at), coalesce(d.changed_by, b.changed_by)
 	  FROM base b
 	  FULL JOIN delta d ON d.control_key OPERATOR(pg_catalog.=) b.control_key
 	  -- titles by a join: title() per row would run a query per row
-	  LEFT JOIN @extschema@.annex_a_titles t ON t.control OPERATOR(@extschema@.=) d.control
+	  -- (= of controls by the pinned search_path: its schema is not known here)
+	  LEFT JOIN iso27001.annex_a_titles t ON t.control = d.control
 	 WHERE NOT coalesce(d.removed, false)
 	 ORDER BY coalesce(d.control, b.control), coalesce(d.control_key, b.control_key);
 END
@@ -4352,3 +4353,55 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.oscal_poam(text) IS
 	'a scope''s open nonconformities (not closed, or not verified) as an OSCAL plan of action and milestones: a risk per nonconformity with its corrective action and due-date milestone, a POA&M item pointing to it';
+
+-- 0.2.2: the comparison operators and min/max of iso_control and soa_entry
+-- move to schema public, on the default search_path, where a fresh install
+-- puts them (CREATE EXTENSION's schema; docs/security.md §5).  The
+-- extension stays recorded in schema iso27001: PostgreSQL keeps that of an
+-- installed extension.  The functions' pinned search_path gains public, as
+-- a fresh install's gains its schema.  Without a schema public, or with one
+-- that another role owns, the operators stay where they were, with a
+-- warning that says how to move them.
+DO $$
+DECLARE
+	owner name;
+	item text;
+BEGIN
+	SELECT r.rolname INTO owner
+	  FROM pg_catalog.pg_namespace n
+	  JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+	 WHERE n.nspname OPERATOR(pg_catalog.=) 'public';
+	IF NOT FOUND OR (owner OPERATOR(pg_catalog.<>) CURRENT_USER
+					 AND owner OPERATOR(pg_catalog.<>) 'pg_database_owner'
+					 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r
+									  WHERE r.rolname OPERATOR(pg_catalog.=) owner AND r.rolsuper)) THEN
+		RAISE WARNING 'the operators of iso27001 stay in schema iso27001'
+			USING DETAIL = CASE WHEN owner IS NULL THEN 'This database has no schema public.'
+								ELSE pg_catalog.format('Schema public is owned by role %I.', owner) END,
+				  HINT = 'Queries comparing controls need schema iso27001 on their search_path, or ALTER OPERATOR ... SET SCHEMA to a schema on it (docs/security.md §5).';
+		RETURN;
+	END IF;
+	FOR item IN
+		SELECT o.oid::pg_catalog.regoperator::text
+		  FROM pg_catalog.pg_operator o
+		 WHERE o.oprnamespace OPERATOR(pg_catalog.=) 'iso27001'::pg_catalog.regnamespace
+		   AND o.oprleft IN ('iso27001.iso_control'::pg_catalog.regtype, 'iso27001.soa_entry'::pg_catalog.regtype)
+	LOOP
+		EXECUTE pg_catalog.format('ALTER OPERATOR %s SET SCHEMA public', item);
+	END LOOP;
+	ALTER AGGREGATE iso27001.min(iso27001.iso_control) SET SCHEMA public;
+	ALTER AGGREGATE iso27001.max(iso27001.iso_control) SET SCHEMA public;
+	FOR item IN
+		SELECT p.oid::pg_catalog.regprocedure::text
+		  FROM pg_catalog.pg_proc p
+		  JOIN pg_catalog.pg_depend d
+			ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+		   AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e'
+		  JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
+		 WHERE e.extname OPERATOR(pg_catalog.=) 'iso27001'
+		   AND p.proconfig OPERATOR(pg_catalog.@>) ARRAY['search_path=pg_catalog, iso27001, pg_temp']
+	LOOP
+		EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = pg_catalog, iso27001, public, pg_temp', item);
+	END LOOP;
+END
+$$;

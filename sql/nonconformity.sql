@@ -13,7 +13,7 @@
 -- estimated by moments pooled over both sets, Student t with k - 2 degrees
 -- of freedom: docs/trend_statistics.md §14).  Fewer than 3 campaigns on a
 -- side: insufficient data.
-CREATE FUNCTION @extschema@.rate_change(before_events bigint[], before_trials bigint[],
+CREATE FUNCTION iso27001.rate_change(before_events bigint[], before_trials bigint[],
 										after_events bigint[], after_trials bigint[],
 										better text, alpha double precision DEFAULT 0.05)
 	RETURNS TABLE (campaigns_before integer, campaigns_after integer,
@@ -22,7 +22,7 @@ CREATE FUNCTION @extschema@.rate_change(before_events bigint[], before_trials bi
 				   change_upper double precision, p_value double precision,
 				   between_campaign_variance double precision, verdict text)
 	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
 	kb integer := coalesce(cardinality(before_events), 0);
@@ -85,10 +85,10 @@ BEGIN
 	se := sqrt(var_b + var_a);
 	df := kb + ka - 2;
 	between_campaign_variance := tau2;
-	crit := @extschema@.student_t_critical(1 - alpha, df);
+	crit := iso27001.student_t_critical(1 - alpha, df);
 	change_lower := change - crit * se;
 	change_upper := change + crit * se;
-	p_value := CASE WHEN se > 0 THEN @extschema@.student_t_p(change / se, df)
+	p_value := CASE WHEN se > 0 THEN iso27001.student_t_p(change / se, df)
 					WHEN change = 0 THEN 1 ELSE 0 END;
 	good := CASE better WHEN 'lower' THEN change < 0 ELSE change > 0 END;
 	verdict := CASE WHEN p_value >= alpha OR change = 0 THEN 'no significant change'
@@ -96,16 +96,16 @@ BEGIN
 	RETURN NEXT;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.rate_change(bigint[], bigint[], bigint[], bigint[], text, double precision) IS
+COMMENT ON FUNCTION iso27001.rate_change(bigint[], bigint[], bigint[], bigint[], text, double precision) IS
 	'the change of a rate between two sets of campaigns (before and after an action): the trial-weighted rates, their difference with its interval and p-value allowing for the variance between campaigns (Student t, k - 2 df), and improved, worsened, no significant change or insufficient data (fewer than 3 campaigns a side)';
 
-CREATE TABLE @extschema@.nonconformity (
-	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
+CREATE TABLE iso27001.nonconformity (
+	scope_id bigint NOT NULL REFERENCES iso27001.soa_scope,
 	nc_id text NOT NULL,
 	source text NOT NULL,
 	grade text NOT NULL,
 	clause text,
-	control @extschema@.iso_control,
+	control iso27001.iso_control,
 	description text NOT NULL,
 	raised_on date NOT NULL,
 	audit_on date,
@@ -119,34 +119,34 @@ CREATE TABLE @extschema@.nonconformity (
 	closed_on date,
 	verification text,
 	verified_on date,
-	metric text REFERENCES @extschema@.behaviour_metric,
+	metric text REFERENCES iso27001.behaviour_metric,
 	recorded_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
 	recorded_by text NOT NULL DEFAULT CURRENT_USER,
 	PRIMARY KEY (scope_id, nc_id)
 );
-COMMENT ON TABLE @extschema@.nonconformity IS
+COMMENT ON TABLE iso27001.nonconformity IS
 	'nonconformities and their corrective actions (ISO/IEC 27001:2022 clause 10.2): what was found where, its grade, correction, root cause, corrective action, owner, dates, and the verification of effectiveness';
-COMMENT ON COLUMN @extschema@.nonconformity.nc_id IS 'the nonconformity''s identifier within the scope (NC-2026-03, a CB''s finding number)';
-COMMENT ON COLUMN @extschema@.nonconformity.source IS 'certification_audit, internal_audit, soa_finding, behaviour_metric, incident or other';
-COMMENT ON COLUMN @extschema@.nonconformity.grade IS 'major, minor or opportunity (an opportunity for improvement)';
-COMMENT ON COLUMN @extschema@.nonconformity.clause IS 'the ISO/IEC 27001 clause not conformed to (4 to 10, as 6.1.3), if any';
-COMMENT ON COLUMN @extschema@.nonconformity.control IS 'the Annex A control concerned, if any';
-COMMENT ON COLUMN @extschema@.nonconformity.audit_on IS 'date of the audit that found it (certification and internal audits)';
-COMMENT ON COLUMN @extschema@.nonconformity.correction IS 'what was done at once to contain the nonconformity';
-COMMENT ON COLUMN @extschema@.nonconformity.corrective_action IS 'what removes its cause, so that it does not recur';
-COMMENT ON COLUMN @extschema@.nonconformity.due_date IS 'when the corrective action is due';
-COMMENT ON COLUMN @extschema@.nonconformity.action_on IS 'when the corrective action took effect: the behaviour metric is compared before and after this date';
-COMMENT ON COLUMN @extschema@.nonconformity.accepted_on IS 'when the certification body accepted the correction and corrective action (a major nonconformity of a certification audit)';
-COMMENT ON COLUMN @extschema@.nonconformity.verification IS 'how the effectiveness of the corrective action was verified';
-COMMENT ON COLUMN @extschema@.nonconformity.metric IS 'a behaviour metric whose change before and after action_on shows the action''s effectiveness';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.nonconformity', '');
+COMMENT ON COLUMN iso27001.nonconformity.nc_id IS 'the nonconformity''s identifier within the scope (NC-2026-03, a CB''s finding number)';
+COMMENT ON COLUMN iso27001.nonconformity.source IS 'certification_audit, internal_audit, soa_finding, behaviour_metric, incident or other';
+COMMENT ON COLUMN iso27001.nonconformity.grade IS 'major, minor or opportunity (an opportunity for improvement)';
+COMMENT ON COLUMN iso27001.nonconformity.clause IS 'the ISO/IEC 27001 clause not conformed to (4 to 10, as 6.1.3), if any';
+COMMENT ON COLUMN iso27001.nonconformity.control IS 'the Annex A control concerned, if any';
+COMMENT ON COLUMN iso27001.nonconformity.audit_on IS 'date of the audit that found it (certification and internal audits)';
+COMMENT ON COLUMN iso27001.nonconformity.correction IS 'what was done at once to contain the nonconformity';
+COMMENT ON COLUMN iso27001.nonconformity.corrective_action IS 'what removes its cause, so that it does not recur';
+COMMENT ON COLUMN iso27001.nonconformity.due_date IS 'when the corrective action is due';
+COMMENT ON COLUMN iso27001.nonconformity.action_on IS 'when the corrective action took effect: the behaviour metric is compared before and after this date';
+COMMENT ON COLUMN iso27001.nonconformity.accepted_on IS 'when the certification body accepted the correction and corrective action (a major nonconformity of a certification audit)';
+COMMENT ON COLUMN iso27001.nonconformity.verification IS 'how the effectiveness of the corrective action was verified';
+COMMENT ON COLUMN iso27001.nonconformity.metric IS 'a behaviour metric whose change before and after action_on shows the action''s effectiveness';
+SELECT pg_catalog.pg_extension_config_dump('iso27001.nonconformity', '');
 
 -- The rules of a nonconformity row, each with its own message (a CHECK
 -- constraint would only name itself)
-CREATE FUNCTION @extschema@.nonconformity_row_check()
+CREATE FUNCTION iso27001.nonconformity_row_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
 	d record;
@@ -187,7 +187,7 @@ BEGIN
 		RAISE EXCEPTION 'nonconformity % comes from a behaviour metric and names none', NEW.nc_id
 			USING ERRCODE = 'check_violation';
 	END IF;
-	IF NEW.metric IS NOT NULL AND NOT EXISTS (SELECT FROM @extschema@.behaviour_metric m
+	IF NEW.metric IS NOT NULL AND NOT EXISTS (SELECT FROM iso27001.behaviour_metric m
 											   WHERE m.metric = NEW.metric AND m.kind = 'rate') THEN
 		RAISE EXCEPTION 'metric "%" is not a rate metric', NEW.metric
 			USING ERRCODE = 'check_violation',
@@ -225,32 +225,32 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.nonconformity_row_check() IS
+COMMENT ON FUNCTION iso27001.nonconformity_row_check() IS
 	'trigger: the rules of a nonconformity row (known source and grade, a clause of 4 to 10 or a control, a description, finite dates in order), each with its own message';
 
 CREATE TRIGGER nonconformity_row_check
-	BEFORE INSERT OR UPDATE ON @extschema@.nonconformity
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.nonconformity_row_check();
-REVOKE EXECUTE ON FUNCTION @extschema@.nonconformity_row_check() FROM PUBLIC;
+	BEFORE INSERT OR UPDATE ON iso27001.nonconformity
+	FOR EACH ROW EXECUTE FUNCTION iso27001.nonconformity_row_check();
+REVOKE EXECUTE ON FUNCTION iso27001.nonconformity_row_check() FROM PUBLIC;
 
 -- The effectiveness of a nonconformity's corrective action shown by its
 -- metric: the whole scope's campaigns of the year before action_on against
 -- those from action_on on, up to a year (rate_change)
-CREATE FUNCTION @extschema@.nonconformity_effectiveness(scope text, nc_id text,
+CREATE FUNCTION iso27001.nonconformity_effectiveness(scope text, nc_id text,
 														alpha double precision DEFAULT 0.05)
 	RETURNS TABLE (metric text, campaigns_before integer, campaigns_after integer,
 				   rate_before double precision, rate_after double precision,
 				   change double precision, change_lower double precision,
 				   change_upper double precision, p_value double precision, verdict text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	sid bigint := @extschema@.soa_scope_id(scope);
-	nc @extschema@.nonconformity;
-	m @extschema@.behaviour_metric;
+	sid bigint := iso27001.soa_scope_id(scope);
+	nc iso27001.nonconformity;
+	m iso27001.behaviour_metric;
 BEGIN
-	SELECT * INTO nc FROM @extschema@.nonconformity x
+	SELECT * INTO nc FROM iso27001.nonconformity x
 	 WHERE x.scope_id = sid AND x.nc_id = nonconformity_effectiveness.nc_id;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'scope "%" has no nonconformity "%"', scope, nc_id
@@ -261,7 +261,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Set its metric and action_on.';
 	END IF;
-	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = nc.metric;
+	SELECT * INTO m FROM iso27001.behaviour_metric b WHERE b.metric = nc.metric;
 	RETURN QUERY
 	SELECT nc.metric, r.campaigns_before, r.campaigns_after, r.rate_before, r.rate_after, r.change,
 		   r.change_lower, r.change_upper, r.p_value, r.verdict
@@ -269,16 +269,16 @@ BEGIN
 				   array_agg(c.trials ORDER BY c.observed_at) FILTER (WHERE c.observed_at < nc.action_on::timestamptz) AS bt,
 				   array_agg(c.events ORDER BY c.observed_at) FILTER (WHERE c.observed_at >= nc.action_on::timestamptz) AS ae,
 				   array_agg(c.trials ORDER BY c.observed_at) FILTER (WHERE c.observed_at >= nc.action_on::timestamptz) AS at
-			  FROM @extschema@.behaviour_campaign c
+			  FROM iso27001.behaviour_campaign c
 			 WHERE c.scope_id = sid AND c.metric = nc.metric AND c.cohort = '' AND c.trials IS NOT NULL
 			   AND c.observed_at >= (nc.action_on - interval '1 year')
 			   AND c.observed_at < (nc.action_on + interval '1 year')) q
-	 CROSS JOIN LATERAL @extschema@.rate_change(coalesce(q.be, '{}'), coalesce(q.bt, '{}'),
+	 CROSS JOIN LATERAL iso27001.rate_change(coalesce(q.be, '{}'), coalesce(q.bt, '{}'),
 												 coalesce(q.ae, '{}'), coalesce(q.at, '{}'),
 												 m.better, alpha) r;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.nonconformity_effectiveness(text, text, double precision) IS
+COMMENT ON FUNCTION iso27001.nonconformity_effectiveness(text, text, double precision) IS
 	'the effectiveness of a nonconformity''s corrective action by its metric: the whole scope''s campaigns of the year before action_on against the year from it (rate_change)';
 
 -- The rules an auditor checks on the nonconformity register as of a date:
@@ -288,14 +288,14 @@ COMMENT ON FUNCTION @extschema@.nonconformity_effectiveness(text, text, double p
 -- stage 2 rule), actions overdue, closed without a root cause, a
 -- corrective action or a verification of effectiveness, a metric that
 -- does not show the action effective.
-CREATE FUNCTION @extschema@.nonconformity_check(scope text DEFAULT NULL, as_of date DEFAULT CURRENT_DATE,
+CREATE FUNCTION iso27001.nonconformity_check(scope text DEFAULT NULL, as_of date DEFAULT CURRENT_DATE,
 												major_deadline interval DEFAULT '6 months')
 	RETURNS TABLE (scope_name text, nc_id text, rule text, severity text, message text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	sid bigint := CASE WHEN scope IS NOT NULL THEN @extschema@.soa_scope_id(scope) END;
+	sid bigint := CASE WHEN scope IS NOT NULL THEN iso27001.soa_scope_id(scope) END;
 BEGIN
 	IF as_of IS NULL OR NOT isfinite(as_of) THEN
 		RAISE EXCEPTION 'as_of must be a finite date'
@@ -307,8 +307,8 @@ BEGIN
 	END IF;
 	RETURN QUERY
 	WITH n AS (
-		SELECT s.name, x.* FROM @extschema@.nonconformity x
-		  JOIN @extschema@.soa_scope s ON s.scope_id = x.scope_id
+		SELECT s.name, x.* FROM iso27001.nonconformity x
+		  JOIN iso27001.soa_scope s ON s.scope_id = x.scope_id
 		 WHERE (sid IS NULL OR x.scope_id = sid) AND x.raised_on <= as_of)
 	SELECT f.name, f.nc_id, f.rule, f.severity, f.message FROM (
 		SELECT n.name, n.nc_id, 'MAJOR_NOT_ACCEPTED_IN_TIME' AS rule, 'error' AS severity,
@@ -352,26 +352,26 @@ BEGIN
 					  e.metric, n.nc_id, e.verdict, round((e.rate_before * 100)::numeric, 1),
 					  round((e.rate_after * 100)::numeric, 1), n.action_on), 6
 		  FROM n
-		 CROSS JOIN LATERAL @extschema@.nonconformity_effectiveness(n.name, n.nc_id) e
+		 CROSS JOIN LATERAL iso27001.nonconformity_effectiveness(n.name, n.nc_id) e
 		 WHERE n.metric IS NOT NULL AND n.action_on IS NOT NULL AND n.closed_on <= as_of
 		   AND e.verdict <> 'improved') f
 	 ORDER BY f.name, f.nc_id, f.k;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.nonconformity_check(text, date, interval) IS
+COMMENT ON FUNCTION iso27001.nonconformity_check(text, date, interval) IS
 	'the rules of the nonconformity register as of a date: majors of a certification audit not accepted within the deadline (default 6 months), overdue or undated actions, closed without root cause, corrective action or verification, a metric not showing the action effective';
 
 CREATE VIEW iso27001_bi.nonconformity WITH (security_invoker = true) AS
 SELECT x.scope_id, s.name AS scope, x.nc_id, x.source, x.grade, x.clause,
-	   x.control::text AS control_id, @extschema@.sort_key(x.control) AS sort_key,
+	   x.control::text AS control_id, iso27001.sort_key(x.control) AS sort_key,
 	   x.description, x.raised_on, x.owner, x.due_date, x.action_on, x.closed_on, x.verified_on,
 	   CASE WHEN x.closed_on IS NULL OR x.closed_on OPERATOR(pg_catalog.>) CURRENT_DATE THEN
 				CASE WHEN x.due_date OPERATOR(pg_catalog.<) CURRENT_DATE THEN 'overdue' ELSE 'open' END
 			WHEN x.verified_on IS NULL THEN 'closed, not verified'
 			ELSE 'closed' END AS status,
 	   (coalesce(x.closed_on, CURRENT_DATE) OPERATOR(pg_catalog.-) x.raised_on) AS days_open
-  FROM @extschema@.nonconformity x
-  JOIN @extschema@.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) x.scope_id;
+  FROM iso27001.nonconformity x
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) x.scope_id;
 COMMENT ON VIEW iso27001_bi.nonconformity IS
 	'nonconformities and corrective actions of every scope with their status as of today (open, overdue, closed, closed but not verified) and days open';
 COMMENT ON COLUMN iso27001_bi.nonconformity.scope_id IS 'the scope''s key';
@@ -398,23 +398,23 @@ COMMENT ON COLUMN iso27001_bi.nonconformity.days_open IS 'days from raised to cl
 -- milestones: one risk per nonconformity with its corrective action as a
 -- remediation and the due date as its milestone, and one POA&M item
 -- pointing to it.  UUIDs from documented names, times from the data.
-CREATE FUNCTION @extschema@.oscal_poam(scope text)
+CREATE FUNCTION iso27001.oscal_poam(scope text)
 	RETURNS jsonb
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	sid bigint := @extschema@.soa_scope_id(scope);
+	sid bigint := iso27001.soa_scope_id(scope);
 	ns CONSTANT text := 'https://pgxn.org/dist/iso27001/ns/oscal';
-	ssp uuid := @extschema@.oscal_uuid('ssp/' || scope || '/current');
-	ssp_resource uuid := @extschema@.oscal_uuid('resource/ssp/' || scope);
+	ssp uuid := iso27001.oscal_uuid('ssp/' || scope || '/current');
+	ssp_resource uuid := iso27001.oscal_uuid('resource/ssp/' || scope);
 	risks jsonb;
 	items jsonb;
 	last_change timestamptz;
 BEGIN
 	WITH n AS (
-		SELECT x.*, @extschema@.oscal_uuid('nonconformity-risk/' || scope || '/' || x.nc_id) AS risk_uuid
-		  FROM @extschema@.nonconformity x
+		SELECT x.*, iso27001.oscal_uuid('nonconformity-risk/' || scope || '/' || x.nc_id) AS risk_uuid
+		  FROM iso27001.nonconformity x
 		 WHERE x.scope_id = sid AND (x.closed_on IS NULL OR x.verified_on IS NULL))
 	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
 			   'uuid', n.risk_uuid,
@@ -427,19 +427,19 @@ BEGIN
 			   'deadline', to_char(n.due_date, 'YYYY-MM-DD') || 'T00:00:00Z',
 			   'remediations', CASE WHEN nullif(btrim(n.corrective_action), '') IS NOT NULL THEN
 					jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
-						'uuid', @extschema@.oscal_uuid('nonconformity-remediation/' || scope || '/' || n.nc_id),
+						'uuid', iso27001.oscal_uuid('nonconformity-remediation/' || scope || '/' || n.nc_id),
 						'lifecycle', CASE WHEN n.closed_on IS NOT NULL THEN 'completed' ELSE 'planned' END,
 						'title', 'Corrective action',
 						'description', n.corrective_action,
 						'tasks', CASE WHEN n.due_date IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
-							'uuid', @extschema@.oscal_uuid('nonconformity-milestone/' || scope || '/' || n.nc_id),
+							'uuid', iso27001.oscal_uuid('nonconformity-milestone/' || scope || '/' || n.nc_id),
 							'type', 'milestone',
 							'title', 'Corrective action due',
 							'timing', jsonb_build_object('on-date', jsonb_build_object(
 								'date', to_char(n.due_date, 'YYYY-MM-DD') || 'T00:00:00Z')))) END))) END))
 			   ORDER BY n.raised_on, n.nc_id),
 		   jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-			   'uuid', @extschema@.oscal_uuid('poam-item/' || scope || '/' || n.nc_id),
+			   'uuid', iso27001.oscal_uuid('poam-item/' || scope || '/' || n.nc_id),
 			   'title', 'Nonconformity ' || n.nc_id || ' (' || n.grade || ')',
 			   'description', n.description,
 			   'props', jsonb_build_array(
@@ -463,7 +463,7 @@ BEGIN
 				  DETAIL = 'An OSCAL plan of action and milestones holds at least one item.';
 	END IF;
 	RETURN jsonb_build_object('plan-of-action-and-milestones', jsonb_build_object(
-		'uuid', @extschema@.oscal_uuid('poam/' || scope),
+		'uuid', iso27001.oscal_uuid('poam/' || scope),
 		'metadata', jsonb_build_object(
 			'title', 'Open nonconformities and corrective actions of ' || scope || ' (ISO/IEC 27001 clause 10.2)',
 			'last-modified', to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -471,7 +471,7 @@ BEGIN
 			'oscal-version', '1.2.1'),
 		'import-ssp', jsonb_build_object('href', '#' || ssp_resource),
 		'system-id', jsonb_build_object('identifier-type', 'https://ietf.org/rfc/rfc4122',
-										'id', @extschema@.oscal_uuid('scope/' || scope)::text),
+										'id', iso27001.oscal_uuid('scope/' || scope)::text),
 		'risks', risks,
 		'poam-items', items,
 		'back-matter', jsonb_build_object('resources', jsonb_build_array(jsonb_build_object(
@@ -481,5 +481,5 @@ BEGIN
 				'href', 'urn:uuid:' || ssp, 'media-type', 'application/oscal.ssp+json')))))));
 END
 $$;
-COMMENT ON FUNCTION @extschema@.oscal_poam(text) IS
+COMMENT ON FUNCTION iso27001.oscal_poam(text) IS
 	'a scope''s open nonconformities (not closed, or not verified) as an OSCAL plan of action and milestones: a risk per nonconformity with its corrective action and due-date milestone, a POA&M item pointing to it';

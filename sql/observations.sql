@@ -4,15 +4,15 @@
 -- register.
 --
 
-CREATE FUNCTION @extschema@.uuid_v5(namespace uuid, name text)
+CREATE FUNCTION iso27001.uuid_v5(namespace uuid, name text)
 	RETURNS uuid
 	AS 'MODULE_PATHNAME', 'uuid_v5'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.uuid_v5(uuid, text) IS
+COMMENT ON FUNCTION iso27001.uuid_v5(uuid, text) IS
 	'the name-based (version 5, SHA-1) UUID of a name in a namespace (RFC 9562): the same input always gives the same UUID';
 
-CREATE TABLE @extschema@.certificate (
-	scope_id bigint PRIMARY KEY REFERENCES @extschema@.soa_scope,
+CREATE TABLE iso27001.certificate (
+	scope_id bigint PRIMARY KEY REFERENCES iso27001.soa_scope,
 	certification_decision date NOT NULL
 		CHECK (pg_catalog.isfinite(certification_decision)),
 	certificate_number text,
@@ -22,19 +22,19 @@ CREATE TABLE @extschema@.certificate (
 	note text,
 	withdrawn_on date CHECK (pg_catalog.isfinite(withdrawn_on))
 );
-COMMENT ON TABLE @extschema@.certificate IS
+COMMENT ON TABLE iso27001.certificate IS
 	'the ISO/IEC 27001 certificate of a scope: its initial certification decision (the cycle''s anchor), number and certification body';
-COMMENT ON COLUMN @extschema@.certificate.certification_decision IS 'date of the initial certification decision';
-COMMENT ON COLUMN @extschema@.certificate.edition IS 'edition the certificate is issued against (2013 certificates expired on 2025-10-31)';
-COMMENT ON COLUMN @extschema@.certificate.withdrawn_on IS 'date the certificate was withdrawn (NULL: in force); a new issue starts a new cycle';
+COMMENT ON COLUMN iso27001.certificate.certification_decision IS 'date of the initial certification decision';
+COMMENT ON COLUMN iso27001.certificate.edition IS 'edition the certificate is issued against (2013 certificates expired on 2025-10-31)';
+COMMENT ON COLUMN iso27001.certificate.withdrawn_on IS 'date the certificate was withdrawn (NULL: in force); a new issue starts a new cycle';
 
 -- What happened to a scope's certificate, in order: issued, reissued,
 -- scope changed, transferred to another body, withdrawn.  Written by
 -- certificate_record(), which keeps the certificate row in step; the
 -- suspensions and restorations the cycle rules read are audit events
 -- (certification_audit).
-CREATE TABLE @extschema@.certificate_event (
-	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
+CREATE TABLE iso27001.certificate_event (
+	scope_id bigint NOT NULL REFERENCES iso27001.soa_scope,
 	seq integer NOT NULL CHECK (seq OPERATOR(pg_catalog.>) 0),
 	kind text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY[
 		'issued', 'reissued', 'scope_changed', 'transferred', 'withdrawn'])),
@@ -46,13 +46,13 @@ CREATE TABLE @extschema@.certificate_event (
 	recorded_by text NOT NULL DEFAULT CURRENT_USER,
 	PRIMARY KEY (scope_id, seq)
 );
-COMMENT ON TABLE @extschema@.certificate_event IS
+COMMENT ON TABLE iso27001.certificate_event IS
 	'the history of a scope''s certificate, one row per event in date order (issued, reissued, scope_changed, transferred, withdrawn): record with certificate_record()';
-COMMENT ON COLUMN @extschema@.certificate_event.seq IS 'the event''s place in the scope''s history (1 first)';
-COMMENT ON COLUMN @extschema@.certificate_event.certificate_number IS 'the certificate''s number after the event';
-COMMENT ON COLUMN @extschema@.certificate_event.certification_body IS 'the certification body after the event';
-COMMENT ON COLUMN @extschema@.certificate_event.note IS 'what changed (required for a scope change)';
-COMMENT ON COLUMN @extschema@.certificate_event.recorded_by IS 'database role that recorded the event';
+COMMENT ON COLUMN iso27001.certificate_event.seq IS 'the event''s place in the scope''s history (1 first)';
+COMMENT ON COLUMN iso27001.certificate_event.certificate_number IS 'the certificate''s number after the event';
+COMMENT ON COLUMN iso27001.certificate_event.certification_body IS 'the certification body after the event';
+COMMENT ON COLUMN iso27001.certificate_event.note IS 'what changed (required for a scope change)';
+COMMENT ON COLUMN iso27001.certificate_event.recorded_by IS 'database role that recorded the event';
 
 -- Record an event of a scope's certificate, after checking it against the
 -- certificate's state, and keep the certificate row in step: issued
@@ -60,18 +60,18 @@ COMMENT ON COLUMN @extschema@.certificate_event.recorded_by IS 'database role th
 -- new number, the same body), scope_changed (a note saying what), transferred
 -- (another body), withdrawn.  Events come in date order.  Returns the
 -- event's place in the history.
-CREATE FUNCTION @extschema@.certificate_record(scope text, kind text, on_date date,
+CREATE FUNCTION iso27001.certificate_record(scope text, kind text, on_date date,
 											   certificate_number text DEFAULT NULL,
 											   certification_body text DEFAULT NULL,
 											   note text DEFAULT NULL,
 											   edition integer DEFAULT NULL)
 	RETURNS integer
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
 	sid bigint;
-	c @extschema@.certificate;
+	c iso27001.certificate;
 	last_seq integer;
 	last_kind text;
 	last_date date;
@@ -96,12 +96,12 @@ BEGIN
 		RAISE EXCEPTION 'only an issue sets the certificate''s edition'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	sid := @extschema@.soa_scope_id(scope);
+	sid := iso27001.soa_scope_id(scope);
 
 	-- the certificate row serializes its writers
-	SELECT * INTO c FROM @extschema@.certificate x WHERE x.scope_id = sid FOR UPDATE;
+	SELECT * INTO c FROM iso27001.certificate x WHERE x.scope_id = sid FOR UPDATE;
 	SELECT e.seq, e.kind, e.on_date INTO last_seq, last_kind, last_date
-	  FROM @extschema@.certificate_event e WHERE e.scope_id = sid
+	  FROM iso27001.certificate_event e WHERE e.scope_id = sid
 	 ORDER BY e.seq DESC LIMIT 1;
 	IF on_date < last_date THEN
 		RAISE EXCEPTION 'certificate events are recorded in date order: the last one of scope "%" (%) was on %',
@@ -124,7 +124,7 @@ BEGIN
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
 		BEGIN
-			INSERT INTO @extschema@.certificate AS x (scope_id, certification_decision, certificate_number,
+			INSERT INTO iso27001.certificate AS x (scope_id, certification_decision, certificate_number,
 													 certification_body, edition)
 			VALUES (sid, on_date, number, body, coalesce(edition, 2022))
 			ON CONFLICT (scope_id) DO UPDATE
@@ -167,25 +167,25 @@ BEGIN
 			RAISE EXCEPTION 'a withdrawal changes no number or body'
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
-		UPDATE @extschema@.certificate x
+		UPDATE iso27001.certificate x
 		   SET certificate_number = coalesce(number, x.certificate_number),
 			   certification_body = coalesce(body, x.certification_body),
 			   withdrawn_on = CASE WHEN kind = 'withdrawn' THEN on_date END
 		 WHERE x.scope_id = sid;
 	END IF;
 
-	SELECT * INTO c FROM @extschema@.certificate x WHERE x.scope_id = sid;
-	INSERT INTO @extschema@.certificate_event (scope_id, seq, kind, on_date, certificate_number,
+	SELECT * INTO c FROM iso27001.certificate x WHERE x.scope_id = sid;
+	INSERT INTO iso27001.certificate_event (scope_id, seq, kind, on_date, certificate_number,
 											   certification_body, note)
 	VALUES (sid, coalesce(last_seq, 0) + 1, kind, on_date, c.certificate_number, c.certification_body, what);
 	RETURN coalesce(last_seq, 0) + 1;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.certificate_record(text, text, date, text, text, text, integer) IS
+COMMENT ON FUNCTION iso27001.certificate_record(text, text, date, text, text, text, integer) IS
 	'record an event of a scope''s certificate (issued, reissued, scope_changed, transferred, withdrawn) after checking it against the certificate''s state, keeping the certificate row in step; returns its place in the history';
 
-CREATE TABLE @extschema@.certification_audit (
-	scope_id bigint NOT NULL REFERENCES @extschema@.certificate,
+CREATE TABLE iso27001.certification_audit (
+	scope_id bigint NOT NULL REFERENCES iso27001.certificate,
 	kind text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY[
 		'stage1', 'stage2', 'stage2_major_nonconformity', 'surveillance',
 		'recertification_audit', 'recertification_decision', 'restoration_decision',
@@ -194,10 +194,10 @@ CREATE TABLE @extschema@.certification_audit (
 	note text,
 	PRIMARY KEY (scope_id, on_date, kind)
 );
-COMMENT ON TABLE @extschema@.certification_audit IS
+COMMENT ON TABLE iso27001.certification_audit IS
 	'the audit history of a certificate: one row per event (the kinds of certification_event), read by the calendar and the cycle check';
 
-CREATE TABLE @extschema@.behaviour_metric (
+CREATE TABLE iso27001.behaviour_metric (
 	metric text PRIMARY KEY
 		CHECK (metric OPERATOR(pg_catalog.~) '^[a-z][a-z0-9_]{0,62}$'),
 	name text NOT NULL CHECK (pg_catalog.btrim(name) OPERATOR(pg_catalog.<>) ''),
@@ -205,26 +205,26 @@ CREATE TABLE @extschema@.behaviour_metric (
 	kind text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['rate', 'value'])),
 	better text NOT NULL CHECK (better OPERATOR(pg_catalog.=) ANY (ARRAY['lower', 'higher'])),
 	unit text NOT NULL,
-	control @extschema@.iso_control
-		CHECK (@extschema@.edition(control) OPERATOR(pg_catalog.=) 2022),
+	control iso27001.iso_control
+		CHECK (iso27001.edition(control) OPERATOR(pg_catalog.=) 2022),
 	builtin boolean NOT NULL DEFAULT false,
 	min_effect double precision
 		CHECK (min_effect OPERATOR(pg_catalog.>=) 0
 			   AND min_effect OPERATOR(pg_catalog.<>) 'Infinity'::double precision),
 	UNIQUE (metric, kind)
 );
-COMMENT ON TABLE @extschema@.behaviour_metric IS
+COMMENT ON TABLE iso27001.behaviour_metric IS
 	'behaviour metrics: a rate (events out of trials, such as clicks out of phishing messages) or a value, which direction is better, and the Annex A control it evidences';
-COMMENT ON COLUMN @extschema@.behaviour_metric.kind IS 'rate: observations are events out of trials; value: observations are numbers';
-COMMENT ON COLUMN @extschema@.behaviour_metric.better IS 'lower or higher: which direction is an improvement';
-COMMENT ON COLUMN @extschema@.behaviour_metric.control IS 'the ISO/IEC 27001:2022 control the metric is evidence for';
-COMMENT ON COLUMN @extschema@.behaviour_metric.builtin IS 'shipped with the extension (not dumped by pg_dump)';
-COMMENT ON COLUMN @extschema@.behaviour_metric.min_effect IS
+COMMENT ON COLUMN iso27001.behaviour_metric.kind IS 'rate: observations are events out of trials; value: observations are numbers';
+COMMENT ON COLUMN iso27001.behaviour_metric.better IS 'lower or higher: which direction is an improvement';
+COMMENT ON COLUMN iso27001.behaviour_metric.control IS 'the ISO/IEC 27001:2022 control the metric is evidence for';
+COMMENT ON COLUMN iso27001.behaviour_metric.builtin IS 'shipped with the extension (not dumped by pg_dump)';
+COMMENT ON COLUMN iso27001.behaviour_metric.min_effect IS
 	'the smallest change a year that counts as material, in the metric''s unit (a rate as a fraction: 0.02 is two percentage points a year); a smaller significant trend is "no material change"; NULL: every significant trend counts';
 
 -- The built-in metrics: the awareness catalogue of docs/metrics.md, with
 -- their smallest material change a year (docs/trend_statistics.md §8.4)
-INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, better, unit, control, builtin, min_effect) VALUES
+INSERT INTO iso27001.behaviour_metric (metric, name, description, kind, better, unit, control, builtin, min_effect) VALUES
 ('phishing_click_rate', 'Phishing click rate',
  'share of simulated phishing messages whose link was clicked', 'rate', 'lower', 'share of messages', 'A.6.3', true, 0.02),
 ('phishing_report_rate', 'Phishing report rate',
@@ -244,8 +244,8 @@ INSERT INTO @extschema@.behaviour_metric (metric, name, description, kind, bette
 ('training_completion_rate', 'Awareness training completed',
  'share of people who have completed their required information security awareness training (a snapshot, to show beside the behaviour it should change)', 'rate', 'higher', 'share of people', 'A.6.3', true, 0.02);
 
-CREATE TABLE @extschema@.behaviour_observation (
-	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
+CREATE TABLE iso27001.behaviour_observation (
+	scope_id bigint NOT NULL REFERENCES iso27001.soa_scope,
 	metric text NOT NULL,
 	observed_at timestamptz NOT NULL CHECK (pg_catalog.isfinite(observed_at)),
 	events bigint,
@@ -267,46 +267,46 @@ CREATE TABLE @extschema@.behaviour_observation (
 				AND difficulty OPERATOR(pg_catalog.=) pg_catalog.btrim(difficulty)
 				AND difficulty OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]')),
 	PRIMARY KEY (scope_id, metric, cohort, difficulty, observed_at),
-	FOREIGN KEY (metric, kind) REFERENCES @extschema@.behaviour_metric (metric, kind),
+	FOREIGN KEY (metric, kind) REFERENCES iso27001.behaviour_metric (metric, kind),
 	CHECK ((trials IS NOT NULL AND events IS NOT NULL AND value IS NULL
 			AND trials OPERATOR(pg_catalog.>) 0 AND events OPERATOR(pg_catalog.>=) 0
 			AND events OPERATOR(pg_catalog.<=) trials)
 		   OR (trials IS NULL AND events IS NULL AND value IS NOT NULL
 			   AND value OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::double precision[])))
 );
-COMMENT ON TABLE @extschema@.behaviour_observation IS
+COMMENT ON TABLE iso27001.behaviour_observation IS
 	'behaviour observations per scope, metric, cohort, difficulty and period: events out of trials for a rate metric (say 12 clicks out of 400 messages of one campaign), or a value';
-COMMENT ON COLUMN @extschema@.behaviour_observation.observed_at IS 'when the period observed starts (a campaign''s send time, the week''s Monday)';
-COMMENT ON COLUMN @extschema@.behaviour_observation.kind IS 'rate or value, from the columns filled; must match the metric''s kind';
-COMMENT ON COLUMN @extschema@.behaviour_observation.cohort IS
+COMMENT ON COLUMN iso27001.behaviour_observation.observed_at IS 'when the period observed starts (a campaign''s send time, the week''s Monday)';
+COMMENT ON COLUMN iso27001.behaviour_observation.kind IS 'rate or value, from the columns filled; must match the metric''s kind';
+COMMENT ON COLUMN iso27001.behaviour_observation.cohort IS
 	'the part of the scope observed (a department, site or role); '''' (the default) is the whole scope: a campaign not split, or its total beside a breakdown by cohort';
-COMMENT ON COLUMN @extschema@.behaviour_observation.difficulty IS
+COMMENT ON COLUMN iso27001.behaviour_observation.difficulty IS
 	'the campaign''s template or difficulty level (say ''1'' to ''5''), by which the adjusted trend is stratified; '''' (the default) is not given';
-COMMENT ON CONSTRAINT behaviour_observation_cohort_check ON @extschema@.behaviour_observation IS
+COMMENT ON CONSTRAINT behaviour_observation_cohort_check ON iso27001.behaviour_observation IS
 	'a cohort is '''' or up to 200 characters without control characters or surrounding white space';
-COMMENT ON CONSTRAINT behaviour_observation_difficulty_check ON @extschema@.behaviour_observation IS
+COMMENT ON CONSTRAINT behaviour_observation_difficulty_check ON iso27001.behaviour_observation IS
 	'a difficulty is '''' or up to 200 characters without control characters or surrounding white space';
 
-CREATE TABLE @extschema@.behaviour_target (
-	scope_id bigint NOT NULL REFERENCES @extschema@.soa_scope,
-	metric text NOT NULL REFERENCES @extschema@.behaviour_metric,
+CREATE TABLE iso27001.behaviour_target (
+	scope_id bigint NOT NULL REFERENCES iso27001.soa_scope,
+	metric text NOT NULL REFERENCES iso27001.behaviour_metric,
 	target double precision NOT NULL
 		CHECK (target OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::double precision[])),
 	due_date date CHECK (pg_catalog.isfinite(due_date)),
 	note text,
 	PRIMARY KEY (scope_id, metric)
 );
-COMMENT ON TABLE @extschema@.behaviour_target IS
+COMMENT ON TABLE iso27001.behaviour_target IS
 	'a scope''s target for a metric (a rate as a fraction: 0.05 is 5 %) and when it should be met';
 
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.certificate', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.certification_audit', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.certificate_event', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_metric', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_observation', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.behaviour_target', '');
-REVOKE ALL ON @extschema@.behaviour_metric FROM PUBLIC;
-GRANT SELECT ON @extschema@.behaviour_metric TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('iso27001.certificate', '');
+SELECT pg_catalog.pg_extension_config_dump('iso27001.certification_audit', '');
+SELECT pg_catalog.pg_extension_config_dump('iso27001.certificate_event', '');
+SELECT pg_catalog.pg_extension_config_dump('iso27001.behaviour_metric', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('iso27001.behaviour_observation', '');
+SELECT pg_catalog.pg_extension_config_dump('iso27001.behaviour_target', '');
+REVOKE ALL ON iso27001.behaviour_metric FROM PUBLIC;
+GRANT SELECT ON iso27001.behaviour_metric TO PUBLIC;
 
 -- The campaigns (or periods) the trends read, per scope, metric and
 -- cohort: each cohort's own rows, and for the whole scope (cohort '') one
@@ -316,18 +316,18 @@ GRANT SELECT ON @extschema@.behaviour_metric TO PUBLIC;
 -- has only the values loaded for it, and a campaign with its cohorts'
 -- values only has none (NULL; the trends skip it, the lists of
 -- observations leave it out).  docs/trend_statistics.md §13.1.
-CREATE VIEW @extschema@.behaviour_campaign WITH (security_invoker = true) AS
+CREATE VIEW iso27001.behaviour_campaign WITH (security_invoker = true) AS
 -- the whole scope's own rows, as loaded
 SELECT o.scope_id, o.metric, ''::text AS cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
-  FROM @extschema@.behaviour_observation o
+  FROM iso27001.behaviour_observation o
  WHERE o.cohort OPERATOR(pg_catalog.=) ''
 UNION ALL
 -- a campaign loaded by cohort only: the sum of its cohorts (no value)
 SELECT o.scope_id, o.metric, '', o.observed_at, o.difficulty,
 	   pg_catalog.sum(o.events)::bigint, pg_catalog.sum(o.trials)::bigint, NULL::double precision
-  FROM @extschema@.behaviour_observation o
+  FROM iso27001.behaviour_observation o
  WHERE o.cohort OPERATOR(pg_catalog.<>) ''
-   AND NOT EXISTS (SELECT FROM @extschema@.behaviour_observation w
+   AND NOT EXISTS (SELECT FROM iso27001.behaviour_observation w
 					WHERE w.scope_id OPERATOR(pg_catalog.=) o.scope_id
 					  AND w.metric OPERATOR(pg_catalog.=) o.metric
 					  AND w.cohort OPERATOR(pg_catalog.=) ''
@@ -337,36 +337,36 @@ SELECT o.scope_id, o.metric, '', o.observed_at, o.difficulty,
 UNION ALL
 -- each cohort's own rows
 SELECT o.scope_id, o.metric, o.cohort, o.observed_at, o.difficulty, o.events, o.trials, o.value
-  FROM @extschema@.behaviour_observation o
+  FROM iso27001.behaviour_observation o
  WHERE o.cohort OPERATOR(pg_catalog.<>) '';
-COMMENT ON VIEW @extschema@.behaviour_campaign IS
+COMMENT ON VIEW iso27001.behaviour_campaign IS
 	'the rows the trends read: each cohort''s observations, and the whole scope''s (cohort ''''): its own row per time and difficulty where loaded, else the sum of its cohorts'' events and trials (rates only)';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.scope_id IS 'identifier of the ISMS scope';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.metric IS 'key of the behaviour metric';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.cohort IS 'the cohort; '''' is the whole scope';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.observed_at IS 'start of the period observed (a campaign''s send time)';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.difficulty IS 'the campaign''s template or difficulty level ('''': not given)';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.events IS 'events (rate metrics): the whole scope''s own row, or the sum over its cohorts';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.trials IS 'trials (rate metrics): the whole scope''s own row, or the sum over its cohorts';
-COMMENT ON COLUMN @extschema@.behaviour_campaign.value IS 'the value (value metrics); for the whole scope only a value loaded for it (cohort ''''), else NULL';
+COMMENT ON COLUMN iso27001.behaviour_campaign.scope_id IS 'identifier of the ISMS scope';
+COMMENT ON COLUMN iso27001.behaviour_campaign.metric IS 'key of the behaviour metric';
+COMMENT ON COLUMN iso27001.behaviour_campaign.cohort IS 'the cohort; '''' is the whole scope';
+COMMENT ON COLUMN iso27001.behaviour_campaign.observed_at IS 'start of the period observed (a campaign''s send time)';
+COMMENT ON COLUMN iso27001.behaviour_campaign.difficulty IS 'the campaign''s template or difficulty level ('''': not given)';
+COMMENT ON COLUMN iso27001.behaviour_campaign.events IS 'events (rate metrics): the whole scope''s own row, or the sum over its cohorts';
+COMMENT ON COLUMN iso27001.behaviour_campaign.trials IS 'trials (rate metrics): the whole scope''s own row, or the sum over its cohorts';
+COMMENT ON COLUMN iso27001.behaviour_campaign.value IS 'the value (value metrics); for the whole scope only a value loaded for it (cohort ''''), else NULL';
 -- security_invoker: the reader's own privileges and row-level security apply
-GRANT SELECT ON @extschema@.behaviour_campaign TO PUBLIC;
+GRANT SELECT ON iso27001.behaviour_campaign TO PUBLIC;
 
 -- A rate metric's observations as fractions, a value metric's as values,
 -- between two dates (inclusive; NULL or infinite is open); the scope and
 -- metric must exist
-CREATE FUNCTION @extschema@.evidence_period_check(scope text, metric text,
+CREATE FUNCTION iso27001.evidence_period_check(scope text, metric text,
 												  period_start date, period_end date)
 	RETURNS bigint
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 BEGIN
 	IF scope IS NULL OR metric IS NULL THEN
 		RAISE EXCEPTION 'scope and metric must not be null'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT EXISTS (SELECT FROM @extschema@.behaviour_metric m WHERE m.metric = evidence_period_check.metric) THEN
+	IF NOT EXISTS (SELECT FROM iso27001.behaviour_metric m WHERE m.metric = evidence_period_check.metric) THEN
 		RAISE EXCEPTION 'behaviour metric "%" does not exist', metric
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'The metrics are the rows of iso27001.behaviour_metric.';
@@ -375,26 +375,26 @@ BEGIN
 		RAISE EXCEPTION 'period ends (%) before it starts (%)', period_end, period_start
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	RETURN @extschema@.soa_scope_id(scope);
+	RETURN iso27001.soa_scope_id(scope);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.evidence_period_check(text, text, date, date) IS
+COMMENT ON FUNCTION iso27001.evidence_period_check(text, text, date, date) IS
 	'the scope_id of an evidence request, after checking scope, metric and period (SQLSTATE 22023 or 22004)';
 
-CREATE FUNCTION @extschema@.evidence_observations(scope text, metric text,
+CREATE FUNCTION iso27001.evidence_observations(scope text, metric text,
 												  period_start date DEFAULT NULL,
 												  period_end date DEFAULT NULL)
 	RETURNS TABLE (observed_at text, events bigint, trials bigint, value text)
 	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 	SET extra_float_digits = 1
 AS $$
 	-- the whole scope's campaigns (docs/trend_statistics.md §13.1): for
 	-- observations not split by cohort, the rows as stored
 	SELECT pg_catalog.to_char(o.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
 		   o.events, o.trials, o.value::text
-	  FROM @extschema@.behaviour_campaign o
-	 WHERE o.scope_id = (SELECT @extschema@.evidence_period_check($1, $2, $3, $4))
+	  FROM iso27001.behaviour_campaign o
+	 WHERE o.scope_id = (SELECT iso27001.evidence_period_check($1, $2, $3, $4))
 	   AND o.metric = $2
 	   AND o.cohort = ''
 	   AND (o.trials IS NOT NULL OR o.value IS NOT NULL)
@@ -402,12 +402,12 @@ AS $$
 	   AND ($4 IS NULL OR o.observed_at < ($4 + 1)::timestamptz)
 	 ORDER BY o.observed_at, o.difficulty
 $$;
-COMMENT ON FUNCTION @extschema@.evidence_observations(text, text, date, date) IS
+COMMENT ON FUNCTION iso27001.evidence_observations(text, text, date, date) IS
 	'the observations an evidence pack digests, in canonical text (UTC times, shortest exact numbers), in order of time and difficulty: the whole scope''s campaigns (a campaign split by cohort summed); its SHA-256 is that of this function''s CSV output with header';
 
 -- The trend of a scope's rate metric adjusted for difficulty, for the
 -- whole scope (cohort '') or one cohort, over a period
-CREATE FUNCTION @extschema@.trend_adjusted(scope text, metric text, cohort text DEFAULT '',
+CREATE FUNCTION iso27001.trend_adjusted(scope text, metric text, cohort text DEFAULT '',
 										   period_start date DEFAULT NULL,
 										   period_end date DEFAULT NULL,
 										   unit interval DEFAULT '1 month',
@@ -418,14 +418,14 @@ CREATE FUNCTION @extschema@.trend_adjusted(scope text, metric text, cohort text 
 				   slope_stderr double precision, df double precision,
 				   strata integer, strata_left_out integer)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	sid bigint := @extschema@.evidence_period_check(scope, metric, period_start, period_end);
-	m @extschema@.behaviour_metric;
-	states @extschema@.trend_rate[];
+	sid bigint := iso27001.evidence_period_check(scope, metric, period_start, period_end);
+	m iso27001.behaviour_metric;
+	states iso27001.trend_rate[];
 BEGIN
-	SELECT * INTO m FROM @extschema@.behaviour_metric b WHERE b.metric = trend_adjusted.metric;
+	SELECT * INTO m FROM iso27001.behaviour_metric b WHERE b.metric = trend_adjusted.metric;
 	IF m.kind <> 'rate' THEN
 		RAISE EXCEPTION 'behaviour metric "%" is not a rate', metric
 			USING ERRCODE = 'invalid_parameter_value',
@@ -437,7 +437,7 @@ BEGIN
 				  HINT = 'The whole scope is the cohort ''''.';
 	END IF;
 	IF trend_adjusted.cohort <> '' AND NOT EXISTS (
-			SELECT FROM @extschema@.behaviour_observation o
+			SELECT FROM iso27001.behaviour_observation o
 			 WHERE o.scope_id = sid AND o.metric = trend_adjusted.metric AND o.cohort = trend_adjusted.cohort) THEN
 		RAISE EXCEPTION 'cohort "%" has no observations of metric "%" in scope "%"', trend_adjusted.cohort, metric, scope
 			USING ERRCODE = 'invalid_parameter_value',
@@ -445,8 +445,8 @@ BEGIN
 	END IF;
 	-- one rate trend per difficulty level
 	SELECT array_agg(g.state) INTO states
-	  FROM (SELECT @extschema@.trend_rate_agg(c.events, c.trials, c.observed_at) AS state
-			  FROM @extschema@.behaviour_campaign c
+	  FROM (SELECT iso27001.trend_rate_agg(c.events, c.trials, c.observed_at) AS state
+			  FROM iso27001.behaviour_campaign c
 			 WHERE c.scope_id = sid AND c.metric = trend_adjusted.metric
 			   AND c.cohort = trend_adjusted.cohort
 			   AND (period_start IS NULL OR c.observed_at >= period_start::timestamptz)
@@ -454,11 +454,11 @@ BEGIN
 			 GROUP BY c.difficulty) g;
 	RETURN QUERY
 	SELECT a.n, a.first_time, a.last_time, a.slope, a.slope_lower, a.slope_upper, a.p_value,
-		   @extschema@.material_verdict(a.verdict, y.slope, m.min_effect),
+		   iso27001.material_verdict(a.verdict, y.slope, m.min_effect),
 		   a.slope_stderr, a.df, a.strata, a.strata_left_out
-	  FROM @extschema@.stratified_trend(states, m.better, unit, alpha) a,
-		   @extschema@.stratified_trend(states, m.better, '1 year', alpha) y;
+	  FROM iso27001.stratified_trend(states, m.better, unit, alpha) a,
+		   iso27001.stratified_trend(states, m.better, '1 year', alpha) y;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.trend_adjusted(text, text, text, date, date, interval, double precision) IS
+COMMENT ON FUNCTION iso27001.trend_adjusted(text, text, text, date, date, interval, double precision) IS
 	'the trend of a scope''s rate metric adjusted for difficulty, for the whole scope (cohort '''') or one cohort, between two dates (inclusive; NULL open): one rate trend per difficulty level, pooled (stratified_trend); the verdict is no material change below the metric''s min_effect a year';

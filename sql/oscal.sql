@@ -9,20 +9,20 @@
 -- The UUID of a name in the extension's OSCAL namespace (itself the
 -- version 5 UUID of https://pgxn.org/dist/iso27001/oscal in the URL
 -- namespace)
-CREATE FUNCTION @extschema@.oscal_uuid(name text)
+CREATE FUNCTION iso27001.oscal_uuid(name text)
 	RETURNS uuid
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT @extschema@.uuid_v5('a09f5098-07ad-570b-ace0-38063a4b642a', oscal_uuid.name);
+	SELECT iso27001.uuid_v5('a09f5098-07ad-570b-ace0-38063a4b642a', oscal_uuid.name);
 END;
-COMMENT ON FUNCTION @extschema@.oscal_uuid(text) IS
+COMMENT ON FUNCTION iso27001.oscal_uuid(text) IS
 	'the version 5 UUID of a name in the extension''s OSCAL namespace (a09f5098-07ad-570b-ace0-38063a4b642a)';
 
 -- A link as an OSCAL href (a URI reference, RFC 3986): every character
 -- outside the unreserved and reserved sets, and a % not starting an escape,
 -- percent-encoded as its UTF-8 bytes; a link that is already a URI is
 -- unchanged
-CREATE FUNCTION @extschema@.oscal_href(link text)
+CREATE FUNCTION iso27001.oscal_href(link text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
@@ -37,11 +37,11 @@ BEGIN ATOMIC
 			   '' ORDER BY u.k)
 	  FROM pg_catalog.regexp_split_to_table(oscal_href.link, '') WITH ORDINALITY AS u(c, k);
 END;
-COMMENT ON FUNCTION @extschema@.oscal_href(text) IS
+COMMENT ON FUNCTION iso27001.oscal_href(text) IS
 	'a link as an OSCAL href: characters a URI may not hold percent-encoded (UTF-8), a URI unchanged';
 
 -- A control's OSCAL props: its label, sort id and ISO/IEC 27002:2022 attributes
-CREATE FUNCTION @extschema@.oscal_control_props(control @extschema@.iso_control)
+CREATE FUNCTION iso27001.oscal_control_props(control iso27001.iso_control)
 	RETURNS jsonb
 	LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
@@ -55,7 +55,7 @@ BEGIN ATOMIC
 			SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
 					   'name', a.name, 'ns', 'https://pgxn.org/dist/iso27001/ns/oscal', 'value', a.value)
 					   ORDER BY a.ord, a.k)
-			  FROM @extschema@.ref_control_2022 c
+			  FROM iso27001.ref_control_2022 c
 			 CROSS JOIN LATERAL (
 					SELECT 1 AS ord, 'control-type' AS name, v::text AS value, k
 					  FROM pg_catalog.unnest(c.control_type) WITH ORDINALITY AS u(v, k)
@@ -73,13 +73,13 @@ BEGIN ATOMIC
 					  FROM pg_catalog.unnest(c.security_domains) WITH ORDINALITY AS u(v, k)) a
 			 WHERE c.control OPERATOR(@extschema@.=) oscal_control_props.control), '[]');
 END;
-COMMENT ON FUNCTION @extschema@.oscal_control_props(@extschema@.iso_control) IS
+COMMENT ON FUNCTION iso27001.oscal_control_props(iso27001.iso_control) IS
 	'OSCAL props of a control: label (A.5.7), sort-id (a.05.07) and, for 2022, its ISO/IEC 27002:2022 attributes';
 
-CREATE FUNCTION @extschema@.oscal_catalog(edition integer DEFAULT 2022)
+CREATE FUNCTION iso27001.oscal_catalog(edition integer DEFAULT 2022)
 	RETURNS jsonb
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
 	groups jsonb;
@@ -128,56 +128,56 @@ BEGIN
 		'groups', groups));
 END
 $$;
-COMMENT ON FUNCTION @extschema@.oscal_catalog(integer) IS
+COMMENT ON FUNCTION iso27001.oscal_catalog(integer) IS
 	'the Annex A catalogue of an edition (2022: groups are themes, with the ISO/IEC 27002:2022 attributes as props; 2013: clauses and objectives) as an OSCAL catalog, without control text';
 
 -- The entries of a scope's SoA for export: current (version NULL) or an
 -- approved version, with the time it stood
-CREATE FUNCTION @extschema@.oscal_entries(scope text, version integer)
-	RETURNS TABLE (control @extschema@.iso_control, entry @extschema@.soa_entry,
+CREATE FUNCTION iso27001.oscal_entries(scope text, version integer)
+	RETURNS TABLE (control iso27001.iso_control, entry iso27001.soa_entry,
 				   justification text, owner text, evidence text[], as_of timestamptz)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	id bigint := @extschema@.soa_scope_id(scope);
+	id bigint := iso27001.soa_scope_id(scope);
 BEGIN
 	IF version IS NULL THEN
 		RETURN QUERY
 		SELECT r.control, r.entry, r.justification, r.owner, r.evidence, max(r.changed_at) OVER ()
-		  FROM @extschema@.soa_register r
+		  FROM iso27001.soa_register r
 		 WHERE r.scope_id = id AND r.control IS NOT NULL
 		 ORDER BY r.control;
 	ELSE
 		RETURN QUERY
 		SELECT e.control, e.entry, e.justification, e.owner, e.evidence,
-			   @extschema@.soa_version_time(scope, oscal_entries.version)
-		  FROM @extschema@.soa_as_of_version(scope, oscal_entries.version) e
+			   iso27001.soa_version_time(scope, oscal_entries.version)
+		  FROM iso27001.soa_as_of_version(scope, oscal_entries.version) e
 		 WHERE e.control IS NOT NULL
 		 ORDER BY e.control;
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.oscal_entries(text, integer) IS
+COMMENT ON FUNCTION iso27001.oscal_entries(text, integer) IS
 	'the Annex A entries of a scope''s SoA (current when version is NULL, else an approved version) with owner and evidence links, and the time they stood, for the OSCAL exports';
 
-CREATE FUNCTION @extschema@.oscal_profile(scope text, version integer DEFAULT NULL)
+CREATE FUNCTION iso27001.oscal_profile(scope text, version integer DEFAULT NULL)
 	RETURNS jsonb
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	s @extschema@.soa_scope;
+	s iso27001.soa_scope;
 	ids jsonb;
 	as_of timestamptz;
 	tag text := coalesce('version ' || version, 'current');
 BEGIN
-	PERFORM @extschema@.soa_scope_id(scope);
-	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.name = scope;
+	PERFORM iso27001.soa_scope_id(scope);
+	SELECT * INTO s FROM iso27001.soa_scope x WHERE x.name = scope;
 	SELECT jsonb_agg(lower(e.control::text) ORDER BY e.control) FILTER (WHERE is_applicable(e.entry)),
 		   max(e.as_of)
 	  INTO ids, as_of
-	  FROM @extschema@.oscal_entries(scope, version) e;
+	  FROM iso27001.oscal_entries(scope, version) e;
 	IF ids IS NULL THEN
 		RAISE EXCEPTION 'the SoA of scope "%" (%) has no applicable control', scope, tag
 			USING ERRCODE = 'invalid_parameter_value',
@@ -202,17 +202,17 @@ BEGIN
 				'media-type', 'application/oscal.catalog+json')))))));
 END
 $$;
-COMMENT ON FUNCTION @extschema@.oscal_profile(text, integer) IS
+COMMENT ON FUNCTION iso27001.oscal_profile(text, integer) IS
 	'the applicable Annex A controls of a scope''s SoA (current, or an approved version) as an OSCAL profile of the catalogue';
 
-CREATE FUNCTION @extschema@.oscal_ssp(scope text, version integer DEFAULT NULL)
+CREATE FUNCTION iso27001.oscal_ssp(scope text, version integer DEFAULT NULL)
 	RETURNS jsonb
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, @extschema@, pg_temp
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
 DECLARE
-	s @extschema@.soa_scope;
-	v @extschema@.soa_version;
+	s iso27001.soa_scope;
+	v iso27001.soa_version;
 	reqs jsonb;
 	owners text[];
 	as_of timestamptz;
@@ -225,8 +225,8 @@ DECLARE
 	users jsonb := '[]';
 	actions jsonb;
 BEGIN
-	PERFORM @extschema@.soa_scope_id(scope);
-	SELECT * INTO s FROM @extschema@.soa_scope x WHERE x.name = scope;
+	PERFORM iso27001.soa_scope_id(scope);
+	SELECT * INTO s FROM iso27001.soa_scope x WHERE x.name = scope;
 	component := oscal_uuid('component/' || scope);
 	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
 			   'uuid', oscal_uuid('requirement/' || scope || '/' || tag || '/' || e.control::text),
@@ -258,10 +258,10 @@ BEGIN
 		   max(e.as_of),
 		   array_agg(DISTINCT btrim(e.owner)) FILTER (WHERE nullif(btrim(e.owner), '') IS NOT NULL)
 	  INTO reqs, as_of, owners
-	  FROM @extschema@.oscal_entries(scope, version) e;
+	  FROM iso27001.oscal_entries(scope, version) e;
 
 	-- the approval: of the version exported, or the latest for the current SoA
-	SELECT * INTO v FROM @extschema@.soa_version x
+	SELECT * INTO v FROM iso27001.soa_version x
 	 WHERE x.scope_id = s.scope_id AND (oscal_ssp.version IS NULL OR x.version = oscal_ssp.version)
 	 ORDER BY x.version DESC LIMIT 1;
 
@@ -347,15 +347,15 @@ BEGIN
 				'href', 'urn:uuid:' || profile, 'media-type', 'application/oscal.profile+json')))))));
 END
 $$;
-COMMENT ON FUNCTION @extschema@.oscal_ssp(text, integer) IS
+COMMENT ON FUNCTION iso27001.oscal_ssp(text, integer) IS
 	'a scope''s SoA (current, or an approved version) as an OSCAL system security plan: one implemented requirement per Annex A control with its decision, inclusion reasons, justification (remarks), implementation status, owner (responsible role and party) and evidence links; the approval as a metadata action';
 
-CREATE FUNCTION @extschema@.oscal_mapping_2013_2022()
+CREATE FUNCTION iso27001.oscal_mapping_2013_2022()
 	RETURNS jsonb
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT pg_catalog.jsonb_build_object('mapping-collection', pg_catalog.jsonb_build_object(
-		'uuid', @extschema@.oscal_uuid('mapping/iso27001:2013/iso27001:2022'),
+		'uuid', iso27001.oscal_uuid('mapping/iso27001:2013/iso27001:2022'),
 		'metadata', pg_catalog.jsonb_build_object(
 			'title', 'ISO/IEC 27001:2013 Annex A to ISO/IEC 27001:2022 Annex A (ISO/IEC 27002:2022 Annex B correspondence)',
 			'last-modified', '2022-02-15T00:00:00Z',
@@ -366,11 +366,11 @@ BEGIN ATOMIC
 			'method', 'human', 'matching-rationale', 'semantic', 'status', 'complete',
 			'mapping-description', 'The 115 pairs of ISO/IEC 27002:2022 Annex B, Table B.2.'),
 		'mappings', pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
-			'uuid', @extschema@.oscal_uuid('mapping/iso27001:2013/iso27001:2022/maps'),
+			'uuid', iso27001.oscal_uuid('mapping/iso27001:2013/iso27001:2022/maps'),
 			'source-resource', pg_catalog.jsonb_build_object('type', 'catalog', 'href', 'iso27001-2013-catalog.json'),
 			'target-resource', pg_catalog.jsonb_build_object('type', 'catalog', 'href', 'iso27001-2022-catalog.json'),
 			'maps', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-							'uuid', @extschema@.oscal_uuid('map/' OPERATOR(pg_catalog.||) c.control_2013::text
+							'uuid', iso27001.oscal_uuid('map/' OPERATOR(pg_catalog.||) c.control_2013::text
 														   OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) c.control_2022::text),
 							'relationship', CASE c.kind::text WHEN 'one-to-one' THEN 'equivalent-to'
 														WHEN 'merge' THEN 'subset-of'
@@ -384,7 +384,7 @@ BEGIN ATOMIC
 								'name', 'correspondence-kind', 'ns', 'https://pgxn.org/dist/iso27001/ns/oscal',
 								'value', c.kind::text)))
 							ORDER BY c.control_2013, c.control_2022)
-					   FROM @extschema@.correspondence c)))));
+					   FROM iso27001.correspondence c)))));
 END;
-COMMENT ON FUNCTION @extschema@.oscal_mapping_2013_2022() IS
+COMMENT ON FUNCTION iso27001.oscal_mapping_2013_2022() IS
 	'the 2013 -> 2022 Annex A correspondence as an OSCAL 1.2 mapping collection (one map per pair, relationship from the pair''s shape)';

@@ -3,242 +3,242 @@
 -- Applicability (ISO/IEC 27001:2022 clause 6.1.3 d)
 --
 
-CREATE TYPE @extschema@.soa_entry;
+CREATE TYPE iso27001.soa_entry;
 
-CREATE FUNCTION @extschema@.soa_entry_in(cstring)
-	RETURNS @extschema@.soa_entry
+CREATE FUNCTION iso27001.soa_entry_in(cstring)
+	RETURNS iso27001.soa_entry
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_entry_in(cstring) IS
+COMMENT ON FUNCTION iso27001.soa_entry_in(cstring) IS
 	'I/O: read "excluded" or "applicable, <implementation> (<reasons>)", case-insensitively';
 
-CREATE FUNCTION @extschema@.soa_entry_out(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_out(iso27001.soa_entry)
 	RETURNS cstring
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_entry_out(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_out(iso27001.soa_entry) IS
 	'I/O: write an entry in canonical form, reasons in vocabulary order';
 
-CREATE FUNCTION @extschema@.soa_entry_recv(internal)
-	RETURNS @extschema@.soa_entry
+CREATE FUNCTION iso27001.soa_entry_recv(internal)
+	RETURNS iso27001.soa_entry
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_entry_recv(internal) IS
+COMMENT ON FUNCTION iso27001.soa_entry_recv(internal) IS
 	'I/O: read the 2-byte binary form, checked';
 
-CREATE FUNCTION @extschema@.soa_entry_send(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_send(iso27001.soa_entry)
 	RETURNS bytea
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_entry_send(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_send(iso27001.soa_entry) IS
 	'I/O: write the 2-byte binary form (state, then the reasons bit set)';
 
-CREATE TYPE @extschema@.soa_entry (
-	INPUT = @extschema@.soa_entry_in,
-	OUTPUT = @extschema@.soa_entry_out,
-	RECEIVE = @extschema@.soa_entry_recv,
-	SEND = @extschema@.soa_entry_send,
+CREATE TYPE iso27001.soa_entry (
+	INPUT = iso27001.soa_entry_in,
+	OUTPUT = iso27001.soa_entry_out,
+	RECEIVE = iso27001.soa_entry_recv,
+	SEND = iso27001.soa_entry_send,
 	INTERNALLENGTH = 2,
 	PASSEDBYVALUE,
 	ALIGNMENT = int2,
 	STORAGE = plain
 );
-COMMENT ON TYPE @extschema@.soa_entry IS
+COMMENT ON TYPE iso27001.soa_entry IS
 	'Statement of Applicability entry: excluded, or applicable with implementation state and reasons for inclusion';
 
 -- Comparison: the int2 support functions (excluded first, then applicable
 -- entries by implementation progress, then by reasons)
 
-CREATE FUNCTION @extschema@.soa_entry_eq(@extschema@.soa_entry, @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_eq(iso27001.soa_entry, iso27001.soa_entry)
 	RETURNS boolean
 	AS 'int2eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_eq(@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_eq(iso27001.soa_entry, iso27001.soa_entry) IS
 	'implementation of = operator';
 
-CREATE FUNCTION @extschema@.soa_entry_ne(@extschema@.soa_entry, @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_ne(iso27001.soa_entry, iso27001.soa_entry)
 	RETURNS boolean
 	AS 'int2ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_ne(@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_ne(iso27001.soa_entry, iso27001.soa_entry) IS
 	'implementation of <> operator';
 
-CREATE FUNCTION @extschema@.soa_entry_lt(@extschema@.soa_entry, @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_lt(iso27001.soa_entry, iso27001.soa_entry)
 	RETURNS boolean
 	AS 'int2lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_lt(@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_lt(iso27001.soa_entry, iso27001.soa_entry) IS
 	'implementation of < operator';
 
-CREATE FUNCTION @extschema@.soa_entry_le(@extschema@.soa_entry, @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_le(iso27001.soa_entry, iso27001.soa_entry)
 	RETURNS boolean
 	AS 'int2le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_le(@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_le(iso27001.soa_entry, iso27001.soa_entry) IS
 	'implementation of <= operator';
 
-CREATE FUNCTION @extschema@.soa_entry_gt(@extschema@.soa_entry, @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_gt(iso27001.soa_entry, iso27001.soa_entry)
 	RETURNS boolean
 	AS 'int2gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_gt(@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_gt(iso27001.soa_entry, iso27001.soa_entry) IS
 	'implementation of > operator';
 
-CREATE FUNCTION @extschema@.soa_entry_ge(@extschema@.soa_entry, @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_ge(iso27001.soa_entry, iso27001.soa_entry)
 	RETURNS boolean
 	AS 'int2ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_ge(@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_ge(iso27001.soa_entry, iso27001.soa_entry) IS
 	'implementation of >= operator';
 
-CREATE FUNCTION @extschema@.soa_entry_cmp(@extschema@.soa_entry, @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_cmp(iso27001.soa_entry, iso27001.soa_entry)
 	RETURNS integer
 	AS 'btint2cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_cmp(@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_cmp(iso27001.soa_entry, iso27001.soa_entry) IS
 	'less-equal-greater: excluded first, then by implementation progress';
 
-CREATE FUNCTION @extschema@.soa_entry_sortsupport(internal)
+CREATE FUNCTION iso27001.soa_entry_sortsupport(internal)
 	RETURNS void
 	AS 'btint2sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_entry_sortsupport(internal) IS
+COMMENT ON FUNCTION iso27001.soa_entry_sortsupport(internal) IS
 	'sort support: the int2 comparator';
 
-CREATE FUNCTION @extschema@.soa_entry_hash(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_entry_hash(iso27001.soa_entry)
 	RETURNS integer
 	AS 'hashint2' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_hash(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_entry_hash(iso27001.soa_entry) IS
 	'hash of an entry';
 
-CREATE FUNCTION @extschema@.soa_entry_hash_extended(@extschema@.soa_entry, bigint)
+CREATE FUNCTION iso27001.soa_entry_hash_extended(iso27001.soa_entry, bigint)
 	RETURNS bigint
 	AS 'hashint2extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.soa_entry_hash_extended(@extschema@.soa_entry, bigint) IS
+COMMENT ON FUNCTION iso27001.soa_entry_hash_extended(iso27001.soa_entry, bigint) IS
 	'64-bit seeded hash of an entry';
 
 CREATE OPERATOR @extschema@.= (
-	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
-	FUNCTION = @extschema@.soa_entry_eq,
+	LEFTARG = iso27001.soa_entry, RIGHTARG = iso27001.soa_entry,
+	FUNCTION = iso27001.soa_entry_eq,
 	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
 	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
 );
-COMMENT ON OPERATOR @extschema@.= (@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON OPERATOR @extschema@.= (iso27001.soa_entry, iso27001.soa_entry) IS
 	'equal';
 
 CREATE OPERATOR @extschema@.<> (
-	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
-	FUNCTION = @extschema@.soa_entry_ne,
+	LEFTARG = iso27001.soa_entry, RIGHTARG = iso27001.soa_entry,
+	FUNCTION = iso27001.soa_entry_ne,
 	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
 	RESTRICT = neqsel, JOIN = neqjoinsel
 );
-COMMENT ON OPERATOR @extschema@.<> (@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON OPERATOR @extschema@.<> (iso27001.soa_entry, iso27001.soa_entry) IS
 	'not equal';
 
 CREATE OPERATOR @extschema@.< (
-	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
-	FUNCTION = @extschema@.soa_entry_lt,
+	LEFTARG = iso27001.soa_entry, RIGHTARG = iso27001.soa_entry,
+	FUNCTION = iso27001.soa_entry_lt,
 	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
 	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
 );
-COMMENT ON OPERATOR @extschema@.< (@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON OPERATOR @extschema@.< (iso27001.soa_entry, iso27001.soa_entry) IS
 	'less advanced (excluded first, then by implementation progress)';
 
 CREATE OPERATOR @extschema@.<= (
-	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
-	FUNCTION = @extschema@.soa_entry_le,
+	LEFTARG = iso27001.soa_entry, RIGHTARG = iso27001.soa_entry,
+	FUNCTION = iso27001.soa_entry_le,
 	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
 	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
 );
-COMMENT ON OPERATOR @extschema@.<= (@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON OPERATOR @extschema@.<= (iso27001.soa_entry, iso27001.soa_entry) IS
 	'less advanced or equal';
 
 CREATE OPERATOR @extschema@.> (
-	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
-	FUNCTION = @extschema@.soa_entry_gt,
+	LEFTARG = iso27001.soa_entry, RIGHTARG = iso27001.soa_entry,
+	FUNCTION = iso27001.soa_entry_gt,
 	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
 	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
 );
-COMMENT ON OPERATOR @extschema@.> (@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON OPERATOR @extschema@.> (iso27001.soa_entry, iso27001.soa_entry) IS
 	'more advanced';
 
 CREATE OPERATOR @extschema@.>= (
-	LEFTARG = @extschema@.soa_entry, RIGHTARG = @extschema@.soa_entry,
-	FUNCTION = @extschema@.soa_entry_ge,
+	LEFTARG = iso27001.soa_entry, RIGHTARG = iso27001.soa_entry,
+	FUNCTION = iso27001.soa_entry_ge,
 	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
 	RESTRICT = scalargesel, JOIN = scalargejoinsel
 );
-COMMENT ON OPERATOR @extschema@.>= (@extschema@.soa_entry, @extschema@.soa_entry) IS
+COMMENT ON OPERATOR @extschema@.>= (iso27001.soa_entry, iso27001.soa_entry) IS
 	'more advanced or equal';
 
-CREATE OPERATOR CLASS @extschema@.soa_entry_ops
-	DEFAULT FOR TYPE @extschema@.soa_entry USING btree AS
+CREATE OPERATOR CLASS iso27001.soa_entry_ops
+	DEFAULT FOR TYPE iso27001.soa_entry USING btree AS
 		OPERATOR 1 @extschema@.<,
 		OPERATOR 2 @extschema@.<=,
 		OPERATOR 3 @extschema@.=,
 		OPERATOR 4 @extschema@.>=,
 		OPERATOR 5 @extschema@.>,
-		FUNCTION 1 @extschema@.soa_entry_cmp(@extschema@.soa_entry, @extschema@.soa_entry),
-		FUNCTION 2 @extschema@.soa_entry_sortsupport(internal),
+		FUNCTION 1 iso27001.soa_entry_cmp(iso27001.soa_entry, iso27001.soa_entry),
+		FUNCTION 2 iso27001.soa_entry_sortsupport(internal),
 		FUNCTION 4 pg_catalog.btequalimage(oid);
-COMMENT ON OPERATOR CLASS @extschema@.soa_entry_ops USING btree IS
+COMMENT ON OPERATOR CLASS iso27001.soa_entry_ops USING btree IS
 	'order of SoA entries: excluded, then applicable by implementation progress';
-COMMENT ON OPERATOR FAMILY @extschema@.soa_entry_ops USING btree IS
+COMMENT ON OPERATOR FAMILY iso27001.soa_entry_ops USING btree IS
 	'order of SoA entries';
 
-CREATE OPERATOR CLASS @extschema@.soa_entry_ops
-	DEFAULT FOR TYPE @extschema@.soa_entry USING hash AS
+CREATE OPERATOR CLASS iso27001.soa_entry_ops
+	DEFAULT FOR TYPE iso27001.soa_entry USING hash AS
 		OPERATOR 1 @extschema@.=,
-		FUNCTION 1 @extschema@.soa_entry_hash(@extschema@.soa_entry),
-		FUNCTION 2 @extschema@.soa_entry_hash_extended(@extschema@.soa_entry, bigint);
-COMMENT ON OPERATOR CLASS @extschema@.soa_entry_ops USING hash IS
+		FUNCTION 1 iso27001.soa_entry_hash(iso27001.soa_entry),
+		FUNCTION 2 iso27001.soa_entry_hash_extended(iso27001.soa_entry, bigint);
+COMMENT ON OPERATOR CLASS iso27001.soa_entry_ops USING hash IS
 	'hashing of SoA entries';
-COMMENT ON OPERATOR FAMILY @extschema@.soa_entry_ops USING hash IS
+COMMENT ON OPERATOR FAMILY iso27001.soa_entry_ops USING hash IS
 	'hashing of SoA entries';
 
-CREATE CAST (text AS @extschema@.soa_entry) WITH INOUT AS ASSIGNMENT;
-COMMENT ON CAST (text AS @extschema@.soa_entry) IS
+CREATE CAST (text AS iso27001.soa_entry) WITH INOUT AS ASSIGNMENT;
+COMMENT ON CAST (text AS iso27001.soa_entry) IS
 	'read an entry from text; invalid text raises SQLSTATE 22P02';
 
-CREATE FUNCTION @extschema@.make_soa_entry(applicable boolean,
+CREATE FUNCTION iso27001.make_soa_entry(applicable boolean,
 										   implementation text DEFAULT NULL,
 										   reasons text[] DEFAULT NULL)
-	RETURNS @extschema@.soa_entry
+	RETURNS iso27001.soa_entry
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.make_soa_entry(boolean, text, text[]) IS
+COMMENT ON FUNCTION iso27001.make_soa_entry(boolean, text, text[]) IS
 	'build an entry: make_soa_entry(applicable => true, implementation => ''planned'', reasons => ''{legal}''); NULL applicability gives NULL (undecided)';
 
-CREATE FUNCTION @extschema@.is_applicable(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.is_applicable(iso27001.soa_entry)
 	RETURNS boolean
 	AS 'MODULE_PATHNAME', 'soa_entry_is_applicable'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.is_applicable(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.is_applicable(iso27001.soa_entry) IS
 	'is the control applicable (included in the SoA)?';
 
-CREATE FUNCTION @extschema@.implementation(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.implementation(iso27001.soa_entry)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'soa_entry_implementation'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.implementation(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.implementation(iso27001.soa_entry) IS
 	'implementation state: not implemented, planned, partially implemented or implemented (NULL when excluded)';
 
-CREATE FUNCTION @extschema@.is_implemented(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.is_implemented(iso27001.soa_entry)
 	RETURNS boolean
 	AS 'MODULE_PATHNAME', 'soa_entry_is_implemented'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.is_implemented(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.is_implemented(iso27001.soa_entry) IS
 	'clause 6.1.3 d): is the control implemented? (partially implemented is not; NULL when excluded)';
 
-CREATE FUNCTION @extschema@.reasons(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.reasons(iso27001.soa_entry)
 	RETURNS text[]
 	AS 'MODULE_PATHNAME', 'soa_entry_reasons'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.reasons(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.reasons(iso27001.soa_entry) IS
 	'reasons for inclusion, in vocabulary order (empty when excluded)';
 
-CREATE FUNCTION @extschema@.oscal_status(@extschema@.soa_entry)
+CREATE FUNCTION iso27001.oscal_status(iso27001.soa_entry)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'soa_entry_oscal_status'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.oscal_status(@extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.oscal_status(iso27001.soa_entry) IS
 	'NIST OSCAL implementation-status: implemented, partial, planned (also for not implemented) or not-applicable';
 
-CREATE FUNCTION @extschema@.soa_entry_problems(entry @extschema@.soa_entry, justification text,
+CREATE FUNCTION iso27001.soa_entry_problems(entry iso27001.soa_entry, justification text,
 											   evidence text[])
 	RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_entry_problems(@extschema@.soa_entry, text, text[]) IS
+COMMENT ON FUNCTION iso27001.soa_entry_problems(iso27001.soa_entry, text, text[]) IS
 	'what is wrong with one SoA entry, as bits: 1 undecided (NULL), 2 decided without justification, 4 (partially) implemented without evidence';
 
-CREATE TYPE @extschema@.soa_counts AS (
+CREATE TYPE iso27001.soa_counts AS (
 	total bigint,
 	undecided bigint,
 	excluded bigint,
@@ -248,97 +248,97 @@ CREATE TYPE @extschema@.soa_counts AS (
 	partially_implemented bigint,
 	implemented bigint
 );
-COMMENT ON TYPE @extschema@.soa_counts IS
+COMMENT ON TYPE iso27001.soa_counts IS
 	'counts of SoA entries by applicability and implementation (result of soa_summary)';
 
-CREATE FUNCTION @extschema@.soa_summary_accum(bigint[], @extschema@.soa_entry)
+CREATE FUNCTION iso27001.soa_summary_accum(bigint[], iso27001.soa_entry)
 	RETURNS bigint[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_summary_accum(bigint[], @extschema@.soa_entry) IS
+COMMENT ON FUNCTION iso27001.soa_summary_accum(bigint[], iso27001.soa_entry) IS
 	'soa_summary transition: count one entry (not strict: NULL counts as undecided)';
 
-CREATE FUNCTION @extschema@.soa_summary_combine(bigint[], bigint[])
+CREATE FUNCTION iso27001.soa_summary_combine(bigint[], bigint[])
 	RETURNS bigint[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_summary_combine(bigint[], bigint[]) IS
+COMMENT ON FUNCTION iso27001.soa_summary_combine(bigint[], bigint[]) IS
 	'soa_summary combine: add two partial counts';
 
-CREATE FUNCTION @extschema@.soa_summary_final(bigint[])
-	RETURNS @extschema@.soa_counts
+CREATE FUNCTION iso27001.soa_summary_final(bigint[])
+	RETURNS iso27001.soa_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_summary_final(bigint[]) IS
+COMMENT ON FUNCTION iso27001.soa_summary_final(bigint[]) IS
 	'soa_summary final: the counts as a soa_counts row';
 
-CREATE AGGREGATE @extschema@.soa_summary(@extschema@.soa_entry) (
-	SFUNC = @extschema@.soa_summary_accum,
+CREATE AGGREGATE iso27001.soa_summary(iso27001.soa_entry) (
+	SFUNC = iso27001.soa_summary_accum,
 	STYPE = bigint[],
-	FINALFUNC = @extschema@.soa_summary_final,
-	COMBINEFUNC = @extschema@.soa_summary_combine,
+	FINALFUNC = iso27001.soa_summary_final,
+	COMBINEFUNC = iso27001.soa_summary_combine,
 	INITCOND = '{0,0,0,0,0,0,0}',
 	PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE @extschema@.soa_summary(@extschema@.soa_entry) IS
+COMMENT ON AGGREGATE iso27001.soa_summary(iso27001.soa_entry) IS
 	'counts of entries by applicability and implementation; NULL entries count as undecided';
 
 -- The validator's one pass over the register (src/soa_census.c): grouped
 -- by scope, the counts of Annex A entries by edition and the entries the
 -- validator reports on
-CREATE TYPE @extschema@.soa_census AS (
+CREATE TYPE iso27001.soa_census AS (
 	annex_2022 bigint,
 	annex_2013 bigint,
 	control_key text[],
-	control @extschema@.iso_control[],
+	control iso27001.iso_control[],
 	title text[],
-	entry @extschema@.soa_entry[],
+	entry iso27001.soa_entry[],
 	problems integer[]
 );
-COMMENT ON TYPE @extschema@.soa_census IS
+COMMENT ON TYPE iso27001.soa_census IS
 	'result of soa_census_agg: Annex A entries of each edition, and the entries to report on as parallel arrays (problems: the bits of soa_entry_problems, 8 flagged for review, 16 organization-defined)';
 
-CREATE FUNCTION @extschema@.soa_census_accum(internal, control_key text,
-											 control @extschema@.iso_control, title text,
-											 entry @extschema@.soa_entry, justification text,
+CREATE FUNCTION iso27001.soa_census_accum(internal, control_key text,
+											 control iso27001.iso_control, title text,
+											 entry iso27001.soa_entry, justification text,
 											 evidence text[], needs_review boolean)
 	RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_census_accum(internal, text, @extschema@.iso_control, text, @extschema@.soa_entry, text, text[], boolean) IS
+COMMENT ON FUNCTION iso27001.soa_census_accum(internal, text, iso27001.iso_control, text, iso27001.soa_entry, text, text[], boolean) IS
 	'soa_census_agg transition: count one register row, keep it if the validator reports on it';
 
-CREATE FUNCTION @extschema@.soa_census_combine(internal, internal)
+CREATE FUNCTION iso27001.soa_census_combine(internal, internal)
 	RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_census_combine(internal, internal) IS
+COMMENT ON FUNCTION iso27001.soa_census_combine(internal, internal) IS
 	'soa_census_agg combine: add the counts, append the kept entries';
 
-CREATE FUNCTION @extschema@.soa_census_serialize(internal)
+CREATE FUNCTION iso27001.soa_census_serialize(internal)
 	RETURNS bytea
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_census_serialize(internal) IS
+COMMENT ON FUNCTION iso27001.soa_census_serialize(internal) IS
 	'soa_census_agg state to bytes, for parallel workers';
 
-CREATE FUNCTION @extschema@.soa_census_deserialize(bytea, internal)
+CREATE FUNCTION iso27001.soa_census_deserialize(bytea, internal)
 	RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_census_deserialize(bytea, internal) IS
+COMMENT ON FUNCTION iso27001.soa_census_deserialize(bytea, internal) IS
 	'soa_census_agg state from bytes, every size and value checked';
 
-CREATE FUNCTION @extschema@.soa_census_final(internal)
-	RETURNS @extschema@.soa_census
+CREATE FUNCTION iso27001.soa_census_final(internal)
+	RETURNS iso27001.soa_census
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.soa_census_final(internal) IS
+COMMENT ON FUNCTION iso27001.soa_census_final(internal) IS
 	'soa_census_agg final: the counts and the kept entries as a soa_census row';
 
-CREATE AGGREGATE @extschema@.soa_census_agg(control_key text, control @extschema@.iso_control,
-											title text, entry @extschema@.soa_entry,
+CREATE AGGREGATE iso27001.soa_census_agg(control_key text, control iso27001.iso_control,
+											title text, entry iso27001.soa_entry,
 											justification text, evidence text[],
 											needs_review boolean) (
-	SFUNC = @extschema@.soa_census_accum,
+	SFUNC = iso27001.soa_census_accum,
 	STYPE = internal,
-	FINALFUNC = @extschema@.soa_census_final,
-	COMBINEFUNC = @extschema@.soa_census_combine,
-	SERIALFUNC = @extschema@.soa_census_serialize,
-	DESERIALFUNC = @extschema@.soa_census_deserialize,
+	FINALFUNC = iso27001.soa_census_final,
+	COMBINEFUNC = iso27001.soa_census_combine,
+	SERIALFUNC = iso27001.soa_census_serialize,
+	DESERIALFUNC = iso27001.soa_census_deserialize,
 	PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE @extschema@.soa_census_agg(text, @extschema@.iso_control, text, @extschema@.soa_entry, text, text[], boolean) IS
+COMMENT ON AGGREGATE iso27001.soa_census_agg(text, iso27001.iso_control, text, iso27001.soa_entry, text, text[], boolean) IS
 	'the validator''s pass over register rows (grouped by scope): Annex A entries by edition, and the entries with a problem, flagged for review or organization-defined';

@@ -7,16 +7,16 @@
 -- (docs/trend_statistics.md §13).
 --
 
-CREATE FUNCTION @extschema@.student_t_p(t double precision, df double precision)
+CREATE FUNCTION iso27001.student_t_p(t double precision, df double precision)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.student_t_p(double precision, double precision) IS
+COMMENT ON FUNCTION iso27001.student_t_p(double precision, double precision) IS
 	'two-sided p-value P(|T| >= |t|) of Student''s t with df degrees of freedom (df > 0, also fractional; infinity: the normal)';
 
-CREATE FUNCTION @extschema@.student_t_critical(level double precision, df double precision)
+CREATE FUNCTION iso27001.student_t_critical(level double precision, df double precision)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.student_t_critical(double precision, double precision) IS
+COMMENT ON FUNCTION iso27001.student_t_critical(double precision, double precision) IS
 	'the t > 0 with P(|T| >= t) = 1 - level for Student''s t with df degrees of freedom: the multiplier of a two-sided confidence interval';
 
 -- Each stratum's slope b_s and standard error se_s (the rate family's own,
@@ -26,7 +26,7 @@ COMMENT ON FUNCTION @extschema@.student_t_critical(double precision, double prec
 -- Satterthwaite's df = sum(w_s)^2 / sum(w_s^2 / (k_s - 2)), k_s the
 -- stratum's rows.  A stratum without a standard error (fewer than 5 rows,
 -- no events or only events, or no spread in time) is left out and counted.
-CREATE FUNCTION @extschema@.stratified_trend(states @extschema@.trend_rate[], better text,
+CREATE FUNCTION iso27001.stratified_trend(states iso27001.trend_rate[], better text,
 											 unit interval DEFAULT '1 month',
 											 alpha double precision DEFAULT 0.05)
 	RETURNS TABLE (n bigint, first_time timestamptz, last_time timestamptz,
@@ -40,7 +40,7 @@ BEGIN ATOMIC
 		   p.slope OPERATOR(pg_catalog.-) (c.crit OPERATOR(pg_catalog.*) p.se),
 		   p.slope OPERATOR(pg_catalog.+) (c.crit OPERATOR(pg_catalog.*) p.se),
 		   c.p_value,
-		   @extschema@.trend_verdict(p.n, p.slope,
+		   iso27001.trend_verdict(p.n, p.slope,
 									 p.slope OPERATOR(pg_catalog.-) (c.crit OPERATOR(pg_catalog.*) p.se),
 									 p.slope OPERATOR(pg_catalog.+) (c.crit OPERATOR(pg_catalog.*) p.se),
 									 c.p_value, stratified_trend.better, stratified_trend.alpha),
@@ -62,14 +62,14 @@ BEGIN ATOMIC
 								THEN 1 OPERATOR(pg_catalog./) (e.se OPERATOR(pg_catalog.*) e.se) END AS w,
 						   coalesce(e.se OPERATOR(pg_catalog.>) 0 AND e.b IS NOT NULL
 											   AND e.n OPERATOR(pg_catalog.>) 2, false) AS used
-					  FROM (SELECT @extschema@.n(x.state) AS n,
-								   @extschema@.first_time(x.state) AS first_time,
-								   @extschema@.last_time(x.state) AS last_time,
-								   @extschema@.slope(x.state, x.unit) AS b,
-								   @extschema@.slope_stderr(x.state, x.unit) AS se
+					  FROM (SELECT iso27001.n(x.state) AS n,
+								   iso27001.first_time(x.state) AS first_time,
+								   iso27001.last_time(x.state) AS last_time,
+								   iso27001.slope(x.state, x.unit) AS b,
+								   iso27001.slope_stderr(x.state, x.unit) AS se
 							  -- a trend over x has no time unit: its slope is per x
 							  FROM (SELECT u.state,
-										   CASE WHEN @extschema@.first_time(u.state) IS NULL THEN NULL
+										   CASE WHEN iso27001.first_time(u.state) IS NULL THEN NULL
 												ELSE stratified_trend.unit END AS unit
 									  FROM pg_catalog.unnest(stratified_trend.states) AS u(state)
 									 WHERE u.state IS NOT NULL) x
@@ -78,9 +78,9 @@ BEGIN ATOMIC
 			-- a bad alpha is the verdict's to refuse (22023)
 			SELECT CASE WHEN p.se OPERATOR(pg_catalog.>) 0 AND stratified_trend.alpha OPERATOR(pg_catalog.>) 0
 							 AND stratified_trend.alpha OPERATOR(pg_catalog.<) 1
-						THEN @extschema@.student_t_critical(1 OPERATOR(pg_catalog.-) stratified_trend.alpha, p.df) END AS crit,
+						THEN iso27001.student_t_critical(1 OPERATOR(pg_catalog.-) stratified_trend.alpha, p.df) END AS crit,
 				   CASE WHEN p.se OPERATOR(pg_catalog.>) 0
-						THEN @extschema@.student_t_p(p.slope OPERATOR(pg_catalog./) p.se, p.df) END AS p_value) c;
+						THEN iso27001.student_t_p(p.slope OPERATOR(pg_catalog./) p.se, p.df) END AS p_value) c;
 END;
-COMMENT ON FUNCTION @extschema@.stratified_trend(@extschema@.trend_rate[], text, interval, double precision) IS
+COMMENT ON FUNCTION iso27001.stratified_trend(iso27001.trend_rate[], text, interval, double precision) IS
 	'the trend of a rate adjusted for strata (one rate trend per difficulty level or template): the strata''s slopes pooled by inverse-variance weights, its interval, p-value (Student t, Satterthwaite''s df) and verdict; strata without a standard error (fewer than 5 rows) are left out and counted';

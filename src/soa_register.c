@@ -30,6 +30,7 @@
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
@@ -48,7 +49,9 @@
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "compat.h"
 
@@ -461,12 +464,41 @@ drop_allowed(void)
 }
 
 /*
+ * The schema of the extension's comparison operators (the schema CREATE
+ * EXTENSION installed into, or public after an update from 0.2.x): that
+ * of iso_control's equality, found from the type in the schema "home".
+ */
+static Oid
+operator_schema(Oid home)
+{
+	Oid			type;
+	TypeCacheEntry *cache;
+	HeapTuple	tuple;
+	Oid			schema;
+
+	type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+						   CStringGetDatum("iso_control"), ObjectIdGetDatum(home));
+	if (!OidIsValid(type))
+		return InvalidOid;
+	cache = lookup_type_cache(type, TYPECACHE_EQ_OPR);
+	if (!OidIsValid(cache->eq_opr))
+		return InvalidOid;
+	tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(cache->eq_opr));
+	if (!HeapTupleIsValid(tuple))
+		return InvalidOid;
+	schema = ((Form_pg_operator) GETSTRUCT(tuple))->oprnamespace;
+	ReleaseSysCache(tuple);
+	return schema;
+}
+
+/*
  * soa_guard_drop(): event trigger at ddl_command_start of DROP EXTENSION
- * and DROP SCHEMA.  A drop of this extension, or of its schema, while
- * its configuration tables hold data (every scope with its append-only
- * history and approved versions, certificates, observations) is refused
- * with 55000, unless iso27001.allow_drop is on.  The extension is the
- * one this function belongs to, its schema the function's.
+ * and DROP SCHEMA.  A drop of this extension, or of one of its two schemas,
+ * while its configuration tables hold data (every scope with its
+ * append-only history and approved versions, certificates, observations)
+ * is refused with 55000, unless iso27001.allow_drop is on.  The extension
+ * is the one this function belongs to, its schemas the function's and its
+ * operators'.
  */
 PG_FUNCTION_INFO_V1(soa_guard_drop);
 Datum
@@ -494,7 +526,15 @@ soa_guard_drop(PG_FUNCTION_ARGS)
 	if (stmt->removeType == OBJECT_EXTENSION)
 		targeted = names_include(stmt->objects, ext_name);
 	else if (stmt->removeType == OBJECT_SCHEMA)
-		targeted = names_include(stmt->objects, get_namespace_name(get_func_namespace(self)));
+	{
+		/* DROP SCHEMA ... CASCADE of either schema drops the extension */
+		Oid			home = get_func_namespace(self);
+		Oid			operators = operator_schema(home);
+
+		targeted = names_include(stmt->objects, get_namespace_name(home)) ||
+			(OidIsValid(operators) &&
+			 names_include(stmt->objects, get_namespace_name(operators)));
+	}
 	if (!targeted || drop_allowed() || !extension_holds_data(ext))
 		PG_RETURN_VOID();
 	ereport(ERROR,

@@ -6,6 +6,9 @@ WITH member AS (
 	  FROM pg_catalog.pg_depend d
 	  JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'iso27001'
 	 WHERE d.deptype = 'e'
+	   -- the schema iso27001 is a member when the install script made it
+	   -- (0.2.2 on), not when PostgreSQL did (from 0.2.1's control file)
+	   AND NOT (d.classid = 'pg_namespace'::regclass AND d.objid = 'iso27001'::regnamespace)
 )
 SELECT line FROM (
 	-- functions, procedures and aggregates: full definition, privileges, comment

@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(44);
+SELECT plan(45);
 
 -- the state of a scope that a retry must leave as it was: its register
 -- rows, history rows and versions, as one digest
@@ -175,6 +175,10 @@ SELECT is(pg_temp.try('DROP SCHEMA iso27001 CASCADE'),
 		  '55000 extension "iso27001" holds data and is not dropped'
 		  || ' HINT: Keep a dump of it (pg_dump), then SET iso27001.allow_drop = on in the dropping session.',
 		  'and DROP SCHEMA of its schema');
+SELECT is(pg_temp.try('DROP SCHEMA public CASCADE'),
+		  '55000 extension "iso27001" holds data and is not dropped'
+		  || ' HINT: Keep a dump of it (pg_dump), then SET iso27001.allow_drop = on in the dropping session.',
+		  'and DROP SCHEMA of the schema of its operators (public), which would drop it too');
 SELECT is(pg_temp.try('DROP EXTENSION IF EXISTS iso27001_none'), 'done',
 		  'other extensions are dropped as usual');
 SELECT is(pg_temp.try('SET LOCAL iso27001.allow_drop = on; DROP EXTENSION iso27001 CASCADE'), 'done',

@@ -95,7 +95,7 @@ check "revoke_reader takes back exactly what grant_reader gave: the privileges a
 	same_acl iso27001_reader_a iso27001_reader_b
 
 # the update from 0.2.1, whose install granted iso27001_reader
-q iso27001_reader_old "CREATE EXTENSION iso27001 VERSION '0.2.1';
+q iso27001_reader_old "CREATE SCHEMA iso27001; CREATE EXTENSION iso27001 VERSION '0.2.1' SCHEMA iso27001;
   SELECT iso27001.create_scope('tenant');
   UPDATE iso27001.soa_register SET entry = 'excluded', justification = 'private justification of ' || current_database();" >/dev/null
 psql -X -q -At -v ON_ERROR_STOP=1 -d iso27001_reader_old -c "ALTER EXTENSION iso27001 UPDATE TO '$new'" > "$work/update.log" 2>&1
@@ -105,7 +105,7 @@ check "the update from 0.2.1 warns that iso27001_reader's members lose access he
 check "after it the legacy login reads nothing there" \
 	denied iso27001_reader_legacy iso27001_reader_old
 dropdb iso27001_reader_old && createdb iso27001_reader_old
-q iso27001_reader_old "CREATE EXTENSION iso27001 VERSION '0.2.1';
+q iso27001_reader_old "CREATE SCHEMA iso27001; CREATE EXTENSION iso27001 VERSION '0.2.1' SCHEMA iso27001;
   SELECT iso27001.create_scope('tenant');
   UPDATE iso27001.soa_register SET entry = 'excluded', justification = 'private justification of ' || current_database();" >/dev/null
 psql -X -q -At -v ON_ERROR_STOP=1 -d iso27001_reader_old -c "BEGIN" -c "ALTER EXTENSION iso27001 UPDATE TO '$new'" \

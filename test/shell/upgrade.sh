@@ -18,14 +18,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; done' EXIT
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 . test/include/tap.sh
-# 9 checks from each version, 3 more on a trend_rate column of one's own,
+# 11 checks from each version, 3 more on a trend_rate column of one's own,
 # 2 more on the behaviour observations of 0.2.1, 1 on its certificate
-echo "1..$((9 * ${#olds[@]} + 6))"
+echo "1..$((11 * ${#olds[@]} + 6))"
 
 for old in "${olds[@]}"; do
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
 
-q "$db_up" "CREATE EXTENSION iso27001 VERSION '$old';
+q "$db_up" "CREATE SCHEMA iso27001; CREATE EXTENSION iso27001 VERSION '$old' SCHEMA iso27001;
   SELECT create_scope('acme');
   UPDATE soa_register SET entry = 'applicable, implemented (legal)', justification = 'RA-1.';
   SELECT soa_approve('acme', 'Jane Doe');
@@ -107,6 +107,19 @@ check "the updated database from $old works: version 2, the BI views, an OSCAL S
 	test "$(q "$db_up" "SELECT soa_approve('acme', 'Jane Doe');
 		SELECT count(*) FROM iso27001_bi.soa_entry WHERE scope = 'acme';
 		SELECT jsonb_array_length(oscal_ssp('acme', 2) -> 'system-security-plan' -> 'control-implementation' -> 'implemented-requirements')" | tr '\n' ' ')" = "2 93 93 "
+# the default search_path ("$user", public): the operators moved to public
+check "after the update from $old, with the default search_path: =, IN, < and min of controls, = of decisions" \
+	test "$(psql -X -q -At -d "$db_up" -c "SELECT count(*) FROM iso27001.soa_register
+		 WHERE control = 'A.5.7' OR control IN ('A.8.8', '6.3') OR (control < 'A.5.3' AND entry = 'applicable, implemented (legal)');
+		SELECT min(control) FROM iso27001.annex_a_2022" | tr '\n' ' ')" = "5 A.5.1 "
+# pg_dump writes CREATE EXTENSION iso27001 WITH SCHEMA iso27001 for it
+rm -f "$work/dump.sql"; pg_dump -d "$db_up" -f "$work/dump.sql"
+dropdb --if-exists iso27001_upgrade_restored >/dev/null 2>&1; createdb iso27001_upgrade_restored
+check "a dump of the database updated from $old restores, with the operators in public again and the same definitions" \
+	bash -c "psql -X -q -v ON_ERROR_STOP=1 -d iso27001_upgrade_restored -f '$work/dump.sql' > '$work/restore.log' 2>&1 || { cat '$work/restore.log'; exit 1; }
+		diff <(PGOPTIONS='-c search_path=public,iso27001' psql -X -q -At -d iso27001_upgrade_restored -c \"\$(cat test/include/inventory.sql)\") '$work/updated.txt' &&
+		test \"\$(psql -X -q -At -d iso27001_upgrade_restored -c \"SELECT count(*) FROM iso27001.soa_register WHERE control = 'A.5.7'\")\" = 1"
+dropdb --if-exists iso27001_upgrade_restored >/dev/null 2>&1
 # 3 rows of 10 trials at x = 1, 2, 3: mean x 2, Sxx = 10 (1 + 0 + 1) = 20
 check "the rate column of one's own table from $old is the new trend_rate and rolls up (3 rows, Sxx 20)" \
 	test "$(q "$db_up" "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.kept'::regclass AND attname = 'rate';
@@ -118,7 +131,7 @@ done
 # which then changes nothing; without it the update goes through
 db=iso27001_upgrade_blocked
 dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"
-q "$db" "CREATE EXTENSION iso27001 VERSION '0.2.1';
+q "$db" "CREATE SCHEMA iso27001; CREATE EXTENSION iso27001 VERSION '0.2.1' SCHEMA iso27001;
   CREATE TABLE public.states (s trend_rate);
   INSERT INTO public.states SELECT trend_rate_agg(e, 10, x) FROM (VALUES (5::bigint, 1.0), (4, 2.0)) v(e, x);
   CREATE VIEW public.state_text AS SELECT s::text AS t FROM public.states" >/dev/null

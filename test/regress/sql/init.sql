@@ -3,7 +3,9 @@
 --
 CREATE EXTENSION iso27001;
 
--- the extension lives in its own schema, at the control file's version
+-- the extension is recorded in the schema it was installed into (public,
+-- which holds its operators; the rest is in schema iso27001), at the
+-- control file's version
 SELECT e.extname, n.nspname, e.extversion, e.extrelocatable
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
  WHERE e.extname = 'iso27001';
