@@ -141,7 +141,7 @@ tap_suite "register locks" "register locks (two sessions holding locks)" test/sh
 tap_suite "dump and restore" "dump and restore" test/shell/dump_restore.sh
 tap_suite upgrade "upgrade 0.1.0 and 0.2.1 -> current" test/shell/upgrade.sh
 tap_suite "BI readers" "BI readers across databases" test/shell/reader_roles.sh
-tap_suite readme "README Synopsis, run as written" test/shell/readme.sh
+tap_suite readme "README examples, run as written" test/shell/readme.sh
 tap_suite "evidence files" "evidence files (rsvg-convert, sha256sum)" test/shell/evidence_files.sh
 tap_suite "OSCAL schemas" "OSCAL schemas (python3-jsonschema)" test/shell/oscal.sh
 tap_suite "three nodes" "three nodes (postgres_fdw, partitionwise aggregation)" test/shell/multinode.sh
