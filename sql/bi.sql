@@ -483,7 +483,7 @@ COMMENT ON FUNCTION iso27001.reader_tables() IS
 -- (pg_*, whose members the DBA does not choose one by one), and the
 -- caller may grant every privilege a reader needs (else nothing changes)
 CREATE FUNCTION iso27001.reader_check(reader regrole)
-	RETURNS void
+	RETURNS regrole
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
@@ -514,10 +514,11 @@ BEGIN
 					  DETAIL = pg_catalog.format('The current role may not grant SELECT on %s.', t);
 		END IF;
 	END LOOP;
+	RETURN reader;
 END
 $$;
 COMMENT ON FUNCTION iso27001.reader_check(regrole) IS
-	'refuses (22023) a predefined role as a BI reader, and (42501) a caller that may not grant every privilege a reader needs';
+	'refuses (22023) a predefined role as a BI reader, and (42501) a caller that may not grant every privilege a reader needs; returns the role';
 
 -- Makes a role a BI reader in this database: USAGE on iso27001_bi, SELECT
 -- on its views and on the tables under them (reader_tables), no writes,
@@ -528,8 +529,9 @@ CREATE FUNCTION iso27001.grant_reader(reader regrole)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(reader);	-- refusals raised from here
 BEGIN
-	PERFORM iso27001.reader_check(reader);
 	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA iso27001_bi TO %s', reader);
 	EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO %s', reader);
 	EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s',
@@ -548,8 +550,9 @@ CREATE FUNCTION iso27001.revoke_reader(reader regrole)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(reader);	-- refusals raised from here
 BEGIN
-	PERFORM iso27001.reader_check(reader);
 	EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM %s',
 		pg_catalog.array_to_string(iso27001.reader_tables(), ', '), reader);
 	EXECUTE pg_catalog.format('REVOKE SELECT ON ALL TABLES IN SCHEMA iso27001_bi FROM %s', reader);
@@ -570,8 +573,9 @@ CREATE FUNCTION iso27001.grant_auditor(auditor regrole)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(auditor);	-- refusals raised from here
 BEGIN
-	PERFORM iso27001.reader_check(auditor);
 	IF NOT pg_catalog.has_table_privilege('iso27001.soa_history', 'SELECT WITH GRANT OPTION') THEN
 		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s auditor privileges'
 			USING ERRCODE = 'insufficient_privilege',
@@ -590,8 +594,9 @@ CREATE FUNCTION iso27001.revoke_auditor(auditor regrole)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
 AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(auditor);	-- refusals raised from here
 BEGIN
-	PERFORM iso27001.reader_check(auditor);
 	EXECUTE pg_catalog.format('REVOKE SELECT ON iso27001.soa_history FROM %s', auditor);
 	PERFORM iso27001.revoke_reader(auditor);
 END

@@ -4405,3 +4405,796 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- 0.2.2, issue 16 item 4: refusals raised from the function called, and a
+-- message of its own for every rule a row can break.  soa_set and
+-- soa_set_custom check the register's rules before they write
+-- (soa_entry_check, which the register's trigger calls too), so that the
+-- context of their errors holds no internal statement; soa_remove_custom
+-- refuses an Annex A control itself; reader_check returns the role it
+-- checked, so that the grant functions call it in an expression; the
+-- OSCAL exports look their scope up in one.  The tables written by plain
+-- INSERT get row triggers that say which rule a row breaks (the
+-- observations' fires only for a row its checks refuse).
+CREATE FUNCTION iso27001.soa_entry_check(scope_name text, scope_edition integer, control_key text,
+										 control iso27001.iso_control, title text,
+										 entry iso27001.soa_entry, justification text, evidence text[])
+	RETURNS boolean
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+BEGIN
+	IF control IS NOT NULL AND iso27001.edition(control) <> scope_edition THEN
+		RAISE EXCEPTION 'control % is an ISO/IEC 27001:% control', control, iso27001.edition(control)
+			USING ERRCODE = 'check_violation',
+				  DETAIL = format('The SoA of scope "%s" follows ISO/IEC 27001:%s Annex A.', scope_name, scope_edition),
+				  HINT = 'Migrate a 2013 SoA with iso27001.soa_migrate_2013_to_2022().';
+	END IF;
+	IF control IS NOT NULL AND title IS NOT NULL THEN
+		RAISE EXCEPTION 'the title of Annex A control % comes from the catalogue', control
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Leave title NULL for an Annex A control; iso27001.title(control) gives it.';
+	END IF;
+	IF control IS NULL AND btrim(coalesce(title, '')) = '' THEN
+		RAISE EXCEPTION 'organization-defined control % needs a title', control_key
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF array_position(evidence, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'the evidence links of % must not be null', control_key
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the same blank test as the validator's (bit 2 of soa_entry_problems)
+	IF entry IS NOT NULL AND iso27001.soa_entry_problems(entry, justification, NULL) & 2 <> 0 THEN
+		RAISE EXCEPTION 'the SoA entry of % needs a justification', control_key
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'ISO/IEC 27001:2022 clause 6.1.3 d) requires the justification of every inclusion and exclusion.',
+				  HINT = 'Say why the control is included (the risk treatment or requirement behind it) or excluded.';
+	END IF;
+	RETURN true;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_entry_check(text, integer, text, iso27001.iso_control, text, iso27001.soa_entry, text, text[]) IS
+	'the rules of one SoA entry a client can break (edition, title, evidence links, justification), each raised with its own message; true otherwise';
+
+CREATE OR REPLACE FUNCTION iso27001.soa_register_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	scope_edition integer;
+	scope_name text;
+	checked boolean;
+BEGIN
+	IF iso27001.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
+	IF TG_OP = 'UPDATE'
+	   AND (NEW.scope_id <> OLD.scope_id OR NEW.control_key <> OLD.control_key
+			OR NEW.control IS DISTINCT FROM OLD.control) THEN
+		RAISE EXCEPTION 'the scope and control of an SoA entry cannot change'
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Remove an organization-defined control and add it anew.';
+	END IF;
+	IF NEW.control IS NULL AND iso27001.is_valid_control(NEW.control_key) THEN
+		NEW.control := NEW.control_key::iso27001.iso_control;
+	END IF;
+	IF NEW.control IS NOT NULL THEN
+		NEW.control_key := NEW.control::text;
+	ELSE
+		NEW.control_key := btrim(NEW.control_key);
+		IF NEW.control_key = '' THEN
+			RAISE EXCEPTION 'an organization-defined control needs a key'
+				USING ERRCODE = 'check_violation';
+		END IF;
+	END IF;
+
+	IF TG_OP = 'UPDATE' THEN
+		IF (NEW.title, NEW.entry, NEW.justification, NEW.owner, NEW.evidence, NEW.needs_review)
+		   IS NOT DISTINCT FROM
+		   (OLD.title, OLD.entry, OLD.justification, OLD.owner, OLD.evidence, OLD.needs_review) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+
+	SELECT s.edition, s.name INTO scope_edition, scope_name
+	  FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id
+	   FOR KEY SHARE;
+	-- an insertion into a scope this role cannot see goes on, to be
+	-- refused by row-level security (or by the foreign key)
+	IF NOT FOUND AND TG_OP = 'UPDATE' THEN
+		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		-- an insertion takes its time after a removal of its key in flight:
+		-- a row of the key is locked (waiting for its removal), and a key
+		-- not in the register locks the scope's row against other new keys
+		-- and removals (row locks: only roles that may change these rows
+		-- take them, and they take no lock-table entry)
+		PERFORM FROM iso27001.soa_register g
+		  WHERE g.scope_id = NEW.scope_id AND g.control_key = NEW.control_key
+		  FOR KEY SHARE;
+		IF NOT FOUND THEN
+			PERFORM FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id
+			  FOR NO KEY UPDATE;
+		END IF;
+	END IF;
+	checked := iso27001.soa_entry_check(scope_name, scope_edition, NEW.control_key, NEW.control,
+										NEW.title, NEW.entry, NEW.justification, NEW.evidence);
+
+	NEW.changed_at := clock_timestamp();
+	IF TG_OP = 'UPDATE' AND NEW.changed_at <= OLD.changed_at THEN
+		NEW.changed_at := OLD.changed_at + interval '1 microsecond';
+	END IF;
+	NEW.changed_by := CURRENT_USER;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_register_check() IS
+	'trigger: the integrity rules of a register row (edition, justification, key), and who changed it when';
+
+CREATE FUNCTION iso27001.soa_scope_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+BEGIN
+	IF btrim(NEW.name) = '' THEN
+		RAISE EXCEPTION 'a scope needs a name that is not blank'
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.edition NOT IN (2013, 2022) THEN
+		RAISE EXCEPTION 'edition must be 2013 or 2022, not %', NEW.edition
+			USING ERRCODE = 'check_violation';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_scope_row_check() IS
+	'trigger: the rules of a scope row (a name that is not blank, edition 2013 or 2022), each with its own message';
+
+CREATE TRIGGER soa_scope_row_check
+	BEFORE INSERT OR UPDATE OF name, edition ON iso27001.soa_scope
+	FOR EACH ROW EXECUTE FUNCTION iso27001.soa_scope_row_check();
+
+CREATE OR REPLACE FUNCTION iso27001.soa_set(scope text, control iso27001.iso_control,
+									entry iso27001.soa_entry, justification text,
+									owner text DEFAULT NULL, evidence text[] DEFAULT NULL,
+									needs_review boolean DEFAULT false)
+	RETURNS iso27001.soa_register
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	id bigint := iso27001.soa_scope_id(soa_set.scope);
+	scope_edition integer;
+	checked boolean;
+	result iso27001.soa_register;
+BEGIN
+	IF soa_set.scope IS NULL OR soa_set.control IS NULL THEN
+		RAISE EXCEPTION 'scope and control must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the register's rules, refused from here rather than from its trigger
+	SELECT s.edition INTO scope_edition FROM iso27001.soa_scope s WHERE s.scope_id = id;
+	checked := iso27001.soa_entry_check(soa_set.scope, scope_edition, soa_set.control::text, soa_set.control,
+										NULL, soa_set.entry, soa_set.justification, soa_set.evidence);
+	INSERT INTO iso27001.soa_register AS r
+		(scope_id, control_key, control, entry, justification, owner, evidence, needs_review)
+	VALUES (id, soa_set.control::text, soa_set.control, soa_set.entry, soa_set.justification,
+			soa_set.owner, coalesce(soa_set.evidence, '{}'), coalesce(soa_set.needs_review, false))
+	ON CONFLICT (scope_id, control_key) DO UPDATE
+	   SET entry = excluded.entry,
+		   justification = excluded.justification,
+		   owner = coalesce(soa_set.owner, r.owner),
+		   evidence = coalesce(soa_set.evidence, r.evidence),
+		   needs_review = excluded.needs_review;
+	SELECT * INTO result FROM iso27001.soa_register r
+	 WHERE r.scope_id = id AND r.control_key = soa_set.control::text;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_set(text, iso27001.iso_control, iso27001.soa_entry, text, text, text[], boolean) IS
+	'record the decision on an Annex A control (NULL entry: undecided); owner and evidence are kept when NULL; returns the register row';
+
+CREATE OR REPLACE FUNCTION iso27001.soa_set_custom(scope text, key text, title text,
+										   entry iso27001.soa_entry, justification text,
+										   owner text DEFAULT NULL, evidence text[] DEFAULT NULL,
+										   needs_review boolean DEFAULT false)
+	RETURNS iso27001.soa_register
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	id bigint := iso27001.soa_scope_id(soa_set_custom.scope);
+	checked boolean;
+	result iso27001.soa_register;
+BEGIN
+	IF soa_set_custom.scope IS NULL OR soa_set_custom.key IS NULL THEN
+		RAISE EXCEPTION 'scope and key must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF iso27001.is_valid_control(soa_set_custom.key) THEN
+		RAISE EXCEPTION '"%" is an Annex A control, not an organization-defined one', soa_set_custom.key
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use iso27001.soa_set() for Annex A controls.';
+	END IF;
+	-- the register's rules, refused from here rather than from its trigger
+	checked := iso27001.soa_entry_check(soa_set_custom.scope, NULL, btrim(soa_set_custom.key), NULL,
+										soa_set_custom.title, soa_set_custom.entry,
+										soa_set_custom.justification, soa_set_custom.evidence);
+	INSERT INTO iso27001.soa_register AS r
+		(scope_id, control_key, title, entry, justification, owner, evidence, needs_review)
+	VALUES (id, btrim(soa_set_custom.key), soa_set_custom.title, soa_set_custom.entry,
+			soa_set_custom.justification, soa_set_custom.owner,
+			coalesce(soa_set_custom.evidence, '{}'), coalesce(soa_set_custom.needs_review, false))
+	ON CONFLICT (scope_id, control_key) DO UPDATE
+	   SET title = excluded.title,
+		   entry = excluded.entry,
+		   justification = excluded.justification,
+		   owner = coalesce(soa_set_custom.owner, r.owner),
+		   evidence = coalesce(soa_set_custom.evidence, r.evidence),
+		   needs_review = excluded.needs_review;
+	SELECT * INTO result FROM iso27001.soa_register r
+	 WHERE r.scope_id = id AND r.control_key = btrim(soa_set_custom.key);
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_set_custom(text, text, text, iso27001.soa_entry, text, text, text[], boolean) IS
+	'add or change an organization-defined control (Annex A is not exhaustive, clause 6.1.3 c); returns the register row';
+
+CREATE OR REPLACE FUNCTION iso27001.soa_remove_custom(scope text, key text)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	id bigint := iso27001.soa_scope_id(scope);
+BEGIN
+	IF iso27001.is_valid_control(key) THEN
+		RAISE EXCEPTION '"%" is an Annex A control, not an organization-defined one', key
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Every Annex A control keeps its entry in the SoA.',
+				  HINT = 'Exclude it with iso27001.soa_set(), with a justification.';
+	END IF;
+	DELETE FROM iso27001.soa_register r
+	 WHERE r.scope_id = id AND r.control_key = btrim(soa_remove_custom.key);
+	-- a retry: the control's latest history row is its removal
+	IF NOT FOUND
+	   AND NOT coalesce((SELECT h.removed FROM iso27001.soa_history h
+						  WHERE h.scope_id = id AND h.control_key = btrim(soa_remove_custom.key)
+						  ORDER BY h.changed_at DESC LIMIT 1), false) THEN
+		RAISE EXCEPTION 'scope "%" has no control "%"', scope, key
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_remove_custom(text, text) IS
+	'remove an organization-defined control from the SoA (the history keeps it); one already removed stays so';
+
+CREATE OR REPLACE FUNCTION iso27001.oscal_profile(scope text, version integer DEFAULT NULL)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	s iso27001.soa_scope;
+	ids jsonb;
+	as_of timestamptz;
+	tag text := coalesce('version ' || version, 'current');
+	sid bigint := iso27001.soa_scope_id(scope);	-- an unknown scope: 22023
+BEGIN
+	SELECT * INTO s FROM iso27001.soa_scope x WHERE x.name = scope;
+	SELECT jsonb_agg(lower(e.control::text) ORDER BY e.control) FILTER (WHERE is_applicable(e.entry)),
+		   max(e.as_of)
+	  INTO ids, as_of
+	  FROM iso27001.oscal_entries(scope, version) e;
+	IF ids IS NULL THEN
+		RAISE EXCEPTION 'the SoA of scope "%" (%) has no applicable control', scope, tag
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'An OSCAL profile selects at least one control.';
+	END IF;
+	RETURN jsonb_build_object('profile', jsonb_build_object(
+		'uuid', oscal_uuid('profile/' || scope || '/' || tag),
+		'metadata', jsonb_build_object(
+			'title', 'Applicable ISO/IEC 27001:' || s.edition || ' Annex A controls of ' || scope || ' (' || tag || ')',
+			'last-modified', to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'version', tag,
+			'oscal-version', '1.2.1'),
+		'imports', jsonb_build_array(jsonb_build_object(
+			'href', '#' || oscal_uuid('resource/catalog/iso27001:' || s.edition),
+			'include-controls', jsonb_build_array(jsonb_build_object('with-ids', ids)))),
+		'merge', jsonb_build_object('as-is', true),
+		'back-matter', jsonb_build_object('resources', jsonb_build_array(jsonb_build_object(
+			'uuid', oscal_uuid('resource/catalog/iso27001:' || s.edition),
+			'title', 'ISO/IEC 27001:' || s.edition || ' Annex A catalogue (iso27001.oscal_catalog(' || s.edition || '))',
+			'rlinks', jsonb_build_array(jsonb_build_object(
+				'href', 'iso27001-' || s.edition || '-catalog.json',
+				'media-type', 'application/oscal.catalog+json')))))));
+END
+$$;
+COMMENT ON FUNCTION iso27001.oscal_profile(text, integer) IS
+	'the applicable Annex A controls of a scope''s SoA (current, or an approved version) as an OSCAL profile of the catalogue';
+
+CREATE OR REPLACE FUNCTION iso27001.oscal_ssp(scope text, version integer DEFAULT NULL)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	s iso27001.soa_scope;
+	v iso27001.soa_version;
+	reqs jsonb;
+	owners text[];
+	as_of timestamptz;
+	tag text := coalesce('version ' || version, 'current');
+	ns CONSTANT text := 'https://pgxn.org/dist/iso27001/ns/oscal';
+	component uuid;
+	profile uuid := oscal_uuid('profile/' || scope || '/' || tag);
+	roles jsonb := '[]';
+	parties jsonb := '[]';
+	users jsonb := '[]';
+	actions jsonb;
+	sid bigint := iso27001.soa_scope_id(scope);	-- an unknown scope: 22023
+BEGIN
+	SELECT * INTO s FROM iso27001.soa_scope x WHERE x.name = scope;
+	component := oscal_uuid('component/' || scope);
+	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', oscal_uuid('requirement/' || scope || '/' || tag || '/' || e.control::text),
+			   'control-id', lower(e.control::text),
+			   'props', jsonb_build_array(jsonb_build_object(
+							'name', 'soa-decision', 'ns', ns,
+							'value', CASE WHEN e.entry IS NULL THEN 'undecided'
+										  WHEN is_applicable(e.entry) THEN 'applicable'
+										  ELSE 'excluded' END))
+						|| coalesce((SELECT jsonb_agg(jsonb_build_object(
+											 'name', 'inclusion-reason', 'ns', ns,
+											 'value', replace(r, ' ', '-')) ORDER BY k)
+									   FROM unnest(reasons(e.entry)) WITH ORDINALITY AS u(r, k)), '[]'),
+			   -- the evidence links, in the register's order
+			   'links', (SELECT jsonb_agg(jsonb_build_object('href', oscal_href(l), 'rel', 'evidence',
+															 'text', l) ORDER BY k)
+						   FROM unnest(e.evidence) WITH ORDINALITY AS u(l, k)),
+			   'responsible-roles', CASE WHEN nullif(btrim(e.owner), '') IS NOT NULL THEN
+					jsonb_build_array(jsonb_build_object(
+						'role-id', 'control-owner',
+						'party-uuids', jsonb_build_array(oscal_uuid('party/' || btrim(e.owner))))) END,
+			   'remarks', nullif(btrim(e.justification), ''),
+			   'by-components', CASE WHEN e.entry IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+					'component-uuid', component,
+					'uuid', oscal_uuid('by-component/' || scope || '/' || tag || '/' || e.control::text),
+					'description', coalesce(nullif(btrim(e.justification), ''), e.entry::text),
+					'implementation-status', jsonb_build_object('state', oscal_status(e.entry)))) END))
+			   ORDER BY e.control),
+		   max(e.as_of),
+		   array_agg(DISTINCT btrim(e.owner)) FILTER (WHERE nullif(btrim(e.owner), '') IS NOT NULL)
+	  INTO reqs, as_of, owners
+	  FROM iso27001.oscal_entries(scope, version) e;
+
+	-- the approval: of the version exported, or the latest for the current SoA
+	SELECT * INTO v FROM iso27001.soa_version x
+	 WHERE x.scope_id = s.scope_id AND (oscal_ssp.version IS NULL OR x.version = oscal_ssp.version)
+	 ORDER BY x.version DESC LIMIT 1;
+
+	-- roles and parties: the control owners as the register names them, and
+	-- the approver; parties are named by their text alone, so one person is
+	-- one party in every scope's document
+	IF owners IS NOT NULL THEN
+		roles := roles || jsonb_build_object('id', 'control-owner', 'title', 'Control owner');
+		users := users || jsonb_build_object('uuid', oscal_uuid('user/' || scope || '/control-owner'),
+											 'title', 'Control owners', 'role-ids', jsonb_build_array('control-owner'));
+	END IF;
+	IF v.version IS NOT NULL THEN
+		roles := roles || jsonb_build_object('id', 'soa-approver',
+											 'title', 'Approver of the Statement of Applicability');
+		users := users || jsonb_build_object('uuid', oscal_uuid('user/' || scope || '/soa-approver'),
+											 'title', 'SoA approver', 'role-ids', jsonb_build_array('soa-approver'));
+		actions := jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+			'uuid', oscal_uuid('approval/' || scope || '/' || v.version),
+			'date', to_char(v.approved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+			'type', 'approval',
+			'system', ns,
+			'props', jsonb_build_array(jsonb_build_object('name', 'soa-version', 'ns', ns, 'value', v.version::text)),
+			'responsible-parties', jsonb_build_array(jsonb_build_object(
+				'role-id', 'soa-approver',
+				'party-uuids', jsonb_build_array(oscal_uuid('party/' || btrim(v.approved_by))))),
+			'remarks', nullif(concat_ws(' ', nullif(btrim(v.note), ''),
+										CASE WHEN oscal_ssp.version IS NULL AND as_of > v.approved_at
+											 THEN 'The SoA has changed since this approval; the changes are in this document and not approved.' END),
+							  ''))));
+	END IF;
+	SELECT coalesce(jsonb_agg(jsonb_build_object('uuid', oscal_uuid('party/' || p), 'type', 'person', 'name', p)
+							  ORDER BY p), '[]')
+	  INTO parties
+	  FROM (SELECT unnest(owners) UNION SELECT btrim(v.approved_by) WHERE v.version IS NOT NULL) q(p);
+	IF users = '[]' THEN
+		users := jsonb_build_array(jsonb_build_object('uuid', oscal_uuid('user/' || scope), 'title', 'ISMS owner'));
+	END IF;
+
+	RETURN jsonb_build_object('system-security-plan', jsonb_build_object(
+		'uuid', oscal_uuid('ssp/' || scope || '/' || tag),
+		'metadata', jsonb_strip_nulls(jsonb_build_object(
+			'title', 'Statement of Applicability of ' || scope || ' (ISO/IEC 27001:' || s.edition || ', ' || tag || ')',
+			'last-modified', to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'version', tag,
+			'oscal-version', '1.2.1',
+			'roles', nullif(roles, '[]'),
+			'parties', nullif(parties, '[]'),
+			'actions', actions,
+			'remarks', 'Exported by the iso27001 PostgreSQL extension from its SoA register. Organization-defined controls are not part of the Annex A catalogue and are not exported here.')),
+		'import-profile', jsonb_build_object('href', '#' || profile),
+		'system-characteristics', jsonb_build_object(
+			'system-ids', jsonb_build_array(jsonb_build_object(
+				'identifier-type', 'https://ietf.org/rfc/rfc4122',
+				'id', oscal_uuid('scope/' || scope)::text)),
+			'system-name', scope,
+			'description', coalesce(nullif(btrim(s.description), ''), 'The ISMS scope ' || scope || '.'),
+			'system-information', jsonb_build_object('information-types', jsonb_build_array(jsonb_build_object(
+				'uuid', oscal_uuid('information-type/' || scope),
+				'title', 'Information within the ISMS scope',
+				'description', 'The information the ISMS scope ' || scope || ' protects.'))),
+			-- operational once an SoA version is approved
+			'status', CASE WHEN v.version IS NOT NULL
+						   THEN jsonb_build_object('state', 'operational')
+						   ELSE jsonb_build_object('state', 'under-development',
+												   'remarks', 'No version of the Statement of Applicability is approved yet.') END,
+			'authorization-boundary', jsonb_build_object(
+				'description', 'The scope of the information security management system ' || scope
+							   || ', as its Statement of Applicability states.')),
+		'system-implementation', jsonb_build_object(
+			'users', users,
+			'components', jsonb_build_array(jsonb_build_object(
+				'uuid', component, 'type', 'this-system', 'title', scope,
+				'description', 'The whole ISMS scope ' || scope || '.',
+				'status', jsonb_build_object('state', 'operational')))),
+		'control-implementation', jsonb_build_object(
+			'description', 'Statement of Applicability (ISO/IEC 27001:2022 clause 6.1.3 d)): every Annex A control, '
+						   || 'applicable or excluded with its justification, its implementation status and reasons for inclusion.',
+			'implemented-requirements', reqs),
+		'back-matter', jsonb_build_object('resources', jsonb_build_array(jsonb_build_object(
+			'uuid', profile,
+			'title', 'Applicable controls of ' || scope || ' (iso27001.oscal_profile)',
+			'rlinks', jsonb_build_array(jsonb_build_object(
+				'href', 'urn:uuid:' || profile, 'media-type', 'application/oscal.profile+json')))))));
+END
+$$;
+COMMENT ON FUNCTION iso27001.oscal_ssp(text, integer) IS
+	'a scope''s SoA (current, or an approved version) as an OSCAL system security plan: one implemented requirement per Annex A control with its decision, inclusion reasons, justification (remarks), implementation status, owner (responsible role and party) and evidence links; the approval as a metadata action';
+
+DROP FUNCTION iso27001.reader_check(regrole);
+CREATE FUNCTION iso27001.reader_check(reader regrole)
+	RETURNS regrole
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	t regclass;
+BEGIN
+	IF reader IS NULL THEN
+		RAISE EXCEPTION 'reader role must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = reader) LIKE 'pg\_%' THEN
+		RAISE EXCEPTION 'role "%" is a predefined role', reader
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Grant the reader''s privileges to a role of your own: CREATE ROLE bi_reader NOLOGIN.';
+	END IF;
+	IF NOT pg_catalog.has_schema_privilege('iso27001_bi', 'USAGE WITH GRANT OPTION') THEN
+		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The current role may not grant USAGE on schema iso27001_bi.';
+	END IF;
+	FOREACH t IN ARRAY iso27001.reader_tables() OPERATOR(pg_catalog.||)
+			ARRAY(SELECT c.oid::regclass FROM pg_catalog.pg_class c
+				   WHERE c.relnamespace OPERATOR(pg_catalog.=) 'iso27001_bi'::regnamespace AND c.relkind = 'v'
+				   ORDER BY c.relname) LOOP
+		IF NOT pg_catalog.has_table_privilege(t, 'SELECT WITH GRANT OPTION') THEN
+			RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s reader privileges'
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = pg_catalog.format('The current role may not grant SELECT on %s.', t);
+		END IF;
+	END LOOP;
+	RETURN reader;
+END
+$$;
+COMMENT ON FUNCTION iso27001.reader_check(regrole) IS
+	'refuses (22023) a predefined role as a BI reader, and (42501) a caller that may not grant every privilege a reader needs; returns the role';
+
+CREATE OR REPLACE FUNCTION iso27001.grant_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(reader);	-- refusals raised from here
+BEGIN
+	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA iso27001_bi TO %s', reader);
+	EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s',
+		pg_catalog.array_to_string(iso27001.reader_tables(), ', '), reader);
+	IF (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.oid = reader) THEN
+		RAISE WARNING 'role "%" bypasses row-level security: it reads every scope', reader;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION iso27001.grant_reader(regrole) IS
+	'grants a role what a BI reader needs in this database only: USAGE on schema iso27001_bi, SELECT on its views and on the tables under them (reader_tables()); no writes, no change history';
+
+CREATE OR REPLACE FUNCTION iso27001.revoke_reader(reader regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(reader);	-- refusals raised from here
+BEGIN
+	EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM %s',
+		pg_catalog.array_to_string(iso27001.reader_tables(), ', '), reader);
+	EXECUTE pg_catalog.format('REVOKE SELECT ON ALL TABLES IN SCHEMA iso27001_bi FROM %s', reader);
+	EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA iso27001_bi FROM %s', reader);
+END
+$$;
+COMMENT ON FUNCTION iso27001.revoke_reader(regrole) IS
+	'revokes from a role, in this database, what grant_reader gives: USAGE on schema iso27001_bi, SELECT on its views and on reader_tables()';
+
+CREATE OR REPLACE FUNCTION iso27001.grant_auditor(auditor regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(auditor);	-- refusals raised from here
+BEGIN
+	IF NOT pg_catalog.has_table_privilege('iso27001.soa_history', 'SELECT WITH GRANT OPTION') THEN
+		RAISE EXCEPTION 'permission denied to grant or revoke iso27001''s auditor privileges'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The current role may not grant SELECT on iso27001.soa_history.';
+	END IF;
+	PERFORM iso27001.grant_reader(auditor);
+	EXECUTE pg_catalog.format('GRANT SELECT ON iso27001.soa_history TO %s', auditor);
+END
+$$;
+COMMENT ON FUNCTION iso27001.grant_auditor(regrole) IS
+	'grants a role what an auditor needs in this database only: what grant_reader gives and SELECT on the SoA''s change history, so that every read and export function runs for it; no writes';
+
+CREATE OR REPLACE FUNCTION iso27001.revoke_auditor(auditor regrole)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	checked regrole := iso27001.reader_check(auditor);	-- refusals raised from here
+BEGIN
+	EXECUTE pg_catalog.format('REVOKE SELECT ON iso27001.soa_history FROM %s', auditor);
+	PERFORM iso27001.revoke_reader(auditor);
+END
+$$;
+COMMENT ON FUNCTION iso27001.revoke_auditor(regrole) IS
+	'takes back exactly what grant_auditor gives, in this database';
+
+-- trigger: a certificate's edition, finite dates and scope
+CREATE FUNCTION iso27001.certificate_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+BEGIN
+	IF NEW.edition NOT IN (2013, 2022) THEN
+		RAISE EXCEPTION 'edition must be 2013 or 2022, not %', NEW.edition
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NOT isfinite(NEW.certification_decision) THEN
+		RAISE EXCEPTION 'the certification decision must be a finite date'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT isfinite(NEW.withdrawn_on) THEN
+		RAISE EXCEPTION 'the withdrawal date must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT iso27001.soa_restoring()
+	   AND NOT EXISTS (SELECT FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id) THEN
+		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.certificate_row_check() IS
+	'trigger: the rules of a certificate row (edition 2013 or 2022, finite dates, an existing scope), each with its own message';
+CREATE TRIGGER certificate_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.certificate
+	FOR EACH ROW EXECUTE FUNCTION iso27001.certificate_row_check();
+
+-- trigger: an audit's kind, finite date and the certificate it belongs to
+CREATE FUNCTION iso27001.certification_audit_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	kinds text[] := ARRAY['stage1', 'stage2', 'stage2_major_nonconformity', 'surveillance',
+						  'recertification_audit', 'recertification_decision', 'restoration_decision',
+						  'suspension_start', 'suspension_end', 'transition_audit', 'special_audit'];
+	scope_name text;
+BEGIN
+	IF NOT NEW.kind = ANY (kinds) THEN
+		RAISE EXCEPTION 'unknown certification audit kind "%"', NEW.kind
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'The kinds are: ' || array_to_string(kinds, ', ') || '.';
+	END IF;
+	IF NOT isfinite(NEW.on_date) THEN
+		RAISE EXCEPTION 'the date of a certification audit must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT iso27001.soa_restoring()
+	   AND NOT EXISTS (SELECT FROM iso27001.certificate c WHERE c.scope_id = NEW.scope_id) THEN
+		SELECT s.name INTO scope_name FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id;
+		IF scope_name IS NULL THEN
+			RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+				USING ERRCODE = 'foreign_key_violation';
+		END IF;
+		RAISE EXCEPTION 'scope "%" has no certificate', scope_name
+			USING ERRCODE = 'foreign_key_violation',
+				  HINT = 'Record its issue first: iso27001.certificate_record(scope, ''issued'', on_date, number, body).';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.certification_audit_row_check() IS
+	'trigger: the rules of a certification audit row (a known kind, a finite date, a scope with a certificate), each with its own message';
+CREATE TRIGGER certification_audit_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.certification_audit
+	FOR EACH ROW EXECUTE FUNCTION iso27001.certification_audit_row_check();
+
+-- trigger: a metric's key, name, kind, direction, control and smallest
+-- material change
+CREATE FUNCTION iso27001.behaviour_metric_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+BEGIN
+	IF NEW.metric !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+		RAISE EXCEPTION 'metric key "%" is not a lower-case identifier', NEW.metric
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'A metric key is a lower-case letter followed by up to 62 lower-case letters, digits or underscores.';
+	END IF;
+	IF btrim(NEW.name) = '' THEN
+		RAISE EXCEPTION 'metric "%" needs a name that is not blank', NEW.metric
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.kind NOT IN ('rate', 'value') THEN
+		RAISE EXCEPTION 'the kind of metric "%" must be rate or value, not "%"', NEW.metric, NEW.kind
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.better NOT IN ('lower', 'higher') THEN
+		RAISE EXCEPTION 'better of metric "%" must be lower or higher, not "%"', NEW.metric, NEW.better
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF iso27001.edition(NEW.control) <> 2022 THEN
+		RAISE EXCEPTION 'metric "%" must evidence an ISO/IEC 27001:2022 control, not %', NEW.metric, NEW.control
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NOT (NEW.min_effect >= 0 AND NEW.min_effect <> 'Infinity') THEN
+		RAISE EXCEPTION 'the min_effect of metric "%" must be a finite number >= 0, not %', NEW.metric, NEW.min_effect
+			USING ERRCODE = 'check_violation';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.behaviour_metric_row_check() IS
+	'trigger: the rules of a behaviour metric row (key, name, kind, direction, a 2022 control, min_effect), each with its own message';
+CREATE TRIGGER behaviour_metric_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.behaviour_metric
+	FOR EACH ROW EXECUTE FUNCTION iso27001.behaviour_metric_row_check();
+
+-- trigger: why an observation breaks the table's rules (it fires only for
+-- a row that does, so that loading millions of rows costs nothing more)
+CREATE FUNCTION iso27001.behaviour_observation_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	part text;
+	label text;
+BEGIN
+	IF NOT isfinite(NEW.observed_at) THEN
+		RAISE EXCEPTION 'the time of an observation must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NEW.value IS NOT NULL AND (NEW.events IS NOT NULL OR NEW.trials IS NOT NULL) THEN
+		RAISE EXCEPTION 'an observation holds events and trials (a rate) or a value, not both'
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.value IS NULL AND (NEW.events IS NULL OR NEW.trials IS NULL) THEN
+		RAISE EXCEPTION 'an observation needs events and trials (a rate) or a value'
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.value IS NULL AND NOT (NEW.trials > 0 AND NEW.events >= 0 AND NEW.events <= NEW.trials) THEN
+		RAISE EXCEPTION 'an observation of a rate needs 0 <= events <= trials, not % events out of %', NEW.events, NEW.trials
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Trials (messages, people) must be positive.';
+	END IF;
+	IF NEW.value IN ('NaN', 'Infinity', '-Infinity') THEN
+		RAISE EXCEPTION 'the value of an observation must be finite, not %', NEW.value
+			USING ERRCODE = 'check_violation';
+	END IF;
+	FOREACH label IN ARRAY ARRAY['cohort', 'difficulty'] LOOP
+		part := CASE label WHEN 'cohort' THEN NEW.cohort ELSE NEW.difficulty END;
+		IF length(part) > 200 THEN
+			RAISE EXCEPTION '% "%..." is longer than 200 characters', label, left(part, 40)
+				USING ERRCODE = 'check_violation';
+		ELSIF part <> btrim(part) THEN
+			RAISE EXCEPTION '% "%" has surrounding white space', label, part
+				USING ERRCODE = 'check_violation';
+		ELSIF part ~ '[\x01-\x1f\x7f-\x9f]' THEN
+			RAISE EXCEPTION 'a % must not hold control characters', label
+				USING ERRCODE = 'check_violation',
+					  DETAIL = format('It holds U+%s.', upper(lpad(to_hex(ascii(substring(part FROM '[\x01-\x1f\x7f-\x9f]'))), 4, '0')));
+		END IF;
+	END LOOP;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.behaviour_observation_row_check() IS
+	'trigger, for a row the table''s checks refuse: which rule it breaks (finite time, a rate''s 0 <= events <= trials or a finite value, cohort and difficulty), each with its own message';
+CREATE TRIGGER behaviour_observation_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.behaviour_observation
+	FOR EACH ROW
+	WHEN (NOT pg_catalog.isfinite(NEW.observed_at)
+		  OR NOT ((NEW.trials IS NOT NULL AND NEW.events IS NOT NULL AND NEW.value IS NULL
+				   AND NEW.trials OPERATOR(pg_catalog.>) 0 AND NEW.events OPERATOR(pg_catalog.>=) 0
+				   AND NEW.events OPERATOR(pg_catalog.<=) NEW.trials)
+				  OR (NEW.trials IS NULL AND NEW.events IS NULL AND NEW.value IS NOT NULL
+					  AND NEW.value OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::double precision[])))
+		  OR (NEW.cohort OPERATOR(pg_catalog.<>) ''
+			  AND NOT (pg_catalog.length(NEW.cohort) OPERATOR(pg_catalog.<=) 200
+					   AND NEW.cohort OPERATOR(pg_catalog.=) pg_catalog.btrim(NEW.cohort)
+					   AND NEW.cohort OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]'))
+		  OR (NEW.difficulty OPERATOR(pg_catalog.<>) ''
+			  AND NOT (pg_catalog.length(NEW.difficulty) OPERATOR(pg_catalog.<=) 200
+					   AND NEW.difficulty OPERATOR(pg_catalog.=) pg_catalog.btrim(NEW.difficulty)
+					   AND NEW.difficulty OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]')))
+	EXECUTE FUNCTION iso27001.behaviour_observation_row_check();
+
+-- trigger: a target's finite value and date, its metric and scope
+CREATE FUNCTION iso27001.behaviour_target_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+BEGIN
+	IF NEW.target IN ('NaN', 'Infinity', '-Infinity') THEN
+		RAISE EXCEPTION 'a target must be a finite number, not %', NEW.target
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NOT isfinite(NEW.due_date) THEN
+		RAISE EXCEPTION 'the due date of a target must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT iso27001.soa_restoring() THEN
+		IF NOT EXISTS (SELECT FROM iso27001.behaviour_metric m WHERE m.metric = NEW.metric) THEN
+			RAISE EXCEPTION 'behaviour metric "%" does not exist', NEW.metric
+				USING ERRCODE = 'foreign_key_violation',
+					  HINT = 'The metrics are the rows of iso27001.behaviour_metric.';
+		END IF;
+		IF NOT EXISTS (SELECT FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id) THEN
+			RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+				USING ERRCODE = 'foreign_key_violation';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.behaviour_target_row_check() IS
+	'trigger: the rules of a behaviour target row (a finite target and due date, an existing metric and scope), each with its own message';
+CREATE TRIGGER behaviour_target_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.behaviour_target
+	FOR EACH ROW EXECUTE FUNCTION iso27001.behaviour_target_row_check();
+
+REVOKE EXECUTE ON FUNCTION iso27001.certificate_row_check(), iso27001.certification_audit_row_check(),
+	iso27001.behaviour_metric_row_check(), iso27001.behaviour_observation_row_check(),
+	iso27001.behaviour_target_row_check() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION iso27001.soa_scope_row_check() FROM PUBLIC;

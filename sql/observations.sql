@@ -308,6 +308,237 @@ SELECT pg_catalog.pg_extension_config_dump('iso27001.behaviour_target', '');
 REVOKE ALL ON iso27001.behaviour_metric FROM PUBLIC;
 GRANT SELECT ON iso27001.behaviour_metric TO PUBLIC;
 
+-- The rules of the rows written by plain INSERT and UPDATE, each with its
+-- own message (the constraints above stay, for rows that come with the
+-- triggers disabled).  What another table must hold (a certificate, a
+-- metric) is not looked up during a superuser's restore, whose tables
+-- arrive in any order.
+
+-- trigger: a certificate's edition, finite dates and scope
+CREATE FUNCTION iso27001.certificate_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
+AS $$
+BEGIN
+	IF NEW.edition NOT IN (2013, 2022) THEN
+		RAISE EXCEPTION 'edition must be 2013 or 2022, not %', NEW.edition
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NOT isfinite(NEW.certification_decision) THEN
+		RAISE EXCEPTION 'the certification decision must be a finite date'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT isfinite(NEW.withdrawn_on) THEN
+		RAISE EXCEPTION 'the withdrawal date must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT iso27001.soa_restoring()
+	   AND NOT EXISTS (SELECT FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id) THEN
+		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.certificate_row_check() IS
+	'trigger: the rules of a certificate row (edition 2013 or 2022, finite dates, an existing scope), each with its own message';
+CREATE TRIGGER certificate_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.certificate
+	FOR EACH ROW EXECUTE FUNCTION iso27001.certificate_row_check();
+
+-- trigger: an audit's kind, finite date and the certificate it belongs to
+CREATE FUNCTION iso27001.certification_audit_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
+AS $$
+DECLARE
+	kinds text[] := ARRAY['stage1', 'stage2', 'stage2_major_nonconformity', 'surveillance',
+						  'recertification_audit', 'recertification_decision', 'restoration_decision',
+						  'suspension_start', 'suspension_end', 'transition_audit', 'special_audit'];
+	scope_name text;
+BEGIN
+	IF NOT NEW.kind = ANY (kinds) THEN
+		RAISE EXCEPTION 'unknown certification audit kind "%"', NEW.kind
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'The kinds are: ' || array_to_string(kinds, ', ') || '.';
+	END IF;
+	IF NOT isfinite(NEW.on_date) THEN
+		RAISE EXCEPTION 'the date of a certification audit must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT iso27001.soa_restoring()
+	   AND NOT EXISTS (SELECT FROM iso27001.certificate c WHERE c.scope_id = NEW.scope_id) THEN
+		SELECT s.name INTO scope_name FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id;
+		IF scope_name IS NULL THEN
+			RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+				USING ERRCODE = 'foreign_key_violation';
+		END IF;
+		RAISE EXCEPTION 'scope "%" has no certificate', scope_name
+			USING ERRCODE = 'foreign_key_violation',
+				  HINT = 'Record its issue first: iso27001.certificate_record(scope, ''issued'', on_date, number, body).';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.certification_audit_row_check() IS
+	'trigger: the rules of a certification audit row (a known kind, a finite date, a scope with a certificate), each with its own message';
+CREATE TRIGGER certification_audit_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.certification_audit
+	FOR EACH ROW EXECUTE FUNCTION iso27001.certification_audit_row_check();
+
+-- trigger: a metric's key, name, kind, direction, control and smallest
+-- material change
+CREATE FUNCTION iso27001.behaviour_metric_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
+AS $$
+BEGIN
+	IF NEW.metric !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+		RAISE EXCEPTION 'metric key "%" is not a lower-case identifier', NEW.metric
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'A metric key is a lower-case letter followed by up to 62 lower-case letters, digits or underscores.';
+	END IF;
+	IF btrim(NEW.name) = '' THEN
+		RAISE EXCEPTION 'metric "%" needs a name that is not blank', NEW.metric
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.kind NOT IN ('rate', 'value') THEN
+		RAISE EXCEPTION 'the kind of metric "%" must be rate or value, not "%"', NEW.metric, NEW.kind
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.better NOT IN ('lower', 'higher') THEN
+		RAISE EXCEPTION 'better of metric "%" must be lower or higher, not "%"', NEW.metric, NEW.better
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF iso27001.edition(NEW.control) <> 2022 THEN
+		RAISE EXCEPTION 'metric "%" must evidence an ISO/IEC 27001:2022 control, not %', NEW.metric, NEW.control
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NOT (NEW.min_effect >= 0 AND NEW.min_effect <> 'Infinity') THEN
+		RAISE EXCEPTION 'the min_effect of metric "%" must be a finite number >= 0, not %', NEW.metric, NEW.min_effect
+			USING ERRCODE = 'check_violation';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.behaviour_metric_row_check() IS
+	'trigger: the rules of a behaviour metric row (key, name, kind, direction, a 2022 control, min_effect), each with its own message';
+CREATE TRIGGER behaviour_metric_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.behaviour_metric
+	FOR EACH ROW EXECUTE FUNCTION iso27001.behaviour_metric_row_check();
+
+-- trigger: why an observation breaks the table's rules (it fires only for
+-- a row that does, so that loading millions of rows costs nothing more)
+CREATE FUNCTION iso27001.behaviour_observation_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
+AS $$
+DECLARE
+	part text;
+	label text;
+BEGIN
+	IF NOT isfinite(NEW.observed_at) THEN
+		RAISE EXCEPTION 'the time of an observation must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NEW.value IS NOT NULL AND (NEW.events IS NOT NULL OR NEW.trials IS NOT NULL) THEN
+		RAISE EXCEPTION 'an observation holds events and trials (a rate) or a value, not both'
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.value IS NULL AND (NEW.events IS NULL OR NEW.trials IS NULL) THEN
+		RAISE EXCEPTION 'an observation needs events and trials (a rate) or a value'
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.value IS NULL AND NOT (NEW.trials > 0 AND NEW.events >= 0 AND NEW.events <= NEW.trials) THEN
+		RAISE EXCEPTION 'an observation of a rate needs 0 <= events <= trials, not % events out of %', NEW.events, NEW.trials
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Trials (messages, people) must be positive.';
+	END IF;
+	IF NEW.value IN ('NaN', 'Infinity', '-Infinity') THEN
+		RAISE EXCEPTION 'the value of an observation must be finite, not %', NEW.value
+			USING ERRCODE = 'check_violation';
+	END IF;
+	FOREACH label IN ARRAY ARRAY['cohort', 'difficulty'] LOOP
+		part := CASE label WHEN 'cohort' THEN NEW.cohort ELSE NEW.difficulty END;
+		IF length(part) > 200 THEN
+			RAISE EXCEPTION '% "%..." is longer than 200 characters', label, left(part, 40)
+				USING ERRCODE = 'check_violation';
+		ELSIF part <> btrim(part) THEN
+			RAISE EXCEPTION '% "%" has surrounding white space', label, part
+				USING ERRCODE = 'check_violation';
+		ELSIF part ~ '[\x01-\x1f\x7f-\x9f]' THEN
+			RAISE EXCEPTION 'a % must not hold control characters', label
+				USING ERRCODE = 'check_violation',
+					  DETAIL = format('It holds U+%s.', upper(lpad(to_hex(ascii(substring(part FROM '[\x01-\x1f\x7f-\x9f]'))), 4, '0')));
+		END IF;
+	END LOOP;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.behaviour_observation_row_check() IS
+	'trigger, for a row the table''s checks refuse: which rule it breaks (finite time, a rate''s 0 <= events <= trials or a finite value, cohort and difficulty), each with its own message';
+CREATE TRIGGER behaviour_observation_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.behaviour_observation
+	FOR EACH ROW
+	WHEN (NOT pg_catalog.isfinite(NEW.observed_at)
+		  OR NOT ((NEW.trials IS NOT NULL AND NEW.events IS NOT NULL AND NEW.value IS NULL
+				   AND NEW.trials OPERATOR(pg_catalog.>) 0 AND NEW.events OPERATOR(pg_catalog.>=) 0
+				   AND NEW.events OPERATOR(pg_catalog.<=) NEW.trials)
+				  OR (NEW.trials IS NULL AND NEW.events IS NULL AND NEW.value IS NOT NULL
+					  AND NEW.value OPERATOR(pg_catalog.<>) ALL (ARRAY['NaN', 'Infinity', '-Infinity']::double precision[])))
+		  OR (NEW.cohort OPERATOR(pg_catalog.<>) ''
+			  AND NOT (pg_catalog.length(NEW.cohort) OPERATOR(pg_catalog.<=) 200
+					   AND NEW.cohort OPERATOR(pg_catalog.=) pg_catalog.btrim(NEW.cohort)
+					   AND NEW.cohort OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]'))
+		  OR (NEW.difficulty OPERATOR(pg_catalog.<>) ''
+			  AND NOT (pg_catalog.length(NEW.difficulty) OPERATOR(pg_catalog.<=) 200
+					   AND NEW.difficulty OPERATOR(pg_catalog.=) pg_catalog.btrim(NEW.difficulty)
+					   AND NEW.difficulty OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]')))
+	EXECUTE FUNCTION iso27001.behaviour_observation_row_check();
+
+-- trigger: a target's finite value and date, its metric and scope
+CREATE FUNCTION iso27001.behaviour_target_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
+AS $$
+BEGIN
+	IF NEW.target IN ('NaN', 'Infinity', '-Infinity') THEN
+		RAISE EXCEPTION 'a target must be a finite number, not %', NEW.target
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NOT isfinite(NEW.due_date) THEN
+		RAISE EXCEPTION 'the due date of a target must be finite'
+			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	IF NOT iso27001.soa_restoring() THEN
+		IF NOT EXISTS (SELECT FROM iso27001.behaviour_metric m WHERE m.metric = NEW.metric) THEN
+			RAISE EXCEPTION 'behaviour metric "%" does not exist', NEW.metric
+				USING ERRCODE = 'foreign_key_violation',
+					  HINT = 'The metrics are the rows of iso27001.behaviour_metric.';
+		END IF;
+		IF NOT EXISTS (SELECT FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id) THEN
+			RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+				USING ERRCODE = 'foreign_key_violation';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.behaviour_target_row_check() IS
+	'trigger: the rules of a behaviour target row (a finite target and due date, an existing metric and scope), each with its own message';
+CREATE TRIGGER behaviour_target_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.behaviour_target
+	FOR EACH ROW EXECUTE FUNCTION iso27001.behaviour_target_row_check();
+
+REVOKE EXECUTE ON FUNCTION iso27001.certificate_row_check(), iso27001.certification_audit_row_check(),
+	iso27001.behaviour_metric_row_check(), iso27001.behaviour_observation_row_check(),
+	iso27001.behaviour_target_row_check() FROM PUBLIC;
+
 -- The campaigns (or periods) the trends read, per scope, metric and
 -- cohort: each cohort's own rows, and for the whole scope (cohort '') one
 -- row per time and difficulty: the scope's own row ('') where there is

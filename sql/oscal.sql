@@ -171,8 +171,8 @@ DECLARE
 	ids jsonb;
 	as_of timestamptz;
 	tag text := coalesce('version ' || version, 'current');
+	sid bigint := iso27001.soa_scope_id(scope);	-- an unknown scope: 22023
 BEGIN
-	PERFORM iso27001.soa_scope_id(scope);
 	SELECT * INTO s FROM iso27001.soa_scope x WHERE x.name = scope;
 	SELECT jsonb_agg(lower(e.control::text) ORDER BY e.control) FILTER (WHERE is_applicable(e.entry)),
 		   max(e.as_of)
@@ -224,8 +224,8 @@ DECLARE
 	parties jsonb := '[]';
 	users jsonb := '[]';
 	actions jsonb;
+	sid bigint := iso27001.soa_scope_id(scope);	-- an unknown scope: 22023
 BEGIN
-	PERFORM iso27001.soa_scope_id(scope);
 	SELECT * INTO s FROM iso27001.soa_scope x WHERE x.name = scope;
 	component := oscal_uuid('component/' || scope);
 	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(

@@ -91,12 +91,18 @@ CREATE FUNCTION iso27001.soa_set(scope text, control iso27001.iso_control,
 AS $$
 DECLARE
 	id bigint := iso27001.soa_scope_id(soa_set.scope);
+	scope_edition integer;
+	checked boolean;
 	result iso27001.soa_register;
 BEGIN
 	IF soa_set.scope IS NULL OR soa_set.control IS NULL THEN
 		RAISE EXCEPTION 'scope and control must not be null'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
+	-- the register's rules, refused from here rather than from its trigger
+	SELECT s.edition INTO scope_edition FROM iso27001.soa_scope s WHERE s.scope_id = id;
+	checked := iso27001.soa_entry_check(soa_set.scope, scope_edition, soa_set.control::text, soa_set.control,
+										NULL, soa_set.entry, soa_set.justification, soa_set.evidence);
 	INSERT INTO iso27001.soa_register AS r
 		(scope_id, control_key, control, entry, justification, owner, evidence, needs_review)
 	VALUES (id, soa_set.control::text, soa_set.control, soa_set.entry, soa_set.justification,
@@ -125,6 +131,7 @@ CREATE FUNCTION iso27001.soa_set_custom(scope text, key text, title text,
 AS $$
 DECLARE
 	id bigint := iso27001.soa_scope_id(soa_set_custom.scope);
+	checked boolean;
 	result iso27001.soa_register;
 BEGIN
 	IF soa_set_custom.scope IS NULL OR soa_set_custom.key IS NULL THEN
@@ -136,6 +143,10 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Use iso27001.soa_set() for Annex A controls.';
 	END IF;
+	-- the register's rules, refused from here rather than from its trigger
+	checked := iso27001.soa_entry_check(soa_set_custom.scope, NULL, btrim(soa_set_custom.key), NULL,
+										soa_set_custom.title, soa_set_custom.entry,
+										soa_set_custom.justification, soa_set_custom.evidence);
 	INSERT INTO iso27001.soa_register AS r
 		(scope_id, control_key, title, entry, justification, owner, evidence, needs_review)
 	VALUES (id, btrim(soa_set_custom.key), soa_set_custom.title, soa_set_custom.entry,
@@ -164,6 +175,12 @@ AS $$
 DECLARE
 	id bigint := iso27001.soa_scope_id(scope);
 BEGIN
+	IF iso27001.is_valid_control(key) THEN
+		RAISE EXCEPTION '"%" is an Annex A control, not an organization-defined one', key
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Every Annex A control keeps its entry in the SoA.',
+				  HINT = 'Exclude it with iso27001.soa_set(), with a justification.';
+	END IF;
 	DELETE FROM iso27001.soa_register r
 	 WHERE r.scope_id = id AND r.control_key = btrim(soa_remove_custom.key);
 	-- a retry: the control's latest history row is its removal

@@ -22,6 +22,31 @@ COMMENT ON TABLE iso27001.soa_scope IS
 COMMENT ON COLUMN iso27001.soa_scope.name IS 'the scope''s name, used by the API functions';
 COMMENT ON COLUMN iso27001.soa_scope.edition IS 'edition of ISO/IEC 27001 Annex A the SoA follows: 2022 or 2013';
 
+-- trigger: a scope's name and edition, each rule with its own message (a
+-- scope is made by create_scope; this is for rows written directly)
+CREATE FUNCTION iso27001.soa_scope_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
+AS $$
+BEGIN
+	IF btrim(NEW.name) = '' THEN
+		RAISE EXCEPTION 'a scope needs a name that is not blank'
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.edition NOT IN (2013, 2022) THEN
+		RAISE EXCEPTION 'edition must be 2013 or 2022, not %', NEW.edition
+			USING ERRCODE = 'check_violation';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_scope_row_check() IS
+	'trigger: the rules of a scope row (a name that is not blank, edition 2013 or 2022), each with its own message';
+CREATE TRIGGER soa_scope_row_check
+	BEFORE INSERT OR UPDATE OF name, edition ON iso27001.soa_scope
+	FOR EACH ROW EXECUTE FUNCTION iso27001.soa_scope_row_check();
+
 CREATE TABLE iso27001.soa_register (
 	scope_id bigint NOT NULL REFERENCES iso27001.soa_scope,
 	control_key text NOT NULL,
@@ -179,6 +204,51 @@ END;
 COMMENT ON FUNCTION iso27001.soa_history_evidence(bigint, text, timestamptz) IS
 	'the evidence links of a control as the SoA history has them at a time (the last checkpoint and the links appended since); NULL before its first change';
 
+-- The rules of one SoA entry that a client can break, each with its
+-- message and a hint: called by soa_set and soa_set_custom before they
+-- write, so that the refusal comes from the function called (without the
+-- register's internal statement in its context), and by the register's
+-- trigger for every other writer.  Returns true.
+CREATE FUNCTION iso27001.soa_entry_check(scope_name text, scope_edition integer, control_key text,
+										 control iso27001.iso_control, title text,
+										 entry iso27001.soa_entry, justification text, evidence text[])
+	RETURNS boolean
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, iso27001, @extschema@, pg_temp
+AS $$
+BEGIN
+	IF control IS NOT NULL AND iso27001.edition(control) <> scope_edition THEN
+		RAISE EXCEPTION 'control % is an ISO/IEC 27001:% control', control, iso27001.edition(control)
+			USING ERRCODE = 'check_violation',
+				  DETAIL = format('The SoA of scope "%s" follows ISO/IEC 27001:%s Annex A.', scope_name, scope_edition),
+				  HINT = 'Migrate a 2013 SoA with iso27001.soa_migrate_2013_to_2022().';
+	END IF;
+	IF control IS NOT NULL AND title IS NOT NULL THEN
+		RAISE EXCEPTION 'the title of Annex A control % comes from the catalogue', control
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Leave title NULL for an Annex A control; iso27001.title(control) gives it.';
+	END IF;
+	IF control IS NULL AND btrim(coalesce(title, '')) = '' THEN
+		RAISE EXCEPTION 'organization-defined control % needs a title', control_key
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF array_position(evidence, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'the evidence links of % must not be null', control_key
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the same blank test as the validator's (bit 2 of soa_entry_problems)
+	IF entry IS NOT NULL AND iso27001.soa_entry_problems(entry, justification, NULL) & 2 <> 0 THEN
+		RAISE EXCEPTION 'the SoA entry of % needs a justification', control_key
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'ISO/IEC 27001:2022 clause 6.1.3 d) requires the justification of every inclusion and exclusion.',
+				  HINT = 'Say why the control is included (the risk treatment or requirement behind it) or excluded.';
+	END IF;
+	RETURN true;
+END
+$$;
+COMMENT ON FUNCTION iso27001.soa_entry_check(text, integer, text, iso27001.iso_control, text, iso27001.soa_entry, text, text[]) IS
+	'the rules of one SoA entry a client can break (edition, title, evidence links, justification), each raised with its own message; true otherwise';
+
 CREATE FUNCTION iso27001.soa_register_check()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -187,6 +257,7 @@ AS $$
 DECLARE
 	scope_edition integer;
 	scope_name text;
+	checked boolean;
 BEGIN
 	IF iso27001.soa_restoring() THEN
 		RETURN NEW;
@@ -242,19 +313,8 @@ BEGIN
 			  FOR NO KEY UPDATE;
 		END IF;
 	END IF;
-	IF NEW.control IS NOT NULL AND iso27001.edition(NEW.control) <> scope_edition THEN
-		RAISE EXCEPTION 'control % is an ISO/IEC 27001:% control', NEW.control, iso27001.edition(NEW.control)
-			USING ERRCODE = 'check_violation',
-				  DETAIL = format('The SoA of scope "%s" follows ISO/IEC 27001:%s Annex A.', scope_name, scope_edition),
-				  HINT = 'Migrate a 2013 SoA with iso27001.soa_migrate_2013_to_2022().';
-	END IF;
-	-- the same blank test as the validator's (bit 2 of soa_entry_problems)
-	IF NEW.entry IS NOT NULL
-	   AND iso27001.soa_entry_problems(NEW.entry, NEW.justification, NULL) & 2 <> 0 THEN
-		RAISE EXCEPTION 'the SoA entry of % needs a justification', NEW.control_key
-			USING ERRCODE = 'check_violation',
-				  DETAIL = 'ISO/IEC 27001:2022 clause 6.1.3 d) requires the justification of every inclusion and exclusion.';
-	END IF;
+	checked := iso27001.soa_entry_check(scope_name, scope_edition, NEW.control_key, NEW.control,
+										NEW.title, NEW.entry, NEW.justification, NEW.evidence);
 
 	NEW.changed_at := clock_timestamp();
 	IF TG_OP = 'UPDATE' AND NEW.changed_at <= OLD.changed_at THEN
@@ -679,4 +739,4 @@ COMMENT ON EVENT TRIGGER iso27001_guard_drop IS
 REVOKE EXECUTE ON FUNCTION iso27001.soa_register_check(), iso27001.soa_register_guard_delete(),
 	iso27001.soa_register_log(), iso27001.soa_history_check(), iso27001.soa_version_check(),
 	iso27001.soa_refuse_truncate(), iso27001.soa_version_snapshot(),
-	iso27001.soa_version_entry_check(), iso27001.soa_guard_drop() FROM PUBLIC;
+	iso27001.soa_version_entry_check(), iso27001.soa_guard_drop(), iso27001.soa_scope_row_check() FROM PUBLIC;

@@ -66,15 +66,17 @@ SELECT throws_ok(format($$INSERT INTO iso27001.behaviour_observation (scope_id, 
 				 '23505', NULL, 'the same cohort, difficulty and time twice: 23505');
 SELECT throws_ok(format($$INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, cohort, events, trials)
 						 VALUES (%s, 'phishing_click_rate', '2030-01-01', %L, 1, 2)$$, :beta, v),
-				 '23514', format('new row for relation "behaviour_observation" violates check constraint "behaviour_observation_cohort_check"'),
-				 format('cohort %s refused: 23514', d))
-  FROM (VALUES (E'Fin\tance', 'with a tab'), (E'Finance\n', 'with a line feed'), (E'Fin\u0085ance', 'with a C1 control (NEL)'),
-			   (' Finance', 'with a leading space'), ('Finance ', 'with a trailing space'),
-			   (repeat('x', 201), 'of 201 characters')) t(v, d);
+				 '23514', m, format('cohort %s refused: 23514, saying why', d))
+  FROM (VALUES (E'Fin\tance', 'with a tab', 'a cohort must not hold control characters'),
+			   (E'Finance\n', 'with a line feed', 'a cohort must not hold control characters'),
+			   (E'Fin\u0085ance', 'with a C1 control (NEL)', 'a cohort must not hold control characters'),
+			   (' Finance', 'with a leading space', 'cohort " Finance" has surrounding white space'),
+			   ('Finance ', 'with a trailing space', 'cohort "Finance " has surrounding white space'),
+			   (repeat('x', 201), 'of 201 characters', 'cohort "' || repeat('x', 40) || '..." is longer than 200 characters')) t(v, d, m);
 SELECT throws_ok(format($$INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, difficulty, events, trials)
 						 VALUES (%s, 'phishing_click_rate', '2030-01-01', %L, 1, 2)$$, :beta, E'level\u00013'),
-				 '23514', 'new row for relation "behaviour_observation" violates check constraint "behaviour_observation_difficulty_check"',
-				 'a difficulty with a control character refused: 23514');
+				 '23514', 'a difficulty must not hold control characters',
+				 'a difficulty with a control character refused: 23514, saying why');
 SELECT throws_ok(format($$INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, cohort, events, trials)
 						 VALUES (%s, 'phishing_click_rate', '2030-01-01', NULL, 1, 2)$$, :beta),
 				 '23502', NULL, 'a NULL cohort refused (the whole scope is ''''): 23502');

@@ -98,8 +98,8 @@ SELECT p.oid, p.oid::regprocedure::text AS signature, p.prorettype
   JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
  WHERE d.deptype = 'e' AND e.extname = 'iso27001';
 SELECT is((SELECT count(*) FROM ext_functions
-			WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)), 10::bigint,
-		  'ten trigger functions: eight of the register, the nonconformity register''s, and the guard of DROP EXTENSION');
+			WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)), 16::bigint,
+		  'sixteen trigger functions: eight of the register, the row checks of the scope, the certificate, its audits, the metrics, observations, targets and nonconformities, and the guard of DROP EXTENSION');
 SELECT is_empty($$SELECT signature FROM ext_functions
 				   WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)
 					 AND (pg_catalog.has_function_privilege('iso27001_test_user', oid, 'EXECUTE')
