@@ -204,8 +204,8 @@ SELECT c.clause, c.title,
 	   pg_catalog.split_part(c.clause, '.', 1)::integer AS section,
 	   NOT EXISTS (SELECT FROM iso27001.ref_isms_clause_2022 s
 				   WHERE s.clause OPERATOR(pg_catalog.^@) (c.clause OPERATOR(pg_catalog.||) '.')) AS is_requirement,
-	   (pg_catalog.split_part(c.clause, '.', 1)::integer OPERATOR(pg_catalog.*) 10000
-		OPERATOR(pg_catalog.+) coalesce(nullif(pg_catalog.split_part(c.clause, '.', 2), '')::integer, 0) OPERATOR(pg_catalog.*) 100
+	   ((pg_catalog.split_part(c.clause, '.', 1)::integer OPERATOR(pg_catalog.*) 10000)
+		OPERATOR(pg_catalog.+) (coalesce(nullif(pg_catalog.split_part(c.clause, '.', 2), '')::integer, 0) OPERATOR(pg_catalog.*) 100)
 		OPERATOR(pg_catalog.+) coalesce(nullif(pg_catalog.split_part(c.clause, '.', 3), '')::integer, 0)) AS sort_key
   FROM iso27001.ref_isms_clause_2022 c;
 COMMENT ON VIEW iso27001.isms_clauses_2022 IS
