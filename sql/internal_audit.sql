@@ -45,7 +45,7 @@ COMMENT ON COLUMN iso27001.internal_audit.audit_id IS 'the audit''s identifier w
 COMMENT ON COLUMN iso27001.internal_audit.planned_on IS 'the day the audit is planned for';
 COMMENT ON COLUMN iso27001.internal_audit.held_on IS 'the day it was held (its last day)';
 COMMENT ON COLUMN iso27001.internal_audit.auditor IS 'the auditor, or lead auditor (required once held); should not own a control the audit covers (clause 9.2.2 b)';
-COMMENT ON COLUMN iso27001.internal_audit.status IS 'planned, held or cancelled (by default held when held_on is set, else planned)';
+COMMENT ON COLUMN iso27001.internal_audit.status IS 'planned, held or cancelled (by default held when held_on is set, else planned; an update of held_on alone sets it so)';
 COMMENT ON COLUMN iso27001.internal_audit.clauses IS 'the ISO/IEC 27001:2022 clauses it covers (isms_clauses_2022; a clause with subclauses covers them all: 9.2 covers 9.2.1 and 9.2.2)';
 COMMENT ON COLUMN iso27001.internal_audit.controls IS 'the controls it covers: Annex A controls of the scope''s edition (written A.5.7) or keys of the scope''s organization-defined controls';
 COMMENT ON COLUMN iso27001.internal_audit.report IS 'the audit report or a link to it';
@@ -153,6 +153,12 @@ BEGIN
 	IF NOT isfinite(NEW.planned_on) OR NOT isfinite(NEW.held_on) THEN
 		RAISE EXCEPTION 'the dates of internal audit % must be finite', NEW.audit_id
 			USING ERRCODE = 'datetime_field_overflow';
+	END IF;
+	-- an update that sets or clears held_on alone moves a planned or held
+	-- audit to held or planned
+	IF TG_OP = 'UPDATE' AND NEW.status IS NOT DISTINCT FROM OLD.status AND NEW.status <> 'cancelled'
+	   AND NEW.held_on IS DISTINCT FROM OLD.held_on THEN
+		NEW.status := NULL;
 	END IF;
 	NEW.status := coalesce(NEW.status, CASE WHEN NEW.held_on IS NOT NULL THEN 'held' ELSE 'planned' END);
 	IF NEW.status NOT IN ('planned', 'held', 'cancelled') THEN

@@ -6,7 +6,7 @@
 \ir ../include/preamble.sql
 SET LOCAL TimeZone = 'UTC';
 
-SELECT plan(63);
+SELECT plan(65);
 
 -- acme (2022): three applicable controls, A.5.7 owned by Carol (written
 -- " carol "), one excluded, the other 89 undecided (not applicable: no item)
@@ -139,6 +139,13 @@ SELECT pg_temp.audit('IA-2', '2023-02-20', '2023-03-01', 'Carol', '{7,8,9.1,9.2}
 SELECT pg_temp.audit('IA-3', '2024-12-31', '2024-12-31', 'Bob', '{9.3.1,9.3.2,10.1}', '{}');
 SELECT pg_temp.audit('IA-9', '2025-01-01', '2025-01-01', 'Bob', '{9.3.3}', '{}');
 SELECT pg_temp.audit('IA-4', '2024-09-01', NULL, 'Erin', '{10.2}', '{}');
+-- held_on set alone makes a planned audit held, cleared again planned
+UPDATE iso27001.internal_audit SET held_on = '2024-09-02' WHERE audit_id = 'IA-4';
+SELECT is((SELECT status FROM iso27001.internal_audit WHERE audit_id = 'IA-4'), 'held',
+		  'an update of held_on alone makes a planned audit held');
+UPDATE iso27001.internal_audit SET held_on = NULL WHERE audit_id = 'IA-4';
+SELECT is((SELECT status FROM iso27001.internal_audit WHERE audit_id = 'IA-4'), 'planned',
+		  'and clearing it planned again');
 SELECT results_eq(
 	$$SELECT scope_name, kind, item, title, coverage, planned_audits, next_planned_on FROM iso27001.internal_audit_coverage('acme')$$,
 	$$VALUES ('acme', 'clause', '9.3.3', 'Management review results', 'not covered', '{}'::text[], NULL::date),
