@@ -99,6 +99,7 @@ sub seed
 	my @c2013 = read_csv('iso27001_2013_annex_a.csv');
 	my @obj = read_csv('iso27001_2013_objectives.csv');
 	my @map = read_csv('iso27001_2013_to_2022.csv');
+	my @isms = read_csv('iso27001_2022_clauses.csv');
 
 	my (%seen, @clauses);
 	for my $r (@c2013)
@@ -132,6 +133,9 @@ sub seed
 	$out .= "\n"
 	  . insert('ref_correspondence', 'control_2013, control_2022',
 		map { [lit($_->{id_2013}), lit($_->{id_2022})] } @map);
+	$out .= "\n"
+	  . insert('ref_isms_clause_2022', 'clause, title',
+		map { [lit($_->{clause}), lit($_->{title})] } @isms);
 	return $out;
 }
 

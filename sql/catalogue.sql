@@ -116,12 +116,23 @@ CREATE INDEX ON iso27001.ref_correspondence (control_2022);
 COMMENT ON TABLE iso27001.ref_correspondence IS
 	'reference data: ISO/IEC 27002:2022 Annex B correspondence, one row per 2013 -> 2022 pair (read through view correspondence)';
 
+-- The clauses of ISO/IEC 27001:2022 that state requirements of the
+-- management system (4 to 10): numbers and short headings only, for the
+-- internal audit programme (data/SOURCES.md, file 5)
+CREATE TABLE iso27001.ref_isms_clause_2022 (
+	clause text PRIMARY KEY
+		CHECK (clause OPERATOR(pg_catalog.~) '^(4|5|6|7|8|9|10)(\.[1-9]){0,2}$'),
+	title text NOT NULL
+);
+COMMENT ON TABLE iso27001.ref_isms_clause_2022 IS
+	'reference data: ISO/IEC 27001:2022 clauses 4 to 10 with their headings (read through view isms_clauses_2022)';
+
 REVOKE ALL ON iso27001.ref_control_2022, iso27001.ref_clause_2013,
 	iso27001.ref_objective_2013, iso27001.ref_control_2013,
-	iso27001.ref_correspondence FROM PUBLIC;
+	iso27001.ref_correspondence, iso27001.ref_isms_clause_2022 FROM PUBLIC;
 GRANT SELECT ON iso27001.ref_control_2022, iso27001.ref_clause_2013,
 	iso27001.ref_objective_2013, iso27001.ref_control_2013,
-	iso27001.ref_correspondence TO PUBLIC;
+	iso27001.ref_correspondence, iso27001.ref_isms_clause_2022 TO PUBLIC;
 
 --
 -- The catalogue views
@@ -188,8 +199,25 @@ COMMENT ON COLUMN iso27001.correspondence.kind IS 'one-to-one, merge, split or s
 COMMENT ON COLUMN iso27001.correspondence.title_2013 IS 'title of the 2013 control';
 COMMENT ON COLUMN iso27001.correspondence.title_2022 IS 'title of the 2022 control';
 
+CREATE VIEW iso27001.isms_clauses_2022 AS
+SELECT c.clause, c.title,
+	   pg_catalog.split_part(c.clause, '.', 1)::integer AS section,
+	   NOT EXISTS (SELECT FROM iso27001.ref_isms_clause_2022 s
+				   WHERE s.clause OPERATOR(pg_catalog.^@) (c.clause OPERATOR(pg_catalog.||) '.')) AS is_requirement,
+	   ((pg_catalog.split_part(c.clause, '.', 1)::integer OPERATOR(pg_catalog.*) 10000)
+		OPERATOR(pg_catalog.+) (coalesce(nullif(pg_catalog.split_part(c.clause, '.', 2), '')::integer, 0) OPERATOR(pg_catalog.*) 100)
+		OPERATOR(pg_catalog.+) coalesce(nullif(pg_catalog.split_part(c.clause, '.', 3), '')::integer, 0)) AS sort_key
+  FROM iso27001.ref_isms_clause_2022 c;
+COMMENT ON VIEW iso27001.isms_clauses_2022 IS
+	'ISO/IEC 27001:2022 clauses 4 to 10 (the management system''s requirements): number and heading; the 30 without subclauses are what an internal audit programme covers';
+COMMENT ON COLUMN iso27001.isms_clauses_2022.clause IS 'the clause, 4 to 10.2 (as 6.1.3)';
+COMMENT ON COLUMN iso27001.isms_clauses_2022.title IS 'its heading';
+COMMENT ON COLUMN iso27001.isms_clauses_2022.section IS 'the main clause it belongs to, 4 to 10';
+COMMENT ON COLUMN iso27001.isms_clauses_2022.is_requirement IS 'true for a clause without subclauses (4.1, 6.1.2, 10.2): an item of the internal audit programme';
+COMMENT ON COLUMN iso27001.isms_clauses_2022.sort_key IS 'integer key for the natural order (6.1.2: 60102, 10.1: 100100)';
+
 GRANT SELECT ON iso27001.annex_a_2022, iso27001.annex_a_2013,
-	iso27001.correspondence TO PUBLIC;
+	iso27001.correspondence, iso27001.isms_clauses_2022 TO PUBLIC;
 
 --
 -- Catalogue look-ups.  They read the reference tables, so they are STABLE;

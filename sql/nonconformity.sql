@@ -150,6 +150,7 @@ CREATE FUNCTION iso27001.nonconformity_row_check()
 AS $$
 DECLARE
 	d record;
+	held date;
 BEGIN
 	NEW.nc_id := btrim(NEW.nc_id);
 	IF NEW.nc_id IS NULL OR NEW.nc_id = '' OR NEW.nc_id ~ '[[:cntrl:]]' OR length(NEW.nc_id) > 100 THEN
@@ -193,6 +194,28 @@ BEGIN
 			USING ERRCODE = 'check_violation',
 				  DETAIL = 'The effectiveness of an action is shown by a rate before and after it.';
 	END IF;
+	-- a finding of an internal audit: an audit of the scope that was held
+	-- (its day is the finding's audit_on unless given); a superuser's
+	-- restore of a dump keeps the link as it was
+	IF NEW.internal_audit_id IS NOT NULL AND NOT iso27001.soa_restoring() THEN
+		IF NEW.source <> 'internal_audit' THEN
+			RAISE EXCEPTION 'nonconformity % names internal audit % and its source is %', NEW.nc_id, NEW.internal_audit_id, NEW.source
+				USING ERRCODE = 'check_violation',
+					  HINT = 'The findings of an internal audit have source internal_audit.';
+		END IF;
+		SELECT a.held_on INTO held FROM iso27001.internal_audit a
+		 WHERE a.scope_id = NEW.scope_id AND a.audit_id = NEW.internal_audit_id;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'nonconformity % names internal audit %, which its scope does not have', NEW.nc_id, NEW.internal_audit_id
+				USING ERRCODE = 'foreign_key_violation';
+		END IF;
+		IF held IS NULL THEN
+			RAISE EXCEPTION 'nonconformity % names internal audit %, which is not held', NEW.nc_id, NEW.internal_audit_id
+				USING ERRCODE = 'check_violation',
+					  HINT = 'Record the audit as held (held_on) before its findings.';
+		END IF;
+		NEW.audit_on := coalesce(NEW.audit_on, held);
+	END IF;
 	-- every date finite and none before the nonconformity was raised
 	-- (the audit that found it comes first)
 	FOR d IN SELECT * FROM (VALUES ('raised_on', NEW.raised_on), ('audit_on', NEW.audit_on),
@@ -226,7 +249,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION iso27001.nonconformity_row_check() IS
-	'trigger: the rules of a nonconformity row (known source and grade, a clause of 4 to 10 or a control, a description, finite dates in order), each with its own message';
+	'trigger: the rules of a nonconformity row (known source and grade, a clause of 4 to 10 or a control, a description, an internal audit of the scope that was held for a finding of source internal_audit, finite dates in order), each with its own message';
 
 CREATE TRIGGER nonconformity_row_check
 	BEFORE INSERT OR UPDATE ON iso27001.nonconformity

@@ -18,6 +18,7 @@ BEGIN
 	PERFORM soa_set('acme', 'A.6.3', 'applicable, implemented (risk treatment)', 'RA-1.');
 	PERFORM create_scope('legacy', 2013);
 	INSERT INTO certificate VALUES (soa_scope_id('acme'), '2025-03-14', 'C-1', 'CB');
+	INSERT INTO internal_audit_programme (scope_id, programme_id, period_start) VALUES (soa_scope_id('acme'), 'IAP-1', '2025-03-14');
 	CREATE ROLE iso27001_bad_input_reader NOLOGIN;
 	INSERT INTO behaviour_observation (scope_id, metric, observed_at, events, trials)
 	SELECT soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06'::timestamptz + i * interval '7 days', 20 - i, 100

@@ -4,7 +4,7 @@
 -- figures agree with the catalogue and with hand calculations.
 \ir ../include/preamble.sql
 
-SELECT plan(30);
+SELECT plan(32);
 
 SELECT results_eq(
 	$$SELECT table_name::text COLLATE "default",
@@ -32,6 +32,10 @@ SELECT results_eq(
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',
 	 'scope_id bigint, scope text, certificate_number text, rule text, severity text, cycle integer, on_date date, detail text, basis text'),
+	('internal_audit',
+	 'scope_id bigint, scope text, audit_id text, title text, planned_on date, held_on date, auditor text, status text, clauses integer, controls integer, findings bigint, open_findings bigint'),
+	('internal_audit_coverage',
+	 'scope_id bigint, scope text, programme_id text, period_start date, period_end date, kind text, item text, title text, sort_key integer, coverage text, audits integer, last_held_on date, next_planned_on date'),
 	('nonconformity',
 	 'scope_id bigint, scope text, nc_id text, source text, grade text, clause text, control_id text, sort_key integer, description text, raised_on date, owner text, due_date date, action_on date, closed_on date, verified_on date, status text, days_open integer'),
 	('scope',
@@ -231,6 +235,31 @@ SELECT is((SELECT evidence_links FROM iso27001_bi.soa_entry WHERE scope = 'acme'
 		  'soa_entry counts them');
 SELECT is((SELECT count(*) FROM iso27001_bi.behaviour_series WHERE scope = 'acme' AND cohort = '' AND difficulty = ''),
 		  20::bigint, 'behaviour_series: every observation, the whole scope''s with no difficulty');
+
+-- the internal audit programme in force today: acme's one applicable
+-- control (A.5.7) and the 30 requirements of clauses 4 to 10; an audit
+-- held ten days ago covers clauses 4 and 5 (4.1-4.4, 5.1-5.3: 7) and A.5.7,
+-- one planned in ten days clause 6 (6.1.1-6.1.3, 6.2, 6.3: 5), one planned
+-- ten days ago and not held clause 10 (10.1, 10.2: 2), the other 16 none
+INSERT INTO iso27001.internal_audit_programme (scope_id, programme_id, period_start)
+VALUES (:acme, 'IAP-1', CURRENT_DATE - 100);
+INSERT INTO iso27001.internal_audit (scope_id, audit_id, planned_on, held_on, auditor, clauses, controls) VALUES
+	(:acme, 'IA-1', CURRENT_DATE - 12, CURRENT_DATE - 10, 'Internal Auditor', '{4,5}', '{A.5.7}');
+INSERT INTO iso27001.internal_audit (scope_id, audit_id, planned_on, clauses) VALUES
+	(:acme, 'IA-2', CURRENT_DATE + 10, '{6}'), (:acme, 'IA-3', CURRENT_DATE - 10, '{10}');
+SELECT results_eq(
+	$$SELECT kind, coverage, count(*)::integer, sum(audits)::integer, min(last_held_on), min(next_planned_on)
+		FROM iso27001_bi.internal_audit_coverage WHERE scope = 'acme' GROUP BY 1, 2 ORDER BY 1, 2$$,
+	$$VALUES ('clause', 'audited', 7, 7, CURRENT_DATE - 10, NULL::date),
+			 ('clause', 'not covered', 16, 0, NULL, NULL),
+			 ('clause', 'overdue', 2, 2, NULL, NULL),
+			 ('clause', 'planned', 5, 5, NULL, CURRENT_DATE + 10),
+			 ('control', 'audited', 1, 1, CURRENT_DATE - 10, NULL)$$,
+	'internal_audit_coverage: 7 + 16 + 2 + 5 requirements and the one applicable control, by hand');
+SELECT results_eq(
+	$$SELECT audit_id, status, clauses, controls, findings FROM iso27001_bi.internal_audit WHERE scope = 'acme' ORDER BY audit_id$$,
+	$$VALUES ('IA-1', 'held', 2, 1, 0::bigint), ('IA-2', 'planned', 1, 0, 0), ('IA-3', 'overdue', 1, 0, 0)$$,
+	'internal_audit: held, planned, and overdue (planned, past its day)');
 
 -- readers: none by default (a role is cluster-wide), one per database by grant_reader
 SELECT is((SELECT nspacl FROM pg_catalog.pg_namespace WHERE nspname = 'iso27001_bi'), NULL,

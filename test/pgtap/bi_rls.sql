@@ -35,6 +35,15 @@ BEGIN
 		INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, cohort, events, trials)
 		SELECT id, 'phishing_click_rate', date_trunc('day', now()) - (10 - i) * interval '7 days', c, 20 - i, 100
 		  FROM generate_series(0, 9) i, unnest(ARRAY['', initcap(s) || ' secret cohort']) c;
+		-- an internal audit programme and a held audit, in versions that have them
+		IF to_regclass('iso27001.internal_audit') IS NOT NULL THEN
+			EXECUTE 'INSERT INTO iso27001.internal_audit_programme (scope_id, programme_id, period_start, description)
+					 VALUES ($1, ''IAP-1'', CURRENT_DATE - 100, $2)'
+			  USING id, initcap(s) || ' secret programme';
+			EXECUTE 'INSERT INTO iso27001.internal_audit (scope_id, audit_id, title, planned_on, held_on, auditor, clauses, controls)
+					 VALUES ($1, ''IA-1'', $2, CURRENT_DATE - 10, CURRENT_DATE - 10, ''Jane Doe'', ''{9.2}'', ''{A.5.1}'')'
+			  USING id, initcap(s) || ' secret audit';
+		END IF;
 		-- a nonconformity, in versions that have them
 		IF to_regclass('iso27001.nonconformity') IS NOT NULL THEN
 			EXECUTE 'INSERT INTO iso27001.nonconformity (scope_id, nc_id, source, grade, clause, description, raised_on)
@@ -144,12 +153,16 @@ INSERT INTO beta_call VALUES
 	('iso27001.nonconformity_check(text,date,interval)', $$SELECT count(*) FROM iso27001.nonconformity_check('beta')$$),
 	('iso27001.nonconformity_effectiveness(text,text,double precision)', $$SELECT count(*) FROM iso27001.nonconformity_effectiveness('beta', 'NC-1')$$),
 	('iso27001.oscal_poam(text)', $$SELECT iso27001.oscal_poam('beta')$$),
+	('iso27001.internal_audit_items(text,date,date,date)', $$SELECT count(*) FROM iso27001.internal_audit_items('beta')$$),
+	('iso27001.internal_audit_coverage(text,date,date)', $$SELECT count(*) FROM iso27001.internal_audit_coverage('beta')$$),
+	('iso27001.internal_audit_check(text,date)', $$SELECT count(*) FROM iso27001.internal_audit_check('beta')$$),
+	('iso27001.internal_audit_findings(text,text)', $$SELECT count(*) FROM iso27001.internal_audit_findings('beta', 'IA-1')$$),
 	('iso27001.soa_history_evidence(bigint,text,timestamptz)', format($$SELECT count(*) FROM iso27001.soa_history_evidence(%s, 'A.5.1', now())$$, :beta));
 DELETE FROM beta_call WHERE to_regprocedure(fn) IS NULL;
 UPDATE beta_call SET fn = to_regprocedure(fn)::text;
 GRANT SELECT ON beta_call TO PUBLIC;
 
-SELECT plan(21);
+SELECT plan(22);
 
 -- the list above is complete: every function with an argument naming a
 -- scope is called (but evidence_states, which takes a scope_id: below,
@@ -171,7 +184,8 @@ SELECT set_eq(
 		  'iso27001.ref_control_2013', 'iso27001.ref_correspondence', 'iso27001.annex_a_2022',
 		  'iso27001.annex_a_2013', 'iso27001.correspondence', 'iso27001.annex_a_titles',
 		  'iso27001.annex_a_sections', 'iso27001.isms_audit_time_band', 'iso27001.behaviour_metric',
-		  'iso27001_bi.annex_a_control', 'iso27001_bi.annex_a_attribute']) n
+		  'iso27001_bi.annex_a_control', 'iso27001_bi.annex_a_attribute', 'iso27001.ref_isms_clause_2022',
+		  'iso27001.isms_clauses_2022']) n
 	   WHERE to_regclass(n) IS NOT NULL$$,
 	'every relation the reader may read has a scope (scope_id or its name), but the catalogue and the metrics');
 SELECT set_eq(
@@ -185,7 +199,8 @@ SELECT set_eq(
 		  'iso27001_bi.certification_finding', 'iso27001_bi.behaviour_series', 'iso27001_bi.behaviour_trend',
 		  'iso27001.certificate_event', 'iso27001.nonconformity', 'iso27001_bi.certificate_history',
 		  'iso27001_bi.nonconformity', 'iso27001_bi.soa_evidence', 'iso27001_bi.behaviour_trend_12_months',
-		  'iso27001_bi.behaviour_trend_quarterly']) n
+		  'iso27001_bi.behaviour_trend_quarterly', 'iso27001.internal_audit_programme', 'iso27001.internal_audit',
+		  'iso27001_bi.internal_audit', 'iso27001_bi.internal_audit_coverage']) n
 	   WHERE to_regclass(n) IS NOT NULL$$,
 	'the reader may read the register but its history, certificates, audits, observations, targets and the views over them');
 
@@ -233,6 +248,8 @@ SELECT is((SELECT array_agg(DISTINCT scope ORDER BY scope) FROM iso27001.soa_val
 		  'soa_validate() of every scope reports its scope only');
 SELECT is((SELECT array_agg(DISTINCT scope ORDER BY scope) FROM iso27001.soa_coverage()), ARRAY['alpha'],
 		  'soa_coverage() too');
+SELECT is((SELECT array_agg(DISTINCT scope_name ORDER BY scope_name) FROM iso27001.internal_audit_check()), ARRAY['alpha'],
+		  'internal_audit_check() of every scope reports its scope only');
 
 -- no writes, no change history
 SELECT throws_ok($$INSERT INTO iso27001.soa_register (scope_id, control_key, title)

@@ -15,8 +15,10 @@ CREATE TEMP TABLE csv_objectives (objective text, clause text, title text);
 \copy csv_objectives FROM 'data/iso27001_2013_objectives.csv' WITH (FORMAT csv, HEADER true)
 CREATE TEMP TABLE csv_map (id_2013 text, id_2022 text);
 \copy csv_map FROM 'data/iso27001_2013_to_2022.csv' WITH (FORMAT csv, HEADER true)
+CREATE TEMP TABLE csv_isms (clause text, title text);
+\copy csv_isms FROM 'data/iso27001_2022_clauses.csv' WITH (FORMAT csv, HEADER true)
 
-SELECT plan(21);
+SELECT plan(25);
 
 -- the reference files are whole
 SELECT is(count(*), 93::bigint, 'data/iso27001_2022_annex_a.csv has 93 rows') FROM csv_2022;
@@ -99,6 +101,21 @@ SELECT set_eq(
 	$$SELECT kind::text, count(*) FROM correspondence GROUP BY kind$$,
 	$$VALUES ('one-to-one', 58::bigint), ('merge', 55), ('split-merge', 2)$$,
 	'kinds: 58 one-to-one, 55 merge pairs (24 controls), 2 split-merge pairs');
+
+-- the clauses 4 to 10 of ISO/IEC 27001:2022: 7 main clauses, 4 with
+-- subclauses of their own (6.1, 7.5, 9.2, 9.3), 30 requirements: 4.1-4.4,
+-- 5.1-5.3, 6.1.1-6.1.3 6.2 6.3, 7.1-7.4 7.5.1-7.5.3, 8.1-8.3, 9.1 9.2.1
+-- 9.2.2 9.3.1-9.3.3, 10.1 10.2
+SELECT is(count(*), 41::bigint, 'data/iso27001_2022_clauses.csv has 41 rows') FROM csv_isms;
+SELECT set_eq($$SELECT clause, title FROM csv_isms$$, $$SELECT clause, title FROM isms_clauses_2022$$,
+			  'isms_clauses_2022 equals data/iso27001_2022_clauses.csv row by row');
+SELECT results_eq(
+	$$SELECT section, count(*) FROM isms_clauses_2022 WHERE is_requirement GROUP BY 1 ORDER BY 1$$,
+	$$VALUES (4, 4::bigint), (5, 3), (6, 5), (7, 7), (8, 3), (9, 6), (10, 2)$$,
+	'30 requirements: 4 + 3 + 5 + 7 + 3 + 6 + 2 by main clause');
+SELECT is((SELECT array_agg(clause || ' ' || sort_key ORDER BY sort_key) FROM isms_clauses_2022 WHERE clause IN ('10.1', '9.3.3', '6.3', '6.1.2', '4', '9.2')),
+		  ARRAY['4 40000', '6.1.2 60102', '6.3 60300', '9.2 90200', '9.3.3 90303', '10.1 100100'],
+		  'sort_key: 6.1.2 60102 and so on, the standard''s order (10.1 after 9.3.3)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,8 +2,9 @@
 # Dump and restore of the user data (run by tools/test.sh inside the
 # throwaway cluster; prints TAP).  A database with scopes, decisions,
 # organization-defined controls, history, approved versions, a migration,
-# a certificate with its audits, behaviour observations, a target and a
-# metric of its own is dumped (plain and custom format) and restored into
+# a certificate with its audits, behaviour observations, a target, a
+# metric of its own, an internal audit programme, an audit and its
+# finding is dumped (plain and custom format) and restored into
 # fresh databases: every row comes back as it was, the reference tables
 # and built-in metrics come from CREATE EXTENSION only, and the register
 # keeps working.
@@ -40,6 +41,11 @@ q "$src" "CREATE EXTENSION iso27001;
   INSERT INTO behaviour_observation (scope_id, metric, observed_at, value)
   VALUES (soa_scope_id('acme'), 'time_to_report_hours', '2025-01-06', 1.5e-3);
   INSERT INTO behaviour_target VALUES (soa_scope_id('acme'), 'phishing_click_rate', 0.05, '2026-12-31', NULL);
+  INSERT INTO internal_audit_programme (scope_id, programme_id) VALUES (soa_scope_id('acme'), 'IAP-2025');
+  INSERT INTO internal_audit (scope_id, audit_id, planned_on, held_on, auditor, clauses, controls)
+  VALUES (soa_scope_id('acme'), 'IA-1', '2025-06-01', '2025-06-02', 'Bob', '{4,9.2}', '{A.5.1,A.8.8}');
+  INSERT INTO nonconformity (scope_id, nc_id, source, grade, clause, description, raised_on, internal_audit_id)
+  VALUES (soa_scope_id('acme'), 'NC-1', 'internal_audit', 'minor', '9.2.2', 'No audit criteria.', '2025-06-03', 'IA-1');
   CREATE TABLE public.kept (id int PRIMARY KEY, control iso_control, entry soa_entry,
 						   ols trend_ols, rate trend_rate, robust trend_robust, events certification_event[]);
   INSERT INTO public.kept
@@ -59,7 +65,7 @@ createdb "${src}_custom"
 pg_restore -d "${src}_custom" "$work/custom.dump" > "$work/custom.log" 2>&1
 custom_status=$?
 
-echo "1..17"
+echo "1..20"
 n=0
 bad=0
 result() {		# result <ok?> <description>
@@ -73,7 +79,8 @@ result "$custom_status" "a custom-format dump restores without error"
 
 # every table of the register, row by row, in both restored databases
 for table in soa_scope soa_register soa_history soa_version soa_version_entry \
-	certificate certification_audit behaviour_metric behaviour_observation behaviour_target; do
+	certificate certification_audit behaviour_metric behaviour_observation behaviour_target \
+	internal_audit_programme internal_audit nonconformity; do
 	q "$src" "COPY (SELECT * FROM iso27001.$table ORDER BY 1, 2, 3) TO STDOUT" > "$work/$table.src"
 	same=0
 	for db in "${src}_plain" "${src}_custom"; do
