@@ -475,7 +475,7 @@ BEGIN ATOMIC
 	   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['soa_scope', 'soa_register', 'soa_version',
 			'soa_version_entry', 'certificate', 'certificate_event', 'certification_audit',
 			'behaviour_observation', 'behaviour_target', 'nonconformity', 'internal_audit_programme',
-			'internal_audit']::name[]);
+			'internal_audit', 'risk', 'risk_scale']::name[]);
 END;
 COMMENT ON FUNCTION iso27001.reader_tables() IS
 	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';
@@ -604,3 +604,66 @@ END
 $$;
 COMMENT ON FUNCTION iso27001.revoke_auditor(regrole) IS
 	'takes back exactly what grant_auditor gives, in this database';
+
+-- BI: the risk register with its levels (a heat map: likelihood against
+-- impact, counted), and one row per risk and control it relies on
+CREATE VIEW iso27001_bi.risk WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, r.risk_id, r.description, r.owner,
+	   r.likelihood, r.impact, r.level, r.residual_likelihood, r.residual_impact, r.residual_level,
+	   r.likelihood_levels, r.impact_levels, r.acceptance_level, r.above_acceptance,
+	   r.treatment, r.status, r.is_open,
+	   pg_catalog.array_to_string(r.controls, ', ') AS controls,
+	   pg_catalog.cardinality(r.controls) AS control_count,
+	   r.identified_on, r.accepted_on, r.closed_on
+  FROM iso27001.risk_level r
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id;
+COMMENT ON VIEW iso27001_bi.risk IS
+	'one row per risk of a scope''s register: levels before and after treatment (likelihood × impact), above the acceptance level or not, treatment option, status, the controls it relies on (a heat map: count by likelihood and impact)';
+
+CREATE VIEW iso27001_bi.risk_control WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, r.risk_id, r.status, r.is_open, c.control_key AS control_id,
+	   iso27001.sort_key(g.control) AS sort_key, g.control IS NOT NULL AS is_annex_a,
+	   coalesce(iso27001.title(g.control), g.title) AS title,
+	   CASE WHEN g.entry IS NULL THEN NULL ELSE iso27001.is_applicable(g.entry) END AS applicable,
+	   iso27001.implementation(g.entry) AS implementation
+  FROM iso27001.risk_level r
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+ CROSS JOIN LATERAL pg_catalog.unnest(r.controls) c(control_key)
+  LEFT JOIN iso27001.soa_register g
+	ON g.scope_id OPERATOR(pg_catalog.=) r.scope_id AND g.control_key OPERATOR(pg_catalog.=) c.control_key;
+COMMENT ON VIEW iso27001_bi.risk_control IS
+	'one row per risk and SoA control its treatment relies on, with the control''s decision and implementation: a drill-down from a risk to its controls, and from a control to the risks behind it';
+COMMENT ON COLUMN iso27001_bi.risk.scope_id IS 'the scope''s key';
+COMMENT ON COLUMN iso27001_bi.risk.scope IS 'the scope''s name';
+COMMENT ON COLUMN iso27001_bi.risk.risk_id IS 'the risk''s identifier within the scope';
+COMMENT ON COLUMN iso27001_bi.risk.description IS 'what the risk is';
+COMMENT ON COLUMN iso27001_bi.risk.owner IS 'the risk owner';
+COMMENT ON COLUMN iso27001_bi.risk.likelihood IS 'likelihood before treatment (1 = lowest)';
+COMMENT ON COLUMN iso27001_bi.risk.impact IS 'impact before treatment (1 = lowest)';
+COMMENT ON COLUMN iso27001_bi.risk.level IS 'likelihood × impact before treatment';
+COMMENT ON COLUMN iso27001_bi.risk.residual_likelihood IS 'likelihood after treatment';
+COMMENT ON COLUMN iso27001_bi.risk.residual_impact IS 'impact after treatment';
+COMMENT ON COLUMN iso27001_bi.risk.residual_level IS 'likelihood × impact after treatment';
+COMMENT ON COLUMN iso27001_bi.risk.likelihood_levels IS 'the number of likelihood levels of the scope''s scale';
+COMMENT ON COLUMN iso27001_bi.risk.impact_levels IS 'the number of impact levels of the scope''s scale';
+COMMENT ON COLUMN iso27001_bi.risk.acceptance_level IS 'the highest level accepted without treatment (NULL: none set)';
+COMMENT ON COLUMN iso27001_bi.risk.above_acceptance IS 'level above the acceptance level';
+COMMENT ON COLUMN iso27001_bi.risk.treatment IS 'modify, retain, avoid or share';
+COMMENT ON COLUMN iso27001_bi.risk.status IS 'open, in treatment, accepted or closed';
+COMMENT ON COLUMN iso27001_bi.risk.is_open IS 'open or in treatment';
+COMMENT ON COLUMN iso27001_bi.risk.controls IS 'the SoA controls the treatment relies on, comma-separated';
+COMMENT ON COLUMN iso27001_bi.risk.control_count IS 'how many SoA controls the treatment relies on';
+COMMENT ON COLUMN iso27001_bi.risk.identified_on IS 'when the risk was identified';
+COMMENT ON COLUMN iso27001_bi.risk.accepted_on IS 'when the owner accepted the residual risk';
+COMMENT ON COLUMN iso27001_bi.risk.closed_on IS 'when the risk was closed';
+COMMENT ON COLUMN iso27001_bi.risk_control.scope_id IS 'the scope''s key';
+COMMENT ON COLUMN iso27001_bi.risk_control.scope IS 'the scope''s name';
+COMMENT ON COLUMN iso27001_bi.risk_control.risk_id IS 'the risk''s identifier within the scope';
+COMMENT ON COLUMN iso27001_bi.risk_control.status IS 'the risk''s status: open, in treatment, accepted or closed';
+COMMENT ON COLUMN iso27001_bi.risk_control.is_open IS 'the risk is open or in treatment';
+COMMENT ON COLUMN iso27001_bi.risk_control.control_id IS 'a control the risk''s treatment relies on (A.5.7, or an organization-defined key)';
+COMMENT ON COLUMN iso27001_bi.risk_control.sort_key IS 'integer key for the natural order of Annex A controls (A.5.7: 50700; NULL for organization-defined controls)';
+COMMENT ON COLUMN iso27001_bi.risk_control.is_annex_a IS 'an Annex A control';
+COMMENT ON COLUMN iso27001_bi.risk_control.title IS 'the control''s title';
+COMMENT ON COLUMN iso27001_bi.risk_control.applicable IS 'the SoA includes the control (NULL: undecided)';
+COMMENT ON COLUMN iso27001_bi.risk_control.implementation IS 'the control''s implementation state (NULL when excluded or undecided)';

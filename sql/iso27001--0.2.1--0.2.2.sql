@@ -5899,3 +5899,888 @@ BEGIN ATOMIC
 			'behaviour_observation', 'behaviour_target', 'nonconformity', 'internal_audit_programme',
 			'internal_audit']::name[]);
 END;
+
+-- 0.2.2, issue 17 item 3: the risks behind the SoA.  A risk register per
+-- scope (risk, risk_scale) with its rules, levels and checks; the exports
+-- carry the risks that rely on each control (soa_export gains a column
+-- risks, so it is dropped and made again), and the OSCAL plan of action
+-- the open risks; readers read the new tables through two BI views.
+CREATE TABLE iso27001.risk_scale (
+	scope_id bigint PRIMARY KEY REFERENCES iso27001.soa_scope,
+	likelihood_levels integer NOT NULL DEFAULT 5,
+	impact_levels integer NOT NULL DEFAULT 5,
+	acceptance_level integer,
+	likelihood_labels text[],
+	impact_labels text[]
+);
+COMMENT ON TABLE iso27001.risk_scale IS
+	'a scope''s risk scales: how many likelihood and impact levels (5 by default, without a row), their names, and the highest risk level (likelihood × impact) accepted without treatment';
+COMMENT ON COLUMN iso27001.risk_scale.acceptance_level IS
+	'the highest level (likelihood × impact) accepted without treatment (the risk acceptance criteria of clause 6.1.2 a); NULL: none set';
+COMMENT ON COLUMN iso27001.risk_scale.likelihood_labels IS 'the names of the likelihood levels, lowest first (rare, unlikely, ...), one per level';
+COMMENT ON COLUMN iso27001.risk_scale.impact_labels IS 'the names of the impact levels, lowest first, one per level';
+SELECT pg_catalog.pg_extension_config_dump('iso27001.risk_scale', '');
+
+CREATE TABLE iso27001.risk (
+	scope_id bigint NOT NULL REFERENCES iso27001.soa_scope,
+	risk_id text NOT NULL,
+	description text NOT NULL,
+	owner text,
+	likelihood integer,
+	impact integer,
+	treatment text,
+	controls text[] NOT NULL DEFAULT '{}',
+	residual_likelihood integer,
+	residual_impact integer,
+	status text NOT NULL DEFAULT 'open',
+	identified_on date NOT NULL DEFAULT CURRENT_DATE,
+	accepted_on date,
+	accepted_by text,
+	closed_on date,
+	note text,
+	recorded_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+	recorded_by text NOT NULL DEFAULT CURRENT_USER,
+	PRIMARY KEY (scope_id, risk_id)
+);
+COMMENT ON TABLE iso27001.risk IS
+	'the risk register of a scope (ISO/IEC 27001:2022 6.1.2, 6.1.3): each risk''s owner, likelihood and impact before and after treatment, treatment option, the SoA controls its treatment relies on, and status';
+COMMENT ON COLUMN iso27001.risk.risk_id IS 'the risk''s identifier within the scope (R-014)';
+COMMENT ON COLUMN iso27001.risk.owner IS 'the risk owner (6.1.2 c 2), who approves the treatment plan and accepts the residual risk';
+COMMENT ON COLUMN iso27001.risk.likelihood IS 'likelihood before treatment, 1 to the scope''s likelihood levels';
+COMMENT ON COLUMN iso27001.risk.impact IS 'impact (consequences) before treatment, 1 to the scope''s impact levels';
+COMMENT ON COLUMN iso27001.risk.treatment IS 'the treatment option: modify (apply controls), retain, avoid or share';
+COMMENT ON COLUMN iso27001.risk.controls IS 'the SoA controls the treatment relies on (Annex A as A.5.7, or organization-defined keys)';
+COMMENT ON COLUMN iso27001.risk.status IS 'open, in treatment, accepted (the owner accepted the residual risk) or closed';
+COMMENT ON COLUMN iso27001.risk.accepted_on IS 'when the owner accepted the residual risk (6.1.3 f)';
+SELECT pg_catalog.pg_extension_config_dump('iso27001.risk', '');
+
+-- trigger: the rules of a scale row (2 to 10 levels, a name per level, an
+-- acceptance level on the grid), each with its own message
+CREATE FUNCTION iso27001.risk_scale_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+BEGIN
+	IF NEW.likelihood_levels NOT BETWEEN 2 AND 10 OR NEW.impact_levels NOT BETWEEN 2 AND 10 THEN
+		RAISE EXCEPTION 'a risk scale has 2 to 10 levels, not % × %', NEW.likelihood_levels, NEW.impact_levels
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.acceptance_level NOT BETWEEN 1 AND NEW.likelihood_levels * NEW.impact_levels THEN
+		RAISE EXCEPTION 'the acceptance level must be between 1 and %, not %',
+			NEW.likelihood_levels * NEW.impact_levels, NEW.acceptance_level
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'A risk''s level is its likelihood times its impact.';
+	END IF;
+	IF cardinality(NEW.likelihood_labels) <> NEW.likelihood_levels
+	   OR cardinality(NEW.impact_labels) <> NEW.impact_levels THEN
+		RAISE EXCEPTION 'a risk scale names each of its levels once'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = format('%s likelihood and %s impact levels; %s and %s names given.',
+								  NEW.likelihood_levels, NEW.impact_levels,
+								  cardinality(NEW.likelihood_labels), cardinality(NEW.impact_labels));
+	END IF;
+	IF array_position(NEW.likelihood_labels, NULL) IS NOT NULL OR array_position(NEW.impact_labels, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'the names of a risk scale''s levels must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT iso27001.soa_restoring() AND TG_OP = 'UPDATE' THEN
+		IF EXISTS (SELECT FROM iso27001.risk r
+					WHERE r.scope_id = NEW.scope_id
+					  AND (greatest(r.likelihood, r.residual_likelihood) > NEW.likelihood_levels
+						   OR greatest(r.impact, r.residual_impact) > NEW.impact_levels)) THEN
+			RAISE EXCEPTION 'the scope''s risks use levels beyond % × %', NEW.likelihood_levels, NEW.impact_levels
+				USING ERRCODE = 'check_violation',
+					  HINT = 'Re-assess them on the new scale first.';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.risk_scale_row_check() IS
+	'trigger: the rules of a risk scale row (2 to 10 levels, one name per level, an acceptance level on the grid, no risk left beyond it), each with its own message';
+CREATE TRIGGER risk_scale_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.risk_scale
+	FOR EACH ROW EXECUTE FUNCTION iso27001.risk_scale_row_check();
+
+-- trigger: the rules of a risk row, each with its own message; the linked
+-- controls are written as the register keys them (5.7 becomes A.5.7)
+CREATE FUNCTION iso27001.risk_row_check()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	l_levels integer := 5;
+	i_levels integer := 5;
+	scope_name text;
+	d record;
+	k text;
+	keys text[] := '{}';
+BEGIN
+	NEW.risk_id := btrim(NEW.risk_id);
+	IF NEW.risk_id IS NULL OR NEW.risk_id = '' OR NEW.risk_id ~ '[[:cntrl:]]' OR length(NEW.risk_id) > 100 THEN
+		RAISE EXCEPTION 'a risk needs an identifier of 1 to 100 characters without control characters'
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF coalesce(btrim(NEW.description), '') = '' THEN
+		RAISE EXCEPTION 'risk % needs a description', NEW.risk_id
+			USING ERRCODE = 'check_violation';
+	END IF;
+	IF NEW.treatment NOT IN ('modify', 'retain', 'avoid', 'share') THEN
+		RAISE EXCEPTION 'unknown treatment option of risk %: "%"', NEW.risk_id, NEW.treatment
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Options: modify (apply controls), retain, avoid, share.';
+	END IF;
+	IF NEW.status IS NULL OR NEW.status NOT IN ('open', 'in treatment', 'accepted', 'closed') THEN
+		RAISE EXCEPTION 'unknown status of risk %: %', NEW.risk_id, coalesce('"' || NEW.status || '"', 'NULL')
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Statuses: open, in treatment, accepted, closed.';
+	END IF;
+	IF array_position(NEW.controls, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'the controls of risk % must not be null', NEW.risk_id
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NEW.treatment = 'modify' AND cardinality(NEW.controls) = 0 THEN
+		RAISE EXCEPTION 'risk % is modified by controls and names none', NEW.risk_id
+			USING ERRCODE = 'check_violation',
+				  HINT = 'List the SoA controls its treatment applies in controls.';
+	END IF;
+	IF NEW.status = 'accepted' AND (NEW.accepted_on IS NULL OR coalesce(btrim(NEW.accepted_by), '') = '') THEN
+		RAISE EXCEPTION 'risk % is accepted without the date and who accepted it', NEW.risk_id
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'ISO/IEC 27001:2022 6.1.3 f) asks for the risk owners'' acceptance of the residual risks.';
+	END IF;
+	IF NEW.status = 'closed' AND NEW.closed_on IS NULL THEN
+		RAISE EXCEPTION 'risk % is closed without the date it was closed', NEW.risk_id
+			USING ERRCODE = 'check_violation';
+	END IF;
+	FOR d IN SELECT * FROM (VALUES ('identified_on', NEW.identified_on), ('accepted_on', NEW.accepted_on),
+								   ('closed_on', NEW.closed_on)) v(name, day)
+			  WHERE v.day IS NOT NULL LOOP
+		IF NOT isfinite(d.day) THEN
+			RAISE EXCEPTION '% of risk % must be a finite date', d.name, NEW.risk_id
+				USING ERRCODE = 'datetime_field_overflow';
+		END IF;
+		IF d.day < NEW.identified_on THEN
+			RAISE EXCEPTION '% of risk % (%) is before it was identified (%)', d.name, NEW.risk_id, d.day, NEW.identified_on
+				USING ERRCODE = 'check_violation';
+		END IF;
+	END LOOP;
+	-- what other tables hold: not looked up during a superuser's restore
+	IF iso27001.soa_restoring() THEN
+		RETURN NEW;
+	END IF;
+	SELECT s.name INTO scope_name FROM iso27001.soa_scope s WHERE s.scope_id = NEW.scope_id;
+	IF scope_name IS NULL THEN
+		RAISE EXCEPTION 'ISMS scope % does not exist', NEW.scope_id
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	SELECT s.likelihood_levels, s.impact_levels INTO l_levels, i_levels
+	  FROM iso27001.risk_scale s WHERE s.scope_id = NEW.scope_id;
+	l_levels := coalesce(l_levels, 5);
+	i_levels := coalesce(i_levels, 5);
+	IF NEW.likelihood NOT BETWEEN 1 AND l_levels OR NEW.residual_likelihood NOT BETWEEN 1 AND l_levels THEN
+		RAISE EXCEPTION 'the likelihood of risk % must be between 1 and %', NEW.risk_id, l_levels
+			USING ERRCODE = 'check_violation',
+				  DETAIL = format('The risk scale of scope "%s" has %s likelihood levels.', scope_name, l_levels);
+	END IF;
+	IF NEW.impact NOT BETWEEN 1 AND i_levels OR NEW.residual_impact NOT BETWEEN 1 AND i_levels THEN
+		RAISE EXCEPTION 'the impact of risk % must be between 1 and %', NEW.risk_id, i_levels
+			USING ERRCODE = 'check_violation',
+				  DETAIL = format('The risk scale of scope "%s" has %s impact levels.', scope_name, i_levels);
+	END IF;
+	FOREACH k IN ARRAY NEW.controls LOOP
+		k := btrim(k);
+		IF iso27001.is_valid_control(k) THEN
+			k := k::iso27001.iso_control::text;
+		END IF;
+		IF NOT EXISTS (SELECT FROM iso27001.soa_register g
+						WHERE g.scope_id = NEW.scope_id AND g.control_key = k) THEN
+			RAISE EXCEPTION 'risk % names control %, which the SoA of scope "%" does not have', NEW.risk_id, k, scope_name
+				USING ERRCODE = 'foreign_key_violation',
+					  HINT = 'Annex A controls of the scope''s edition (A.5.7) and its organization-defined controls can be named.';
+		END IF;
+		IF NOT k = ANY (keys) THEN
+			keys := keys || k;
+		END IF;
+	END LOOP;
+	NEW.controls := keys;
+	NEW.recorded_at := clock_timestamp();
+	NEW.recorded_by := CURRENT_USER;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION iso27001.risk_row_check() IS
+	'trigger: the rules of a risk row (identifier, description, treatment option and status, levels on the scope''s scale, linked controls in its SoA, acceptance and closing dates), each with its own message';
+CREATE TRIGGER risk_row_check
+	BEFORE INSERT OR UPDATE ON iso27001.risk
+	FOR EACH ROW EXECUTE FUNCTION iso27001.risk_row_check();
+
+REVOKE EXECUTE ON FUNCTION iso27001.risk_scale_row_check(), iso27001.risk_row_check() FROM PUBLIC;
+
+-- The risks of a scope (or of all) with their levels on the scope's scale:
+-- level = likelihood × impact, above_acceptance against its acceptance
+-- level, open while not accepted or closed
+CREATE VIEW iso27001.risk_level WITH (security_invoker = true) AS
+SELECT r.scope_id, r.risk_id, r.description, r.owner, r.likelihood, r.impact,
+	   r.likelihood OPERATOR(pg_catalog.*) r.impact AS level,
+	   r.residual_likelihood, r.residual_impact,
+	   r.residual_likelihood OPERATOR(pg_catalog.*) r.residual_impact AS residual_level,
+	   coalesce(s.likelihood_levels, 5) AS likelihood_levels, coalesce(s.impact_levels, 5) AS impact_levels,
+	   s.acceptance_level,
+	   r.likelihood OPERATOR(pg_catalog.*) r.impact OPERATOR(pg_catalog.>) s.acceptance_level AS above_acceptance,
+	   r.treatment, r.controls, r.status,
+	   r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment']) AS is_open,
+	   r.identified_on, r.accepted_on, r.accepted_by, r.closed_on
+  FROM iso27001.risk r
+  LEFT JOIN iso27001.risk_scale s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id;
+COMMENT ON VIEW iso27001.risk_level IS
+	'the risks with their levels (likelihood × impact, before and after treatment) on their scope''s scale, whether above the acceptance level, and whether open (open or in treatment)';
+GRANT SELECT ON iso27001.risk_level TO PUBLIC;	-- security_invoker: the tables' privileges and policies apply
+COMMENT ON COLUMN iso27001.risk_level.scope_id IS 'the scope''s key';
+COMMENT ON COLUMN iso27001.risk_level.risk_id IS 'the risk''s identifier within the scope';
+COMMENT ON COLUMN iso27001.risk_level.description IS 'what the risk is';
+COMMENT ON COLUMN iso27001.risk_level.owner IS 'the risk owner';
+COMMENT ON COLUMN iso27001.risk_level.likelihood IS 'likelihood before treatment';
+COMMENT ON COLUMN iso27001.risk_level.impact IS 'impact before treatment';
+COMMENT ON COLUMN iso27001.risk_level.level IS 'likelihood × impact before treatment';
+COMMENT ON COLUMN iso27001.risk_level.residual_likelihood IS 'likelihood after treatment';
+COMMENT ON COLUMN iso27001.risk_level.residual_impact IS 'impact after treatment';
+COMMENT ON COLUMN iso27001.risk_level.residual_level IS 'likelihood × impact after treatment';
+COMMENT ON COLUMN iso27001.risk_level.likelihood_levels IS 'the likelihood levels of the scope''s scale (5 without a scale row)';
+COMMENT ON COLUMN iso27001.risk_level.impact_levels IS 'the impact levels of the scope''s scale (5 without a scale row)';
+COMMENT ON COLUMN iso27001.risk_level.acceptance_level IS 'the highest level accepted without treatment (NULL: none set)';
+COMMENT ON COLUMN iso27001.risk_level.above_acceptance IS 'level above the acceptance level (NULL when either is unknown)';
+COMMENT ON COLUMN iso27001.risk_level.treatment IS 'modify, retain, avoid or share';
+COMMENT ON COLUMN iso27001.risk_level.controls IS 'the SoA controls the treatment relies on';
+COMMENT ON COLUMN iso27001.risk_level.status IS 'open, in treatment, accepted or closed';
+COMMENT ON COLUMN iso27001.risk_level.is_open IS 'open or in treatment';
+COMMENT ON COLUMN iso27001.risk_level.identified_on IS 'when the risk was identified';
+COMMENT ON COLUMN iso27001.risk_level.accepted_on IS 'when the owner accepted the residual risk';
+COMMENT ON COLUMN iso27001.risk_level.accepted_by IS 'who accepted the residual risk';
+COMMENT ON COLUMN iso27001.risk_level.closed_on IS 'when the risk was closed';
+
+-- The rules of the risk register as of now: each open risk has an owner,
+-- an assessment, and above the acceptance level a treatment
+CREATE FUNCTION iso27001.risk_check(scope text DEFAULT NULL)
+	RETURNS TABLE (scope_name text, risk_id text, rule text, severity text, message text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	sid bigint := CASE WHEN scope IS NOT NULL THEN iso27001.soa_scope_id(scope) END;
+BEGIN
+	RETURN QUERY
+	SELECT s.name, r.risk_id, f.rule, f.severity, f.message
+	  FROM iso27001.risk_level r
+	  JOIN iso27001.soa_scope s ON s.scope_id = r.scope_id
+	 CROSS JOIN LATERAL (VALUES
+		('NO_TREATMENT', 'error',
+		 format('Risk %s is above the acceptance level (%s > %s) and has no treatment option (clause 6.1.3 a).',
+				r.risk_id, r.level, r.acceptance_level),
+		 r.above_acceptance AND r.treatment IS NULL),
+		('NO_OWNER', 'warning', format('Risk %s has no owner (clause 6.1.2 c 2).', r.risk_id),
+		 coalesce(btrim(r.owner), '') = ''),
+		('NOT_ASSESSED', 'warning', format('Risk %s has no likelihood or impact (clause 6.1.2 d).', r.risk_id),
+		 r.likelihood IS NULL OR r.impact IS NULL)) f(rule, severity, message, found)
+	 WHERE f.found AND r.is_open AND (sid IS NULL OR r.scope_id = sid)
+	 ORDER BY s.name, f.severity, r.risk_id, f.rule;
+END
+$$;
+COMMENT ON FUNCTION iso27001.risk_check(text) IS
+	'the rules of a scope''s risk register (or of all), over its open risks: NO_TREATMENT (error: above the acceptance level without a treatment option), NO_OWNER and NOT_ASSESSED (warnings)';
+
+DROP FUNCTION iso27001.soa_export(text, integer);
+CREATE FUNCTION iso27001.soa_export(scope text, version integer DEFAULT NULL)
+	RETURNS TABLE (scope text, version integer, control text, title text, theme text,
+				   applicable text, implementation text, implemented text, reasons text,
+				   justification text, owner text, evidence text, needs_review boolean,
+				   changed_at timestamptz, changed_by text, risks text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT soa_export.scope, soa_export.version, a.control_key, a.title,
+		   coalesce(c22.theme::text, c13.clause, 'Organization-defined'),
+		   CASE WHEN a.entry IS NULL THEN 'undecided'
+				WHEN iso27001.is_applicable(a.entry) THEN 'yes' ELSE 'no' END,
+		   iso27001.implementation(a.entry),
+		   CASE iso27001.is_implemented(a.entry) WHEN true THEN 'yes' WHEN false THEN 'no' END,
+		   pg_catalog.array_to_string(iso27001.reasons(a.entry), '; '),
+		   a.justification, a.owner,
+		   pg_catalog.array_to_string(a.evidence, ' '),
+		   a.needs_review, a.changed_at, a.changed_by,
+		   (SELECT pg_catalog.string_agg(r.risk_id, ' ' ORDER BY r.risk_id)
+			  FROM iso27001.risk r
+			 WHERE r.scope_id OPERATOR(pg_catalog.=) iso27001.soa_scope_id(soa_export.scope)
+			   AND a.control_key OPERATOR(pg_catalog.=) ANY (r.controls))
+	  FROM iso27001.soa_as_of(soa_export.scope,
+			 CASE WHEN soa_export.version IS NULL THEN 'infinity'::timestamptz
+				  ELSE iso27001.soa_version_time(soa_export.scope, soa_export.version) END) a
+	  LEFT JOIN iso27001.ref_control_2022 c22 ON c22.control::text OPERATOR(pg_catalog.=) a.control_key
+	  LEFT JOIN iso27001.annex_a_2013 c13 ON c13.control::text OPERATOR(pg_catalog.=) a.control_key
+	 ORDER BY a.control, a.control_key;
+END;
+COMMENT ON FUNCTION iso27001.soa_export(text, integer) IS
+	'a scope''s SoA (current, or an approved version) as plain text columns, with the risks of the risk register (as it stands now) that rely on each control, for COPY (SELECT * FROM iso27001.soa_export(''scope'')) TO STDOUT (FORMAT csv, HEADER)';
+
+CREATE OR REPLACE FUNCTION iso27001.soa_export_json(scope text, version integer DEFAULT NULL)
+	RETURNS jsonb
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.jsonb_build_object(
+			'scope', s.name,
+			'standard', 'ISO/IEC 27001:' OPERATOR(pg_catalog.||) s.edition,
+			'version', soa_export_json.version,
+			'approved_at', v.approved_at,
+			'approved_by', v.approved_by,
+			'generated_at', pg_catalog.now(),
+			'summary', (SELECT pg_catalog.to_jsonb(iso27001.soa_summary(a.entry))
+						  FROM iso27001.soa_as_of(s.name, coalesce(v.approved_at, 'infinity')) a),
+			'controls', coalesce((
+				SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+						'control', a.control_key,
+						'title', a.title,
+						'annex_a', a.control IS NOT NULL,
+						'applicable', iso27001.is_applicable(a.entry),
+						'implementation', iso27001.implementation(a.entry),
+						'reasons', pg_catalog.to_jsonb(iso27001.reasons(a.entry)),
+						'oscal_status', iso27001.oscal_status(a.entry),
+						'justification', a.justification,
+						'owner', a.owner,
+						'evidence', pg_catalog.to_jsonb(a.evidence),
+						'needs_review', a.needs_review,
+						'changed_at', a.changed_at,
+						'changed_by', a.changed_by,
+						'risks', (SELECT coalesce(pg_catalog.jsonb_agg(r.risk_id ORDER BY r.risk_id), '[]')
+									FROM iso27001.risk r
+								   WHERE r.scope_id OPERATOR(pg_catalog.=) s.scope_id
+									 AND a.control_key OPERATOR(pg_catalog.=) ANY (r.controls)))
+						ORDER BY a.control, a.control_key)
+				  FROM iso27001.soa_as_of(s.name, coalesce(v.approved_at, 'infinity')) a),
+				'[]'::jsonb))
+	  FROM iso27001.soa_scope s
+	  LEFT JOIN iso27001.soa_version v
+		ON v.scope_id OPERATOR(pg_catalog.=) s.scope_id
+	   AND v.version OPERATOR(pg_catalog.=) soa_export_json.version
+	 WHERE s.scope_id OPERATOR(pg_catalog.=) iso27001.soa_scope_id(soa_export_json.scope)
+	   AND (soa_export_json.version IS NULL
+			OR iso27001.soa_version_time(soa_export_json.scope, soa_export_json.version) IS NOT NULL);
+END;
+COMMENT ON FUNCTION iso27001.soa_export_json(text, integer) IS
+	'a scope''s SoA (current, or an approved version) as one jsonb document with its summary and, per control, the risks of the risk register (as it stands now) that rely on it, for GRC applications';
+
+CREATE OR REPLACE FUNCTION iso27001.oscal_poam(scope text)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	sid bigint := iso27001.soa_scope_id(scope);
+	ns CONSTANT text := 'https://pgxn.org/dist/iso27001/ns/oscal';
+	ssp uuid := iso27001.oscal_uuid('ssp/' || scope || '/current');
+	ssp_resource uuid := iso27001.oscal_uuid('resource/ssp/' || scope);
+	risks jsonb;
+	items jsonb;
+	last_change timestamptz;
+	reg_risks jsonb;
+	reg_items jsonb;
+	reg_change timestamptz;
+BEGIN
+	WITH n AS (
+		SELECT x.*, iso27001.oscal_uuid('nonconformity-risk/' || scope || '/' || x.nc_id) AS risk_uuid
+		  FROM iso27001.nonconformity x
+		 WHERE x.scope_id = sid AND (x.closed_on IS NULL OR x.verified_on IS NULL))
+	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', n.risk_uuid,
+			   'title', 'Nonconformity ' || n.nc_id,
+			   'description', n.description,
+			   'statement', coalesce(nullif(btrim(n.root_cause), ''), 'Root cause not yet determined.'),
+			   'status', CASE WHEN n.closed_on IS NOT NULL THEN 'closed'
+							  WHEN nullif(btrim(n.corrective_action), '') IS NOT NULL THEN 'remediating'
+							  ELSE 'open' END,
+			   'deadline', to_char(n.due_date, 'YYYY-MM-DD') || 'T00:00:00Z',
+			   'remediations', CASE WHEN nullif(btrim(n.corrective_action), '') IS NOT NULL THEN
+					jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+						'uuid', iso27001.oscal_uuid('nonconformity-remediation/' || scope || '/' || n.nc_id),
+						'lifecycle', CASE WHEN n.closed_on IS NOT NULL THEN 'completed' ELSE 'planned' END,
+						'title', 'Corrective action',
+						'description', n.corrective_action,
+						'tasks', CASE WHEN n.due_date IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+							'uuid', iso27001.oscal_uuid('nonconformity-milestone/' || scope || '/' || n.nc_id),
+							'type', 'milestone',
+							'title', 'Corrective action due',
+							'timing', jsonb_build_object('on-date', jsonb_build_object(
+								'date', to_char(n.due_date, 'YYYY-MM-DD') || 'T00:00:00Z')))) END))) END))
+			   ORDER BY n.raised_on, n.nc_id),
+		   jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', iso27001.oscal_uuid('poam-item/' || scope || '/' || n.nc_id),
+			   'title', 'Nonconformity ' || n.nc_id || ' (' || n.grade || ')',
+			   'description', n.description,
+			   'props', jsonb_build_array(
+							jsonb_build_object('name', 'nonconformity-grade', 'ns', ns, 'value', n.grade),
+							jsonb_build_object('name', 'nonconformity-source', 'ns', ns, 'value', replace(n.source, '_', '-')),
+							jsonb_build_object('name', 'raised-on', 'ns', ns, 'value', n.raised_on::text))
+						|| CASE WHEN n.clause IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'clause', 'ns', ns, 'value', n.clause)) ELSE '[]' END
+						|| CASE WHEN n.control IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'control-id', 'ns', ns, 'value', lower(n.control::text))) ELSE '[]' END,
+			   'related-risks', jsonb_build_array(jsonb_build_object('risk-uuid', n.risk_uuid)),
+			   'remarks', nullif(concat_ws(' ', 'Correction: ' || nullif(btrim(n.correction), '') || '.',
+											'Owner: ' || nullif(btrim(n.owner), '') || '.'), '')))
+			   ORDER BY n.raised_on, n.nc_id),
+		   max(n.recorded_at)
+	  INTO risks, items, last_change
+	  FROM n;
+	-- the open risks of the risk register: their levels, treatment and the
+	-- SoA controls it relies on
+	WITH r AS (
+		SELECT x.*, iso27001.oscal_uuid('risk/' || scope || '/' || x.risk_id) AS risk_uuid
+		  FROM iso27001.risk_level x
+		 WHERE x.scope_id = sid AND x.is_open)
+	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', r.risk_uuid,
+			   'title', 'Risk ' || r.risk_id,
+			   'description', r.description,
+			   'statement', CASE WHEN r.level IS NULL THEN 'Not yet assessed.'
+								 ELSE format('Likelihood %s of %s, impact %s of %s: level %s%s.', r.likelihood,
+											 r.likelihood_levels, r.impact, r.impact_levels, r.level,
+											 CASE WHEN r.above_acceptance THEN ', above the acceptance level ' || r.acceptance_level
+												  WHEN r.acceptance_level IS NOT NULL THEN ', within the acceptance level ' || r.acceptance_level
+												  ELSE '' END) END,
+			   'props', jsonb_build_array(jsonb_build_object('name', 'risk-id', 'ns', ns, 'value', r.risk_id))
+						|| CASE WHEN r.level IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'likelihood', 'ns', ns, 'value', r.likelihood::text),
+							   jsonb_build_object('name', 'impact', 'ns', ns, 'value', r.impact::text),
+							   jsonb_build_object('name', 'risk-level', 'ns', ns, 'value', r.level::text)) ELSE '[]' END
+						|| CASE WHEN r.treatment IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'treatment-option', 'ns', ns, 'value', r.treatment)) ELSE '[]' END
+						|| (SELECT coalesce(jsonb_agg(jsonb_build_object('name', 'control-id', 'ns', ns,
+																		 'value', lower(c.key)) ORDER BY c.ord), '[]')
+							  FROM unnest(r.controls) WITH ORDINALITY c(key, ord)),
+			   'status', CASE r.status WHEN 'in treatment' THEN 'remediating' ELSE 'open' END,
+			   'remediations', CASE WHEN r.treatment IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+					'uuid', iso27001.oscal_uuid('risk-remediation/' || scope || '/' || r.risk_id),
+					'lifecycle', 'planned',
+					'title', 'Risk treatment: ' || r.treatment,
+					'description', CASE WHEN cardinality(r.controls) > 0
+										THEN 'Controls of the SoA: ' || array_to_string(r.controls, ', ') || '.'
+										ELSE 'No control of the SoA.' END)) END))
+			   ORDER BY r.identified_on, r.risk_id),
+		   jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', iso27001.oscal_uuid('poam-item/' || scope || '/risk/' || r.risk_id),
+			   'title', 'Risk ' || r.risk_id,
+			   'description', r.description,
+			   'related-risks', jsonb_build_array(jsonb_build_object('risk-uuid', r.risk_uuid)),
+			   'remarks', 'Owner: ' || nullif(btrim(r.owner), '') || '.'))
+			   ORDER BY r.identified_on, r.risk_id),
+		   (SELECT max(x.recorded_at) FROM iso27001.risk x WHERE x.scope_id = sid)
+	  INTO reg_risks, reg_items, reg_change
+	  FROM r;
+	IF items IS NULL AND reg_items IS NULL THEN
+		RAISE EXCEPTION 'scope "%" has no open nonconformity or risk', scope
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'An OSCAL plan of action and milestones holds at least one item.';
+	END IF;
+	risks := coalesce(risks, '[]') || coalesce(reg_risks, '[]');
+	items := coalesce(items, '[]') || coalesce(reg_items, '[]');
+	last_change := greatest(last_change, reg_change);
+	RETURN jsonb_build_object('plan-of-action-and-milestones', jsonb_build_object(
+		'uuid', iso27001.oscal_uuid('poam/' || scope),
+		'metadata', jsonb_build_object(
+			'title', 'Open nonconformities, corrective actions and risks of ' || scope || ' (ISO/IEC 27001 clauses 10.2, 6.1)',
+			'last-modified', to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+			'version', 'current',
+			'oscal-version', '1.2.1'),
+		'import-ssp', jsonb_build_object('href', '#' || ssp_resource),
+		'system-id', jsonb_build_object('identifier-type', 'https://ietf.org/rfc/rfc4122',
+										'id', iso27001.oscal_uuid('scope/' || scope)::text),
+		'risks', risks,
+		'poam-items', items,
+		'back-matter', jsonb_build_object('resources', jsonb_build_array(jsonb_build_object(
+			'uuid', ssp_resource,
+			'title', 'The SoA of ' || scope || ' as an OSCAL SSP (iso27001.oscal_ssp)',
+			'rlinks', jsonb_build_array(jsonb_build_object(
+				'href', 'urn:uuid:' || ssp, 'media-type', 'application/oscal.ssp+json')))))));
+END
+$$;
+COMMENT ON FUNCTION iso27001.oscal_poam(text) IS
+	'a scope''s open nonconformities (not closed, or not verified) and open risks of its risk register as an OSCAL plan of action and milestones: a risk per nonconformity with its corrective action and due-date milestone, a risk per register risk with its levels, treatment and controls, and a POA&M item pointing to each';
+
+CREATE OR REPLACE FUNCTION iso27001.reader_tables()
+	RETURNS regclass[]
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.array_agg(c.oid::regclass ORDER BY c.relname)
+	  FROM pg_catalog.pg_class c
+	 WHERE c.relnamespace OPERATOR(pg_catalog.=) 'iso27001'::regnamespace
+	   AND c.relkind OPERATOR(pg_catalog.=) 'r'
+	   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['soa_scope', 'soa_register', 'soa_version',
+			'soa_version_entry', 'certificate', 'certificate_event', 'certification_audit',
+			'behaviour_observation', 'behaviour_target', 'nonconformity', 'internal_audit_programme',
+			'internal_audit', 'risk', 'risk_scale']::name[]);
+END;
+COMMENT ON FUNCTION iso27001.reader_tables() IS
+	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';
+
+-- BI: the risk register with its levels (a heat map: likelihood against
+-- impact, counted), and one row per risk and control it relies on
+CREATE VIEW iso27001_bi.risk WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, r.risk_id, r.description, r.owner,
+	   r.likelihood, r.impact, r.level, r.residual_likelihood, r.residual_impact, r.residual_level,
+	   r.likelihood_levels, r.impact_levels, r.acceptance_level, r.above_acceptance,
+	   r.treatment, r.status, r.is_open,
+	   pg_catalog.array_to_string(r.controls, ', ') AS controls,
+	   pg_catalog.cardinality(r.controls) AS control_count,
+	   r.identified_on, r.accepted_on, r.closed_on
+  FROM iso27001.risk_level r
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id;
+COMMENT ON VIEW iso27001_bi.risk IS
+	'one row per risk of a scope''s register: levels before and after treatment (likelihood × impact), above the acceptance level or not, treatment option, status, the controls it relies on (a heat map: count by likelihood and impact)';
+
+CREATE VIEW iso27001_bi.risk_control WITH (security_invoker = true) AS
+SELECT r.scope_id, s.name AS scope, r.risk_id, r.status, r.is_open, c.control_key AS control_id,
+	   iso27001.sort_key(g.control) AS sort_key, g.control IS NOT NULL AS is_annex_a,
+	   coalesce(iso27001.title(g.control), g.title) AS title,
+	   CASE WHEN g.entry IS NULL THEN NULL ELSE iso27001.is_applicable(g.entry) END AS applicable,
+	   iso27001.implementation(g.entry) AS implementation
+  FROM iso27001.risk_level r
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) r.scope_id
+ CROSS JOIN LATERAL pg_catalog.unnest(r.controls) c(control_key)
+  LEFT JOIN iso27001.soa_register g
+	ON g.scope_id OPERATOR(pg_catalog.=) r.scope_id AND g.control_key OPERATOR(pg_catalog.=) c.control_key;
+COMMENT ON VIEW iso27001_bi.risk_control IS
+	'one row per risk and SoA control its treatment relies on, with the control''s decision and implementation: a drill-down from a risk to its controls, and from a control to the risks behind it';
+COMMENT ON COLUMN iso27001_bi.risk.scope_id IS 'the scope''s key';
+COMMENT ON COLUMN iso27001_bi.risk.scope IS 'the scope''s name';
+COMMENT ON COLUMN iso27001_bi.risk.risk_id IS 'the risk''s identifier within the scope';
+COMMENT ON COLUMN iso27001_bi.risk.description IS 'what the risk is';
+COMMENT ON COLUMN iso27001_bi.risk.owner IS 'the risk owner';
+COMMENT ON COLUMN iso27001_bi.risk.likelihood IS 'likelihood before treatment (1 = lowest)';
+COMMENT ON COLUMN iso27001_bi.risk.impact IS 'impact before treatment (1 = lowest)';
+COMMENT ON COLUMN iso27001_bi.risk.level IS 'likelihood × impact before treatment';
+COMMENT ON COLUMN iso27001_bi.risk.residual_likelihood IS 'likelihood after treatment';
+COMMENT ON COLUMN iso27001_bi.risk.residual_impact IS 'impact after treatment';
+COMMENT ON COLUMN iso27001_bi.risk.residual_level IS 'likelihood × impact after treatment';
+COMMENT ON COLUMN iso27001_bi.risk.likelihood_levels IS 'the number of likelihood levels of the scope''s scale';
+COMMENT ON COLUMN iso27001_bi.risk.impact_levels IS 'the number of impact levels of the scope''s scale';
+COMMENT ON COLUMN iso27001_bi.risk.acceptance_level IS 'the highest level accepted without treatment (NULL: none set)';
+COMMENT ON COLUMN iso27001_bi.risk.above_acceptance IS 'level above the acceptance level';
+COMMENT ON COLUMN iso27001_bi.risk.treatment IS 'modify, retain, avoid or share';
+COMMENT ON COLUMN iso27001_bi.risk.status IS 'open, in treatment, accepted or closed';
+COMMENT ON COLUMN iso27001_bi.risk.is_open IS 'open or in treatment';
+COMMENT ON COLUMN iso27001_bi.risk.controls IS 'the SoA controls the treatment relies on, comma-separated';
+COMMENT ON COLUMN iso27001_bi.risk.control_count IS 'how many SoA controls the treatment relies on';
+COMMENT ON COLUMN iso27001_bi.risk.identified_on IS 'when the risk was identified';
+COMMENT ON COLUMN iso27001_bi.risk.accepted_on IS 'when the owner accepted the residual risk';
+COMMENT ON COLUMN iso27001_bi.risk.closed_on IS 'when the risk was closed';
+COMMENT ON COLUMN iso27001_bi.risk_control.scope_id IS 'the scope''s key';
+COMMENT ON COLUMN iso27001_bi.risk_control.scope IS 'the scope''s name';
+COMMENT ON COLUMN iso27001_bi.risk_control.risk_id IS 'the risk''s identifier within the scope';
+COMMENT ON COLUMN iso27001_bi.risk_control.status IS 'the risk''s status: open, in treatment, accepted or closed';
+COMMENT ON COLUMN iso27001_bi.risk_control.is_open IS 'the risk is open or in treatment';
+COMMENT ON COLUMN iso27001_bi.risk_control.control_id IS 'a control the risk''s treatment relies on (A.5.7, or an organization-defined key)';
+COMMENT ON COLUMN iso27001_bi.risk_control.sort_key IS 'integer key for the natural order of Annex A controls (A.5.7: 50700; NULL for organization-defined controls)';
+COMMENT ON COLUMN iso27001_bi.risk_control.is_annex_a IS 'an Annex A control';
+COMMENT ON COLUMN iso27001_bi.risk_control.title IS 'the control''s title';
+COMMENT ON COLUMN iso27001_bi.risk_control.applicable IS 'the SoA includes the control (NULL: undecided)';
+COMMENT ON COLUMN iso27001_bi.risk_control.implementation IS 'the control''s implementation state (NULL when excluded or undecided)';
+-- A role that reads the register reads the risk register too, as the
+-- exports it runs (soa_export, soa_export_json, oscal_poam) now do: the
+-- update gives SELECT on the two new tables to every role that has
+-- SELECT on soa_register (grant_reader's and grant_auditor's roles, a
+-- GRC application's), so that no export stops working.
+DO $$
+DECLARE
+	grantee oid;
+BEGIN
+	FOR grantee IN
+		SELECT DISTINCT a.grantee
+		  FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+		 WHERE c.oid OPERATOR(pg_catalog.=) 'iso27001.soa_register'::pg_catalog.regclass
+		   AND a.privilege_type OPERATOR(pg_catalog.=) 'SELECT'
+		   AND a.grantee OPERATOR(pg_catalog.<>) c.relowner
+	LOOP
+		EXECUTE pg_catalog.format('GRANT SELECT ON iso27001.risk, iso27001.risk_scale TO %s',
+								  CASE WHEN grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+									   ELSE grantee::pg_catalog.regrole::text END);
+	END LOOP;
+END
+$$;
+
+-- the validator reads the risk register: RISK_TREATMENT_WITHOUT_RISK (warning) and
+-- EXCLUDED_WITH_OPEN_RISK (error)
+CREATE OR REPLACE FUNCTION iso27001.soa_validate(scope text DEFAULT NULL)
+	RETURNS TABLE (scope text, rule text, severity text, control_key text, message text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- One pass over the register, kept to the scopes asked for (all of
+	-- them, or one read by key; one branch each, so that a cached plan
+	-- serves both): soa_census_agg counts each scope's Annex A entries by
+	-- edition and keeps the few that break a per-entry rule or are
+	-- flagged for review (at most one per control of the catalogue: its
+	-- memory does not grow with the organization-defined controls); the
+	-- same pass counts the organization-defined controls.  Only the scopes
+	-- whose counts are off, or that have organization-defined controls,
+	-- are read again, as rows: every step after the pass groups, sorts or
+	-- hashes on keys, which spill to disk, and none pairs a control with
+	-- the whole register.
+	WITH s AS (
+		SELECT s.scope_id, s.name, s.edition FROM iso27001.soa_scope s
+		 WHERE soa_validate.scope IS NULL
+			OR s.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+	), pass AS (
+		SELECT g.scope_id,
+			   iso27001.soa_census_agg(g.control_key, g.control, g.title, g.entry,
+										  g.justification, g.evidence, g.needs_review)
+				   FILTER (WHERE g.control IS NOT NULL) AS c,
+			   pg_catalog.count(*) FILTER (WHERE g.control IS NULL) AS norg
+		  FROM iso27001.soa_register g
+		 WHERE soa_validate.scope IS NULL
+		 GROUP BY g.scope_id
+		UNION ALL
+		SELECT g.scope_id,
+			   iso27001.soa_census_agg(g.control_key, g.control, g.title, g.entry,
+										  g.justification, g.evidence, g.needs_review)
+				   FILTER (WHERE g.control IS NOT NULL),
+			   pg_catalog.count(*) FILTER (WHERE g.control IS NULL)
+		  FROM iso27001.soa_register g
+		 WHERE soa_validate.scope IS NOT NULL
+		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+		 GROUP BY g.scope_id
+	), checked AS (
+		SELECT s.scope_id, s.name, s.edition, p.c, coalesce(p.norg, 0) AS norg,
+			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2022 ELSE (p.c).annex_2013 END, 0) AS nright,
+			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong
+		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
+	), own AS (
+		-- the organization-defined controls of the scopes that have some
+		-- (one branch each way again: one scope is read by key)
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
+			   g.justification, g.evidence, g.needs_review
+		  FROM checked c
+		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND g.control IS NULL
+		   AND soa_validate.scope IS NULL
+		UNION ALL
+		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
+			   g.justification, g.evidence, g.needs_review
+		  FROM checked c
+		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE c.norg OPERATOR(pg_catalog.>) 0
+		   AND g.control IS NULL
+		   AND soa_validate.scope IS NOT NULL
+		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+	), scoped AS (
+		-- their own problems, and the keys the duplicate rule groups on: the
+		-- key up to case, the title up to case and surrounding spaces
+		SELECT o.scope_id, o.name, o.edition AS scope_edition, o.control_key, o.title, o.entry,
+			   iso27001.soa_entry_problems(o.entry, o.justification, o.evidence)
+				   OPERATOR(pg_catalog.|) CASE WHEN o.needs_review THEN 8 ELSE 0 END AS problems,
+			   pg_catalog.lower(o.control_key) AS same_key,
+			   pg_catalog.lower(pg_catalog.btrim(o.title)) AS same_title
+		  FROM own o
+		UNION ALL
+		-- and the scope's Annex A controls that have one of their titles
+		-- (of either edition: the register may hold the other's), each
+		-- looked up by key (a scalar subquery: the planner keeps it a probe
+		-- of the primary key, never a join with the whole register)
+		SELECT m.scope_id, m.name, m.edition, t.control::text, NULL, NULL, 0, NULL, m.same_title
+		  FROM (SELECT DISTINCT o.scope_id, o.name, o.edition,
+						pg_catalog.lower(pg_catalog.btrim(o.title)) AS same_title
+				  FROM own o) m
+		  JOIN iso27001.annex_a_titles t
+			ON pg_catalog.lower(pg_catalog.btrim(t.title)) OPERATOR(pg_catalog.=) m.same_title
+		 WHERE (SELECT true FROM iso27001.soa_register g
+				 WHERE g.scope_id OPERATOR(pg_catalog.=) m.scope_id
+				   AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
+	), suspect AS (
+		-- the kept Annex A entries, one row each (the arrays have one length)
+		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.control,
+			   coalesce(x.title, t.title) AS title, x.entry, x.problems
+		  FROM (SELECT c.scope_id, c.name, c.edition AS scope_edition,
+					   pg_catalog.unnest((c.c).control_key) AS control_key,
+					   pg_catalog.unnest((c.c).control) AS control,
+					   pg_catalog.unnest((c.c).title) AS title,
+					   pg_catalog.unnest((c.c).entry) AS entry,
+					   pg_catalog.unnest((c.c).problems) AS problems
+				  FROM checked c) x
+		  LEFT JOIN iso27001.annex_a_titles t ON t.control::text OPERATOR(pg_catalog.=) x.control_key
+		UNION ALL
+		-- and the organization-defined controls with a problem
+		SELECT r.scope_id, r.name, r.scope_edition, r.control_key, NULL, r.title, r.entry,
+			   r.problems
+		  FROM scoped r
+		 WHERE r.problems OPERATOR(pg_catalog.<>) 0
+	), ranked AS (
+		-- each control's place among the controls of its scope with the same
+		-- key up to case, the same title, and both
+		SELECT r.scope_id, r.name, r.scope_edition, r.control_key, r.same_key, r.same_title,
+			   pg_catalog.row_number() OVER (by_key ORDER BY r.control_key) AS key_rank,
+			   pg_catalog.count(*) OVER by_key AS same_keys,
+			   pg_catalog.row_number() OVER (by_title ORDER BY r.control_key) AS title_rank,
+			   pg_catalog.count(*) OVER by_title AS same_titles,
+			   pg_catalog.count(*) OVER (PARTITION BY r.scope_id, r.same_key, r.same_title) AS same_both
+		  FROM scoped r
+		-- (the counts over whole partitions: no ORDER BY, no running count)
+		WINDOW by_key AS (PARTITION BY r.scope_id, r.same_key),
+			   by_title AS (PARTITION BY r.scope_id, r.same_title)
+	), duplicated AS (
+		-- organization-defined controls that repeat another control's key
+		-- (up to case) or title, with how many they repeat
+		SELECT x.scope_id, x.name, x.scope_edition, x.control_key, x.same_key, x.same_title,
+			   (x.same_keys OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.+) x.same_titles
+				   OPERATOR(pg_catalog.-) x.same_both AS others
+		  FROM ranked x
+		 WHERE x.same_key IS NOT NULL
+		   AND (x.same_keys OPERATOR(pg_catalog.>) 1 OR x.same_titles OPERATOR(pg_catalog.>) 1)
+	), listed AS (
+		-- the first 10 of them by key: among the first 11 of each group
+		SELECT o.scope_id, o.control_key, o.other,
+			   pg_catalog.row_number() OVER (PARTITION BY o.scope_id, o.control_key
+											 ORDER BY o.other) AS i
+		  FROM (SELECT x.scope_id, x.control_key, h.control_key AS other
+				  FROM duplicated x
+				  JOIN ranked h
+					ON h.scope_id OPERATOR(pg_catalog.=) x.scope_id
+				   AND h.same_key OPERATOR(pg_catalog.=) x.same_key
+				   AND h.key_rank OPERATOR(pg_catalog.<=) 11
+				 WHERE h.control_key OPERATOR(pg_catalog.<>) x.control_key
+				UNION
+				SELECT x.scope_id, x.control_key, h.control_key
+				  FROM duplicated x
+				  JOIN ranked h
+					ON h.scope_id OPERATOR(pg_catalog.=) x.scope_id
+				   AND h.same_title OPERATOR(pg_catalog.=) x.same_title
+				   AND h.title_rank OPERATOR(pg_catalog.<=) 11
+				 WHERE h.control_key OPERATOR(pg_catalog.<>) x.control_key) o
+	), finding AS (
+		-- the per-entry rules, one branch per bit of the census' problems
+		SELECT x.name, 'UNDECIDED' AS rule, x.control_key, x.control, x.entry, x.title,
+			   x.scope_edition, NULL::text AS other, NULL::bigint AS others
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name,
+			   CASE WHEN iso27001.is_applicable(x.entry) THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
+					ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END,
+			   x.control_key, x.control, x.entry, x.title, x.scope_edition, NULL, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 2 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name, 'NO_EVIDENCE', x.control_key, x.control, x.entry, x.title, x.scope_edition,
+			   NULL, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		SELECT x.name, 'NEEDS_REVIEW', x.control_key, x.control, x.entry, x.title, x.scope_edition,
+			   NULL, NULL
+		  FROM suspect x
+		 WHERE x.problems OPERATOR(pg_catalog.&) 8 OPERATOR(pg_catalog.<>) 0
+		UNION ALL
+		-- organization-defined controls that repeat another control: one
+		-- finding for each of the first 10 others, then one that counts them
+		-- all when there are more
+		SELECT x.name, 'DUPLICATE', x.control_key, NULL, NULL, NULL, x.scope_edition,
+			   l.other, NULL
+		  FROM duplicated x
+		  JOIN listed l
+			ON l.scope_id OPERATOR(pg_catalog.=) x.scope_id
+		   AND l.control_key OPERATOR(pg_catalog.=) x.control_key
+		 WHERE l.i OPERATOR(pg_catalog.<=) 10
+		UNION ALL
+		SELECT x.name, 'DUPLICATE', x.control_key, NULL, NULL, NULL, x.scope_edition,
+			   NULL, x.others
+		  FROM duplicated x
+		 WHERE x.others OPERATOR(pg_catalog.>) 10
+		UNION ALL
+		-- entries of the other edition, in the scopes that have some
+		SELECT c.name, 'WRONG_EDITION', r.control_key, r.control, r.entry, NULL, c.edition,
+			   NULL, NULL
+		  FROM checked c
+		  JOIN iso27001.soa_register r ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE c.nwrong OPERATOR(pg_catalog.>) 0
+		   AND iso27001.edition(r.control) OPERATOR(pg_catalog.<>) c.edition
+		UNION ALL
+		-- Annex A controls without an entry, in the scopes short of some
+		SELECT c.name, 'ANNEX_A_MISSING', t.control::text, t.control, NULL, t.title, c.edition,
+			   NULL, NULL
+		  FROM checked c
+		  JOIN iso27001.annex_a_titles t ON t.edition OPERATOR(pg_catalog.=) c.edition
+		 WHERE c.nright OPERATOR(pg_catalog.<) CASE c.edition WHEN 2022 THEN 93 ELSE 114 END
+		   AND NOT EXISTS (SELECT FROM iso27001.soa_register g
+							WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+							  AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
+		UNION ALL
+		-- controls included for risk treatment that no risk of the register
+		-- relies on, in the scopes that keep a risk register (one with no
+		-- risk at all is not kept here)
+		SELECT c.name, 'RISK_TREATMENT_WITHOUT_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
+			   NULL, NULL
+		  FROM checked c
+		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE EXISTS (SELECT FROM iso27001.risk r WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id)
+		   AND iso27001.is_applicable(g.entry)
+		   AND 'risk treatment' OPERATOR(pg_catalog.=) ANY (iso27001.reasons(g.entry))
+		   AND NOT EXISTS (SELECT FROM iso27001.risk r
+							CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
+							WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+							  AND k.control_key OPERATOR(pg_catalog.=) g.control_key)
+		UNION ALL
+		-- excluded controls that open risks rely on, with the risks
+		SELECT c.name, 'EXCLUDED_WITH_OPEN_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
+			   pg_catalog.string_agg(r.risk_id, ', ' ORDER BY r.risk_id), NULL
+		  FROM checked c
+		  JOIN iso27001.risk r ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
+		  JOIN iso27001.soa_register g
+			ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		   AND g.control_key OPERATOR(pg_catalog.=) k.control_key
+		 WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])
+		   AND NOT iso27001.is_applicable(g.entry)
+		 GROUP BY c.name, g.control_key, g.control, g.entry, c.edition
+	)
+	SELECT f.name, f.rule,
+		   CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE',
+																  'RISK_TREATMENT_WITHOUT_RISK'])
+				THEN 'warning' ELSE 'error' END,
+		   f.control_key,
+		   CASE f.rule
+			WHEN 'UNDECIDED' THEN pg_catalog.format(
+				'No decision on %s "%s": include it with its reasons or exclude it, with a justification.',
+				f.control_key, f.title)
+			WHEN 'EXCLUSION_WITHOUT_JUSTIFICATION' THEN pg_catalog.format(
+				'%s is excluded without a justification (clause 6.1.3 d).', f.control_key)
+			WHEN 'INCLUSION_WITHOUT_JUSTIFICATION' THEN pg_catalog.format(
+				'%s is included without a justification (clause 6.1.3 d).', f.control_key)
+			WHEN 'WRONG_EDITION' THEN pg_catalog.format(
+				'%s is an ISO/IEC 27001:%s control in an ISO/IEC 27001:%s SoA.',
+				f.control, iso27001.edition(f.control), f.scope_edition)
+			WHEN 'NO_EVIDENCE' THEN pg_catalog.format(
+				'%s is %s but no evidence is linked.', f.control_key, iso27001.implementation(f.entry))
+			WHEN 'NEEDS_REVIEW' THEN pg_catalog.format('%s is flagged for review.', f.control_key)
+			WHEN 'DUPLICATE' THEN CASE WHEN f.others IS NULL THEN pg_catalog.format(
+				'Organization-defined control %s duplicates %s.', f.control_key, f.other)
+				ELSE pg_catalog.format(
+				'Organization-defined control %s duplicates %s controls in all; the first 10 are listed.',
+				f.control_key, f.others) END
+			WHEN 'ANNEX_A_MISSING' THEN pg_catalog.format(
+				'Annex A control %s "%s" has no entry in the SoA.', f.control, f.title)
+			WHEN 'RISK_TREATMENT_WITHOUT_RISK' THEN pg_catalog.format(
+				'%s is included for risk treatment, but no risk of the register relies on it (clause 6.1.3 b).',
+				f.control_key)
+			WHEN 'EXCLUDED_WITH_OPEN_RISK' THEN pg_catalog.format(
+				'%s is excluded, but the treatment of open %s %s relies on it (clause 6.1.3 b, d).',
+				f.control_key, CASE WHEN f.other LIKE '%, %' THEN 'risks' ELSE 'risk' END, f.other)
+		   END
+	  FROM finding f
+	 -- by scope, errors first, then in catalogue order (organization-defined
+	 -- controls last, by key; a control's count of duplicates after the
+	 -- ones listed)
+	 ORDER BY 1, CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE',
+																	 'RISK_TREATMENT_WITHOUT_RISK'])
+					  THEN 2 ELSE 1 END, f.control, 4, 2, f.others IS NOT NULL, 5;
+END;
+COMMENT ON FUNCTION iso27001.soa_validate(text) IS
+	'what an auditor would find wrong in a scope''s SoA (all scopes when NULL): rule, severity (errors block approval), control and message';
+

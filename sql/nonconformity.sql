@@ -434,6 +434,9 @@ DECLARE
 	risks jsonb;
 	items jsonb;
 	last_change timestamptz;
+	reg_risks jsonb;
+	reg_items jsonb;
+	reg_change timestamptz;
 BEGIN
 	WITH n AS (
 		SELECT x.*, iso27001.oscal_uuid('nonconformity-risk/' || scope || '/' || x.nc_id) AS risk_uuid
@@ -480,15 +483,63 @@ BEGIN
 		   max(n.recorded_at)
 	  INTO risks, items, last_change
 	  FROM n;
-	IF items IS NULL THEN
-		RAISE EXCEPTION 'scope "%" has no open nonconformity', scope
+	-- the open risks of the risk register: their levels, treatment and the
+	-- SoA controls it relies on
+	WITH r AS (
+		SELECT x.*, iso27001.oscal_uuid('risk/' || scope || '/' || x.risk_id) AS risk_uuid
+		  FROM iso27001.risk_level x
+		 WHERE x.scope_id = sid AND x.is_open)
+	SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', r.risk_uuid,
+			   'title', 'Risk ' || r.risk_id,
+			   'description', r.description,
+			   'statement', CASE WHEN r.level IS NULL THEN 'Not yet assessed.'
+								 ELSE format('Likelihood %s of %s, impact %s of %s: level %s%s.', r.likelihood,
+											 r.likelihood_levels, r.impact, r.impact_levels, r.level,
+											 CASE WHEN r.above_acceptance THEN ', above the acceptance level ' || r.acceptance_level
+												  WHEN r.acceptance_level IS NOT NULL THEN ', within the acceptance level ' || r.acceptance_level
+												  ELSE '' END) END,
+			   'props', jsonb_build_array(jsonb_build_object('name', 'risk-id', 'ns', ns, 'value', r.risk_id))
+						|| CASE WHEN r.level IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'likelihood', 'ns', ns, 'value', r.likelihood::text),
+							   jsonb_build_object('name', 'impact', 'ns', ns, 'value', r.impact::text),
+							   jsonb_build_object('name', 'risk-level', 'ns', ns, 'value', r.level::text)) ELSE '[]' END
+						|| CASE WHEN r.treatment IS NOT NULL THEN jsonb_build_array(
+							   jsonb_build_object('name', 'treatment-option', 'ns', ns, 'value', r.treatment)) ELSE '[]' END
+						|| (SELECT coalesce(jsonb_agg(jsonb_build_object('name', 'control-id', 'ns', ns,
+																		 'value', lower(c.key)) ORDER BY c.ord), '[]')
+							  FROM unnest(r.controls) WITH ORDINALITY c(key, ord)),
+			   'status', CASE r.status WHEN 'in treatment' THEN 'remediating' ELSE 'open' END,
+			   'remediations', CASE WHEN r.treatment IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+					'uuid', iso27001.oscal_uuid('risk-remediation/' || scope || '/' || r.risk_id),
+					'lifecycle', 'planned',
+					'title', 'Risk treatment: ' || r.treatment,
+					'description', CASE WHEN cardinality(r.controls) > 0
+										THEN 'Controls of the SoA: ' || array_to_string(r.controls, ', ') || '.'
+										ELSE 'No control of the SoA.' END)) END))
+			   ORDER BY r.identified_on, r.risk_id),
+		   jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+			   'uuid', iso27001.oscal_uuid('poam-item/' || scope || '/risk/' || r.risk_id),
+			   'title', 'Risk ' || r.risk_id,
+			   'description', r.description,
+			   'related-risks', jsonb_build_array(jsonb_build_object('risk-uuid', r.risk_uuid)),
+			   'remarks', 'Owner: ' || nullif(btrim(r.owner), '') || '.'))
+			   ORDER BY r.identified_on, r.risk_id),
+		   (SELECT max(x.recorded_at) FROM iso27001.risk x WHERE x.scope_id = sid)
+	  INTO reg_risks, reg_items, reg_change
+	  FROM r;
+	IF items IS NULL AND reg_items IS NULL THEN
+		RAISE EXCEPTION 'scope "%" has no open nonconformity or risk', scope
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = 'An OSCAL plan of action and milestones holds at least one item.';
 	END IF;
+	risks := coalesce(risks, '[]') || coalesce(reg_risks, '[]');
+	items := coalesce(items, '[]') || coalesce(reg_items, '[]');
+	last_change := greatest(last_change, reg_change);
 	RETURN jsonb_build_object('plan-of-action-and-milestones', jsonb_build_object(
 		'uuid', iso27001.oscal_uuid('poam/' || scope),
 		'metadata', jsonb_build_object(
-			'title', 'Open nonconformities and corrective actions of ' || scope || ' (ISO/IEC 27001 clause 10.2)',
+			'title', 'Open nonconformities, corrective actions and risks of ' || scope || ' (ISO/IEC 27001 clauses 10.2, 6.1)',
 			'last-modified', to_char(last_change AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
 			'version', 'current',
 			'oscal-version', '1.2.1'),
@@ -505,4 +556,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION iso27001.oscal_poam(text) IS
-	'a scope''s open nonconformities (not closed, or not verified) as an OSCAL plan of action and milestones: a risk per nonconformity with its corrective action and due-date milestone, a POA&M item pointing to it';
+	'a scope''s open nonconformities (not closed, or not verified) and open risks of its risk register as an OSCAL plan of action and milestones: a risk per nonconformity with its corrective action and due-date milestone, a risk per register risk with its levels, treatment and controls, and a POA&M item pointing to each';

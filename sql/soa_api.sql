@@ -597,7 +597,7 @@ BEGIN ATOMIC
 					   pg_catalog.unnest((c.c).entry) AS entry,
 					   pg_catalog.unnest((c.c).problems) AS problems
 				  FROM checked c) x
-		  LEFT JOIN iso27001.annex_a_titles t ON t.control OPERATOR(@extschema@.=) x.control
+		  LEFT JOIN iso27001.annex_a_titles t ON t.control::text OPERATOR(pg_catalog.=) x.control_key
 		UNION ALL
 		-- and the organization-defined controls with a problem
 		SELECT r.scope_id, r.name, r.scope_edition, r.control_key, NULL, r.title, r.entry,
@@ -703,9 +703,38 @@ BEGIN ATOMIC
 		   AND NOT EXISTS (SELECT FROM iso27001.soa_register g
 							WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 							  AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
+		UNION ALL
+		-- controls included for risk treatment that no risk of the register
+		-- relies on, in the scopes that keep a risk register (one with no
+		-- risk at all is not kept here)
+		SELECT c.name, 'RISK_TREATMENT_WITHOUT_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
+			   NULL, NULL
+		  FROM checked c
+		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE EXISTS (SELECT FROM iso27001.risk r WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id)
+		   AND iso27001.is_applicable(g.entry)
+		   AND 'risk treatment' OPERATOR(pg_catalog.=) ANY (iso27001.reasons(g.entry))
+		   AND NOT EXISTS (SELECT FROM iso27001.risk r
+							CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
+							WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+							  AND k.control_key OPERATOR(pg_catalog.=) g.control_key)
+		UNION ALL
+		-- excluded controls that open risks rely on, with the risks
+		SELECT c.name, 'EXCLUDED_WITH_OPEN_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
+			   pg_catalog.string_agg(r.risk_id, ', ' ORDER BY r.risk_id), NULL
+		  FROM checked c
+		  JOIN iso27001.risk r ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
+		  JOIN iso27001.soa_register g
+			ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		   AND g.control_key OPERATOR(pg_catalog.=) k.control_key
+		 WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])
+		   AND NOT iso27001.is_applicable(g.entry)
+		 GROUP BY c.name, g.control_key, g.control, g.entry, c.edition
 	)
 	SELECT f.name, f.rule,
-		   CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
+		   CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE',
+																  'RISK_TREATMENT_WITHOUT_RISK'])
 				THEN 'warning' ELSE 'error' END,
 		   f.control_key,
 		   CASE f.rule
@@ -729,12 +758,19 @@ BEGIN ATOMIC
 				f.control_key, f.others) END
 			WHEN 'ANNEX_A_MISSING' THEN pg_catalog.format(
 				'Annex A control %s "%s" has no entry in the SoA.', f.control, f.title)
+			WHEN 'RISK_TREATMENT_WITHOUT_RISK' THEN pg_catalog.format(
+				'%s is included for risk treatment, but no risk of the register relies on it (clause 6.1.3 b).',
+				f.control_key)
+			WHEN 'EXCLUDED_WITH_OPEN_RISK' THEN pg_catalog.format(
+				'%s is excluded, but the treatment of open %s %s relies on it (clause 6.1.3 b, d).',
+				f.control_key, CASE WHEN f.other LIKE '%, %' THEN 'risks' ELSE 'risk' END, f.other)
 		   END
 	  FROM finding f
 	 -- by scope, errors first, then in catalogue order (organization-defined
 	 -- controls last, by key; a control's count of duplicates after the
 	 -- ones listed)
-	 ORDER BY 1, CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE'])
+	 ORDER BY 1, CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE',
+																	 'RISK_TREATMENT_WITHOUT_RISK'])
 					  THEN 2 ELSE 1 END, f.control, 4, 2, f.others IS NOT NULL, 5;
 END;
 COMMENT ON FUNCTION iso27001.soa_validate(text) IS
@@ -963,7 +999,7 @@ CREATE FUNCTION iso27001.soa_export(scope text, version integer DEFAULT NULL)
 	RETURNS TABLE (scope text, version integer, control text, title text, theme text,
 				   applicable text, implementation text, implemented text, reasons text,
 				   justification text, owner text, evidence text, needs_review boolean,
-				   changed_at timestamptz, changed_by text)
+				   changed_at timestamptz, changed_by text, risks text)
 	LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT soa_export.scope, soa_export.version, a.control_key, a.title,
@@ -975,16 +1011,20 @@ BEGIN ATOMIC
 		   pg_catalog.array_to_string(iso27001.reasons(a.entry), '; '),
 		   a.justification, a.owner,
 		   pg_catalog.array_to_string(a.evidence, ' '),
-		   a.needs_review, a.changed_at, a.changed_by
+		   a.needs_review, a.changed_at, a.changed_by,
+		   (SELECT pg_catalog.string_agg(r.risk_id, ' ' ORDER BY r.risk_id)
+			  FROM iso27001.risk r
+			 WHERE r.scope_id OPERATOR(pg_catalog.=) iso27001.soa_scope_id(soa_export.scope)
+			   AND a.control_key OPERATOR(pg_catalog.=) ANY (r.controls))
 	  FROM iso27001.soa_as_of(soa_export.scope,
 			 CASE WHEN soa_export.version IS NULL THEN 'infinity'::timestamptz
 				  ELSE iso27001.soa_version_time(soa_export.scope, soa_export.version) END) a
-	  LEFT JOIN iso27001.ref_control_2022 c22 ON c22.control OPERATOR(@extschema@.=) a.control
-	  LEFT JOIN iso27001.annex_a_2013 c13 ON c13.control OPERATOR(@extschema@.=) a.control
+	  LEFT JOIN iso27001.ref_control_2022 c22 ON c22.control::text OPERATOR(pg_catalog.=) a.control_key
+	  LEFT JOIN iso27001.annex_a_2013 c13 ON c13.control::text OPERATOR(pg_catalog.=) a.control_key
 	 ORDER BY a.control, a.control_key;
 END;
 COMMENT ON FUNCTION iso27001.soa_export(text, integer) IS
-	'a scope''s SoA (current, or an approved version) as plain text columns, for COPY (SELECT * FROM iso27001.soa_export(''scope'')) TO STDOUT (FORMAT csv, HEADER)';
+	'a scope''s SoA (current, or an approved version) as plain text columns, with the risks of the risk register (as it stands now) that rely on each control, for COPY (SELECT * FROM iso27001.soa_export(''scope'')) TO STDOUT (FORMAT csv, HEADER)';
 
 CREATE FUNCTION iso27001.soa_export_json(scope text, version integer DEFAULT NULL)
 	RETURNS jsonb
@@ -1013,7 +1053,11 @@ BEGIN ATOMIC
 						'evidence', pg_catalog.to_jsonb(a.evidence),
 						'needs_review', a.needs_review,
 						'changed_at', a.changed_at,
-						'changed_by', a.changed_by)
+						'changed_by', a.changed_by,
+						'risks', (SELECT coalesce(pg_catalog.jsonb_agg(r.risk_id ORDER BY r.risk_id), '[]')
+									FROM iso27001.risk r
+								   WHERE r.scope_id OPERATOR(pg_catalog.=) s.scope_id
+									 AND a.control_key OPERATOR(pg_catalog.=) ANY (r.controls)))
 						ORDER BY a.control, a.control_key)
 				  FROM iso27001.soa_as_of(s.name, coalesce(v.approved_at, 'infinity')) a),
 				'[]'::jsonb))
@@ -1026,4 +1070,4 @@ BEGIN ATOMIC
 			OR iso27001.soa_version_time(soa_export_json.scope, soa_export_json.version) IS NOT NULL);
 END;
 COMMENT ON FUNCTION iso27001.soa_export_json(text, integer) IS
-	'a scope''s SoA (current, or an approved version) as one jsonb document with its summary, for GRC applications';
+	'a scope''s SoA (current, or an approved version) as one jsonb document with its summary and, per control, the risks of the risk register (as it stands now) that rely on it, for GRC applications';

@@ -51,6 +51,13 @@ BEGIN
 			  USING id, initcap(s) || ' secret nonconformity';
 		END IF;
 		INSERT INTO iso27001.behaviour_target VALUES (id, 'phishing_click_rate', 0.05, '2027-01-01');
+		-- a risk scale and a risk, in versions that have them
+		IF to_regclass('iso27001.risk') IS NOT NULL THEN
+			EXECUTE 'INSERT INTO iso27001.risk_scale (scope_id, acceptance_level) VALUES ($1, 6)' USING id;
+			EXECUTE 'INSERT INTO iso27001.risk (scope_id, risk_id, description, likelihood, impact, treatment, controls)
+					 VALUES ($1, ''R-1'', $2, 4, 4, ''modify'', ''{A.5.1}'')'
+			  USING id, initcap(s) || ' secret risk';
+		END IF;
 	END LOOP;
 END $$;
 SELECT scope_id AS alpha FROM iso27001.soa_scope WHERE name = 'alpha' \gset
@@ -156,6 +163,7 @@ INSERT INTO beta_call VALUES
 	('iso27001.internal_audit_items(text,date,date,date)', $$SELECT count(*) FROM iso27001.internal_audit_items('beta')$$),
 	('iso27001.internal_audit_coverage(text,date,date)', $$SELECT count(*) FROM iso27001.internal_audit_coverage('beta')$$),
 	('iso27001.internal_audit_check(text,date)', $$SELECT count(*) FROM iso27001.internal_audit_check('beta')$$),
+	('iso27001.risk_check(text)', $$SELECT count(*) FROM iso27001.risk_check('beta')$$),
 	('iso27001.internal_audit_findings(text,text)', $$SELECT count(*) FROM iso27001.internal_audit_findings('beta', 'IA-1')$$),
 	('iso27001.soa_history_evidence(bigint,text,timestamptz)', format($$SELECT count(*) FROM iso27001.soa_history_evidence(%s, 'A.5.1', now())$$, :beta));
 DELETE FROM beta_call WHERE to_regprocedure(fn) IS NULL;
@@ -200,7 +208,8 @@ SELECT set_eq(
 		  'iso27001.certificate_event', 'iso27001.nonconformity', 'iso27001_bi.certificate_history',
 		  'iso27001_bi.nonconformity', 'iso27001_bi.soa_evidence', 'iso27001_bi.behaviour_trend_12_months',
 		  'iso27001_bi.behaviour_trend_quarterly', 'iso27001.internal_audit_programme', 'iso27001.internal_audit',
-		  'iso27001_bi.internal_audit', 'iso27001_bi.internal_audit_coverage']) n
+		  'iso27001_bi.internal_audit', 'iso27001_bi.internal_audit_coverage', 'iso27001.risk', 'iso27001.risk_scale',
+		  'iso27001.risk_level', 'iso27001_bi.risk', 'iso27001_bi.risk_control']) n
 	   WHERE to_regclass(n) IS NOT NULL$$,
 	'the reader may read the register but its history, certificates, audits, observations, targets and the views over them');
 

@@ -147,7 +147,7 @@ SELECT is((SELECT jsonb_path_query_array(r, '$.remediations[0].tasks[0].timing."
 			WHERE r ->> 'title' = 'Nonconformity NC-4'),
 		  '["2026-05-01T00:00:00Z", "closed", "completed", "Monthly restore test"]',
 		  'NC-4: its corrective action a completed remediation with the due date as milestone');
-SELECT throws_ok($$SELECT iso27001.oscal_poam('beta')$$, '22023', 'scope "beta" has no open nonconformity',
+SELECT throws_ok($$SELECT iso27001.oscal_poam('beta')$$, '22023', 'scope "beta" has no open nonconformity or risk',
 				 'no open nonconformity: 22023');
 
 -- effectiveness by a metric: a year of weekly click rates around 20 %

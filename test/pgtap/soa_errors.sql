@@ -12,6 +12,7 @@ END $$;
 CREATE ROLE iso27001_errors_app NOLOGIN;
 GRANT SELECT, INSERT, UPDATE (description) ON iso27001.soa_scope TO iso27001_errors_app;
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON iso27001.soa_register TO iso27001_errors_app;
+GRANT SELECT ON iso27001.risk, iso27001.risk_scale TO iso27001_errors_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_history, iso27001.soa_version,
 	iso27001.soa_version_entry TO iso27001_errors_app;
 

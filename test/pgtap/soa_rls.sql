@@ -24,6 +24,7 @@ SELECT 'iso27001_alpha_user', scope_id FROM iso27001.soa_scope WHERE name = 'alp
 CREATE ROLE iso27001_alpha_user NOLOGIN;
 GRANT SELECT, UPDATE (description) ON iso27001.soa_scope TO iso27001_alpha_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_register TO iso27001_alpha_user;
+GRANT SELECT ON iso27001.risk, iso27001.risk_scale TO iso27001_alpha_user;
 GRANT SELECT, INSERT ON iso27001.soa_history, iso27001.soa_version, iso27001.soa_version_entry
 	TO iso27001_alpha_user;
 

@@ -35,7 +35,12 @@ q "INSERT INTO iso27001.nonconformity (scope_id, nc_id, source, grade, clause, c
    VALUES (iso27001.soa_scope_id('Acme & Co. / HQ'), 'NC 2026/1', 'certification_audit', 'major', '6.1.3', NULL,
            'Risk owners not named', '2026-02-10', 'No process', 'Owners named', 'Quarterly risk review', 'CISO', '2026-05-31', NULL),
           (iso27001.soa_scope_id('Acme & Co. / HQ'), 'OFI-2', 'internal_audit', 'opportunity', NULL, 'A.5.7',
-           'Threat feeds could be automated', '2026-03-01', NULL, NULL, NULL, NULL, NULL, NULL)" >/dev/null
+           'Threat feeds could be automated', '2026-03-01', NULL, NULL, NULL, NULL, NULL, NULL);
+   INSERT INTO iso27001.risk (scope_id, risk_id, description, owner, likelihood, impact, treatment, controls, status, identified_on)
+   VALUES (iso27001.soa_scope_id('Acme & Co. / HQ'), 'R-1', 'Phishing & account takeover', 'CISO', 4, 4, 'modify',
+           '{A.5.7, A.6.3}', 'in treatment', '2026-01-05'),
+          (iso27001.soa_scope_id('Acme & Co. / HQ'), 'R-2', 'Unassessed supplier risk', NULL, NULL, NULL, NULL,
+           '{}', 'open', '2026-01-06')" >/dev/null
 q "SELECT iso27001.oscal_poam('Acme & Co. / HQ')" > "$work/poam.json"
 
 check "the 2022 catalogue is a valid OSCAL catalog" ../../shell/oscal_validate.py oscal_catalog_schema.json "$work/catalog-2022.json"
@@ -44,7 +49,7 @@ check "the current SoA is a valid OSCAL system security plan" ../../shell/oscal_
 check "approved version 1 is a valid OSCAL system security plan" ../../shell/oscal_validate.py oscal_ssp_schema.json "$work/ssp-1.json"
 check "the applicable controls are a valid OSCAL profile" ../../shell/oscal_validate.py oscal_profile_schema.json "$work/profile.json"
 check "the correspondence is a valid OSCAL 1.2 mapping collection" ../../shell/oscal_validate.py oscal_mapping_schema.json "$work/mapping.json"
-check "the open nonconformities are a valid OSCAL plan of action and milestones" ../../shell/oscal_validate.py oscal_complete_schema.json "$work/poam.json"
+check "the open nonconformities and risks are a valid OSCAL plan of action and milestones" ../../shell/oscal_validate.py oscal_complete_schema.json "$work/poam.json"
 sed 's/"status": "remediating"/"status": "being fixed"/' "$work/poam.json" > "$work/bad-poam.json"
 check "a risk status that is not a token is rejected (the check can fail)" \
 	bash -c "! ../../shell/oscal_validate.py oscal_complete_schema.json '$work/bad-poam.json'"
@@ -54,7 +59,8 @@ import json, sys, uuid
 ns = uuid.uuid5(uuid.NAMESPACE_URL, 'https://pgxn.org/dist/iso27001/oscal')
 p = json.load(open(sys.argv[1]))['plan-of-action-and-milestones']
 assert p['uuid'] == str(uuid.uuid5(ns, 'poam/Acme & Co. / HQ')), p['uuid']
-assert [i['uuid'] for i in p['poam-items']] == [str(uuid.uuid5(ns, 'poam-item/Acme & Co. / HQ/' + n)) for n in ('NC 2026/1', 'OFI-2')]
+assert [i['uuid'] for i in p['poam-items']] == [str(uuid.uuid5(ns, 'poam-item/Acme & Co. / HQ/' + n)) for n in ('NC 2026/1', 'OFI-2', 'risk/R-1', 'risk/R-2')]
+assert [r['uuid'] for r in p['risks']][2:] == [str(uuid.uuid5(ns, 'risk/Acme & Co. / HQ/' + n)) for n in ('R-1', 'R-2')]
 assert [i['related-risks'][0]['risk-uuid'] for i in p['poam-items']] == [r['uuid'] for r in p['risks']]
 " "$work/poam.json"
 sed 's/"a\.5\.7"/"5.7"/' "$work/ssp.json" > "$work/bad.json"

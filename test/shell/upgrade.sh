@@ -19,8 +19,9 @@ trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 . test/include/tap.sh
 # 11 checks from each version, 3 more on a trend_rate column of one's own,
-# 2 more on the behaviour observations of 0.2.1, 1 on its certificate
-echo "1..$((11 * ${#olds[@]} + 6))"
+# 2 more on the behaviour observations of 0.2.1, 1 on its certificate, 1
+# on the risk register's grants
+echo "1..$((11 * ${#olds[@]} + 7))"
 
 for old in "${olds[@]}"; do
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
@@ -146,3 +147,22 @@ check "without the view the update goes through and keeps the state's text" \
 		psql -X -q -d $db -c 'DROP VIEW public.state_text' -c \"ALTER EXTENSION iso27001 UPDATE TO '$new'\" &&
 		[ \"\$(psql -X -At -d $db -c 'SELECT s::text FROM public.states')\" = \"\$before\" ]"
 dropdb --if-exists "$db" >/dev/null 2>&1
+
+# A GRC application's role that read the register before the update reads
+# the risk register after it, so that its exports, which now read the
+# risks, keep working
+db=iso27001_upgrade_grants
+dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"
+q "$db" "CREATE SCHEMA iso27001; CREATE EXTENSION iso27001 VERSION '0.2.1' SCHEMA iso27001;
+  SELECT create_scope('acme');
+  DROP ROLE IF EXISTS iso27001_upgrade_app; CREATE ROLE iso27001_upgrade_app;
+  GRANT USAGE ON SCHEMA iso27001 TO iso27001_upgrade_app;
+  GRANT SELECT ON soa_scope, soa_register, soa_history, soa_version, soa_version_entry TO iso27001_upgrade_app;
+  ALTER EXTENSION iso27001 UPDATE TO '$new'" >/dev/null
+check "a role that read the register of 0.2.1 reads the risk register after the update, and soa_export_json runs for it" \
+	test "$(q "$db" "SET ROLE iso27001_upgrade_app;
+		SELECT has_table_privilege('iso27001.risk', 'SELECT') AND has_table_privilege('iso27001.risk_scale', 'SELECT')
+		   AND NOT has_table_privilege('iso27001.risk', 'INSERT');
+		SELECT jsonb_array_length(soa_export_json('acme') -> 'controls')" | tr '\n' ' ')" = "t 93 "
+dropdb --if-exists "$db" >/dev/null 2>&1
+psql -X -q -d postgres -c "DROP ROLE IF EXISTS iso27001_upgrade_app" >/dev/null 2>&1
