@@ -6,7 +6,7 @@
 \ir ../include/preamble.sql
 SET LOCAL TimeZone = 'UTC';
 
-SELECT plan(48);
+SELECT plan(50);
 
 DO $$ BEGIN PERFORM iso27001.create_scope('acme'); PERFORM iso27001.create_scope('beta'); END $$;
 SELECT scope_id AS acme FROM iso27001.soa_scope WHERE name = 'acme' \gset
@@ -243,6 +243,17 @@ SELECT isnt(iso27001.management_review_pack('acme', '2026-01-01', '2026-06-30') 
 UPDATE iso27001.management_review_action SET done_on = NULL WHERE review_id = 'MR-2025' AND action_id = '2';
 SELECT is(iso27001.management_review_pack('acme', '2026-01-01', '2026-06-30') ->> 'data_sha256',
 		  (SELECT p ->> 'data_sha256' FROM pack), 'and undone, the digest is back');
+
+-- the pack of an empty scope, written out by hand, and its digest
+-- computed outside PostgreSQL: Python's hashlib over the text of this
+-- object as jsonb writes it (keys by length, then bytewise; ", " and ": ")
+SELECT is((SELECT jsonb_build_object('scope', p -> 'scope', 'period', p -> 'period', 'inputs', p -> 'inputs')
+			 FROM iso27001.management_review_pack('beta', '2026-01-01', '2026-06-30') p),
+		  '{"scope": "beta", "period": {"start": "2026-01-01", "end": "2026-06-30", "dates_in_time_zone": "UTC"}, "inputs": {"previous_actions": {"clause": "9.3.2 a)", "label": "status of actions from previous management reviews", "last_review": null, "done": 0, "open": 0, "overdue": 0, "actions": []}, "issues_changes": {"clause": "9.3.2 b)", "label": "changes in external and internal issues", "reviews": [], "soa_changes": {"re_decided": 0, "added": 0, "removed": 0, "re_justified": 0, "details_changed": 0, "decisions": [], "approved_versions": []}}, "interested_parties_changes": {"clause": "9.3.2 c)", "label": "changes in needs and expectations of interested parties", "reviews": []}, "nonconformities": {"clause": "9.3.2 d) 1)", "label": "nonconformities and corrective actions", "by_grade": {"major": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}, "minor": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}, "opportunity": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}}, "check": []}, "monitoring": {"clause": "9.3.2 d) 2)", "label": "monitoring and measurement results", "metrics": []}, "audits": {"clause": "9.3.2 d) 3)", "label": "audit results", "certification_audits": [], "internal_audits": [], "programme": null, "check": []}, "objectives": {"clause": "9.3.2 d) 4)", "label": "fulfilment of information security objectives", "targets": []}, "interested_parties_feedback": {"clause": "9.3.2 e)", "label": "feedback from interested parties", "reviews": []}, "risk_treatment": {"clause": "9.3.2 f)", "label": "status of the risk treatment plan (controls of the SoA included for risk treatment)", "controls": 0, "implemented": 0, "partially_implemented": 0, "planned": 0, "not_implemented": 0, "to_do": []}, "opportunities": {"clause": "9.3.2 g)", "label": "opportunities for continual improvement", "nonconformities": [], "improvement_actions": []}}}'::jsonb,
+		  'the pack of a scope with nothing recorded, input by input');
+SELECT is(iso27001.management_review_pack('beta', '2026-01-01', '2026-06-30') ->> 'data_sha256',
+		  '9ffc1d383da1e5a8f6a6248a2f5ee6f82cce0b90729c81f2b6275ba5dd8cfe74',
+		  'its digest: the SHA-256 of that text by an independent implementation (Python hashlib)');
 
 -- errors
 SELECT throws_ok($$SELECT iso27001.management_review_pack(NULL, '2026-01-01', '2026-06-30')$$, '22004',
