@@ -475,7 +475,7 @@ BEGIN ATOMIC
 	   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['soa_scope', 'soa_register', 'soa_version',
 			'soa_version_entry', 'certificate', 'certificate_event', 'certification_audit',
 			'behaviour_observation', 'behaviour_target', 'nonconformity', 'internal_audit_programme',
-			'internal_audit', 'risk', 'risk_scale']::name[]);
+			'internal_audit', 'risk', 'risk_scale', 'management_review', 'management_review_action']::name[]);
 END;
 COMMENT ON FUNCTION iso27001.reader_tables() IS
 	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';

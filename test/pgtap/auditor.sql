@@ -42,6 +42,15 @@ BEGIN
 			  USING id, initcap(s) || ' secret nonconformity';
 		END IF;
 		INSERT INTO iso27001.behaviour_target VALUES (id, 'phishing_click_rate', 0.05, '2027-01-01');
+		-- a management review and its action, in versions that have them
+		IF to_regclass('iso27001.management_review') IS NOT NULL THEN
+			EXECUTE 'INSERT INTO iso27001.management_review (scope_id, review_id, held_on, chair, issues_changes)
+					 VALUES ($1, ''MR-1'', CURRENT_DATE - 5, ''Jane Doe'', $2)'
+			  USING id, initcap(s) || ' secret issue';
+			EXECUTE 'INSERT INTO iso27001.management_review_action (scope_id, review_id, action_id, kind, action, due_date)
+					 VALUES ($1, ''MR-1'', ''1'', ''improvement'', $2, CURRENT_DATE + 30)'
+			  USING id, initcap(s) || ' secret action';
+		END IF;
 	END LOOP;
 END $$;
 SELECT scope_id AS alpha FROM iso27001.soa_scope WHERE name = 'alpha' \gset
@@ -65,7 +74,7 @@ CREATE ROLE iso27001_reader_alpha LOGIN;
 SELECT iso27001.grant_reader('iso27001_reader_alpha');
 INSERT INTO public.scope_access VALUES ('iso27001_reader_alpha', :alpha);
 
-SELECT plan(30);
+SELECT plan(34);
 
 -- what a reader cannot do (the history is not a reader's), an auditor can
 SET LOCAL ROLE iso27001_reader_alpha;
@@ -96,6 +105,9 @@ SELECT ok((SELECT iso27001.oscal_ssp('alpha') IS NOT NULL AND iso27001.oscal_pro
 SELECT is((SELECT count(*) FROM iso27001.nonconformity_check('alpha', '2026-12-01')), 1::bigint,
 		  'nonconformity_check: its nonconformity (no due date)');
 SELECT is((SELECT count(*) FROM iso27001_bi.soa_entry), 93::bigint, 'the BI views: its own scope only');
+SELECT is((SELECT p #>> '{inputs,issues_changes,reviews,0,change}' || ', ' || (p #>> '{inputs,previous_actions,open}')
+			 FROM iso27001.management_review_pack('alpha', CURRENT_DATE - 364, CURRENT_DATE) p),
+		  'Alpha secret issue, 1', 'management_review_pack: its review''s issue and its open action');
 
 -- nothing of the other scope, through any of them
 SELECT throws_ok($$SELECT count(*) FROM iso27001.soa_as_of('beta', 'infinity')$$, '22023', NULL, 'soa_as_of of beta: does not exist');
@@ -106,6 +118,10 @@ SELECT throws_ok($$SELECT count(*) FROM iso27001.soa_diff('beta', 1, 1)$$, '2202
 SELECT throws_ok($$SELECT iso27001.evidence_pack('beta', 'phishing_click_rate')$$, '22023', NULL, 'evidence_pack of beta');
 SELECT throws_ok($$SELECT iso27001.oscal_ssp('beta', 1)$$, '22023', NULL, 'oscal_ssp of beta');
 SELECT throws_ok($$SELECT count(*) FROM iso27001.soa_validate('beta')$$, '22023', NULL, 'soa_validate of beta');
+SELECT throws_ok($$SELECT iso27001.management_review_pack('beta', '2026-01-01', '2026-12-31')$$, '22023', NULL,
+				 'management_review_pack of beta');
+SELECT ok(iso27001.management_review_pack('alpha', CURRENT_DATE - 364, CURRENT_DATE)::text !~ 'Beta secret',
+		  'no text of beta in its management review pack');
 SELECT is((SELECT count(*) FROM iso27001.soa_history WHERE scope_id = :beta), 0::bigint, 'beta''s history: no row');
 SELECT is((SELECT count(*) FROM iso27001.nonconformity_check()), 1::bigint, 'nonconformity_check of all scopes: alpha''s only');
 SELECT ok((SELECT string_agg(x::text, '') FROM iso27001.soa_as_of('alpha', 'infinity') x) !~ 'Beta secret',
@@ -118,6 +134,9 @@ SELECT throws_ok($$SELECT iso27001.soa_approve('alpha', 'Auditor')$$, '42501', N
 SELECT throws_ok($$INSERT INTO iso27001.nonconformity (scope_id, nc_id, source, grade, clause, description, raised_on)
 				   VALUES ((SELECT scope_id FROM scope_name WHERE name = 'alpha'), 'NC-9', 'other', 'minor', '9.2', 'x', '2026-01-01')$$,
 				 '42501', NULL, 'a nonconformity: 42501');
+SELECT throws_ok($$INSERT INTO iso27001.management_review (scope_id, review_id)
+				   VALUES ((SELECT scope_id FROM scope_name WHERE name = 'alpha'), 'MR-9')$$,
+				 '42501', NULL, 'a management review: 42501');
 RESET ROLE;
 SELECT iso27001.revoke_auditor('iso27001_auditor_alpha');
 SELECT is((SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'iso27001_auditor_alpha'), 0::bigint,

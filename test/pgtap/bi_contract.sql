@@ -4,7 +4,7 @@
 -- figures agree with the catalogue and with hand calculations.
 \ir ../include/preamble.sql
 
-SELECT plan(32);
+SELECT plan(33);
 
 SELECT results_eq(
 	$$SELECT table_name::text COLLATE "default",
@@ -36,6 +36,8 @@ SELECT results_eq(
 	 'scope_id bigint, scope text, audit_id text, title text, planned_on date, held_on date, auditor text, status text, clauses integer, controls integer, findings bigint, open_findings bigint'),
 	('internal_audit_coverage',
 	 'scope_id bigint, scope text, programme_id text, period_start date, period_end date, kind text, item text, title text, sort_key integer, coverage text, audits integer, last_held_on date, next_planned_on date'),
+	('management_review_action',
+	 'scope_id bigint, scope text, review_id text, review_held_on date, action_id text, kind text, action text, owner text, due_date date, done_on date, status text, days_overdue integer'),
 	('nonconformity',
 	 'scope_id bigint, scope text, nc_id text, source text, grade text, clause text, control_id text, sort_key integer, description text, raised_on date, owner text, due_date date, action_on date, closed_on date, verified_on date, status text, days_open integer'),
 	('risk',
@@ -264,6 +266,20 @@ SELECT results_eq(
 	$$SELECT audit_id, status, clauses, controls, findings FROM iso27001_bi.internal_audit WHERE scope = 'acme' ORDER BY audit_id$$,
 	$$VALUES ('IA-1', 'held', 2, 1, 0::bigint), ('IA-2', 'planned', 1, 0, 0), ('IA-3', 'overdue', 1, 0, 0)$$,
 	'internal_audit: held, planned, and overdue (planned, past its day)');
+
+-- a management review held ten days ago: an action done, one due in five
+-- days, one due three days ago (overdue by 3)
+INSERT INTO iso27001.management_review (scope_id, review_id, held_on, chair) VALUES (:acme, 'MR-1', CURRENT_DATE - 10, 'CEO');
+INSERT INTO iso27001.management_review_action (scope_id, review_id, action_id, kind, action, due_date, done_on) VALUES
+	(:acme, 'MR-1', '1', 'improvement', 'a', CURRENT_DATE - 5, CURRENT_DATE - 6),
+	(:acme, 'MR-1', '2', 'isms_change', 'b', CURRENT_DATE + 5, NULL),
+	(:acme, 'MR-1', '3', 'resource_need', 'c', CURRENT_DATE - 3, NULL);
+SELECT results_eq(
+	$$SELECT action_id, kind, status, days_overdue, review_held_on FROM iso27001_bi.management_review_action
+	   WHERE scope = 'acme' ORDER BY action_id$$,
+	$$VALUES ('1', 'improvement', 'done', NULL::integer, CURRENT_DATE - 10), ('2', 'isms_change', 'open', NULL, CURRENT_DATE - 10),
+			 ('3', 'resource_need', 'overdue', 3, CURRENT_DATE - 10)$$,
+	'management_review_action: done, open, and overdue by 3 days');
 
 -- readers: none by default (a role is cluster-wide), one per database by grant_reader
 SELECT is((SELECT nspacl FROM pg_catalog.pg_namespace WHERE nspname = 'iso27001_bi'), NULL,

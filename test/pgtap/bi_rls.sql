@@ -58,6 +58,15 @@ BEGIN
 					 VALUES ($1, ''R-1'', $2, 4, 4, ''modify'', ''{A.5.1}'')'
 			  USING id, initcap(s) || ' secret risk';
 		END IF;
+		-- a management review and its action, in versions that have them
+		IF to_regclass('iso27001.management_review') IS NOT NULL THEN
+			EXECUTE 'INSERT INTO iso27001.management_review (scope_id, review_id, held_on, chair, issues_changes)
+					 VALUES ($1, ''MR-1'', CURRENT_DATE - 5, ''Jane Doe'', $2)'
+			  USING id, initcap(s) || ' secret issue';
+			EXECUTE 'INSERT INTO iso27001.management_review_action (scope_id, review_id, action_id, kind, action, due_date)
+					 VALUES ($1, ''MR-1'', ''1'', ''improvement'', $2, CURRENT_DATE + 30)'
+			  USING id, initcap(s) || ' secret action';
+		END IF;
 	END LOOP;
 END $$;
 SELECT scope_id AS alpha FROM iso27001.soa_scope WHERE name = 'alpha' \gset
@@ -165,12 +174,13 @@ INSERT INTO beta_call VALUES
 	('iso27001.internal_audit_check(text,date)', $$SELECT count(*) FROM iso27001.internal_audit_check('beta')$$),
 	('iso27001.risk_check(text)', $$SELECT count(*) FROM iso27001.risk_check('beta')$$),
 	('iso27001.internal_audit_findings(text,text)', $$SELECT count(*) FROM iso27001.internal_audit_findings('beta', 'IA-1')$$),
+	('iso27001.management_review_pack(text,date,date)', $$SELECT iso27001.management_review_pack('beta', CURRENT_DATE - 365, CURRENT_DATE)$$),
 	('iso27001.soa_history_evidence(bigint,text,timestamptz)', format($$SELECT count(*) FROM iso27001.soa_history_evidence(%s, 'A.5.1', now())$$, :beta));
 DELETE FROM beta_call WHERE to_regprocedure(fn) IS NULL;
 UPDATE beta_call SET fn = to_regprocedure(fn)::text;
 GRANT SELECT ON beta_call TO PUBLIC;
 
-SELECT plan(22);
+SELECT plan(23);
 
 -- the list above is complete: every function with an argument naming a
 -- scope is called (but evidence_states, which takes a scope_id: below,
@@ -209,7 +219,8 @@ SELECT set_eq(
 		  'iso27001_bi.nonconformity', 'iso27001_bi.soa_evidence', 'iso27001_bi.behaviour_trend_12_months',
 		  'iso27001_bi.behaviour_trend_quarterly', 'iso27001.internal_audit_programme', 'iso27001.internal_audit',
 		  'iso27001_bi.internal_audit', 'iso27001_bi.internal_audit_coverage', 'iso27001.risk', 'iso27001.risk_scale',
-		  'iso27001.risk_level', 'iso27001_bi.risk', 'iso27001_bi.risk_control']) n
+		  'iso27001.risk_level', 'iso27001_bi.risk', 'iso27001_bi.risk_control', 'iso27001.management_review',
+		  'iso27001.management_review_action', 'iso27001_bi.management_review_action']) n
 	   WHERE to_regclass(n) IS NOT NULL$$,
 	'the reader may read the register but its history, certificates, audits, observations, targets and the views over them');
 
@@ -259,6 +270,8 @@ SELECT is((SELECT array_agg(DISTINCT scope ORDER BY scope) FROM iso27001.soa_cov
 		  'soa_coverage() too');
 SELECT is((SELECT array_agg(DISTINCT scope_name ORDER BY scope_name) FROM iso27001.internal_audit_check()), ARRAY['alpha'],
 		  'internal_audit_check() of every scope reports its scope only');
+SELECT throws_ok($$SELECT iso27001.management_review_pack('beta', '2026-01-01', '2026-12-31')$$,
+				 '22023', 'ISMS scope "beta" does not exist', 'management_review_pack: the other scope does not exist');
 
 -- no writes, no change history
 SELECT throws_ok($$INSERT INTO iso27001.soa_register (scope_id, control_key, title)

@@ -46,6 +46,10 @@ q "$src" "CREATE EXTENSION iso27001;
   VALUES (soa_scope_id('acme'), 'IA-1', '2025-06-01', '2025-06-02', 'Bob', '{4,9.2}', '{A.5.1,A.8.8}');
   INSERT INTO nonconformity (scope_id, nc_id, source, grade, clause, description, raised_on, internal_audit_id)
   VALUES (soa_scope_id('acme'), 'NC-1', 'internal_audit', 'minor', '9.2.2', 'No audit criteria.', '2025-06-03', 'IA-1');
+  INSERT INTO management_review (scope_id, review_id, held_on, chair, attendees, issues_changes)
+  VALUES (soa_scope_id('acme'), 'MR-2025', '2025-11-20', 'CEO', '{CEO,CISO}', 'A second cloud provider.');
+  INSERT INTO management_review_action (scope_id, review_id, action_id, kind, action, owner, due_date)
+  VALUES (soa_scope_id('acme'), 'MR-2025', '1', 'resource_need', 'A second analyst.', 'CFO', '2026-03-31');
   CREATE TABLE public.kept (id int PRIMARY KEY, control iso_control, entry soa_entry,
 						   ols trend_ols, rate trend_rate, robust trend_robust, events certification_event[]);
   INSERT INTO public.kept
@@ -65,7 +69,7 @@ createdb "${src}_custom"
 pg_restore -d "${src}_custom" "$work/custom.dump" > "$work/custom.log" 2>&1
 custom_status=$?
 
-echo "1..20"
+echo "1..22"
 n=0
 bad=0
 result() {		# result <ok?> <description>
@@ -80,7 +84,7 @@ result "$custom_status" "a custom-format dump restores without error"
 # every table of the register, row by row, in both restored databases
 for table in soa_scope soa_register soa_history soa_version soa_version_entry \
 	certificate certification_audit behaviour_metric behaviour_observation behaviour_target \
-	internal_audit_programme internal_audit nonconformity; do
+	internal_audit_programme internal_audit nonconformity management_review management_review_action; do
 	q "$src" "COPY (SELECT * FROM iso27001.$table ORDER BY 1, 2, 3) TO STDOUT" > "$work/$table.src"
 	same=0
 	for db in "${src}_plain" "${src}_custom"; do
