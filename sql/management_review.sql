@@ -408,8 +408,11 @@ BEGIN
 	  INTO d3;
 
 	-- f) the controls the SoA includes for risk treatment on the period's
-	-- last day, by implementation state, and those not implemented
-	SELECT jsonb_build_object('clause', '9.3.2 f)', 'label', 'status of the risk treatment plan (controls of the SoA included for risk treatment)',
+	-- last day, by implementation state, and those not implemented; and
+	-- the risk register: the risks identified by then, those identified,
+	-- accepted and closed in the period, and those open (as their status
+	-- stands now) above the acceptance level
+	SELECT jsonb_build_object('clause', '9.3.2 f)', 'label', 'status of the risk treatment plan (controls of the SoA included for risk treatment, and the risk register)',
 			'controls', count(*),
 			'implemented', count(*) FILTER (WHERE implementation(s.entry) = 'implemented'),
 			'partially_implemented', count(*) FILTER (WHERE implementation(s.entry) = 'partially implemented'),
@@ -418,7 +421,19 @@ BEGIN
 			'to_do', coalesce(jsonb_agg(jsonb_build_object('control', s.control_key,
 											'implementation', implementation(s.entry), 'owner', s.owner)
 									ORDER BY s.control, s.control_key)
-							  FILTER (WHERE implementation(s.entry) <> 'implemented'), '[]'))
+							  FILTER (WHERE implementation(s.entry) <> 'implemented'), '[]'),
+			'risks', (SELECT jsonb_build_object(
+							'identified', count(*),
+							'identified_in_period', count(*) FILTER (WHERE r.identified_on >= ps),
+							'accepted_in_period', count(*) FILTER (WHERE r.accepted_on BETWEEN ps AND pe),
+							'closed_in_period', count(*) FILTER (WHERE r.closed_on BETWEEN ps AND pe),
+							'open', count(*) FILTER (WHERE r.is_open),
+							'open_above_acceptance', coalesce(jsonb_agg(jsonb_build_object(
+									'risk_id', r.risk_id, 'level', r.level, 'acceptance_level', r.acceptance_level,
+									'treatment', r.treatment, 'owner', r.owner)
+								ORDER BY r.level DESC, r.risk_id) FILTER (WHERE r.is_open AND r.above_acceptance), '[]'))
+						FROM iso27001.risk_level r
+					   WHERE r.scope_id = sid AND r.identified_on <= pe))
 	  INTO f
 	  FROM iso27001.soa_as_of(scope, t1) s
 	 WHERE 'risk treatment' = ANY (reasons(s.entry));

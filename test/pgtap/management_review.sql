@@ -6,7 +6,7 @@
 \ir ../include/preamble.sql
 SET LOCAL TimeZone = 'UTC';
 
-SELECT plan(50);
+SELECT plan(51);
 
 DO $$ BEGIN PERFORM iso27001.create_scope('acme'); PERFORM iso27001.create_scope('beta'); END $$;
 SELECT scope_id AS acme FROM iso27001.soa_scope WHERE name = 'acme' \gset
@@ -111,6 +111,17 @@ INSERT INTO iso27001.management_review_action (scope_id, review_id, action_id, k
 	(:acme, 'MR-2025', '5', 'improvement', 'Old action', 'IT', '2025-12-20', '2025-12-20'),
 	(:acme, 'MR-2026', '1', 'improvement', 'Bug bounty', 'CISO', '2026-12-31', NULL);
 
+-- the risk register (accepted up to level 6): R-1 in treatment since
+-- before the period, 4 x 4 = 16; R-2 identified and accepted in it; R-3
+-- identified and closed in it; R-4 identified after it
+INSERT INTO iso27001.risk_scale (scope_id, acceptance_level) VALUES (:acme, 6);
+INSERT INTO iso27001.risk (scope_id, risk_id, description, owner, likelihood, impact, treatment, controls, status,
+						   identified_on, accepted_on, accepted_by, closed_on) VALUES
+	(:acme, 'R-1', 'Account takeover', 'CISO', 4, 4, 'modify', '{A.5.1}', 'in treatment', '2025-11-01', NULL, NULL, NULL),
+	(:acme, 'R-2', 'Lost badge', 'Facilities', 1, 2, 'retain', '{}', 'accepted', '2026-02-01', '2026-03-01', 'Facilities', NULL),
+	(:acme, 'R-3', 'Old server', 'CTO', 3, 3, NULL, '{}', 'closed', '2026-03-01', NULL, NULL, '2026-05-01'),
+	(:acme, 'R-4', 'New supplier', 'CTO', 2, 4, NULL, '{}', 'open', '2026-08-01', NULL, NULL, NULL);
+
 CREATE TEMP TABLE pack AS SELECT iso27001.management_review_pack('acme', '2026-01-01', '2026-06-30') AS p;
 CREATE TEMP TABLE i AS SELECT p -> 'inputs' AS i FROM pack;
 
@@ -207,11 +218,15 @@ SELECT is((SELECT i #> '{audits,check}' FROM i),
 -- f) on 2026-06-30: A.5.1, ORG-1 implemented, A.5.2 planned (implemented
 -- only in August), A.5.3 partially, A.7.4 not implemented; A.5.4 is for
 -- legal reasons only
-SELECT is((SELECT (i -> 'risk_treatment') - 'to_do' - 'label' - 'clause' FROM i),
+SELECT is((SELECT (i -> 'risk_treatment') - 'to_do' - 'label' - 'clause' - 'risks' FROM i),
 		  '{"planned": 1, "controls": 5, "implemented": 2, "not_implemented": 1, "partially_implemented": 1}',
 		  'f) the risk treatment controls by implementation state (by hand)');
 SELECT is((SELECT jsonb_path_query_array(i, '$.risk_treatment.to_do[*].control') FROM i),
 		  '["A.5.2", "A.5.3", "A.7.4"]', 'f) those not implemented');
+SELECT is((SELECT i #> '{risk_treatment,risks}' FROM i),
+		  '{"identified": 3, "identified_in_period": 2, "accepted_in_period": 1, "closed_in_period": 1, "open": 1,
+			"open_above_acceptance": [{"risk_id": "R-1", "level": 16, "acceptance_level": 6, "treatment": "modify", "owner": "CISO"}]}',
+		  'f) the risk register: R-1 to R-3 identified by the period''s end, R-2 accepted and R-3 closed in it, R-1 open above 6 (by hand)');
 
 -- g) NC-5, and the improvement actions still open on 06-30: MR-2025 4
 -- (done after) and MR-2026 1
@@ -249,10 +264,10 @@ SELECT is(iso27001.management_review_pack('acme', '2026-01-01', '2026-06-30') ->
 -- object as jsonb writes it (keys by length, then bytewise; ", " and ": ")
 SELECT is((SELECT jsonb_build_object('scope', p -> 'scope', 'period', p -> 'period', 'inputs', p -> 'inputs')
 			 FROM iso27001.management_review_pack('beta', '2026-01-01', '2026-06-30') p),
-		  '{"scope": "beta", "period": {"start": "2026-01-01", "end": "2026-06-30", "dates_in_time_zone": "UTC"}, "inputs": {"previous_actions": {"clause": "9.3.2 a)", "label": "status of actions from previous management reviews", "last_review": null, "done": 0, "open": 0, "overdue": 0, "actions": []}, "issues_changes": {"clause": "9.3.2 b)", "label": "changes in external and internal issues", "reviews": [], "soa_changes": {"re_decided": 0, "added": 0, "removed": 0, "re_justified": 0, "details_changed": 0, "decisions": [], "approved_versions": []}}, "interested_parties_changes": {"clause": "9.3.2 c)", "label": "changes in needs and expectations of interested parties", "reviews": []}, "nonconformities": {"clause": "9.3.2 d) 1)", "label": "nonconformities and corrective actions", "by_grade": {"major": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}, "minor": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}, "opportunity": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}}, "check": []}, "monitoring": {"clause": "9.3.2 d) 2)", "label": "monitoring and measurement results", "metrics": []}, "audits": {"clause": "9.3.2 d) 3)", "label": "audit results", "certification_audits": [], "internal_audits": [], "programme": null, "check": []}, "objectives": {"clause": "9.3.2 d) 4)", "label": "fulfilment of information security objectives", "targets": []}, "interested_parties_feedback": {"clause": "9.3.2 e)", "label": "feedback from interested parties", "reviews": []}, "risk_treatment": {"clause": "9.3.2 f)", "label": "status of the risk treatment plan (controls of the SoA included for risk treatment)", "controls": 0, "implemented": 0, "partially_implemented": 0, "planned": 0, "not_implemented": 0, "to_do": []}, "opportunities": {"clause": "9.3.2 g)", "label": "opportunities for continual improvement", "nonconformities": [], "improvement_actions": []}}}'::jsonb,
+		  '{"scope": "beta", "period": {"start": "2026-01-01", "end": "2026-06-30", "dates_in_time_zone": "UTC"}, "inputs": {"previous_actions": {"clause": "9.3.2 a)", "label": "status of actions from previous management reviews", "last_review": null, "done": 0, "open": 0, "overdue": 0, "actions": []}, "issues_changes": {"clause": "9.3.2 b)", "label": "changes in external and internal issues", "reviews": [], "soa_changes": {"re_decided": 0, "added": 0, "removed": 0, "re_justified": 0, "details_changed": 0, "decisions": [], "approved_versions": []}}, "interested_parties_changes": {"clause": "9.3.2 c)", "label": "changes in needs and expectations of interested parties", "reviews": []}, "nonconformities": {"clause": "9.3.2 d) 1)", "label": "nonconformities and corrective actions", "by_grade": {"major": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}, "minor": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}, "opportunity": {"open": 0, "closed": 0, "raised": 0, "overdue": 0}}, "check": []}, "monitoring": {"clause": "9.3.2 d) 2)", "label": "monitoring and measurement results", "metrics": []}, "audits": {"clause": "9.3.2 d) 3)", "label": "audit results", "certification_audits": [], "internal_audits": [], "programme": null, "check": []}, "objectives": {"clause": "9.3.2 d) 4)", "label": "fulfilment of information security objectives", "targets": []}, "interested_parties_feedback": {"clause": "9.3.2 e)", "label": "feedback from interested parties", "reviews": []}, "risk_treatment": {"clause": "9.3.2 f)", "label": "status of the risk treatment plan (controls of the SoA included for risk treatment, and the risk register)", "controls": 0, "implemented": 0, "partially_implemented": 0, "planned": 0, "not_implemented": 0, "to_do": [], "risks": {"identified": 0, "identified_in_period": 0, "accepted_in_period": 0, "closed_in_period": 0, "open": 0, "open_above_acceptance": []}}, "opportunities": {"clause": "9.3.2 g)", "label": "opportunities for continual improvement", "nonconformities": [], "improvement_actions": []}}}'::jsonb,
 		  'the pack of a scope with nothing recorded, input by input');
 SELECT is(iso27001.management_review_pack('beta', '2026-01-01', '2026-06-30') ->> 'data_sha256',
-		  '9ffc1d383da1e5a8f6a6248a2f5ee6f82cce0b90729c81f2b6275ba5dd8cfe74',
+		  '8b4b5b04480aa8a5a0249e56374e44848bac7e94cd45d35e17a1839a9d54c14d',
 		  'its digest: the SHA-256 of that text by an independent implementation (Python hashlib)');
 
 -- errors
