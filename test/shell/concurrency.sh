@@ -5,7 +5,7 @@
 # versions of either and read snapshots and run the validator; afterwards no update may be lost and every
 # invariant of the register must hold.  ISO27001_CONCURRENCY_SECONDS=60
 # runs for that long instead of 50 transactions a client, and reports the
-# throughput.
+# throughput.  They also record risks and nonconformities.
 set -uo pipefail
 cd "$(dirname "$0")/../fixtures/pgbench"
 db=iso27001_concurrency
@@ -23,7 +23,7 @@ q "CREATE EXTENSION iso27001;
    SELECT iso27001.create_scope('second');
    UPDATE iso27001.soa_register SET entry = 'applicable, implemented (legal)',
 		  justification = 'Initial decision.', evidence = '{seed}';
-   CREATE SEQUENCE evidence_seq; CREATE SEQUENCE decision_seq;" >/dev/null
+   CREATE SEQUENCE evidence_seq; CREATE SEQUENCE decision_seq; CREATE SEQUENCE nc_seq;" >/dev/null
 
 if [ -n "${ISO27001_CONCURRENCY_SECONDS:-}" ]; then
 	length=(-T "$ISO27001_CONCURRENCY_SECONDS")
@@ -32,7 +32,7 @@ else
 fi
 pgbench -n -d "$db" -c "$clients" -j 2 "${length[@]}" \
 	-f add_evidence.sql@4 -f set_entry.sql@3 -f custom.sql@2 -f churn.sql@2 \
-	-f approve.sql@2 -f read.sql@2 > "$log" 2>&1
+	-f approve.sql@2 -f read.sql@2 -f records.sql@2 > "$log" 2>&1
 status=$?
 
 n=0
@@ -47,7 +47,7 @@ check() {		# check <description> <query that returns t>
 	fi
 }
 
-echo "1..11"
+echo "1..13"
 n=$((n + 1))
 if [ "$status" -eq 0 ] && ! grep -qi 'error\|abort' "$log"; then
 	done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log")
@@ -57,6 +57,14 @@ else
 	echo "not ok $n - pgbench failed ($status)"; sed 's/^/# /' "$log"
 	bad=$((bad + 1))
 fi
+check "every nonconformity raised is recorded once" \
+	"SELECT count(*) = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM nc_seq)
+	   AND count(*) = count(DISTINCT (scope_id, nc_id)) FROM iso27001.nonconformity"
+check "each risk is there once, on the scale, naming two controls of its SoA" \
+	"SELECT count(*) <= 40 AND bool_and(likelihood BETWEEN 1 AND 5 AND cardinality(controls) = 2
+			AND (SELECT count(*) FROM iso27001.soa_register g
+				  WHERE g.scope_id = r.scope_id AND g.control_key = ANY (r.controls)) = 2)
+	   FROM iso27001.risk r"
 check "no evidence link was lost: every soa_add_evidence call is in the register" \
 	"SELECT count(*) = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM evidence_seq)
 	   FROM iso27001.soa_register r, unnest(r.evidence) AS e WHERE e LIKE 'link-%'"
