@@ -300,3 +300,25 @@ UPDATE nonconformity
 \echo 'after the verification:'
 SELECT nc_id, rule, severity FROM nonconformity_check('acme', '2026-03-01');
 SELECT nc_id, grade, status, days_open FROM iso27001_bi.nonconformity WHERE scope = 'acme';
+
+\echo
+\echo '== 29. Clause 6.1.3: the risks behind the SoA, and what the validator makes of them =='
+INSERT INTO risk_scale (scope_id, acceptance_level) VALUES (:scope_id, 8);
+INSERT INTO risk (scope_id, risk_id, description, owner, likelihood, impact, treatment, controls, status, identified_on)
+VALUES (:scope_id, 'R-1', 'Credential phishing leads to account takeover', 'CISO', 4, 4, 'modify', '{6.3, 8.5}',
+		'in treatment', '2025-07-07'),
+	   (:scope_id, 'R-2', 'Unpatched servers exploited', 'CTO', 3, 5, 'modify', '{8.8}', 'open', '2025-09-01'),
+	   (:scope_id, 'R-3', 'Outage of the payroll supplier', NULL, NULL, NULL, NULL, '{}', 'open', '2026-01-10');
+SELECT risk_id, likelihood || ' x ' || impact AS "L x I", level, above_acceptance, treatment, controls
+  FROM risk_level WHERE scope_id = :scope_id ORDER BY risk_id;
+SELECT risk_id, rule, severity FROM risk_check('acme');
+SELECT rule, severity, count(*) FROM soa_validate('acme') WHERE rule LIKE '%RISK%' GROUP BY 1, 2 ORDER BY 1;
+
+\echo
+\echo '== 30. Clause 9.3: the management review input for 2025, with the digest of its data =='
+SELECT i.key AS input, i.value ->> 'clause' AS clause, left(i.value ->> 'label', 60) AS label
+  FROM jsonb_each(management_review_pack('acme', '2025-01-01', '2025-12-31') -> 'inputs') i ORDER BY 2;
+SELECT p #> '{inputs,nonconformities,by_grade,minor}' AS "minor nonconformities",
+	   p #> '{inputs,risk_treatment,risks,open_above_acceptance}' AS "open risks above acceptance",
+	   left(p ->> 'data_sha256', 16) || '...' AS data_sha256
+  FROM (SELECT management_review_pack('acme', '2025-01-01', '2025-12-31') p) q;
