@@ -423,7 +423,7 @@ DECLARE
 		"due_records": "records whose validity ends within the next 30 days (today included)",
 		"expired_records": "records whose validity ended before today",
 		"latest_valid_until": "the last day the freshest record is valid; empty without a record",
-		"days_left": "days from today to latest_valid_until (negative: overdue)",
+		"evidence_freshness.days_left": "days from today to latest_valid_until (negative: overdue)",
 		"evidence_freshness.status": "current, due (within 30 days), overdue (expired), or missing (a required control without a record)",
 		"evidence_freshness.owner": "who collects the evidence (the records'' owner)",
 		"required": "the scope requires current evidence for the control (evidence_requirement): EVIDENCE_STALE is then an error",
