@@ -4647,6 +4647,35 @@ CREATE TRIGGER soa_register_evidence_update
 	EXECUTE FUNCTION iso27001.soa_register_evidence_record();
 REVOKE EXECUTE ON FUNCTION iso27001.soa_register_evidence_record() FROM PUBLIC;
 
+-- The roles granted the register keep what they did: who reads it reads
+-- the evidence records and requirements (soa_validate and the BI views
+-- read them), who writes it records the links it adds (the register's
+-- trigger inserts them)
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN
+		SELECT a.grantee::pg_catalog.regrole AS grantee,
+			   pg_catalog.bool_or(a.privilege_type OPERATOR(pg_catalog.=) 'SELECT') AS reads,
+			   pg_catalog.bool_or(a.privilege_type OPERATOR(pg_catalog.=) ANY (ARRAY['INSERT', 'UPDATE'])) AS writes
+		  FROM pg_catalog.pg_class c
+		 CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) a
+		 WHERE c.oid OPERATOR(pg_catalog.=) 'iso27001.soa_register'::pg_catalog.regclass
+		   AND a.grantee OPERATOR(pg_catalog.<>) c.relowner
+		   AND a.grantee OPERATOR(pg_catalog.<>) 0
+		 GROUP BY a.grantee
+	LOOP
+		IF g.reads THEN
+			EXECUTE pg_catalog.format('GRANT SELECT ON iso27001.evidence, iso27001.evidence_requirement TO %s', g.grantee);
+		END IF;
+		IF g.writes THEN
+			EXECUTE pg_catalog.format('GRANT INSERT ON iso27001.evidence TO %s', g.grantee);
+		END IF;
+	END LOOP;
+END
+$$;
+
 -- Today's links become evidence records, each collected when the SoA
 -- history shows it first added to its control (the register's last change
 -- when the history has no trace of it), valid for a year as the register

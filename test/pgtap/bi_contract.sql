@@ -32,6 +32,8 @@ SELECT results_eq(
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',
 	 'scope_id bigint, scope text, certificate_number text, rule text, severity text, cycle integer, on_date date, detail text, basis text'),
+	('evidence_freshness',
+	 'scope_id bigint, scope text, control_id text, sort_key integer, owner text, records bigint, valid_records bigint, due_records bigint, expired_records bigint, latest_valid_until date, days_left integer, status text, required boolean'),
 	('nonconformity',
 	 'scope_id bigint, scope text, nc_id text, source text, grade text, clause text, control_id text, sort_key integer, description text, raised_on date, owner text, due_date date, action_on date, closed_on date, verified_on date, status text, days_open integer'),
 	('scope',

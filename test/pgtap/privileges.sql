@@ -14,7 +14,7 @@ GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
 
 CREATE ROLE iso27001_test_user NOLOGIN;
 
-SELECT plan(57);
+SELECT plan(59);
 
 -- pg_dump dumps the SoA register (user data), never the reference tables
 SELECT set_eq(
@@ -23,6 +23,7 @@ SELECT set_eq(
 	ARRAY['iso27001.soa_scope', 'iso27001.soa_register', 'iso27001.soa_history',
 		  'iso27001.soa_version', 'iso27001.soa_version_entry', 'iso27001.soa_scope_scope_id_seq',
 		  'iso27001.soa_history_change_id_seq', 'iso27001.certificate', 'iso27001.certification_audit', 'iso27001.certificate_event', 'iso27001.nonconformity',
+		  'iso27001.evidence', 'iso27001.evidence_evidence_id_seq', 'iso27001.evidence_requirement',
 		  'iso27001.behaviour_metric', 'iso27001.behaviour_observation', 'iso27001.behaviour_target'],
 	'pg_dump keeps the SoA register, certificates and behaviour data, and none of the reference tables');
 
@@ -72,11 +73,11 @@ SELECT set_eq(
 	'SELECT * FROM reader_privs',
 	$$SELECT 'iso27001.' || t AS rel, 'SELECT' AS privilege_type FROM unnest(ARRAY['soa_scope', 'soa_register', 'soa_version',
 			  'soa_version_entry', 'certificate', 'certification_audit', 'behaviour_observation',
-			  'behaviour_target', 'certificate_event', 'nonconformity']) t
+			  'behaviour_target', 'certificate_event', 'nonconformity', 'evidence', 'evidence_requirement']) t
 	  UNION ALL SELECT c.oid::regclass::text, 'SELECT' FROM pg_catalog.pg_class c
 	   WHERE c.relnamespace = 'iso27001_bi'::regnamespace
 	  UNION ALL SELECT 'schema iso27001_bi', 'USAGE'$$,
-	'exactly USAGE on iso27001_bi and SELECT on its views and the ten tables under them (not soa_history)');
+	'exactly USAGE on iso27001_bi and SELECT on its views and the twelve tables under them (not soa_history)');
 SELECT lives_ok($$SELECT iso27001.revoke_reader('iso27001_test_reader')$$, 'revoke_reader');
 SELECT is_empty('SELECT * FROM reader_privs', 'takes every one of them back');
 SELECT throws_ok($$SELECT iso27001.grant_reader(NULL)$$, '22004', 'reader role must not be null',
@@ -98,8 +99,8 @@ SELECT p.oid, p.oid::regprocedure::text AS signature, p.prorettype
   JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
  WHERE d.deptype = 'e' AND e.extname = 'iso27001';
 SELECT is((SELECT count(*) FROM ext_functions
-			WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)), 10::bigint,
-		  'ten trigger functions: eight of the register, the nonconformity register''s, and the guard of DROP EXTENSION');
+			WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)), 13::bigint,
+		  'thirteen trigger functions: eight of the register, the nonconformity register''s, the evidence records'' three, and the guard of DROP EXTENSION');
 SELECT is_empty($$SELECT signature FROM ext_functions
 				   WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)
 					 AND (pg_catalog.has_function_privilege('iso27001_test_user', oid, 'EXECUTE')
@@ -112,7 +113,8 @@ SELECT hasnt_function('iso27001', 'soa_lock_key', 'soa_lock_key is gone (no advi
 SELECT ok(pg_catalog.has_function_privilege('iso27001_test_user', f, 'EXECUTE'),
 		  format('%s stays executable: the triggers or API functions call it with the caller''s rights', f))
   FROM unnest(ARRAY['iso27001.soa_restoring()', 'iso27001.soa_administrator()',
-					'iso27001.soa_written_by_current_transaction(xid)']) AS f;
+					'iso27001.soa_written_by_current_transaction(xid)',
+					'iso27001.evidence_control_keys(bigint,text[])', 'iso27001.validation_date(date)']) AS f;
 
 SELECT * FROM finish();
 ROLLBACK;

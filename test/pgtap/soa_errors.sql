@@ -14,6 +14,7 @@ GRANT SELECT, INSERT, UPDATE (description) ON iso27001.soa_scope TO iso27001_err
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON iso27001.soa_register TO iso27001_errors_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_history, iso27001.soa_version,
 	iso27001.soa_version_entry TO iso27001_errors_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.evidence, iso27001.evidence_requirement TO iso27001_errors_app;
 
 SELECT plan(26);
 

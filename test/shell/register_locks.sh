@@ -50,7 +50,8 @@ q -c "CREATE ROLE iso27001_locks_nobody LOGIN PASSWORD '$pw';
 		(SELECT a.scope_id FROM public.scope_access a WHERE a.role_name = current_user));
 	  GRANT SELECT, INSERT, UPDATE (description) ON soa_scope TO iso27001_locks_tenant_b;
 	  GRANT SELECT, INSERT, UPDATE, DELETE ON soa_register TO iso27001_locks_tenant_b;
-	  GRANT SELECT, INSERT ON soa_history, soa_version, soa_version_entry TO iso27001_locks_tenant_b;" \
+	  GRANT SELECT, INSERT ON soa_history, soa_version, soa_version_entry TO iso27001_locks_tenant_b;
+	  GRANT SELECT, INSERT, UPDATE, DELETE ON evidence, evidence_requirement TO iso27001_locks_tenant_b;" \
 	>/dev/null || { echo "not ok 1 - set-up"; exit 1; }
 scope_a=$(q -c "SELECT soa_scope_id('tenant-a')")
 
