@@ -211,8 +211,8 @@ REVOKE EXECUTE ON FUNCTION iso27001.evidence_requirement_check() FROM PUBLIC;
 -- Every link new to a control's list of evidence (soa_set(evidence =>),
 -- soa_set_custom, soa_add_evidence, a plain UPDATE) is recorded as
 -- evidence collected at the change, valid for a year (the annual
--- surveillance audit), owned by the control's owner.  A restore keeps the
--- dumped records as they are.
+-- surveillance audit), owned by the control's owner (a blank link is not
+-- recorded).  A restore keeps the dumped records as they are.
 CREATE FUNCTION iso27001.soa_register_evidence_record()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -225,7 +225,8 @@ BEGIN
 	INSERT INTO iso27001.evidence (scope_id, control_keys, uri, collected_at, recurrence, owner)
 	SELECT NEW.scope_id, ARRAY[NEW.control_key], l.link, NEW.changed_at, interval '1 year', NEW.owner
 	  FROM unnest(NEW.evidence) WITH ORDINALITY AS l(link, k)
-	 WHERE TG_OP = 'INSERT' OR NOT l.link = ANY (OLD.evidence)
+	 WHERE (TG_OP = 'INSERT' OR NOT l.link = ANY (OLD.evidence))
+	   AND btrim(l.link) <> ''
 	 ORDER BY l.k;
 	RETURN NULL;
 END

@@ -4629,7 +4629,8 @@ BEGIN
 	INSERT INTO iso27001.evidence (scope_id, control_keys, uri, collected_at, recurrence, owner)
 	SELECT NEW.scope_id, ARRAY[NEW.control_key], l.link, NEW.changed_at, interval '1 year', NEW.owner
 	  FROM unnest(NEW.evidence) WITH ORDINALITY AS l(link, k)
-	 WHERE TG_OP = 'INSERT' OR NOT l.link = ANY (OLD.evidence)
+	 WHERE (TG_OP = 'INSERT' OR NOT l.link = ANY (OLD.evidence))
+	   AND btrim(l.link) <> ''
 	 ORDER BY l.k;
 	RETURN NULL;
 END
