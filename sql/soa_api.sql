@@ -523,10 +523,10 @@ BEGIN ATOMIC
 	-- hashes on keys, which spill to disk, and none pairs a control with
 	-- the whole register.
 	--
-	-- Evidence records (EVIDENCE_STALE) are read as sets too: each
-	-- control's records collected by as_of, grouped once with the latest
-	-- day one is valid, and only the stale ones and the scope's required
-	-- controls are looked up in the register, by key.
+	-- Evidence records (EVIDENCE_STALE) are read as sets too: the records
+	-- expired on as_of and the required controls give the candidates, the
+	-- records valid on as_of are probed against them in one hash join,
+	-- and only the stale ones are looked up in the register, by key.
 	WITH s AS (
 		SELECT s.scope_id, s.name, s.edition FROM iso27001.soa_scope s
 		 WHERE (soa_validate.scope IS NULL
@@ -659,52 +659,80 @@ BEGIN ATOMIC
 				   AND h.same_title OPERATOR(pg_catalog.=) x.same_title
 				   AND h.title_rank OPERATOR(pg_catalog.<=) 11
 				 WHERE h.control_key OPERATOR(pg_catalog.<>) x.control_key) o
-	), ev AS (
-		-- each control's evidence records collected by the end of as_of,
-		-- with the last day one of them is valid (one branch each way)
-		SELECT e.scope_id, k.control_key, pg_catalog.max(e.valid_until) AS last_valid
-		  FROM iso27001.evidence e
-		 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
-		 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
-		   AND soa_validate.scope IS NULL
-		 GROUP BY e.scope_id, k.control_key
-		UNION ALL
-		SELECT e.scope_id, k.control_key, pg_catalog.max(e.valid_until)
-		  FROM iso27001.evidence e
-		 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
-		 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
-		   AND soa_validate.scope IS NOT NULL
-		   AND e.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
-		 GROUP BY e.scope_id, k.control_key
-	), req AS (
-		SELECT q.scope_id, q.control_key FROM iso27001.evidence_requirement q
-		 WHERE soa_validate.scope IS NULL
-		UNION ALL
-		SELECT q.scope_id, q.control_key FROM iso27001.evidence_requirement q
-		 WHERE soa_validate.scope IS NOT NULL
-		   AND q.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
-	), stale AS (
-		-- controls with records none of which is valid on as_of, and
-		-- required controls without one, if implemented (fully or partly)
-		SELECT c.name, g.control_key, g.control, g.entry, c.edition, n.last_valid, n.required
-		  FROM (SELECT v.scope_id, v.control_key, v.last_valid, false AS required
-				  FROM ev v
-				 WHERE v.last_valid OPERATOR(pg_catalog.<) soa_validate.as_of
-				   AND NOT EXISTS (SELECT FROM req q
-									WHERE q.scope_id OPERATOR(pg_catalog.=) v.scope_id
-									  AND q.control_key OPERATOR(pg_catalog.=) v.control_key)
+	), cand AS (
+		-- the controls that may be stale on as_of: those with a record
+		-- collected by then and expired on it, with the latest expiry, and
+		-- the required ones (one branch each way).  Few, while most records
+		-- are current: the records valid on as_of are only probed against
+		-- them (cur), never grouped.
+		SELECT x.scope_id, x.control_key, pg_catalog.max(x.last_valid) AS last_valid,
+			   pg_catalog.bool_or(x.required) AS required
+		  FROM (SELECT e.scope_id, k.control_key, e.valid_until AS last_valid, false AS required
+				  FROM iso27001.evidence e
+				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
+				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
+				   AND e.valid_until OPERATOR(pg_catalog.<) soa_validate.as_of
+				   AND soa_validate.scope IS NULL
 				UNION ALL
-				SELECT q.scope_id, q.control_key, v.last_valid, true
-				  FROM req q
-				  LEFT JOIN ev v
-					ON v.scope_id OPERATOR(pg_catalog.=) q.scope_id
-				   AND v.control_key OPERATOR(pg_catalog.=) q.control_key
-				 WHERE v.last_valid IS NULL OR v.last_valid OPERATOR(pg_catalog.<) soa_validate.as_of) n
-		  JOIN s c ON c.scope_id OPERATOR(pg_catalog.=) n.scope_id
-		  JOIN iso27001.soa_register g
-			ON g.scope_id OPERATOR(pg_catalog.=) n.scope_id
-		   AND g.control_key OPERATOR(pg_catalog.=) n.control_key
-		 WHERE iso27001.implementation(g.entry) OPERATOR(pg_catalog.=) ANY (ARRAY['implemented', 'partially implemented'])
+				SELECT e.scope_id, k.control_key, e.valid_until, false
+				  FROM iso27001.evidence e
+				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
+				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
+				   AND e.valid_until OPERATOR(pg_catalog.<) soa_validate.as_of
+				   AND soa_validate.scope IS NOT NULL
+				   AND e.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+				UNION ALL
+				SELECT q.scope_id, q.control_key, NULL, true
+				  FROM iso27001.evidence_requirement q
+				 WHERE soa_validate.scope IS NULL
+				UNION ALL
+				SELECT q.scope_id, q.control_key, NULL, true
+				  FROM iso27001.evidence_requirement q
+				 WHERE soa_validate.scope IS NOT NULL
+				   AND q.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))) x
+		 GROUP BY x.scope_id, x.control_key
+	), cur AS (
+		-- those of them with a record valid on as_of: the records' pairs
+		-- probe the candidates, hashed (a semi-join on both keys; the pairs
+		-- formed first, OFFSET 0, so that the scope is not the only key)
+		SELECT DISTINCT v.scope_id, v.control_key
+		  FROM (SELECT e.scope_id, k.control_key
+				  FROM iso27001.evidence e
+				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
+				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
+				   AND e.valid_until OPERATOR(pg_catalog.>=) soa_validate.as_of
+				   AND soa_validate.scope IS NULL
+				OFFSET 0) v
+		 WHERE EXISTS (SELECT FROM cand c
+						WHERE c.scope_id OPERATOR(pg_catalog.=) v.scope_id
+						  AND c.control_key OPERATOR(pg_catalog.=) v.control_key)
+		UNION ALL
+		SELECT DISTINCT v.scope_id, v.control_key
+		  FROM (SELECT e.scope_id, k.control_key
+				  FROM iso27001.evidence e
+				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
+				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
+				   AND e.valid_until OPERATOR(pg_catalog.>=) soa_validate.as_of
+				   AND soa_validate.scope IS NOT NULL
+				   AND e.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+				OFFSET 0) v
+		 WHERE EXISTS (SELECT FROM cand c
+						WHERE c.scope_id OPERATOR(pg_catalog.=) v.scope_id
+						  AND c.control_key OPERATOR(pg_catalog.=) v.control_key)
+	), stale AS (
+		-- the others, if implemented (fully or partly): each looked up in
+		-- the register by key
+		SELECT t.name, g.control_key, g.control, g.entry, t.edition, c.last_valid, c.required
+		  FROM cand c
+		  JOIN s t ON t.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 CROSS JOIN LATERAL (SELECT g.control_key, g.control, g.entry FROM iso27001.soa_register g
+							  WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+								AND g.control_key OPERATOR(pg_catalog.=) c.control_key
+							 OFFSET 0) g
+		 WHERE NOT EXISTS (SELECT FROM cur u
+							WHERE u.scope_id OPERATOR(pg_catalog.=) c.scope_id
+							  AND u.control_key OPERATOR(pg_catalog.=) c.control_key)
+		   AND iso27001.implementation(g.entry) OPERATOR(pg_catalog.=) ANY (ARRAY['implemented', 'partially implemented'])
 	), finding AS (
 		-- the per-entry rules, one branch per bit of the census' problems
 		SELECT x.name, 'UNDECIDED' AS rule, x.control_key, x.control, x.entry, x.title,
@@ -724,10 +752,11 @@ BEGIN ATOMIC
 			   NULL, NULL, NULL, NULL
 		  FROM suspect x
 		 WHERE x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.<>) 0
-		   -- no link, and no evidence record either
-		   AND NOT EXISTS (SELECT FROM ev v
-							WHERE v.scope_id OPERATOR(pg_catalog.=) x.scope_id
-							  AND v.control_key OPERATOR(pg_catalog.=) x.control_key)
+		   -- no link, and no evidence record collected by as_of either
+		   AND NOT EXISTS (SELECT FROM iso27001.evidence e
+							WHERE e.scope_id OPERATOR(pg_catalog.=) x.scope_id
+							  AND x.control_key OPERATOR(pg_catalog.=) ANY (e.control_keys)
+							  AND e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz)
 		UNION ALL
 		SELECT x.name, 'EVIDENCE_STALE', x.control_key, x.control, x.entry, NULL, x.edition,
 			   NULL, NULL, x.last_valid, x.required
