@@ -3,11 +3,12 @@
 # throwaway cluster, two databases with the same register:
 #   - 10,000 scopes of the 93 Annex A controls, decided, justified, each
 #     with an evidence link (no finding in 0.2.1);
-#   - in the database of this version, 100 evidence records a scope
-#     (1,000,000 rows: every control one, seven a second; five owners;
-#     collected in 2025 and 2026, valid 90 to 400 days: about a third
-#     stale on the day validated) and 5 requirements of current evidence a
-#     scope;
+#   - in a database of this version, 100 evidence records a scope
+#     (1,000,000 rows: every control one, collected up to 375 days before
+#     the day validated and valid 365 days, so that about 3 % of the
+#     controls are stale; seven older records, superseded; five owners),
+#     and 5 requirements of current evidence a scope; in another, 10
+#     records a scope (100,000 rows, ten controls);
 #   - in the other, CREATE EXTENSION iso27001 VERSION '0.2.1' (its
 #     validator, which reads no evidence record);
 #   (a) soa_validate() over every scope, as of a fixed date, against the
@@ -58,29 +59,39 @@ SQL
 if [ "${1:-}" = --in-cluster ]; then
 	runs=$2
 	createdb bench_new
+	createdb bench_10
 	createdb bench_021
 	psql -X -q -v ON_ERROR_STOP=1 -d bench_new -c "CREATE EXTENSION iso27001"
+	psql -X -q -v ON_ERROR_STOP=1 -d bench_10 -c "CREATE EXTENSION iso27001"
 	psql -X -q -v ON_ERROR_STOP=1 -d bench_021 -c "CREATE SCHEMA iso27001; CREATE EXTENSION iso27001 VERSION '0.2.1' SCHEMA iso27001"
 	fill bench_new
+	fill bench_10
 	fill bench_021
-	psql -X -q -v ON_ERROR_STOP=1 -d bench_new <<'SQL'
+	# records per scope: 100 (every control one, collected up to 375 days
+	# before the day validated and valid 365 days, so that about 3 % are
+	# stale; seven older ones, superseded) or 10 (ten controls)
+	for db in bench_new bench_10; do
+		per=$([ "$db" = bench_new ] && echo 100 || echo 10)
+		psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v per="$per" <<'SQL'
 SET session_replication_role = replica;
-SELECT setseed(0.17);
+SELECT setseed(0.17) \g /dev/null
 INSERT INTO iso27001.evidence (scope_id, control_keys, uri, collected_at, valid_until, owner)
 SELECT x.scope_id, ARRAY[c.control::text], 'https://evidence.example/' || x.scope_id || '/r' || x.i,
-	   x.collected, (x.collected::date + x.days), 'owner ' || (x.i % 5)
-  FROM (SELECT s.scope_id, i, timestamptz '2025-01-01' + (random() * 600)::int * interval '1 day' AS collected,
-			   90 + (random() * 310)::int AS days
-		  FROM iso27001.soa_scope s CROSS JOIN generate_series(1, 100) i) x
+	   x.collected, (x.collected::date + 365), 'owner ' || (x.i % 5)
+  FROM (SELECT s.scope_id, i,
+			   timestamptz '2026-06-30' - (CASE WHEN i <= 93 THEN (random() * 375)::int
+												ELSE 400 + (random() * 300)::int END) * interval '1 day' AS collected
+		  FROM iso27001.soa_scope s CROSS JOIN generate_series(1, :per) i) x
   JOIN (SELECT a.control, row_number() OVER (ORDER BY a.control) AS n FROM iso27001.annex_a_2022 a) c
 	ON c.n = (x.i - 1) % 93 + 1;
 INSERT INTO iso27001.evidence_requirement (scope_id, control_key)
 SELECT s.scope_id, c FROM iso27001.soa_scope s, unnest(ARRAY['A.5.1', 'A.5.15', 'A.8.8', 'A.8.13', 'A.8.15']) c;
 RESET session_replication_role;
 VACUUM ANALYZE;
-SELECT count(*) AS evidence_rows FROM iso27001.evidence;
+SELECT current_database(), count(*) AS evidence_rows FROM iso27001.evidence;
 SELECT rule, severity, count(*) FROM iso27001.soa_validate(NULL, '2026-06-30') GROUP BY 1, 2 ORDER BY 1, 2;
 SQL
+	done
 	view="SELECT * FROM iso27001_bi.evidence_freshness"
 	# the same columns by hand: one GROUP BY per scope, control and owner,
 	# the requirements joined, and the required controls without a record
@@ -114,6 +125,7 @@ SQL
 	out=$(mktemp)
 	for _ in $(seq "$runs"); do
 		echo "validate all, 0.2.2 $(exec_ms bench_new "SELECT count(*) FROM iso27001.soa_validate(NULL, '2026-06-30')")" >> "$out"
+		echo "validate all 10 a scope, 0.2.2 $(exec_ms bench_10 "SELECT count(*) FROM iso27001.soa_validate(NULL, '2026-06-30')")" >> "$out"
 		echo "validate all, 0.2.1 $(exec_ms bench_021 "SELECT count(*) FROM iso27001.soa_validate(NULL)")" >> "$out"
 		echo "validate one, 0.2.2 $(exec_ms bench_new "SELECT count(*) FROM iso27001.soa_validate('s-5000', '2026-06-30')")" >> "$out"
 		echo "validate one, 0.2.1 $(exec_ms bench_021 "SELECT count(*) FROM iso27001.soa_validate('s-5000')")" >> "$out"
@@ -127,7 +139,7 @@ WITH r AS (SELECT regexp_replace(line, ' [0-9.]+$', '') AS what, substring(line 
 SELECT m.what, m.runs, m.median_ms, m.min_ms, m.max_ms,
 	   CASE WHEN m.what LIKE '%0.2.2' OR m.what LIKE '%view'
 			THEN round(m.median_ms / (SELECT b.median_ms FROM m b
-									   WHERE b.what = replace(replace(m.what, '0.2.2', '0.2.1'), 'view', 'hand')), 2) END AS ratio
+									   WHERE b.what = replace(replace(replace(m.what, ' 10 a scope', ''), '0.2.2', '0.2.1'), 'view', 'hand')), 2) END AS ratio
   FROM m ORDER BY m.what;
 SQL
 	} | psql -X -q -d bench_new -v ON_ERROR_STOP=1
