@@ -42,7 +42,7 @@ q "$src" "CREATE EXTENSION iso27001;
   INSERT INTO behaviour_target VALUES (soa_scope_id('acme'), 'phishing_click_rate', 0.05, '2026-12-31', NULL);
   INSERT INTO evidence (scope_id, control_keys, uri, title, collected_at, recurrence, owner, sha256)
   VALUES (soa_scope_id('acme'), '{A.5.15,A.5.18}', 'https://e/access-review', 'Access review', '2026-01-01 10:00+00',
-		  '90 days', 'IAM lead', '\\x' || repeat('ab', 32));
+		  '90 days', 'IAM lead', decode(repeat('ab', 32), 'hex'));
   INSERT INTO evidence_requirement VALUES (soa_scope_id('acme'), 'A.8.8', 'CB request');
   CREATE TABLE public.kept (id int PRIMARY KEY, control iso_control, entry soa_entry,
 						   ols trend_ols, rate trend_rate, robust trend_robust, events certification_event[]);
@@ -63,7 +63,7 @@ createdb "${src}_custom"
 pg_restore -d "${src}_custom" "$work/custom.dump" > "$work/custom.log" 2>&1
 custom_status=$?
 
-echo "1..20"
+echo "1..21"
 n=0
 bad=0
 result() {		# result <ok?> <description>
