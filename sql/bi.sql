@@ -328,6 +328,44 @@ SELECT r.scope_id, s.name AS scope, r.control_key AS control_id,
 COMMENT ON VIEW iso27001_bi.soa_evidence IS
 	'the evidence links of every scope''s controls, one row per link in the register''s order (soa_entry.evidence_links counts them)';
 
+-- The freshness of every scope's evidence records as of today, per control
+-- and owner (a record of several controls counts for each): how many are
+-- valid beyond the next 30 days, due within them, expired, and the
+-- control's status; a control the scope requires current evidence for
+-- shows with no record as missing.  Records collected after today are not
+-- counted (the validator's rule, EVIDENCE_STALE, as of today).
+CREATE VIEW iso27001_bi.evidence_freshness WITH (security_invoker = true) AS
+SELECT coalesce(a.scope_id, q.scope_id) AS scope_id, s.name AS scope,
+	   coalesce(a.control_key, q.control_key) AS control_id,
+	   CASE WHEN iso27001.is_valid_control(coalesce(a.control_key, q.control_key))
+			THEN iso27001.sort_key(coalesce(a.control_key, q.control_key)::iso27001.iso_control)
+			ELSE 999999 END AS sort_key,
+	   a.owner, coalesce(a.records, 0) AS records, coalesce(a.valid_records, 0) AS valid_records,
+	   coalesce(a.due_records, 0) AS due_records, coalesce(a.expired_records, 0) AS expired_records,
+	   a.latest_valid_until, (a.latest_valid_until OPERATOR(pg_catalog.-) CURRENT_DATE) AS days_left,
+	   CASE WHEN a.latest_valid_until IS NULL THEN 'missing'
+			WHEN a.latest_valid_until OPERATOR(pg_catalog.<) CURRENT_DATE THEN 'overdue'
+			WHEN a.latest_valid_until OPERATOR(pg_catalog.<=) (CURRENT_DATE OPERATOR(pg_catalog.+) 30) THEN 'due'
+			ELSE 'current' END AS status,
+	   q.scope_id IS NOT NULL AS required
+  FROM (SELECT e.scope_id, k.control_key, e.owner, pg_catalog.count(*) AS records,
+			   pg_catalog.count(*) FILTER (WHERE e.valid_until OPERATOR(pg_catalog.>)
+										   (CURRENT_DATE OPERATOR(pg_catalog.+) 30)) AS valid_records,
+			   pg_catalog.count(*) FILTER (WHERE e.valid_until OPERATOR(pg_catalog.>=) CURRENT_DATE
+										     AND e.valid_until OPERATOR(pg_catalog.<=)
+												 (CURRENT_DATE OPERATOR(pg_catalog.+) 30)) AS due_records,
+			   pg_catalog.count(*) FILTER (WHERE e.valid_until OPERATOR(pg_catalog.<) CURRENT_DATE) AS expired_records,
+			   pg_catalog.max(e.valid_until) AS latest_valid_until
+		  FROM iso27001.evidence e
+		 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
+		 WHERE e.collected_at OPERATOR(pg_catalog.<) (CURRENT_DATE OPERATOR(pg_catalog.+) 1)::timestamptz
+		 GROUP BY e.scope_id, k.control_key, e.owner) a
+  FULL JOIN iso27001.evidence_requirement q
+	ON q.scope_id OPERATOR(pg_catalog.=) a.scope_id AND q.control_key OPERATOR(pg_catalog.=) a.control_key
+  JOIN iso27001.soa_scope s ON s.scope_id OPERATOR(pg_catalog.=) coalesce(a.scope_id, q.scope_id);
+COMMENT ON VIEW iso27001_bi.evidence_freshness IS
+	'the freshness of every scope''s evidence records as of today, per control and owner: records valid beyond 30 days, due within 30 days, expired, the latest valid_until with days left, and the status (current, due, overdue; missing for a required control without a record)';
+
 -- Column comments (BI tools such as Metabase show them as descriptions):
 -- one text per column name, or per view and column where a name means
 -- different things in different views
@@ -380,6 +418,15 @@ DECLARE
 		"events": "events observed in the period (rate metrics): clicks, reports",
 		"evidence_links": "number of evidence links (one row each in soa_evidence)",
 		"link": "an evidence link (a URL, a document reference)",
+		"records": "number of evidence records of the control collected by today (a record of several controls counts for each)",
+		"valid_records": "records valid beyond the next 30 days",
+		"due_records": "records whose validity ends within the next 30 days (today included)",
+		"expired_records": "records whose validity ended before today",
+		"latest_valid_until": "the last day the freshest record is valid; empty without a record",
+		"evidence_freshness.days_left": "days from today to latest_valid_until (negative: overdue)",
+		"evidence_freshness.status": "current, due (within 30 days), overdue (expired), or missing (a required control without a record)",
+		"evidence_freshness.owner": "who collects the evidence (the records'' owner)",
+		"required": "the scope requires current evidence for the control (evidence_requirement): EVIDENCE_STALE is then an error",
 		"excluded": "number of excluded controls",
 		"first_time": "first observation of the trend",
 		"fitted_last": "the trend''s fitted value at the last observation (a rate as a fraction)",
@@ -475,7 +522,8 @@ BEGIN ATOMIC
 	   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['soa_scope', 'soa_register', 'soa_version',
 			'soa_version_entry', 'certificate', 'certificate_event', 'certification_audit',
 			'behaviour_observation', 'behaviour_target', 'nonconformity', 'internal_audit_programme',
-			'internal_audit', 'risk', 'risk_scale', 'management_review', 'management_review_action']::name[]);
+			'internal_audit', 'risk', 'risk_scale', 'management_review', 'management_review_action',
+			'evidence', 'evidence_requirement']::name[]);
 END;
 COMMENT ON FUNCTION iso27001.reader_tables() IS
 	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';

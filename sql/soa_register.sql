@@ -626,8 +626,9 @@ BEGIN
 			USING ERRCODE = 'check_violation',
 				  HINT = 'Approve in a statement of its own.';
 	END IF;
+	-- evidence is judged on the day of the approval
 	SELECT count(*), min(v.control_key || ': ' || v.message) INTO errors, first_error
-	  FROM iso27001.soa_validate(scope_name) v WHERE v.severity = 'error';
+	  FROM iso27001.soa_validate(scope_name, NEW.approved_at::date) v WHERE v.severity = 'error';
 	IF errors > 0 THEN
 		RAISE EXCEPTION 'the SoA of scope "%" has % error(s) and cannot be approved', scope_name, errors
 			USING ERRCODE = 'check_violation',
@@ -648,7 +649,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION iso27001.soa_version_snapshot() IS
-	'trigger: refuse an approval while soa_validate reports errors, then copy the register into the entries of the new version';
+	'trigger: refuse an approval while soa_validate reports errors (evidence judged on the day of the approval), then copy the register into the entries of the new version';
 
 CREATE TRIGGER soa_version_snapshot
 	AFTER INSERT ON iso27001.soa_version

@@ -32,6 +32,8 @@ SELECT results_eq(
 	 'scope_id bigint, scope text, certificate_number text, certification_body text, certification_decision date, event text, due_date date, window_start date, window_end date, days_left integer, requirement text, is_next boolean, basis text, note text'),
 	('certification_finding',
 	 'scope_id bigint, scope text, certificate_number text, rule text, severity text, cycle integer, on_date date, detail text, basis text'),
+	('evidence_freshness',
+	 'scope_id bigint, scope text, control_id text, sort_key integer, owner text, records bigint, valid_records bigint, due_records bigint, expired_records bigint, latest_valid_until date, days_left integer, status text, required boolean'),
 	('internal_audit',
 	 'scope_id bigint, scope text, audit_id text, title text, planned_on date, held_on date, auditor text, status text, clauses integer, controls integer, findings bigint, open_findings bigint'),
 	('internal_audit_coverage',

@@ -67,6 +67,17 @@ BEGIN
 					 VALUES ($1, ''MR-1'', ''1'', ''improvement'', $2, CURRENT_DATE + 30)'
 			  USING id, initcap(s) || ' secret action';
 		END IF;
+		-- dated evidence of an organization-defined control, expired, and
+		-- a requirement of current evidence, in versions that have them
+		IF to_regclass('iso27001.evidence') IS NOT NULL THEN
+			PERFORM iso27001.soa_set_custom(s, upper(s) || '-SECRET', initcap(s) || ' secret control',
+											'applicable, implemented (risk treatment)', 'RA-2.');
+			EXECUTE 'INSERT INTO iso27001.evidence (scope_id, control_keys, uri, title, collected_at, valid_until)
+					 VALUES ($1, ARRAY[$2], ''https://evidence.example/'' || $2, $3, ''2024-01-01'', ''2024-12-31'')'
+			  USING id, upper(s) || '-SECRET', initcap(s) || ' secret report';
+			EXECUTE 'INSERT INTO iso27001.evidence_requirement VALUES ($1, ''A.5.2'', $2)'
+			  USING id, initcap(s) || ' secret requirement';
+		END IF;
 	END LOOP;
 END $$;
 SELECT scope_id AS alpha FROM iso27001.soa_scope WHERE name = 'alpha' \gset
@@ -144,6 +155,7 @@ INSERT INTO beta_call VALUES
 	('iso27001.soa_diff_at(text,timestamptz,timestamptz)', $$SELECT count(*) FROM iso27001.soa_diff_at('beta', '-infinity', now())$$),
 	('iso27001.soa_diff(text,integer,integer)', $$SELECT count(*) FROM iso27001.soa_diff('beta', 1, 1)$$),
 	('iso27001.soa_validate(text)', $$SELECT count(*) FROM iso27001.soa_validate('beta')$$),
+	('iso27001.soa_validate(text,date)', $$SELECT count(*) FROM iso27001.soa_validate('beta', '2026-01-01')$$),
 	('iso27001.soa_coverage(text)', $$SELECT count(*) FROM iso27001.soa_coverage('beta')$$),
 	('iso27001.soa_coverage_by_attribute(text)', $$SELECT count(*) FROM iso27001.soa_coverage_by_attribute('beta')$$),
 	('iso27001.soa_export(text,integer)', $$SELECT count(*) FROM iso27001.soa_export('beta')$$),
@@ -180,17 +192,18 @@ DELETE FROM beta_call WHERE to_regprocedure(fn) IS NULL;
 UPDATE beta_call SET fn = to_regprocedure(fn)::text;
 GRANT SELECT ON beta_call TO PUBLIC;
 
-SELECT plan(23);
+SELECT plan(26);
 
 -- the list above is complete: every function with an argument naming a
--- scope is called (but evidence_states, which takes a scope_id: below,
+-- scope is called (but evidence_states and evidence_control_keys, which
+-- take a scope_id: below,
 -- and soa_lock_key, which reads nothing, in versions that have it)
 SELECT set_eq(
 	$$SELECT p.oid::regprocedure::text FROM pg_proc p
 		JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 		JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'iso27001'
 	   WHERE p.proargnames[1:p.pronargs] && ARRAY['scope', 'scope_id', 'from_scope', 'to_scope']
-		 AND p.proname NOT IN ('soa_lock_key', 'evidence_states')$$,
+		 AND p.proname NOT IN ('soa_lock_key', 'evidence_states', 'evidence_control_keys')$$,
 	$$SELECT fn FROM beta_call$$,
 	'every function that takes a scope is called below with the other scope');
 
@@ -220,7 +233,8 @@ SELECT set_eq(
 		  'iso27001_bi.behaviour_trend_quarterly', 'iso27001.internal_audit_programme', 'iso27001.internal_audit',
 		  'iso27001_bi.internal_audit', 'iso27001_bi.internal_audit_coverage', 'iso27001.risk', 'iso27001.risk_scale',
 		  'iso27001.risk_level', 'iso27001_bi.risk', 'iso27001_bi.risk_control', 'iso27001.management_review',
-		  'iso27001.management_review_action', 'iso27001_bi.management_review_action']) n
+		  'iso27001.management_review_action', 'iso27001_bi.management_review_action', 'iso27001.evidence',
+		  'iso27001.evidence_requirement', 'iso27001_bi.evidence_freshness']) n
 	   WHERE to_regclass(n) IS NOT NULL$$,
 	'the reader may read the register but its history, certificates, audits, observations, targets and the views over them');
 
@@ -272,6 +286,15 @@ SELECT is((SELECT array_agg(DISTINCT scope_name ORDER BY scope_name) FROM iso270
 		  'internal_audit_check() of every scope reports its scope only');
 SELECT throws_ok($$SELECT iso27001.management_review_pack('beta', '2026-01-01', '2026-12-31')$$,
 				 '22023', 'ISMS scope "beta" does not exist', 'management_review_pack: the other scope does not exist');
+SELECT is((SELECT array_agg(control_key || ' ' || severity ORDER BY control_key) FROM iso27001.soa_validate(NULL, '2026-01-01')
+			WHERE rule = 'EVIDENCE_STALE'),
+		  ARRAY['A.5.2 error', 'ALPHA-SECRET warning'],
+		  'soa_validate(NULL, as_of) judges its own scope''s evidence only: the required A.5.2 without a record, the expired report');
+SELECT throws_ok(format($$SELECT iso27001.evidence_control_keys(%s, ARRAY['BETA-SECRET'])$$, :beta), '23514',
+				 'control "BETA-SECRET" is neither an Annex A control nor an organization-defined control of the scope',
+				 'evidence_control_keys does not see the other scope''s organization-defined control');
+SELECT is(iso27001.evidence_control_keys(:alpha, ARRAY['ALPHA-SECRET', 'a.5.1']), ARRAY['ALPHA-SECRET', 'A.5.1'],
+		  'and sees its own');
 
 -- no writes, no change history
 SELECT throws_ok($$INSERT INTO iso27001.soa_register (scope_id, control_key, title)

@@ -14,7 +14,7 @@ GRANT SELECT ON ref_tables, ref_views TO PUBLIC;
 
 CREATE ROLE iso27001_test_user NOLOGIN;
 
-SELECT plan(65);
+SELECT plan(67);
 
 -- pg_dump dumps the SoA register (user data), never the reference tables
 SELECT set_eq(
@@ -25,6 +25,7 @@ SELECT set_eq(
 		  'iso27001.soa_history_change_id_seq', 'iso27001.certificate', 'iso27001.certification_audit', 'iso27001.certificate_event', 'iso27001.nonconformity',
 		  'iso27001.internal_audit_programme', 'iso27001.internal_audit', 'iso27001.risk_scale', 'iso27001.risk',
 		  'iso27001.management_review', 'iso27001.management_review_action',
+		  'iso27001.evidence', 'iso27001.evidence_evidence_id_seq', 'iso27001.evidence_requirement',
 		  'iso27001.behaviour_metric', 'iso27001.behaviour_observation', 'iso27001.behaviour_target'],
 	'pg_dump keeps the SoA register, certificates, nonconformities, internal audits, risks, management reviews and behaviour data, and none of the reference tables');
 
@@ -75,11 +76,12 @@ SELECT set_eq(
 	$$SELECT 'iso27001.' || t AS rel, 'SELECT' AS privilege_type FROM unnest(ARRAY['soa_scope', 'soa_register', 'soa_version',
 			  'soa_version_entry', 'certificate', 'certification_audit', 'behaviour_observation',
 			  'behaviour_target', 'certificate_event', 'nonconformity', 'internal_audit_programme', 'internal_audit',
-			  'risk', 'risk_scale', 'management_review', 'management_review_action']) t
+			  'risk', 'risk_scale', 'management_review', 'management_review_action',
+			  'evidence', 'evidence_requirement']) t
 	  UNION ALL SELECT c.oid::regclass::text, 'SELECT' FROM pg_catalog.pg_class c
 	   WHERE c.relnamespace = 'iso27001_bi'::regnamespace
 	  UNION ALL SELECT 'schema iso27001_bi', 'USAGE'$$,
-	'exactly USAGE on iso27001_bi and SELECT on its views and the sixteen tables under them (not soa_history)');
+	'exactly USAGE on iso27001_bi and SELECT on its views and the eighteen tables under them (not soa_history)');
 SELECT lives_ok($$SELECT iso27001.revoke_reader('iso27001_test_reader')$$, 'revoke_reader');
 SELECT is_empty('SELECT * FROM reader_privs', 'takes every one of them back');
 SELECT throws_ok($$SELECT iso27001.grant_reader(NULL)$$, '22004', 'reader role must not be null',
@@ -101,8 +103,8 @@ SELECT p.oid, p.oid::regprocedure::text AS signature, p.prorettype
   JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
  WHERE d.deptype = 'e' AND e.extname = 'iso27001';
 SELECT is((SELECT count(*) FROM ext_functions
-			WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)), 22::bigint,
-		  'twenty-two trigger functions: eight of the register, the row checks of the scope, the certificate, its audits, the metrics, observations, targets, nonconformities, the internal audit programme and its audits, the risk scale and risks, the management reviews and their actions, and the guard of DROP EXTENSION');
+			WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)), 25::bigint,
+		  'twenty-five trigger functions: eight of the register, the row checks of the scope, the certificate, its audits, the metrics, observations, targets, nonconformities, the internal audit programme and its audits, the risk scale and risks, the management reviews and their actions, the evidence records'' three, and the guard of DROP EXTENSION');
 SELECT is_empty($$SELECT signature FROM ext_functions
 				   WHERE prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)
 					 AND (pg_catalog.has_function_privilege('iso27001_test_user', oid, 'EXECUTE')
@@ -115,7 +117,8 @@ SELECT hasnt_function('iso27001', 'soa_lock_key', 'soa_lock_key is gone (no advi
 SELECT ok(pg_catalog.has_function_privilege('iso27001_test_user', f, 'EXECUTE'),
 		  format('%s stays executable: the triggers or API functions call it with the caller''s rights', f))
   FROM unnest(ARRAY['iso27001.soa_restoring()', 'iso27001.soa_administrator()',
-					'iso27001.soa_written_by_current_transaction(xid)']) AS f;
+					'iso27001.soa_written_by_current_transaction(xid)',
+					'iso27001.evidence_control_keys(bigint,text[])', 'iso27001.validation_date(date)']) AS f;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -15,6 +15,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON iso27001.soa_register TO iso27
 GRANT SELECT ON iso27001.risk, iso27001.risk_scale TO iso27001_errors_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_history, iso27001.soa_version,
 	iso27001.soa_version_entry TO iso27001_errors_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.evidence, iso27001.evidence_requirement TO iso27001_errors_app;
 
 SELECT plan(26);
 

@@ -27,6 +27,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.soa_register TO iso27001_alpha_
 GRANT SELECT ON iso27001.risk, iso27001.risk_scale TO iso27001_alpha_user;
 GRANT SELECT, INSERT ON iso27001.soa_history, iso27001.soa_version, iso27001.soa_version_entry
 	TO iso27001_alpha_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON iso27001.evidence, iso27001.evidence_requirement
+	TO iso27001_alpha_user;
 
 SELECT plan(15);
 SELECT scope_id AS beta_id FROM iso27001.soa_scope WHERE name = 'beta' \gset

@@ -47,7 +47,7 @@ check() {		# check <description> <query that returns t>
 	fi
 }
 
-echo "1..13"
+echo "1..14"
 n=$((n + 1))
 if [ "$status" -eq 0 ] && ! grep -qi 'error\|abort' "$log"; then
 	done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$log")
@@ -71,6 +71,14 @@ check "no evidence link was lost: every soa_add_evidence call is in the register
 check "each evidence link is there once" \
 	"SELECT count(*) = count(DISTINCT e) FROM iso27001.soa_register r, unnest(r.evidence) AS e
 	  WHERE e LIKE 'link-%'"
+check "every link added is one evidence record of its control, collected at the change that added it" \
+	"SELECT count(*) = (SELECT count(*) FROM iso27001.soa_register r, unnest(r.evidence) AS e WHERE e LIKE 'link-%')
+			AND count(*) = count(DISTINCT x.uri)
+			AND bool_and(EXISTS (SELECT FROM iso27001.soa_history h
+								  WHERE h.scope_id = x.scope_id AND h.control_key = x.control_keys[1]
+									AND h.changed_at = x.collected_at
+									AND x.uri = ANY (coalesce(h.evidence_added, h.evidence))))
+	   FROM iso27001.evidence x WHERE x.uri LIKE 'link-%'"
 check "one current entry per control of each scope: 93 Annex A controls and ORG-C at most once" \
 	"SELECT bool_and(n = keys AND annex = 93 AND n - annex <= 1)
 	   FROM (SELECT scope_id, count(*) AS n, count(DISTINCT control_key) AS keys, count(control) AS annex

@@ -50,6 +50,10 @@ q "$src" "CREATE EXTENSION iso27001;
   VALUES (soa_scope_id('acme'), 'MR-2025', '2025-11-20', 'CEO', '{CEO,CISO}', 'A second cloud provider.');
   INSERT INTO management_review_action (scope_id, review_id, action_id, kind, action, owner, due_date)
   VALUES (soa_scope_id('acme'), 'MR-2025', '1', 'resource_need', 'A second analyst.', 'CFO', '2026-03-31');
+  INSERT INTO evidence (scope_id, control_keys, uri, title, collected_at, recurrence, owner, sha256)
+  VALUES (soa_scope_id('acme'), '{A.5.15,A.5.18}', 'https://e/access-review', 'Access review', '2026-01-01 10:00+00',
+		  '90 days', 'IAM lead', decode(repeat('ab', 32), 'hex'));
+  INSERT INTO evidence_requirement VALUES (soa_scope_id('acme'), 'A.8.8', 'CB request');
   CREATE TABLE public.kept (id int PRIMARY KEY, control iso_control, entry soa_entry,
 						   ols trend_ols, rate trend_rate, robust trend_robust, events certification_event[]);
   INSERT INTO public.kept
@@ -69,7 +73,7 @@ createdb "${src}_custom"
 pg_restore -d "${src}_custom" "$work/custom.dump" > "$work/custom.log" 2>&1
 custom_status=$?
 
-echo "1..22"
+echo "1..26"
 n=0
 bad=0
 result() {		# result <ok?> <description>
@@ -84,7 +88,8 @@ result "$custom_status" "a custom-format dump restores without error"
 # every table of the register, row by row, in both restored databases
 for table in soa_scope soa_register soa_history soa_version soa_version_entry \
 	certificate certification_audit behaviour_metric behaviour_observation behaviour_target \
-	internal_audit_programme internal_audit nonconformity management_review management_review_action; do
+	internal_audit_programme internal_audit nonconformity management_review management_review_action \
+	evidence evidence_requirement; do
 	q "$src" "COPY (SELECT * FROM iso27001.$table ORDER BY 1, 2, 3) TO STDOUT" > "$work/$table.src"
 	same=0
 	for db in "${src}_plain" "${src}_custom"; do
@@ -119,6 +124,16 @@ for db in "${src}_plain" "${src}_custom"; do
 				  SELECT count(*) FROM soa_diff('acme', 2, 3)" 2>&1 | tr '\n' ' ')
 	[ "$out" = "applicable, planned (risk treatment) 3 t 1 " ]
 	result $? "${db#"${src}_"} restore: the register keeps working (change, version 3, new scope id: $out)"
+done
+
+# the evidence records' identity goes on after the restored rows, and a
+# link added after the restore is recorded
+last=$(q "$src" "SELECT max(evidence_id) FROM evidence")
+for db in "${src}_plain" "${src}_custom"; do
+	out=$(q "$db" "SELECT soa_add_evidence('acme', 'A.5.1', 'https://e/after-restore') IS NOT NULL;
+				  SELECT evidence_id - $last, control_keys FROM evidence WHERE uri = 'https://e/after-restore'" 2>&1 | tr '\n' ' ')
+	[ "$out" = "t 1|{A.5.1} " ]
+	result $? "${db#"${src}_"} restore: a link added after it is recorded as the next evidence record ($out)"
 done
 
 for db in "$src" "${src}_plain" "${src}_custom"; do dropdb "$db" >/dev/null 2>&1; done

@@ -51,7 +51,8 @@ q -c "CREATE ROLE iso27001_locks_nobody LOGIN PASSWORD '$pw';
 	  GRANT SELECT, INSERT, UPDATE (description) ON soa_scope TO iso27001_locks_tenant_b;
 	  GRANT SELECT, INSERT, UPDATE, DELETE ON soa_register TO iso27001_locks_tenant_b;
 	  GRANT SELECT ON risk, risk_scale TO iso27001_locks_tenant_b;
-	  GRANT SELECT, INSERT ON soa_history, soa_version, soa_version_entry TO iso27001_locks_tenant_b;" \
+	  GRANT SELECT, INSERT ON soa_history, soa_version, soa_version_entry TO iso27001_locks_tenant_b;
+	  GRANT SELECT, INSERT, UPDATE, DELETE ON evidence, evidence_requirement TO iso27001_locks_tenant_b;" \
 	>/dev/null || { echo "not ok 1 - set-up"; exit 1; }
 scope_a=$(q -c "SELECT soa_scope_id('tenant-a')")
 

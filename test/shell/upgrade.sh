@@ -19,9 +19,9 @@ trap 'rm -rf "$work"; for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db
 q() { PGOPTIONS="-c search_path=public,iso27001 -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 . test/include/tap.sh
 # 11 checks from each version, 3 more on a trend_rate column of one's own,
-# 2 more on the behaviour observations of 0.2.1, 1 on its certificate, 1
-# on the risk register's grants
-echo "1..$((11 * ${#olds[@]} + 7))"
+# 2 more on the behaviour observations of 0.2.1, 1 on its certificate, 1 on
+# its evidence links, 1 on the risk register's grants
+echo "1..$((11 * ${#olds[@]} + 8))"
 
 for old in "${olds[@]}"; do
 for db in "$db_up" "$db_fresh"; do dropdb --if-exists "$db" >/dev/null 2>&1; createdb "$db"; done
@@ -54,6 +54,17 @@ if [ "$old" = 0.2.1 ]; then
 	  INSERT INTO certificate (scope_id, certification_decision, certificate_number, certification_body)
 	  VALUES (soa_scope_id('acme'), '2024-05-02', 'C-1', 'Example CB');" >/dev/null
 	q "$db_up" "$observations" > "$work/observations.before"
+	# evidence links added at two times, then the entry changed again: the
+	# update records each as collected when it was added, valid a year
+	ev_time="SELECT changed_at FROM soa_register WHERE scope_id = soa_scope_id('acme') AND control_key = 'A.5.1'"
+	q "$db_up" "SELECT soa_add_evidence('acme', 'A.5.1', 'https://evidence.example/policy.pdf')" >/dev/null
+	ev_t1=$(q "$db_up" "$ev_time")
+	sleep 1
+	q "$db_up" "SELECT soa_add_evidence('acme', 'A.5.1', 'https://evidence.example/review.pdf')" >/dev/null
+	ev_t2=$(q "$db_up" "$ev_time")
+	sleep 1
+	q "$db_up" "SELECT soa_set('acme', 'A.5.1', 'applicable, implemented (legal)', 'RA-1.', owner => 'CISO')" >/dev/null
+	ev_expected="A.5.1 https://evidence.example/policy.pdf $ev_t1 $(date -u -d "${ev_t1%+00} UTC + 1 year" +%F) 1 year CISO|A.5.1 https://evidence.example/review.pdf $ev_t2 $(date -u -d "${ev_t2%+00} UTC + 1 year" +%F) 1 year CISO|"
 fi
 q "$db_up" "COPY (SELECT scope_id, control_key, entry, justification, changed_at FROM soa_register ORDER BY 1, 2) TO STDOUT" > "$work/register.before"
 
@@ -98,6 +109,9 @@ if [ "$old" = 0.2.1 ]; then
 			VALUES (soa_scope_id('acme'), 'phishing_click_rate', '2025-01-06 00:00+00', 7, 50, 'hard');
 			SELECT n FROM iso27001_bi.behaviour_trend WHERE scope = 'acme' AND metric = 'phishing_click_rate' AND cohort = ''" | tr '\n' ' ')" = "11 $(q "$db_fresh" "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
 			 WHERE attrelid = 'behaviour_observation'::regclass AND attnum > 0 AND NOT attisdropped") 11 "
+	check "the evidence links of 0.2.1 are evidence records after the update, collected when the history shows them added ($ev_t1, $ev_t2), valid a year" \
+		test "$(q "$db_up" "SELECT format('%s %s %s %s %s %s', array_to_string(control_keys, ','), uri, collected_at, valid_until, recurrence, owner)
+			  FROM evidence ORDER BY evidence_id" | tr '\n' '|')" = "$ev_expected"
 	check "the certificate of 0.2.1 is in force with its issue as the first event of its history, and the history goes on" \
 		test "$(q "$db_up" "SELECT withdrawn_on IS NULL FROM certificate;
 			SELECT format('%s %s %s %s %s', seq, kind, on_date, certificate_number, certification_body) FROM certificate_event;

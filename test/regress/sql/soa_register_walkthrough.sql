@@ -11,6 +11,7 @@ GRANT SELECT, INSERT, UPDATE (description) ON soa_scope TO iso27001_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON soa_register TO iso27001_app;
 GRANT SELECT, INSERT ON soa_history, soa_version, soa_version_entry TO iso27001_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON risk, risk_scale TO iso27001_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON evidence, evidence_requirement TO iso27001_app;
 SET ROLE iso27001_app;
 
 -- a scope starts with an undecided entry for each Annex A control
