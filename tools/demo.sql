@@ -319,6 +319,6 @@ SELECT rule, severity, count(*) FROM soa_validate('acme') WHERE rule LIKE '%RISK
 SELECT i.key AS input, i.value ->> 'clause' AS clause, left(i.value ->> 'label', 60) AS label
   FROM jsonb_each(management_review_pack('acme', '2025-01-01', '2025-12-31') -> 'inputs') i ORDER BY 2;
 SELECT p #> '{inputs,nonconformities,by_grade,minor}' AS "minor nonconformities",
-	   p #> '{inputs,risk_treatment,risks,open_above_acceptance}' AS "open risks above acceptance",
+	   jsonb_path_query_array(p, '$.inputs.risk_treatment.risks.open_above_acceptance[*].risk_id') AS "open risks above acceptance",
 	   left(p ->> 'data_sha256', 16) || '...' AS data_sha256
   FROM (SELECT management_review_pack('acme', '2025-01-01', '2025-12-31') p) q;
