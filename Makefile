@@ -83,7 +83,8 @@ prove:
 
 # Every benchmark, each on its own throwaway cluster (long: about half an
 # hour on 2 cores); each prints ratios to a baseline measured in the same run
-BENCHMARKS   = iso_control soa cycle trend bi cohort history
+BENCHMARKS   = iso_control soa cycle trend bi cohort history validator evidence internal_audit \
+			   management_review
 bench:
 	@for b in $(BENCHMARKS); do echo "== bench/$$b.sh"; bench/$$b.sh || exit 1; done
 
