@@ -8533,3 +8533,10 @@ END;
 COMMENT ON FUNCTION iso27001.reader_tables() IS
 	'the tables under the BI views that grant_reader grants SELECT on: every table with a scope_id but the change history (soa_history)';
 
+
+-- issue 16 item 4: the observations' foreign key on (metric, kind) says
+-- what it checks in its name, which PostgreSQL's message shows
+ALTER TABLE iso27001.behaviour_observation
+	RENAME CONSTRAINT behaviour_observation_metric_kind_fkey TO metric_known_and_of_this_kind;
+COMMENT ON CONSTRAINT metric_known_and_of_this_kind ON iso27001.behaviour_observation IS
+	'the metric exists, and the columns filled match its kind: events and trials for a rate, value for a value (kind is computed from them)';

@@ -267,7 +267,8 @@ CREATE TABLE iso27001.behaviour_observation (
 				AND difficulty OPERATOR(pg_catalog.=) pg_catalog.btrim(difficulty)
 				AND difficulty OPERATOR(pg_catalog.!~) '[\x01-\x1f\x7f-\x9f]')),
 	PRIMARY KEY (scope_id, metric, cohort, difficulty, observed_at),
-	FOREIGN KEY (metric, kind) REFERENCES iso27001.behaviour_metric (metric, kind),
+	CONSTRAINT metric_known_and_of_this_kind
+		FOREIGN KEY (metric, kind) REFERENCES iso27001.behaviour_metric (metric, kind),
 	CHECK ((trials IS NOT NULL AND events IS NOT NULL AND value IS NULL
 			AND trials OPERATOR(pg_catalog.>) 0 AND events OPERATOR(pg_catalog.>=) 0
 			AND events OPERATOR(pg_catalog.<=) trials)
@@ -282,6 +283,8 @@ COMMENT ON COLUMN iso27001.behaviour_observation.cohort IS
 	'the part of the scope observed (a department, site or role); '''' (the default) is the whole scope: a campaign not split, or its total beside a breakdown by cohort';
 COMMENT ON COLUMN iso27001.behaviour_observation.difficulty IS
 	'the campaign''s template or difficulty level (say ''1'' to ''5''), by which the adjusted trend is stratified; '''' (the default) is not given';
+COMMENT ON CONSTRAINT metric_known_and_of_this_kind ON iso27001.behaviour_observation IS
+	'the metric exists, and the columns filled match its kind: events and trials for a rate, value for a value (kind is computed from them)';
 COMMENT ON CONSTRAINT behaviour_observation_cohort_check ON iso27001.behaviour_observation IS
 	'a cohort is '''' or up to 200 characters without control characters or surrounding white space';
 COMMENT ON CONSTRAINT behaviour_observation_difficulty_check ON iso27001.behaviour_observation IS

@@ -47,7 +47,7 @@ BEGIN
 END
 $$;
 
-SELECT plan(62);
+SELECT plan(64);
 
 -- the API: the register's rules raised from the function called
 SELECT pg_temp.refused_cleanly($$SELECT iso27001.soa_set('acme', 'A.5.1', 'excluded', ' ')$$,
@@ -118,6 +118,9 @@ SELECT pg_temp.refused_cleanly($$INSERT INTO iso27001.behaviour_observation (sco
 SELECT pg_temp.refused_cleanly($$INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, events, trials)
 	VALUES (iso27001.soa_scope_id('acme'), 'phishing_click_rate', 'infinity', 1, 3)$$,
 	'22008', 'the time of an observation must be finite', 'an observation at infinity');
+SELECT pg_temp.refused_cleanly($$INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, value)
+	VALUES (iso27001.soa_scope_id('acme'), 'phishing_click_rate', '2026-01-05', 0.3)$$,
+	'23503', '%violates foreign key constraint "metric_known_and_of_this_kind"', 'a value given for a rate metric: the foreign key''s name says why');
 SELECT pg_temp.refused_cleanly($$INSERT INTO iso27001.behaviour_target VALUES (iso27001.soa_scope_id('acme'), 'phishing_click_rate', 'Infinity', '2027-01-01')$$,
 	'23514', 'a target must be a finite number, not Infinity', 'an infinite target');
 SELECT pg_temp.refused_cleanly($$INSERT INTO iso27001.behaviour_metric (metric, name, description, kind, better, unit)
