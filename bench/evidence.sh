@@ -8,7 +8,9 @@
 #     the day validated and valid 365 days, so that about 3 % of the
 #     controls are stale; seven older records, superseded; five owners),
 #     and 5 requirements of current evidence a scope; in another, 10
-#     records a scope (100,000 rows, ten controls);
+#     records a scope (100,000 rows, ten controls); in both, a risk
+#     register of 10 risks a scope relying on every control (100,000
+#     rows), which the validator's risk rules read;
 #   - in the other, CREATE EXTENSION iso27001 VERSION '0.2.1' (its
 #     validator, which reads no evidence record);
 #   (a) soa_validate() over every scope, as of a fixed date, against the
@@ -86,9 +88,20 @@ SELECT x.scope_id, ARRAY[c.control::text], 'https://evidence.example/' || x.scop
 	ON c.n = (x.i - 1) % 93 + 1;
 INSERT INTO iso27001.evidence_requirement (scope_id, control_key)
 SELECT s.scope_id, c FROM iso27001.soa_scope s, unnest(ARRAY['A.5.1', 'A.5.15', 'A.8.8', 'A.8.13', 'A.8.15']) c;
+-- and a risk register: 10 risks a scope (100,000 rows), 7 in treatment
+-- and 3 open, together relying on every control (so the risk rules are
+-- checked on every control and find nothing)
+WITH c AS (SELECT i, array_agg(a.control::text ORDER BY a.control) AS controls
+			 FROM (SELECT control, row_number() OVER (ORDER BY control) AS n FROM iso27001.annex_a_2022) a
+			 JOIN generate_series(1, 10) i ON a.n % 10 = i - 1
+			GROUP BY i)
+INSERT INTO iso27001.risk (scope_id, risk_id, description, owner, likelihood, impact, treatment, controls, status)
+SELECT s.scope_id, 'R-' || c.i, 'Risk ' || c.i, 'owner ' || (c.i % 5), 1 + c.i % 5, 1 + (c.i * 3) % 5, 'modify',
+	   c.controls, CASE WHEN c.i <= 7 THEN 'in treatment' ELSE 'open' END
+  FROM iso27001.soa_scope s CROSS JOIN c;
 RESET session_replication_role;
 VACUUM ANALYZE;
-SELECT current_database(), count(*) AS evidence_rows FROM iso27001.evidence;
+SELECT current_database(), count(*) AS evidence_rows, (SELECT count(*) FROM iso27001.risk) AS risk_rows FROM iso27001.evidence;
 SELECT rule, severity, count(*) FROM iso27001.soa_validate(NULL, '2026-06-30') GROUP BY 1, 2 ORDER BY 1, 2;
 SQL
 	done
