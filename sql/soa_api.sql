@@ -820,28 +820,18 @@ BEGIN ATOMIC
 		UNION ALL
 		-- controls included for risk treatment that no risk of the register
 		-- relies on, in the scopes that keep a risk register (one with no
-		-- risk at all is not kept here): the keys included for risk
-		-- treatment less the keys the risks name, a set difference (hashed:
-		-- the risks are not probed for every control), then the register
-		-- read by key for what is left
+		-- risk at all is not kept here)
 		SELECT c.name, 'RISK_TREATMENT_WITHOUT_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
 			   NULL, NULL, NULL, NULL
-		  FROM (SELECT g.scope_id, g.control_key
-				  FROM iso27001.soa_register g
-				 WHERE g.scope_id OPERATOR(pg_catalog.=) ANY (
-						   ARRAY(SELECT c.scope_id FROM checked c
-								  WHERE EXISTS (SELECT FROM iso27001.risk r
-												 WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id)))
-				   AND iso27001.is_applicable(g.entry)
-				   AND 'risk treatment' OPERATOR(pg_catalog.=) ANY (iso27001.reasons(g.entry))
-				EXCEPT
-				SELECT r.scope_id, k.control_key
-				  FROM iso27001.risk r
-				 CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
-				 WHERE r.scope_id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT c.scope_id FROM checked c))) u
-		  JOIN checked c ON c.scope_id OPERATOR(pg_catalog.=) u.scope_id
-		  JOIN iso27001.soa_register g
-			ON g.scope_id OPERATOR(pg_catalog.=) u.scope_id AND g.control_key OPERATOR(pg_catalog.=) u.control_key
+		  FROM checked c
+		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 WHERE EXISTS (SELECT FROM iso27001.risk r WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id)
+		   AND iso27001.is_applicable(g.entry)
+		   AND 'risk treatment' OPERATOR(pg_catalog.=) ANY (iso27001.reasons(g.entry))
+		   AND NOT EXISTS (SELECT FROM iso27001.risk r
+							CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
+							WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id
+							  AND k.control_key OPERATOR(pg_catalog.=) g.control_key)
 		UNION ALL
 		-- excluded controls that open risks rely on, with the risks
 		SELECT c.name, 'EXCLUDED_WITH_OPEN_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
