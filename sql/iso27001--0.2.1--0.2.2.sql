@@ -8540,3 +8540,52 @@ ALTER TABLE iso27001.behaviour_observation
 	RENAME CONSTRAINT behaviour_observation_metric_kind_fkey TO metric_known_and_of_this_kind;
 COMMENT ON CONSTRAINT metric_known_and_of_this_kind ON iso27001.behaviour_observation IS
 	'the metric exists, and the columns filled match its kind: events and trials for a rate, value for a value (kind is computed from them)';
+
+-- delete_scope deletes everything a scope holds: the tables added in 0.2.2
+-- reference the scope, and stopped it at their foreign keys
+CREATE OR REPLACE FUNCTION iso27001.delete_scope(scope text)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+	SET search_path = pg_catalog, iso27001, public, pg_temp
+AS $$
+DECLARE
+	id bigint;
+BEGIN
+	IF NOT iso27001.soa_administrator() THEN
+		RAISE EXCEPTION 'only an administrator of the SoA register can delete a scope'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'Administrators are members of the role that owns the register''s tables.';
+	END IF;
+	-- a retry finds the scope gone: there is nothing more to do
+	SELECT s.scope_id INTO id FROM iso27001.soa_scope s WHERE s.name = delete_scope.scope;
+	IF NOT FOUND THEN
+		RAISE NOTICE 'ISMS scope "%" does not exist, skipping', scope;
+		RETURN;
+	END IF;
+	-- what the scope holds besides its SoA, rows that others reference
+	-- after them (every table with a scope_id is named here: the test
+	-- register_writes.sql checks it)
+	DELETE FROM iso27001.management_review_action x WHERE x.scope_id = id;
+	DELETE FROM iso27001.management_review x WHERE x.scope_id = id;
+	DELETE FROM iso27001.nonconformity x WHERE x.scope_id = id;
+	DELETE FROM iso27001.internal_audit x WHERE x.scope_id = id;
+	DELETE FROM iso27001.internal_audit_programme x WHERE x.scope_id = id;
+	DELETE FROM iso27001.risk x WHERE x.scope_id = id;
+	DELETE FROM iso27001.risk_scale x WHERE x.scope_id = id;
+	DELETE FROM iso27001.evidence_requirement x WHERE x.scope_id = id;
+	DELETE FROM iso27001.evidence x WHERE x.scope_id = id;
+	DELETE FROM iso27001.certification_audit x WHERE x.scope_id = id;
+	DELETE FROM iso27001.certificate_event x WHERE x.scope_id = id;
+	DELETE FROM iso27001.certificate x WHERE x.scope_id = id;
+	DELETE FROM iso27001.behaviour_target x WHERE x.scope_id = id;
+	DELETE FROM iso27001.behaviour_observation x WHERE x.scope_id = id;
+	DELETE FROM iso27001.soa_version_entry e WHERE e.scope_id = id;
+	DELETE FROM iso27001.soa_version v WHERE v.scope_id = id;
+	DELETE FROM iso27001.soa_register r WHERE r.scope_id = id;
+	DELETE FROM iso27001.soa_history h WHERE h.scope_id = id;
+	DELETE FROM iso27001.soa_scope s WHERE s.scope_id = id;
+END
+$$;
+COMMENT ON FUNCTION iso27001.delete_scope(text) IS
+	'delete a scope with everything it holds: its SoA, history and versions, certificate, audits, observations, targets, evidence records, risks, nonconformities, internal audits and management reviews (administrators only; the only way to remove history and versions; an administrator''s own DELETE can remove an Annex A entry too, recorded as a removal and reported by the validator); a scope that does not exist is skipped with a notice';
+

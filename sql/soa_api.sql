@@ -71,6 +71,23 @@ BEGIN
 		RAISE NOTICE 'ISMS scope "%" does not exist, skipping', scope;
 		RETURN;
 	END IF;
+	-- what the scope holds besides its SoA, rows that others reference
+	-- after them (every table with a scope_id is named here: the test
+	-- register_writes.sql checks it)
+	DELETE FROM iso27001.management_review_action x WHERE x.scope_id = id;
+	DELETE FROM iso27001.management_review x WHERE x.scope_id = id;
+	DELETE FROM iso27001.nonconformity x WHERE x.scope_id = id;
+	DELETE FROM iso27001.internal_audit x WHERE x.scope_id = id;
+	DELETE FROM iso27001.internal_audit_programme x WHERE x.scope_id = id;
+	DELETE FROM iso27001.risk x WHERE x.scope_id = id;
+	DELETE FROM iso27001.risk_scale x WHERE x.scope_id = id;
+	DELETE FROM iso27001.evidence_requirement x WHERE x.scope_id = id;
+	DELETE FROM iso27001.evidence x WHERE x.scope_id = id;
+	DELETE FROM iso27001.certification_audit x WHERE x.scope_id = id;
+	DELETE FROM iso27001.certificate_event x WHERE x.scope_id = id;
+	DELETE FROM iso27001.certificate x WHERE x.scope_id = id;
+	DELETE FROM iso27001.behaviour_target x WHERE x.scope_id = id;
+	DELETE FROM iso27001.behaviour_observation x WHERE x.scope_id = id;
 	DELETE FROM iso27001.soa_version_entry e WHERE e.scope_id = id;
 	DELETE FROM iso27001.soa_version v WHERE v.scope_id = id;
 	DELETE FROM iso27001.soa_register r WHERE r.scope_id = id;
@@ -79,7 +96,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION iso27001.delete_scope(text) IS
-	'delete a scope with its SoA, history and versions (administrators only; the only way to remove history and versions; an administrator''s own DELETE can remove an Annex A entry too, recorded as a removal and reported by the validator); a scope that does not exist is skipped with a notice';
+	'delete a scope with everything it holds: its SoA, history and versions, certificate, audits, observations, targets, evidence records, risks, nonconformities, internal audits and management reviews (administrators only; the only way to remove history and versions; an administrator''s own DELETE can remove an Annex A entry too, recorded as a removal and reported by the validator); a scope that does not exist is skipped with a notice';
 
 CREATE FUNCTION iso27001.soa_set(scope text, control iso27001.iso_control,
 									entry iso27001.soa_entry, justification text,

@@ -7,7 +7,7 @@
 \ir ../include/preamble.sql
 SET LOCAL search_path = public, iso27001;
 
-SELECT plan(45);
+SELECT plan(49);
 
 -- the state of a scope that a retry must leave as it was: its register
 -- rows, history rows and versions, as one digest
@@ -161,6 +161,61 @@ SELECT is(pg_temp.state('legacy-2022'), :'after_edit', 'and the edit is kept');
 SELECT lives_ok($$SELECT iso27001.delete_scope('legacy-2022')$$, 'delete_scope');
 SELECT is(pg_temp.call($$SELECT iso27001.delete_scope('legacy-2022')$$), '',
 		  'delete_scope again: the scope is already gone, no error');
+
+-- does a table hold a row of a scope?
+CREATE FUNCTION pg_temp.has_rows(t regclass, id bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	r boolean;
+BEGIN
+	EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE scope_id = $1)', t) INTO r USING id;
+	RETURN r;
+END $$;
+-- delete_scope of a scope that holds a row in every table with a scope_id
+-- (until 0.2.2 it stopped at the first foreign key of a certificate, a
+-- nonconformity or a risk)
+SELECT is_empty($$SELECT c.relname FROM pg_class c
+				   WHERE c.relnamespace = 'iso27001'::regnamespace AND c.relkind = 'r'
+					 AND EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'scope_id')
+					 AND (SELECT p.prosrc FROM pg_proc p WHERE p.oid = 'iso27001.delete_scope(text)'::regprocedure)
+						 NOT LIKE '%iso27001.' || c.relname || ' %'$$,
+				'delete_scope names every table with a scope_id');
+DO $$
+DECLARE
+	id bigint := iso27001.create_scope('full');
+BEGIN
+	PERFORM iso27001.soa_set('full', 'A.5.1', 'applicable, implemented (risk treatment)', 'RA.', evidence => '{https://e/1}');
+	UPDATE iso27001.soa_register SET entry = 'excluded', justification = 'Not needed.'
+	 WHERE scope_id = id AND entry IS NULL;
+	PERFORM iso27001.soa_approve('full', 'Jane Doe');
+	PERFORM iso27001.certificate_record('full', 'issued', '2025-01-01', 'C-1', 'CB');
+	INSERT INTO iso27001.certification_audit VALUES (id, 'surveillance', '2025-12-01');
+	INSERT INTO iso27001.behaviour_observation (scope_id, metric, observed_at, events, trials)
+	VALUES (id, 'phishing_click_rate', '2025-06-02', 3, 10);
+	INSERT INTO iso27001.behaviour_target VALUES (id, 'phishing_click_rate', 0.05, '2026-12-31');
+	INSERT INTO iso27001.evidence_requirement (scope_id, control_key) VALUES (id, 'A.5.1');
+	INSERT INTO iso27001.risk_scale (scope_id) VALUES (id);
+	INSERT INTO iso27001.risk (scope_id, risk_id, description, treatment, controls) VALUES (id, 'R-1', 'x', 'modify', '{A.5.1}');
+	INSERT INTO iso27001.internal_audit_programme (scope_id, programme_id) VALUES (id, 'P');
+	INSERT INTO iso27001.internal_audit (scope_id, audit_id, planned_on, held_on, auditor, clauses)
+	VALUES (id, 'IA-1', '2025-03-01', '2025-03-01', 'Ravi', '{9.2}');
+	INSERT INTO iso27001.nonconformity (scope_id, nc_id, source, grade, clause, description, raised_on, internal_audit_id)
+	VALUES (id, 'NC-1', 'internal_audit', 'minor', '9.2', 'x', '2025-03-02', 'IA-1');
+	INSERT INTO iso27001.management_review (scope_id, review_id, held_on, chair) VALUES (id, 'MR-1', '2025-11-01', 'CEO');
+	INSERT INTO iso27001.management_review_action (scope_id, review_id, action_id, kind, action)
+	VALUES (id, 'MR-1', '1', 'improvement', 'x');
+END $$;
+SELECT iso27001.soa_scope_id('full') AS full_id \gset
+SELECT is_empty(format($$SELECT c.relname FROM pg_class c
+						  WHERE c.relnamespace = 'iso27001'::regnamespace AND c.relkind = 'r'
+							AND CASE WHEN EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'scope_id')
+									 THEN NOT pg_temp.has_rows(c.oid::regclass, %s) END$$, :full_id),
+				'the scope holds a row in every table with a scope_id');
+SELECT lives_ok($$SELECT iso27001.delete_scope('full')$$, 'delete_scope deletes all of it');
+SELECT is_empty(format($$SELECT c.relname FROM pg_class c
+						  WHERE c.relnamespace = 'iso27001'::regnamespace AND c.relkind = 'r'
+							AND CASE WHEN EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'scope_id')
+									 THEN pg_temp.has_rows(c.oid::regclass, %s) END$$, :full_id),
+				'and no table holds a row of it any more');
 
 -- 3. DROP EXTENSION while the register holds data
 SELECT is(pg_temp.try('DROP EXTENSION iso27001'),
