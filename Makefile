@@ -19,7 +19,8 @@ PGFILEDESC   = "iso27001 - ISO/IEC 27001 controls and ISMS evidence"
 # (data/seed.pl, from data/*.csv) right after catalogue.sql.  The scripts of
 # released versions and the update scripts are committed as released.
 SQL_SEEDED   = iso27001 iso_control catalogue
-SQL_REST     = soa_entry soa_register evidence_records risk soa_api certification_cycle trend trend_strata \
+SQL_REST     = soa_entry soa_register evidence_records risk soa_api soa_validate certification_cycle \
+			   trend trend_strata \
 			   observations bi evidence nonconformity internal_audit management_review oscal search_path
 SQL_SOURCES  = $(patsubst %,sql/%.sql,$(SQL_SEEDED) $(SQL_REST))
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
