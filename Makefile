@@ -6,9 +6,9 @@ EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).
 
 MODULE_big   = iso27001
 OBJS         = src/iso27001.o \
-			   src/iso_control_parse.o src/iso_control.o \
+			   src/iso_control_parse.o src/iso_control.o src/annex_a_set.o \
 			   src/soa_entry_parse.o src/soa_entry.o \
-			   src/soa_register.o src/soa_census.o src/soa_as_of.o \
+			   src/soa_register.o src/soa_census.o src/evidence_census.o src/soa_as_of.o \
 			   src/certification_cycle_rules.o src/certification_cycle.o src/audit_time.o \
 			   src/trend_stats.o src/trend_axis.o src/trend_ols.o src/trend_rate.o src/trend_robust.o src/trend_strata.o \
 			   src/oscal.o

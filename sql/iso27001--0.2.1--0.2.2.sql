@@ -7319,6 +7319,89 @@ $$;
 COMMENT ON FUNCTION iso27001.validation_date(date) IS
 	'the date the validator judges evidence valid on: as_of itself, or 22004 for NULL and 22008 for an infinite date';
 
+-- The validator's risk and evidence rules read sets and one pass over the
+-- evidence records, no longer the register row by row (issue 17's
+-- benchmark): soa_census gains the sets of Annex A controls by decision.
+--
+-- Sets of Annex A controls as bit strings (src/annex_a_set.c): one bit a
+-- control, the 93 of 2022 then the 114 of 2013, in catalogue order; the
+-- validator compares them with PostgreSQL's bit string operators
+CREATE FUNCTION iso27001.annex_a_bits(keys text[])
+	RETURNS bit varying
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_bits(text[]) IS
+	'the set of the Annex A controls among register keys (A.5.7, A.12.6.1; other keys are not in it), as a bit string of 207 bits in catalogue order (2022, then 2013)';
+
+CREATE FUNCTION iso27001.annex_a_members(bits bit varying)
+	RETURNS iso27001.iso_control[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_members(bit varying) IS
+	'the Annex A controls of a set made by annex_a_bits or soa_census_agg, in catalogue order';
+
+ALTER TYPE iso27001.soa_census
+	ADD ATTRIBUTE risk_treatment bit varying,
+	ADD ATTRIBUTE excluded bit varying,
+	ADD ATTRIBUTE implemented bit varying,
+	ADD ATTRIBUTE partially_implemented bit varying;
+COMMENT ON TYPE iso27001.soa_census IS
+	'result of soa_census_agg: Annex A entries of each edition, the entries to report on as parallel arrays (problems: the bits of soa_entry_problems, 8 flagged for review, 16 organization-defined), and the sets (annex_a_bits) of the Annex A controls included for risk treatment, excluded, implemented and partially implemented';
+
+-- The validator's one pass over the evidence records (src/evidence_census.c):
+-- grouped by scope, with the scope's requirements as rows marked required,
+-- the controls whose evidence is stale on a day
+CREATE TYPE iso27001.evidence_census AS (
+	control_key text[],
+	last_valid date[],
+	required boolean[]
+);
+COMMENT ON TYPE iso27001.evidence_census IS
+	'result of evidence_census_agg: the stale controls as parallel arrays: key, the latest expiry of their records (NULL when none was collected) and whether current evidence is required';
+
+CREATE FUNCTION iso27001.evidence_census_accum(internal, control_keys text[],
+												  collected_at timestamptz, valid_until date,
+												  required boolean, as_of date)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.evidence_census_accum(internal, text[], timestamptz, date, boolean, date) IS
+	'evidence_census_agg transition: what one evidence record (or one requirement) says of its controls on as_of';
+
+CREATE FUNCTION iso27001.evidence_census_combine(internal, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.evidence_census_combine(internal, internal) IS
+	'evidence_census_agg combine: fold the Annex A controls, append the organization-defined keys';
+
+CREATE FUNCTION iso27001.evidence_census_serialize(internal)
+	RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.evidence_census_serialize(internal) IS
+	'evidence_census_agg state to bytes, for parallel workers';
+
+CREATE FUNCTION iso27001.evidence_census_deserialize(bytea, internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.evidence_census_deserialize(bytea, internal) IS
+	'evidence_census_agg state from bytes, every size and value checked';
+
+CREATE FUNCTION iso27001.evidence_census_final(internal)
+	RETURNS iso27001.evidence_census
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.evidence_census_final(internal) IS
+	'evidence_census_agg final: the stale controls as an evidence_census row';
+
+CREATE AGGREGATE iso27001.evidence_census_agg(control_keys text[], collected_at timestamptz,
+												 valid_until date, required boolean, as_of date) (
+	SFUNC = iso27001.evidence_census_accum,
+	STYPE = internal,
+	FINALFUNC = iso27001.evidence_census_final,
+	COMBINEFUNC = iso27001.evidence_census_combine,
+	SERIALFUNC = iso27001.evidence_census_serialize,
+	DESERIALFUNC = iso27001.evidence_census_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE iso27001.evidence_census_agg(text[], timestamptz, date, boolean, date) IS
+	'the validator''s pass over evidence records and requirements (grouped by scope): the controls with no record valid on as_of that a record collected by then names or a requirement asks for';
+
 CREATE FUNCTION iso27001.soa_validate(scope text DEFAULT NULL, as_of date DEFAULT CURRENT_DATE)
 	RETURNS TABLE (scope text, rule text, severity text, control_key text, message text)
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -7335,10 +7418,13 @@ BEGIN ATOMIC
 	-- hashes on keys, which spill to disk, and none pairs a control with
 	-- the whole register.
 	--
-	-- Evidence records (EVIDENCE_STALE) are read as sets too: the records
-	-- expired on as_of and the required controls give the candidates, the
-	-- records valid on as_of are probed against them in one hash join,
-	-- and only the stale ones are looked up in the register, by key.
+	-- Evidence records (EVIDENCE_STALE) are read in one pass too, grouped
+	-- by scope (evidence_census_agg, with the requirements): it gives the
+	-- few stale controls, which the census' sets say are implemented or
+	-- not.  The risk rules compare the census' sets of controls included
+	-- for risk treatment and excluded with the sets the scope's risks
+	-- name (bit_or of annex_a_bits); organization-defined controls, read
+	-- as rows anyway, are looked for among the risks one by one.
 	WITH s AS (
 		SELECT s.scope_id, s.name, s.edition FROM iso27001.soa_scope s
 		 WHERE (soa_validate.scope IS NULL
@@ -7471,83 +7557,74 @@ BEGIN ATOMIC
 				   AND h.same_title OPERATOR(pg_catalog.=) x.same_title
 				   AND h.title_rank OPERATOR(pg_catalog.<=) 11
 				 WHERE h.control_key OPERATOR(pg_catalog.<>) x.control_key) o
-	), cand AS (
-		-- the controls that may be stale on as_of: those with a record
-		-- collected by then and expired on it, with the latest expiry, and
-		-- the required ones (one branch each way).  Few, while most records
-		-- are current: the records valid on as_of are only probed against
-		-- them (cur), never grouped.
-		SELECT x.scope_id, x.control_key, pg_catalog.max(x.last_valid) AS last_valid,
-			   pg_catalog.bool_or(x.required) AS required
-		  FROM (SELECT e.scope_id, k.control_key, e.valid_until AS last_valid, false AS required
+	), ev AS (
+		-- the stale controls of each scope: one pass over its evidence
+		-- records and its requirements of current evidence (rows marked
+		-- required), grouped by scope (one branch each way)
+		SELECT x.scope_id,
+			   iso27001.evidence_census_agg(x.control_keys, x.collected_at, x.valid_until,
+											x.required, soa_validate.as_of) AS v
+		  FROM (SELECT e.scope_id, e.control_keys, e.collected_at, e.valid_until, false AS required
 				  FROM iso27001.evidence e
-				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
-				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
-				   AND e.valid_until OPERATOR(pg_catalog.<) soa_validate.as_of
-				   AND soa_validate.scope IS NULL
+				 WHERE soa_validate.scope IS NULL
 				UNION ALL
-				SELECT e.scope_id, k.control_key, e.valid_until, false
-				  FROM iso27001.evidence e
-				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
-				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
-				   AND e.valid_until OPERATOR(pg_catalog.<) soa_validate.as_of
-				   AND soa_validate.scope IS NOT NULL
-				   AND e.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
-				UNION ALL
-				SELECT q.scope_id, q.control_key, NULL, true
+				SELECT q.scope_id, ARRAY[q.control_key], NULL, NULL, true
 				  FROM iso27001.evidence_requirement q
 				 WHERE soa_validate.scope IS NULL
 				UNION ALL
-				SELECT q.scope_id, q.control_key, NULL, true
+				SELECT e.scope_id, e.control_keys, e.collected_at, e.valid_until, false
+				  FROM iso27001.evidence e
+				 WHERE soa_validate.scope IS NOT NULL
+				   AND e.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+				UNION ALL
+				SELECT q.scope_id, ARRAY[q.control_key], NULL, NULL, true
 				  FROM iso27001.evidence_requirement q
 				 WHERE soa_validate.scope IS NOT NULL
 				   AND q.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))) x
-		 GROUP BY x.scope_id, x.control_key
-	), cur AS (
-		-- those of them with a record valid on as_of: the records' pairs
-		-- probe the candidates, hashed (a semi-join on both keys; the pairs
-		-- formed first, OFFSET 0, so that the scope is not the only key)
-		SELECT DISTINCT v.scope_id, v.control_key
-		  FROM (SELECT e.scope_id, k.control_key
-				  FROM iso27001.evidence e
-				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
-				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
-				   AND e.valid_until OPERATOR(pg_catalog.>=) soa_validate.as_of
-				   AND soa_validate.scope IS NULL
-				OFFSET 0) v
-		 WHERE EXISTS (SELECT FROM cand c
-						WHERE c.scope_id OPERATOR(pg_catalog.=) v.scope_id
-						  AND c.control_key OPERATOR(pg_catalog.=) v.control_key)
-		UNION ALL
-		SELECT DISTINCT v.scope_id, v.control_key
-		  FROM (SELECT e.scope_id, k.control_key
-				  FROM iso27001.evidence e
-				 CROSS JOIN LATERAL pg_catalog.unnest(e.control_keys) AS k(control_key)
-				 WHERE e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz
-				   AND e.valid_until OPERATOR(pg_catalog.>=) soa_validate.as_of
-				   AND soa_validate.scope IS NOT NULL
-				   AND e.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
-				OFFSET 0) v
-		 WHERE EXISTS (SELECT FROM cand c
-						WHERE c.scope_id OPERATOR(pg_catalog.=) v.scope_id
-						  AND c.control_key OPERATOR(pg_catalog.=) v.control_key)
+		 GROUP BY x.scope_id
 	), stale AS (
-		-- the others, if implemented (fully or partly): each looked up in
-		-- the register by key
-		SELECT t.name, g.control_key, g.control, g.entry, t.edition, c.last_valid, c.required
-		  FROM cand c
-		  JOIN s t ON t.scope_id OPERATOR(pg_catalog.=) c.scope_id
-		 CROSS JOIN LATERAL (SELECT g.control_key, g.control, g.entry FROM iso27001.soa_register g
-							  WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
-								AND g.control_key OPERATOR(pg_catalog.=) c.control_key
-							 OFFSET 0) g
-		 WHERE NOT EXISTS (SELECT FROM cur u
-							WHERE u.scope_id OPERATOR(pg_catalog.=) c.scope_id
-							  AND u.control_key OPERATOR(pg_catalog.=) c.control_key)
-		   AND iso27001.implementation(g.entry) OPERATOR(pg_catalog.=) ANY (ARRAY['implemented', 'partially implemented'])
+		-- those implemented (fully or partly): Annex A controls by the
+		-- census' sets, organization-defined ones by their entries
+		SELECT y.name, y.control_key, y.control, y.edition, y.last_valid, y.required, y.implementation
+		  FROM (SELECT t.name, x.control_key, (iso27001.annex_a_members(b.bits))[1] AS control,
+					   t.edition, x.last_valid, x.required,
+					   CASE WHEN pg_catalog.bit_count(b.bits OPERATOR(pg_catalog.&) (t.c).implemented)
+								 OPERATOR(pg_catalog.>) 0 THEN 'implemented'
+							WHEN pg_catalog.bit_count(b.bits OPERATOR(pg_catalog.&) (t.c).partially_implemented)
+								 OPERATOR(pg_catalog.>) 0 THEN 'partially implemented'
+							ELSE iso27001.implementation(o.entry) END AS implementation
+				  FROM ev
+				  JOIN checked t ON t.scope_id OPERATOR(pg_catalog.=) ev.scope_id
+				 CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest((ev.v).control_key),
+											   pg_catalog.unnest((ev.v).last_valid),
+											   pg_catalog.unnest((ev.v).required)) x(control_key, last_valid, required)
+				 CROSS JOIN LATERAL (SELECT iso27001.annex_a_bits(ARRAY[x.control_key]) AS bits) b
+				  LEFT JOIN own o
+					ON o.scope_id OPERATOR(pg_catalog.=) t.scope_id
+				   AND o.control_key OPERATOR(pg_catalog.=) x.control_key) y
+		 WHERE y.implementation OPERATOR(pg_catalog.=) ANY (ARRAY['implemented', 'partially implemented'])
+	), rk AS (
+		-- each scope's risks: the Annex A controls they name, and those the
+		-- open ones (open, in treatment) name (one branch each way)
+		SELECT r.scope_id, pg_catalog.bit_or(iso27001.annex_a_bits(r.controls)) AS named,
+			   pg_catalog.bit_or(iso27001.annex_a_bits(r.controls))
+				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])) AS open_named
+		  FROM iso27001.risk r
+		 WHERE soa_validate.scope IS NULL
+		 GROUP BY r.scope_id
+		UNION ALL
+		SELECT r.scope_id, pg_catalog.bit_or(iso27001.annex_a_bits(r.controls)),
+			   pg_catalog.bit_or(iso27001.annex_a_bits(r.controls))
+				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment']))
+		  FROM iso27001.risk r
+		 WHERE soa_validate.scope IS NOT NULL
+		   AND r.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+		 GROUP BY r.scope_id
 	), finding AS (
 		-- the per-entry rules, one branch per bit of the census' problems
 		SELECT x.name, 'UNDECIDED' AS rule, x.control_key, x.control, x.entry, x.title,
+			   -- (other: the control a duplicate repeats, the risks of an
+			   -- excluded control, the implementation of a stale one)
 			   x.scope_edition, NULL::text AS other, NULL::bigint AS others,
 			   NULL::date AS last_valid, NULL::boolean AS required
 		  FROM suspect x
@@ -7570,8 +7647,8 @@ BEGIN ATOMIC
 							  AND x.control_key OPERATOR(pg_catalog.=) ANY (e.control_keys)
 							  AND e.collected_at OPERATOR(pg_catalog.<) (soa_validate.as_of OPERATOR(pg_catalog.+) 1)::timestamptz)
 		UNION ALL
-		SELECT x.name, 'EVIDENCE_STALE', x.control_key, x.control, x.entry, NULL, x.edition,
-			   NULL, NULL, x.last_valid, x.required
+		SELECT x.name, 'EVIDENCE_STALE', x.control_key, x.control, NULL, NULL, x.edition,
+			   x.implementation, NULL, x.last_valid, x.required
 		  FROM stale x
 		UNION ALL
 		SELECT x.name, 'NEEDS_REVIEW', x.control_key, x.control, x.entry, x.title, x.scope_edition,
@@ -7613,31 +7690,43 @@ BEGIN ATOMIC
 							WHERE g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 							  AND g.control_key OPERATOR(pg_catalog.=) t.control::text)
 		UNION ALL
-		-- controls included for risk treatment that no risk of the register
-		-- relies on, in the scopes that keep a risk register (one with no
-		-- risk at all is not kept here)
-		SELECT c.name, 'RISK_TREATMENT_WITHOUT_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
+		-- Annex A controls included for risk treatment that no risk of the
+		-- register relies on, in the scopes that keep a risk register (one
+		-- with no risk at all is not kept here): a difference of sets
+		SELECT c.name, 'RISK_TREATMENT_WITHOUT_RISK', m.control::text, m.control, NULL, NULL, c.edition,
 			   NULL, NULL, NULL, NULL
 		  FROM checked c
-		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
-		 WHERE EXISTS (SELECT FROM iso27001.risk r WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id)
-		   AND iso27001.is_applicable(g.entry)
-		   AND 'risk treatment' OPERATOR(pg_catalog.=) ANY (iso27001.reasons(g.entry))
+		  JOIN rk ON rk.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 CROSS JOIN LATERAL pg_catalog.unnest(iso27001.annex_a_members(
+				   (c.c).risk_treatment OPERATOR(pg_catalog.&) (OPERATOR(pg_catalog.~) rk.named))) m(control)
+		UNION ALL
+		-- and organization-defined ones, each looked for among the risks
+		SELECT o.name, 'RISK_TREATMENT_WITHOUT_RISK', o.control_key, NULL, o.entry, NULL, o.edition,
+			   NULL, NULL, NULL, NULL
+		  FROM own o
+		 WHERE EXISTS (SELECT FROM rk WHERE rk.scope_id OPERATOR(pg_catalog.=) o.scope_id)
+		   AND iso27001.is_applicable(o.entry)
+		   AND 'risk treatment' OPERATOR(pg_catalog.=) ANY (iso27001.reasons(o.entry))
 		   AND NOT EXISTS (SELECT FROM iso27001.risk r
 							CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
-							WHERE r.scope_id OPERATOR(pg_catalog.=) c.scope_id
-							  AND k.control_key OPERATOR(pg_catalog.=) g.control_key)
+							WHERE r.scope_id OPERATOR(pg_catalog.=) o.scope_id
+							  AND k.control_key OPERATOR(pg_catalog.=) o.control_key)
 		UNION ALL
-		-- excluded controls that open risks rely on, with the risks
+		-- excluded controls that open risks rely on, with the risks: read in
+		-- the scopes where an excluded Annex A control meets the open risks'
+		-- set, or that have organization-defined controls and open risks
 		SELECT c.name, 'EXCLUDED_WITH_OPEN_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
 			   pg_catalog.string_agg(r.risk_id, ', ' ORDER BY r.risk_id), NULL, NULL, NULL
 		  FROM checked c
+		  JOIN rk ON rk.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		  JOIN iso27001.risk r ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		 CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
 		  JOIN iso27001.soa_register g
 			ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		   AND g.control_key OPERATOR(pg_catalog.=) k.control_key
-		 WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])
+		 WHERE (pg_catalog.bit_count((c.c).excluded OPERATOR(pg_catalog.&) rk.open_named) OPERATOR(pg_catalog.>) 0
+				OR (c.norg OPERATOR(pg_catalog.>) 0 AND rk.open_named IS NOT NULL))
+		   AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])
 		   AND NOT iso27001.is_applicable(g.entry)
 		 GROUP BY c.name, g.control_key, g.control, g.entry, c.edition
 	)
@@ -7663,13 +7752,13 @@ BEGIN ATOMIC
 			WHEN 'EVIDENCE_STALE' THEN CASE
 				WHEN f.last_valid IS NULL THEN pg_catalog.format(
 				'%s is %s and requires current evidence, but none was collected by %s.',
-				f.control_key, iso27001.implementation(f.entry), soa_validate.as_of)
+				f.control_key, f.other, soa_validate.as_of)
 				WHEN f.required THEN pg_catalog.format(
 				'%s is %s and requires current evidence, but none is valid on %s: the latest expired on %s.',
-				f.control_key, iso27001.implementation(f.entry), soa_validate.as_of, f.last_valid)
+				f.control_key, f.other, soa_validate.as_of, f.last_valid)
 				ELSE pg_catalog.format(
 				'%s is %s but none of its evidence is valid on %s: the latest expired on %s.',
-				f.control_key, iso27001.implementation(f.entry), soa_validate.as_of, f.last_valid) END
+				f.control_key, f.other, soa_validate.as_of, f.last_valid) END
 			WHEN 'NEEDS_REVIEW' THEN pg_catalog.format('%s is flagged for review.', f.control_key)
 			WHEN 'DUPLICATE' THEN CASE WHEN f.others IS NULL THEN pg_catalog.format(
 				'Organization-defined control %s duplicates %s.', f.control_key, f.other)

@@ -280,9 +280,24 @@ CREATE AGGREGATE iso27001.soa_summary(iso27001.soa_entry) (
 COMMENT ON AGGREGATE iso27001.soa_summary(iso27001.soa_entry) IS
 	'counts of entries by applicability and implementation; NULL entries count as undecided';
 
+-- Sets of Annex A controls as bit strings (src/annex_a_set.c): one bit a
+-- control, the 93 of 2022 then the 114 of 2013, in catalogue order; the
+-- validator compares them with PostgreSQL's bit string operators
+CREATE FUNCTION iso27001.annex_a_bits(keys text[])
+	RETURNS bit varying
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_bits(text[]) IS
+	'the set of the Annex A controls among register keys (A.5.7, A.12.6.1; other keys are not in it), as a bit string of 207 bits in catalogue order (2022, then 2013)';
+
+CREATE FUNCTION iso27001.annex_a_members(bits bit varying)
+	RETURNS iso27001.iso_control[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_members(bit varying) IS
+	'the Annex A controls of a set made by annex_a_bits or soa_census_agg, in catalogue order';
+
 -- The validator's one pass over the register (src/soa_census.c): grouped
--- by scope, the counts of Annex A entries by edition and the entries the
--- validator reports on
+-- by scope, the counts of Annex A entries by edition, the entries the
+-- validator reports on, and sets of the Annex A controls by decision
 CREATE TYPE iso27001.soa_census AS (
 	annex_2022 bigint,
 	annex_2013 bigint,
@@ -290,10 +305,14 @@ CREATE TYPE iso27001.soa_census AS (
 	control iso27001.iso_control[],
 	title text[],
 	entry iso27001.soa_entry[],
-	problems integer[]
+	problems integer[],
+	risk_treatment bit varying,
+	excluded bit varying,
+	implemented bit varying,
+	partially_implemented bit varying
 );
 COMMENT ON TYPE iso27001.soa_census IS
-	'result of soa_census_agg: Annex A entries of each edition, and the entries to report on as parallel arrays (problems: the bits of soa_entry_problems, 8 flagged for review, 16 organization-defined)';
+	'result of soa_census_agg: Annex A entries of each edition, the entries to report on as parallel arrays (problems: the bits of soa_entry_problems, 8 flagged for review, 16 organization-defined), and the sets (annex_a_bits) of the Annex A controls included for risk treatment, excluded, implemented and partially implemented';
 
 CREATE FUNCTION iso27001.soa_census_accum(internal, control_key text,
 											 control iso27001.iso_control, title text,

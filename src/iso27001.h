@@ -12,6 +12,7 @@
 
 #include "fmgr.h"
 #include "access/tupdesc.h"
+#include "utils/varbit.h"
 
 /*
  * iso_control: an Annex A control of either edition, the packed 32-bit
@@ -45,6 +46,24 @@ typedef uint16 SoaEntry;
 #define SOA_PROBLEM_NEEDS_REVIEW		8	/* flagged for review */
 #define SOA_PROBLEM_ORGANIZATION		16	/* organization-defined control */
 #define SOA_PROBLEM_MASK				31
+
+/*
+ * A set of Annex A controls of both editions, one bit per place of
+ * annex_a_ordinal (annex_a_set.c); a bit string of ANNEX_A_CONTROLS bits
+ * in SQL.
+ */
+#define ANNEX_A_SET_BYTES			26	/* (ANNEX_A_CONTROLS + 7) / 8 */
+
+typedef struct AnnexASet
+{
+	uint8		bits[ANNEX_A_SET_BYTES];
+} AnnexASet;
+
+/* annex_a_set.c */
+extern bool annex_a_key_control(const char *key, int len, IsoControl *control);
+extern void annex_a_set_add(AnnexASet *set, IsoControl control);
+extern bool annex_a_set_has(const AnnexASet *set, IsoControl control);
+extern VarBit *annex_a_set_varbit(const AnnexASet *set);
 
 /* soa_entry.c */
 extern int	soa_entry_problems_at(FunctionCallInfo fcinfo, int argno);

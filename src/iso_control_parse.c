@@ -231,3 +231,51 @@ annex_a_format(uint32 id, char *buf)
 	*p = '\0';
 	return (int) (p - buf);
 }
+
+/*
+ * Place of a valid packed identifier in the catalogue of both editions,
+ * 0 .. ANNEX_A_CONTROLS - 1: the 93 controls of 2022 in their order, then
+ * the 114 of 2013 in theirs.  Sets of controls are bitmaps over it.
+ */
+int
+annex_a_ordinal(uint32 id)
+{
+	int			n = 0;
+
+	if (ANNEX_A_CODE(id) == ANNEX_A_EDITION_2022)
+	{
+		for (int theme = ANNEX_A_FIRST_THEME; theme < ANNEX_A_PART1(id); theme++)
+			n += theme_size_2022[theme];
+		return n + ANNEX_A_PART2(id) - 1;
+	}
+	n = ANNEX_A_CONTROLS_2022;
+	for (int clause = ANNEX_A_FIRST_CLAUSE; clause < ANNEX_A_PART1(id); clause++)
+		for (int objective = 1; objective <= annex_a_objective_count(clause); objective++)
+			n += annex_a_objective_size(clause, objective);
+	for (int objective = 1; objective < ANNEX_A_PART2(id); objective++)
+		n += annex_a_objective_size(ANNEX_A_PART1(id), objective);
+	return n + ANNEX_A_PART3(id) - 1;
+}
+
+/* The packed identifier at a place of the catalogue (the inverse of annex_a_ordinal) */
+uint32
+annex_a_at_ordinal(int ordinal)
+{
+	int			n = ordinal;
+
+	Assert(ordinal >= 0 && ordinal < ANNEX_A_CONTROLS);
+	for (int theme = ANNEX_A_FIRST_THEME; theme <= ANNEX_A_LAST_THEME; theme++)
+	{
+		if (n < theme_size_2022[theme])
+			return ANNEX_A_PACK(ANNEX_A_EDITION_2022, theme, n + 1, 0);
+		n -= theme_size_2022[theme];
+	}
+	for (int clause = ANNEX_A_FIRST_CLAUSE; clause <= ANNEX_A_LAST_CLAUSE; clause++)
+		for (int objective = 1; objective <= annex_a_objective_count(clause); objective++)
+		{
+			if (n < annex_a_objective_size(clause, objective))
+				return ANNEX_A_PACK(ANNEX_A_EDITION_2013, clause, objective, n + 1);
+			n -= annex_a_objective_size(clause, objective);
+		}
+	return 0;					/* can't happen */
+}

@@ -30,6 +30,11 @@
 #define ANNEX_A_EDITION_2013	1
 #define ANNEX_A_EDITION_2022	2
 
+/* Controls of each edition, and of both: the places annex_a_ordinal gives */
+#define ANNEX_A_CONTROLS_2022	93
+#define ANNEX_A_CONTROLS_2013	114
+#define ANNEX_A_CONTROLS		(ANNEX_A_CONTROLS_2022 + ANNEX_A_CONTROLS_2013)
+
 /* Longest canonical text form: "A.18.2.3" plus a terminating zero */
 #define ANNEX_A_FORMAT_BUFSIZE	12
 
@@ -59,6 +64,8 @@ extern bool annex_a_is_valid(uint32 id);
 extern int	annex_a_format(uint32 id, char *buf);
 
 extern int	annex_a_edition(uint32 id);
+extern int	annex_a_ordinal(uint32 id);
+extern uint32 annex_a_at_ordinal(int ordinal);
 extern int	annex_a_theme_size(int theme);
 extern int	annex_a_objective_count(int clause);
 extern int	annex_a_objective_size(int clause, int objective);

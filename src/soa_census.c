@@ -9,6 +9,11 @@
  *	  the findings' messages need.  One function call a row, where the
  *	  rules in SQL took two passes over the register.
  *
+ *	  The same pass marks each scope's Annex A controls included for risk
+ *	  treatment, excluded, implemented and partially implemented, as sets
+ *	  (annex_a_set.c), which the validator compares with the controls its
+ *	  risks name and its stale evidence, without reading the register again.
+ *
  *	  The state is internal, a growing list in the aggregate's memory;
  *	  combine appends, and serialize/deserialize carry it between parallel
  *	  workers.  The result is a soa_census row: the two counts and parallel
@@ -52,19 +57,28 @@ typedef struct CensusEntry
 	int			problems;		/* SOA_PROBLEM_ bits, never 0 */
 } CensusEntry;
 
-/* The state: counts, and the entries kept */
+/* The sets of Annex A controls a census marks, in the result's order */
+#define SET_RISK_TREATMENT	0	/* applicable, for risk treatment among its reasons */
+#define SET_EXCLUDED		1
+#define SET_IMPLEMENTED		2
+#define SET_PARTIAL			3	/* partially implemented */
+#define CENSUS_NSETS		4
+
+/* The state: counts, sets, and the entries kept */
 typedef struct Census
 {
 	MemoryContext cxt;
 	int64		annex_2022;
 	int64		annex_2013;
+	AnnexASet	sets[CENSUS_NSETS];
 	int			n;
 	int			size;
 	CensusEntry *entries;
 } Census;
 
 /* Columns of the soa_census row */
-#define CENSUS_NCOLUMNS		7
+#define CENSUS_NCOLUMNS		11
+#define CENSUS_NCOLUMNS_021	7	/* without the sets: 0.2.1's type, before its update */
 #define CENSUS_NARRAYS		5	/* control_key, control, title, entry, problems */
 
 /* Flags of a serialized entry */
@@ -129,6 +143,29 @@ census_count(int64 *count, int64 more)
 	*count = sum;
 }
 
+/* Mark an Annex A control in the sets its entry puts it in */
+static void
+census_mark(Census *census, IsoControl control, SoaEntry entry)
+{
+	switch (SOA_STATE(entry))
+	{
+		case SOA_EXCLUDED:
+			annex_a_set_add(&census->sets[SET_EXCLUDED], control);
+			return;
+		case SOA_IMPLEMENTED:
+			annex_a_set_add(&census->sets[SET_IMPLEMENTED], control);
+			break;
+		case SOA_PARTIALLY_IMPLEMENTED:
+			annex_a_set_add(&census->sets[SET_PARTIAL], control);
+			break;
+		default:
+			break;
+	}
+	/* risk treatment is the first reason */
+	if ((SOA_REASONS(entry) & 1) != 0)
+		annex_a_set_add(&census->sets[SET_RISK_TREATMENT], control);
+}
+
 /* The aggregate's state, made on the first row */
 static Census *
 census_state(FunctionCallInfo fcinfo)
@@ -163,10 +200,17 @@ soa_census_accum(PG_FUNCTION_ARGS)
 	problems = soa_entry_problems_at(fcinfo, ARG_ENTRY);
 	if (PG_ARGISNULL(ARG_CONTROL))
 		problems |= SOA_PROBLEM_ORGANIZATION;
-	else if (annex_a_edition(PG_GETARG_ISO_CONTROL(ARG_CONTROL)) == 2022)
-		census_count(&census->annex_2022, 1);
 	else
-		census_count(&census->annex_2013, 1);
+	{
+		IsoControl	control = PG_GETARG_ISO_CONTROL(ARG_CONTROL);
+
+		if (annex_a_edition(control) == 2022)
+			census_count(&census->annex_2022, 1);
+		else
+			census_count(&census->annex_2013, 1);
+		if (!PG_ARGISNULL(ARG_ENTRY))
+			census_mark(census, control, PG_GETARG_SOA_ENTRY(ARG_ENTRY));
+	}
 	if (!PG_ARGISNULL(ARG_NEEDS_REVIEW) && PG_GETARG_BOOL(ARG_NEEDS_REVIEW))
 		problems |= SOA_PROBLEM_NEEDS_REVIEW;
 
@@ -214,6 +258,9 @@ soa_census_combine(PG_FUNCTION_ARGS)
 
 	census_count(&a->annex_2022, b->annex_2022);
 	census_count(&a->annex_2013, b->annex_2013);
+	for (int k = 0; k < CENSUS_NSETS; k++)
+		for (int i = 0; i < ANNEX_A_SET_BYTES; i++)
+			a->sets[k].bits[i] |= b->sets[k].bits[i];
 	for (int i = 0; i < b->n; i++)
 	{
 		CensusEntry *from = &b->entries[i];
@@ -238,7 +285,7 @@ send_text(StringInfo buf, const text *t)
 }
 
 /*
- * Serialize for parallel workers: the two counts, the number of entries,
+ * Serialize for parallel workers: the two counts, the sets' bytes, the number of entries,
  * then each entry as problems (1 byte), flags (1 byte), the control and the
  * entry when present, the key and the title when present.
  */
@@ -252,6 +299,8 @@ soa_census_serialize(PG_FUNCTION_ARGS)
 	pq_begintypsend(&buf);
 	pq_sendint64(&buf, census->annex_2022);
 	pq_sendint64(&buf, census->annex_2013);
+	for (int k = 0; k < CENSUS_NSETS; k++)
+		pq_sendbytes(&buf, (const char *) census->sets[k].bits, ANNEX_A_SET_BYTES);
 	pq_sendint32(&buf, census->n);
 	for (int i = 0; i < census->n; i++)
 	{
@@ -305,6 +354,24 @@ read_text(WireReader *r, Census *census, text **t)
 	return true;
 }
 
+/* Read the sets; false past the end or with a bit beyond the catalogue */
+static bool
+read_sets(WireReader *r, Census *census)
+{
+	/* the bits of the last byte past the catalogue's end */
+	uint8		beyond = (uint8) (0xFF >> (ANNEX_A_CONTROLS % BITS_PER_BYTE));
+
+	for (int k = 0; k < CENSUS_NSETS; k++)
+	{
+		if (r->end - r->p < ANNEX_A_SET_BYTES ||
+			(r->p[ANNEX_A_SET_BYTES - 1] & beyond) != 0)
+			return false;
+		memcpy(census->sets[k].bits, r->p, ANNEX_A_SET_BYTES);
+		r->p += ANNEX_A_SET_BYTES;
+	}
+	return true;
+}
+
 /*
  * Deserialize, checking every size and value: counts not negative, every
  * entry with a problem, a control and entry of the catalogue present
@@ -330,7 +397,7 @@ soa_census_deserialize(PG_FUNCTION_ARGS)
 	census = census_new(CurrentMemoryContext);
 
 	if (!read_uint(&r, 8, &annex_2022) || !read_uint(&r, 8, &annex_2013) ||
-		!read_uint(&r, 4, &n) ||
+		!read_sets(&r, census) || !read_uint(&r, 4, &n) ||
 		annex_2022 > PG_INT64_MAX || annex_2013 > PG_INT64_MAX ||
 		n > (uint64) (r.end - r.p) / 6)		/* an entry takes 6 bytes or more */
 		goto bad;
@@ -410,7 +477,7 @@ census_result(FunctionCallInfo fcinfo)
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 		TupleDesc	desc = iso27001_result_desc(fcinfo);
 
-		if (desc->natts != CENSUS_NCOLUMNS)
+		if (desc->natts != CENSUS_NCOLUMNS && desc->natts != CENSUS_NCOLUMNS_021)
 			elog(ERROR, "soa_census has %d columns, not %d", desc->natts, CENSUS_NCOLUMNS);
 		result = palloc(sizeof(CensusResult));
 		result->desc = desc;
@@ -444,7 +511,8 @@ make_array(Datum *values, bool *nulls, int n, const ElementType *el)
 
 /*
  * Final: the soa_census row (annex_2022, annex_2013, control_key[],
- * control[], title[], entry[], problems[]).  A group of no rows counts 0
+ * control[], title[], entry[], problems[], risk_treatment, excluded,
+ * implemented, partially_implemented).  A group of no rows counts 0
  * and keeps nothing.  Reads the state without changing it.
  */
 PG_FUNCTION_INFO_V1(soa_census_final);
@@ -484,5 +552,13 @@ soa_census_final(PG_FUNCTION_ARGS)
 	columns[1] = Int64GetDatum(census == NULL ? 0 : census->annex_2013);
 	for (int a = 0; a < CENSUS_NARRAYS; a++)
 		columns[2 + a] = make_array(values[a], nulls[a], n, &result->elements[a]);
+	/* the sets, unless the database still has 0.2.1's type */
+	for (int k = 0; k < CENSUS_NSETS && result->desc->natts == CENSUS_NCOLUMNS; k++)
+	{
+		AnnexASet	empty = {{0}};
+
+		columns[2 + CENSUS_NARRAYS + k] =
+			VarBitPGetDatum(annex_a_set_varbit(census == NULL ? &empty : &census->sets[k]));
+	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(result->desc, columns, column_nulls)));
 }

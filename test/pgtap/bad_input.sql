@@ -74,6 +74,7 @@ LANGUAGE sql AS $$
 			WHEN 'bigint[]'::regtype THEN quote_literal('{5,4,3,2}')
 			WHEN 'double precision[]'::regtype THEN quote_literal('{1,2,3,4}')
 			WHEN 'date[]'::regtype THEN quote_literal('{2028-02-01}')
+			WHEN 'bit varying'::regtype THEN 'annex_a_bits(''{A.5.1,A.8.34}'')'
 			WHEN 'iso27001.iso_control'::regtype THEN quote_literal('A.5.1')
 			WHEN 'iso27001.soa_entry'::regtype THEN quote_literal('applicable, planned (legal)')
 			WHEN 'iso27001.certification_event[]'::regtype
@@ -122,6 +123,8 @@ LANGUAGE sql AS $$
 													  $v$'{NaN,1,2}'$v$, $v$'{Infinity,-Infinity,0}'$v$,
 													  $v$'{1e308,-1e308,0}'$v$, $v$'{{1,2},{3,4}}'$v$]
 		WHEN 'date[]'::regtype THEN ARRAY['NULL', $v$'{}'$v$, $v$'{NULL}'$v$, $v$'{infinity,-infinity}'$v$]
+		WHEN 'bit varying'::regtype THEN ARRAY['NULL', $v$''$v$, $v$'1'$v$, 'repeat(''1'', 208)::varbit',
+											   'repeat(''1'', 207)::varbit']
 		WHEN 'iso27001.iso_control'::regtype THEN ARRAY['NULL', $v$'A.5.37'$v$, $v$'A.18.2.3'$v$]
 		WHEN 'iso27001.soa_entry'::regtype THEN ARRAY['NULL', $v$'excluded'$v$]
 		WHEN 'iso27001.certification_event[]'::regtype

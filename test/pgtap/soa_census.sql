@@ -18,7 +18,10 @@ INSERT INTO rows_ VALUES
 	('A.5.6', 'A.5.6', NULL, 'applicable, planned (legal)', 'Next year.', '{}', false),
 	('A.5.7', 'A.5.7', NULL, 'applicable, implemented (legal)', 'Feeds.', '{https://e/7}', true),
 	('ORG-1', NULL, 'Own control', 'excluded', 'Ours.', '{}', false),
-	('A.7.2.2', 'A.7.2.2', NULL, 'applicable, implemented (legal)', 'Old.', '{https://e/8}', false);
+	('A.7.2.2', 'A.7.2.2', NULL, 'applicable, implemented (legal)', 'Old.', '{https://e/8}', false),
+	('A.5.8', 'A.5.8', NULL, 'applicable, planned (legal, risk treatment)', 'Plan.', '{}', false),
+	('A.6.1.1', 'A.6.1.1', NULL, 'applicable, partially implemented (risk treatment)', 'RA.', '{https://e/9}', false),
+	('ORG-2', NULL, 'Own risk control', 'applicable, implemented (risk treatment)', 'RA.', '{https://e/10}', false);
 
 CREATE TEMP TABLE census AS
 SELECT soa_census_agg(control_key, control, title, entry, justification, evidence, needs_review) AS c
@@ -33,11 +36,11 @@ BEGIN
 	RETURN plan::jsonb;
 END $$;
 
-SELECT plan(12);
+SELECT plan(14);
 
 SELECT results_eq($$SELECT (c).annex_2022, (c).annex_2013 FROM census$$,
-				  $$VALUES (7::bigint, 1::bigint)$$,
-				  'seven 2022 controls and one 2013 control; the organization-defined one is neither');
+				  $$VALUES (8::bigint, 2::bigint)$$,
+				  'eight 2022 controls and two 2013 controls; the organization-defined ones are neither');
 SELECT results_eq(
 	$$SELECT k, ctl, t, e::text, p
 		FROM census, ROWS FROM (unnest((c).control_key), unnest((c).control), unnest((c).title),
@@ -48,8 +51,16 @@ SELECT results_eq(
 			 ('A.5.4', 'A.5.4', NULL, 'applicable, implemented (legal)', 4),
 			 ('A.5.5', 'A.5.5', NULL, 'applicable, partially implemented (legal)', 6),
 			 ('A.5.7', 'A.5.7', NULL, 'applicable, implemented (legal)', 8),
-			 ('ORG-1', NULL, 'Own control', 'excluded', 16)$$,
+			 ('ORG-1', NULL, 'Own control', 'excluded', 16),
+			 ('ORG-2', NULL, 'Own risk control', 'applicable, implemented (risk treatment)', 16)$$,
 	'the kept entries: undecided 1, blank justification 2, no evidence 4, both 6, flagged 8, organization-defined 16; a planned control needs no evidence');
+SELECT results_eq(
+	$$SELECT annex_a_members((c).risk_treatment), annex_a_members((c).excluded),
+			 annex_a_members((c).implemented), annex_a_members((c).partially_implemented)
+		FROM census$$,
+	$$VALUES ('{A.5.8,A.6.1.1}'::iso_control[], '{A.5.3}'::iso_control[],
+			  '{A.5.1,A.5.4,A.5.7,A.7.2.2}'::iso_control[], '{A.5.5,A.6.1.1}'::iso_control[])$$,
+	'the sets of Annex A controls: for risk treatment (planned or not), excluded, implemented, partially; undecided and organization-defined ones in none');
 SELECT results_eq(
 	$$SELECT (c).annex_2022, (c).annex_2013, cardinality((c).control_key), cardinality((c).problems)
 		FROM (SELECT soa_census_agg(control_key, control, title, entry, justification, evidence, needs_review) AS c
@@ -93,7 +104,9 @@ SELECT g % 3 AS grp, 'K-' || g AS control_key,
 	   CASE WHEN g % 1000 = 0 THEN NULL
 			WHEN g % 2 = 0 THEN 'A.5.1' ELSE 'A.6.1.1' END::iso_control AS control,
 	   CASE WHEN g % 1000 = 0 THEN 'Title ' || g END AS title,
-	   CASE WHEN g % 100 = 0 THEN NULL ELSE 'applicable, implemented (contractual)' END::soa_entry AS entry,
+	   CASE WHEN g % 100 = 0 THEN NULL
+			WHEN g % 7 = 0 AND (g % 3 = 0 OR (g % 3 = 1 AND g % 2 = 1)) THEN 'applicable, implemented (risk treatment)'
+			ELSE 'applicable, implemented (contractual)' END::soa_entry AS entry,
 	   CASE WHEN g % 70 = 0 THEN '' ELSE 'Why.' END AS justification,
 	   CASE WHEN g % 90 = 0 THEN '{}' ELSE '{https://e/x}' END::text[] AS evidence,
 	   g % 250 = 0 AS needs_review
@@ -143,6 +156,11 @@ SELECT set_eq($$SELECT grp, k, p FROM big_census,
 					 ROWS FROM (unnest((c).control_key), unnest((c).problems)) AS x(k, p)$$,
 			  $$SELECT grp, control_key, problems FROM big_expected$$,
 			  'the kept entries of each group, combined from the workers');
+SELECT set_eq($$SELECT grp, m FROM big_census, unnest(annex_a_members((c).risk_treatment)) m$$,
+			  $$SELECT DISTINCT g % 3, CASE WHEN g % 2 = 0 THEN 'A.5.1' ELSE 'A.6.1.1' END::iso_control
+				  FROM generate_series(1, 30000) g
+				 WHERE g % 100 <> 0 AND g % 7 = 0 AND (g % 3 = 0 OR (g % 3 = 1 AND g % 2 = 1))$$,
+			  'the sets of each group, combined from the workers: both controls in one, A.6.1.1 in another, none in the third');
 SELECT is((SELECT count(*) FROM big_expected), 988::bigint,
 		  'of which there are 988 (counted again in Python)');
 SELECT set_eq($$SELECT k, t FROM big_census,
