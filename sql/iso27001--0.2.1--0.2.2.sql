@@ -7338,11 +7338,50 @@ CREATE FUNCTION iso27001.annex_a_members(bits bit varying)
 COMMENT ON FUNCTION iso27001.annex_a_members(bit varying) IS
 	'the Annex A controls of a set made by annex_a_bits or soa_census_agg, in catalogue order';
 
+CREATE FUNCTION iso27001.annex_a_set_accum(bit varying, keys text[])
+	RETURNS bit varying
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_set_accum(bit varying, text[]) IS
+	'annex_a_set_agg transition: add the Annex A controls among a row''s keys to the set';
+
+CREATE FUNCTION iso27001.annex_a_set_combine(bit varying, bit varying)
+	RETURNS bit varying
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_set_combine(bit varying, bit varying) IS
+	'annex_a_set_agg combine: the union of two partial sets';
+
+CREATE AGGREGATE iso27001.annex_a_set_agg(keys text[]) (
+	SFUNC = iso27001.annex_a_set_accum,
+	STYPE = bit varying,
+	COMBINEFUNC = iso27001.annex_a_set_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE iso27001.annex_a_set_agg(text[]) IS
+	'the set (as annex_a_bits makes) of the Annex A controls among the keys of all rows: the union of their annex_a_bits';
+
 ALTER TYPE iso27001.soa_census
 	ADD ATTRIBUTE risk_treatment bit varying,
 	ADD ATTRIBUTE excluded bit varying,
 	ADD ATTRIBUTE implemented bit varying,
 	ADD ATTRIBUTE partially_implemented bit varying;
+-- and its aggregate says how large its state is, so that the planner
+-- groups the register by hashing (no aggregate's SSPACE can be altered)
+DROP AGGREGATE iso27001.soa_census_agg(text, iso27001.iso_control, text, iso27001.soa_entry, text, text[], boolean);
+CREATE AGGREGATE iso27001.soa_census_agg(control_key text, control iso27001.iso_control,
+											title text, entry iso27001.soa_entry,
+											justification text, evidence text[],
+											needs_review boolean) (
+	SFUNC = iso27001.soa_census_accum,
+	STYPE = internal,
+	SSPACE = 160,				-- bytes a scope: the counts and sets (src/soa_census.c)
+	FINALFUNC = iso27001.soa_census_final,
+	COMBINEFUNC = iso27001.soa_census_combine,
+	SERIALFUNC = iso27001.soa_census_serialize,
+	DESERIALFUNC = iso27001.soa_census_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE iso27001.soa_census_agg(text, iso27001.iso_control, text, iso27001.soa_entry, text, text[], boolean) IS
+	'the validator''s pass over register rows (grouped by scope): Annex A entries by edition, and the entries with a problem, flagged for review or organization-defined';
 COMMENT ON TYPE iso27001.soa_census IS
 	'result of soa_census_agg: Annex A entries of each edition, the entries to report on as parallel arrays (problems: the bits of soa_entry_problems, 8 flagged for review, 16 organization-defined), and the sets (annex_a_bits) of the Annex A controls included for risk treatment, excluded, implemented and partially implemented';
 
@@ -7393,6 +7432,7 @@ CREATE AGGREGATE iso27001.evidence_census_agg(control_keys text[], collected_at 
 												 valid_until date, required boolean, as_of date) (
 	SFUNC = iso27001.evidence_census_accum,
 	STYPE = internal,
+	SSPACE = 600,				-- bytes a scope, about (src/evidence_census.c)
 	FINALFUNC = iso27001.evidence_census_final,
 	COMBINEFUNC = iso27001.evidence_census_combine,
 	SERIALFUNC = iso27001.evidence_census_serialize,
@@ -7604,17 +7644,17 @@ BEGIN ATOMIC
 				   AND o.control_key OPERATOR(pg_catalog.=) x.control_key) y
 		 WHERE y.implementation OPERATOR(pg_catalog.=) ANY (ARRAY['implemented', 'partially implemented'])
 	), rk AS (
-		-- each scope's risks: the Annex A controls they name, and those the
-		-- open ones (open, in treatment) name (one branch each way)
-		SELECT r.scope_id, pg_catalog.bit_or(iso27001.annex_a_bits(r.controls)) AS named,
-			   pg_catalog.bit_or(iso27001.annex_a_bits(r.controls))
+		-- each scope's risks: the set of Annex A controls they name, and
+		-- that of the open ones (open, in treatment) (one branch each way)
+		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls) AS named,
+			   iso27001.annex_a_set_agg(r.controls)
 				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])) AS open_named
 		  FROM iso27001.risk r
 		 WHERE soa_validate.scope IS NULL
 		 GROUP BY r.scope_id
 		UNION ALL
-		SELECT r.scope_id, pg_catalog.bit_or(iso27001.annex_a_bits(r.controls)),
-			   pg_catalog.bit_or(iso27001.annex_a_bits(r.controls))
+		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls),
+			   iso27001.annex_a_set_agg(r.controls)
 				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment']))
 		  FROM iso27001.risk r
 		 WHERE soa_validate.scope IS NOT NULL
@@ -7984,3 +8024,8 @@ $$;
 COMMENT ON FUNCTION iso27001.delete_scope(text) IS
 	'delete a scope with everything it holds: its SoA, history and versions, certificate, audits, observations, targets, evidence records, risks, nonconformities, internal audits and management reviews (administrators only; the only way to remove history and versions; an administrator''s own DELETE can remove an Annex A entry too, recorded as a removal and reported by the validator); a scope that does not exist is skipped with a notice';
 
+-- Issue 17: the validator reads the organization-defined controls of the
+-- scopes through a small partial index, not a scan of the whole register
+CREATE INDEX soa_register_organization ON iso27001.soa_register (scope_id) WHERE control IS NULL;
+COMMENT ON INDEX iso27001.soa_register_organization IS
+	'the organization-defined controls of each scope, which the validator reads apart from the Annex A entries';

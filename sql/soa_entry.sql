@@ -295,6 +295,27 @@ CREATE FUNCTION iso27001.annex_a_members(bits bit varying)
 COMMENT ON FUNCTION iso27001.annex_a_members(bit varying) IS
 	'the Annex A controls of a set made by annex_a_bits or soa_census_agg, in catalogue order';
 
+CREATE FUNCTION iso27001.annex_a_set_accum(bit varying, keys text[])
+	RETURNS bit varying
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_set_accum(bit varying, text[]) IS
+	'annex_a_set_agg transition: add the Annex A controls among a row''s keys to the set';
+
+CREATE FUNCTION iso27001.annex_a_set_combine(bit varying, bit varying)
+	RETURNS bit varying
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iso27001.annex_a_set_combine(bit varying, bit varying) IS
+	'annex_a_set_agg combine: the union of two partial sets';
+
+CREATE AGGREGATE iso27001.annex_a_set_agg(keys text[]) (
+	SFUNC = iso27001.annex_a_set_accum,
+	STYPE = bit varying,
+	COMBINEFUNC = iso27001.annex_a_set_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE iso27001.annex_a_set_agg(text[]) IS
+	'the set (as annex_a_bits makes) of the Annex A controls among the keys of all rows: the union of their annex_a_bits';
+
 -- The validator's one pass over the register (src/soa_census.c): grouped
 -- by scope, the counts of Annex A entries by edition, the entries the
 -- validator reports on, and sets of the Annex A controls by decision
@@ -353,6 +374,7 @@ CREATE AGGREGATE iso27001.soa_census_agg(control_key text, control iso27001.iso_
 											needs_review boolean) (
 	SFUNC = iso27001.soa_census_accum,
 	STYPE = internal,
+	SSPACE = 160,				-- bytes a scope: the counts and sets (src/soa_census.c)
 	FINALFUNC = iso27001.soa_census_final,
 	COMBINEFUNC = iso27001.soa_census_combine,
 	SERIALFUNC = iso27001.soa_census_serialize,

@@ -69,6 +69,11 @@ CREATE TABLE iso27001.soa_register (
 );
 COMMENT ON TABLE iso27001.soa_register IS
 	'the current Statement of Applicability of every scope: one row per Annex A control of the scope''s edition and per organization-defined control';
+-- the validator reads the organization-defined controls of a scope apart
+-- (few rows: a small index)
+CREATE INDEX soa_register_organization ON iso27001.soa_register (scope_id) WHERE control IS NULL;
+COMMENT ON INDEX iso27001.soa_register_organization IS
+	'the organization-defined controls of each scope, which the validator reads apart from the Annex A entries';
 COMMENT ON COLUMN iso27001.soa_register.control_key IS 'the control: "A.5.7" for Annex A, the organization''s own key for organization-defined controls';
 COMMENT ON COLUMN iso27001.soa_register.control IS 'the Annex A control (NULL for an organization-defined control)';
 COMMENT ON COLUMN iso27001.soa_register.title IS 'title of an organization-defined control (Annex A titles come from the catalogue)';

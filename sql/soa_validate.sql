@@ -75,6 +75,7 @@ CREATE AGGREGATE iso27001.evidence_census_agg(control_keys text[], collected_at 
 												 valid_until date, required boolean, as_of date) (
 	SFUNC = iso27001.evidence_census_accum,
 	STYPE = internal,
+	SSPACE = 600,				-- bytes a scope, about (src/evidence_census.c)
 	FINALFUNC = iso27001.evidence_census_final,
 	COMBINEFUNC = iso27001.evidence_census_combine,
 	SERIALFUNC = iso27001.evidence_census_serialize,
@@ -286,17 +287,17 @@ BEGIN ATOMIC
 				   AND o.control_key OPERATOR(pg_catalog.=) x.control_key) y
 		 WHERE y.implementation OPERATOR(pg_catalog.=) ANY (ARRAY['implemented', 'partially implemented'])
 	), rk AS (
-		-- each scope's risks: the Annex A controls they name, and those the
-		-- open ones (open, in treatment) name (one branch each way)
-		SELECT r.scope_id, pg_catalog.bit_or(iso27001.annex_a_bits(r.controls)) AS named,
-			   pg_catalog.bit_or(iso27001.annex_a_bits(r.controls))
+		-- each scope's risks: the set of Annex A controls they name, and
+		-- that of the open ones (open, in treatment) (one branch each way)
+		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls) AS named,
+			   iso27001.annex_a_set_agg(r.controls)
 				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])) AS open_named
 		  FROM iso27001.risk r
 		 WHERE soa_validate.scope IS NULL
 		 GROUP BY r.scope_id
 		UNION ALL
-		SELECT r.scope_id, pg_catalog.bit_or(iso27001.annex_a_bits(r.controls)),
-			   pg_catalog.bit_or(iso27001.annex_a_bits(r.controls))
+		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls),
+			   iso27001.annex_a_set_agg(r.controls)
 				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment']))
 		  FROM iso27001.risk r
 		 WHERE soa_validate.scope IS NOT NULL

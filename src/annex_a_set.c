@@ -26,25 +26,74 @@
 #include "iso_control_parse.h"
 #include "iso27001.h"
 
-/* The control a register key names: its canonical text, and nothing else */
+StaticAssertDecl(ANNEX_A_SET_BYTES == (ANNEX_A_CONTROLS + BITS_PER_BYTE - 1) / BITS_PER_BYTE,
+				 "ANNEX_A_SET_BYTES holds the catalogue");
+
+/*
+ * The control a register key names: its canonical text ("A.5.7",
+ * "A.12.6.1": "A.", then two or three numbers without leading zeros), and
+ * nothing else.  Called for every key of every evidence record and risk:
+ * it reads the key once, in place.
+ */
 bool
 annex_a_key_control(const char *key, int len, IsoControl *control)
 {
-	char		buf[ANNEX_A_FORMAT_BUFSIZE];
-	char		canonical[ANNEX_A_FORMAT_BUFSIZE];
-	AnnexAParse parse;
+	int			part[3] = {0, 0, 0};
+	int			nparts = 0;
+	int			i = 2;
 	uint32		id;
 
-	/* "A.18.2.3" is the longest; a register key is the canonical form */
-	if (len < 5 || len >= ANNEX_A_FORMAT_BUFSIZE || key[0] != 'A')
+	if (len < 5 || len > 8 || key[0] != 'A' || key[1] != '.')
 		return false;
-	memcpy(buf, key, len);
-	buf[len] = '\0';
-	id = annex_a_parse(buf, &parse);
-	if (id == 0 || annex_a_format(id, canonical) != len || memcmp(canonical, key, len) != 0)
+	while (nparts < 3)
+	{
+		/* one or two digits, the first not a zero */
+		if (i >= len || key[i] < '1' || key[i] > '9')
+			return false;
+		part[nparts] = key[i++] - '0';
+		if (i < len && key[i] >= '0' && key[i] <= '9')
+			part[nparts] = part[nparts] * 10 + (key[i++] - '0');
+		nparts++;
+		if (i == len)
+			break;
+		if (key[i++] != '.')
+			return false;
+	}
+	if (i != len || nparts < 2)
+		return false;
+	id = nparts == 2 ? ANNEX_A_PACK(ANNEX_A_EDITION_2022, part[0], part[1], 0) :
+		ANNEX_A_PACK(ANNEX_A_EDITION_2013, part[0], part[1], part[2]);
+	if (!annex_a_is_valid(id))
 		return false;
 	*control = id;
 	return true;
+}
+
+/* Add the Annex A controls among an array's keys to a set */
+static void
+annex_a_set_add_keys(bits8 *bits, ArrayType *keys)
+{
+	array_iter	it;
+	int			n = ArrayGetNItems(ARR_NDIM(keys), ARR_DIMS(keys));
+
+	if (ARR_ELEMTYPE(keys) != TEXTOID)
+		elog(ERROR, "a set of Annex A controls is made of text[]");	/* can't happen */
+	array_iter_setup(&it, (AnyArrayType *) keys);
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		key = array_iter_next(&it, &isnull, i, -1, false, TYPALIGN_INT);
+		IsoControl	control;
+
+		if (!isnull && annex_a_key_control(VARDATA_ANY(DatumGetPointer(key)),
+										   VARSIZE_ANY_EXHDR(DatumGetPointer(key)),
+										   &control))
+		{
+			int			place = annex_a_ordinal(control);
+
+			bits[place / BITS_PER_BYTE] |= (bits8) (0x80 >> (place % BITS_PER_BYTE));
+		}
+	}
 }
 
 /* Add a control to a set */
@@ -86,26 +135,41 @@ PG_FUNCTION_INFO_V1(annex_a_bits);
 Datum
 annex_a_bits(PG_FUNCTION_ARGS)
 {
-	ArrayType  *keys = PG_GETARG_ARRAYTYPE_P(0);
 	AnnexASet	set = {{0}};
-	array_iter	it;
-	int			n = ArrayGetNItems(ARR_NDIM(keys), ARR_DIMS(keys));
 
-	if (ARR_ELEMTYPE(keys) != TEXTOID)
-		elog(ERROR, "annex_a_bits expects text[]");	/* can't happen */
-	array_iter_setup(&it, (AnyArrayType *) keys);
-	for (int i = 0; i < n; i++)
-	{
-		bool		isnull;
-		Datum		key = array_iter_next(&it, &isnull, i, -1, false, TYPALIGN_INT);
-		IsoControl	control;
-
-		if (!isnull && annex_a_key_control(VARDATA_ANY(DatumGetPointer(key)),
-										   VARSIZE_ANY_EXHDR(DatumGetPointer(key)),
-										   &control))
-			annex_a_set_add(&set, control);
-	}
+	annex_a_set_add_keys(set.bits, PG_GETARG_ARRAYTYPE_P(0));
 	PG_RETURN_VARBIT_P(annex_a_set_varbit(&set));
+}
+
+/*
+ * annex_a_set_agg(keys text[]) transition: the union of the rows' sets,
+ * kept in one bit string of the aggregate's memory and updated in place
+ * (the combine function is bitor).  NULL arrays add nothing.
+ */
+PG_FUNCTION_INFO_V1(annex_a_set_accum);
+Datum
+annex_a_set_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	VarBit	   *state;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "annex_a_set_agg transition called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+	{
+		AnnexASet	empty = {{0}};
+		MemoryContext old = MemoryContextSwitchTo(aggcxt);
+
+		state = annex_a_set_varbit(&empty);
+		MemoryContextSwitchTo(old);
+	}
+	else
+		state = PG_GETARG_VARBIT_P(0);
+	if (VARBITLEN(state) != ANNEX_A_CONTROLS)
+		elog(ERROR, "annex_a_set_agg state of %d bits", VARBITLEN(state));	/* can't happen */
+	if (!PG_ARGISNULL(1))
+		annex_a_set_add_keys(VARBITS(state), PG_GETARG_ARRAYTYPE_P(1));
+	PG_RETURN_VARBIT_P(state);
 }
 
 /* The type iso_control, looked up from the function's iso_control[] result once a query */
@@ -149,4 +213,24 @@ annex_a_members(PG_FUNCTION_ARGS)
 			members[n++] = IsoControlGetDatum(annex_a_at_ordinal(i));
 	PG_RETURN_ARRAYTYPE_P(construct_array(members, n, iso_control_oid(fcinfo),
 										  sizeof(IsoControl), true, TYPALIGN_INT));
+}
+
+/*
+ * annex_a_set_agg combine: the union of two partial sets, into the first
+ * (the aggregate's own memory).  Strict: a NULL side is the other.
+ */
+PG_FUNCTION_INFO_V1(annex_a_set_combine);
+Datum
+annex_a_set_combine(PG_FUNCTION_ARGS)
+{
+	VarBit	   *a = PG_GETARG_VARBIT_P(0);
+	VarBit	   *b = PG_GETARG_VARBIT_P(1);
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "annex_a_set_combine called in non-aggregate context");
+	if (VARBITLEN(a) != ANNEX_A_CONTROLS || VARBITLEN(b) != ANNEX_A_CONTROLS)
+		elog(ERROR, "annex_a_set_agg states of %d and %d bits", VARBITLEN(a), VARBITLEN(b));	/* can't happen */
+	for (int i = 0; i < ANNEX_A_SET_BYTES; i++)
+		VARBITS(a)[i] |= VARBITS(b)[i];
+	PG_RETURN_VARBIT_P(a);
 }

@@ -12,10 +12,13 @@
  *	  and whether current evidence is required.  The rule EVIDENCE_STALE
  *	  reports those of them that the register says are implemented.
  *
- *	  Annex A controls are slots of a fixed table, one per place of the
- *	  catalogue (annex_a_ordinal); organization-defined keys are kept as a
- *	  list, one item per key and row, sorted and folded by the final
- *	  function, so the state never grows with the Annex A records.  Combine
+ *	  Annex A controls are a byte each, one per place of the catalogue
+ *	  (annex_a_ordinal), with the latest expiry of the expired ones in a
+ *	  short list beside (about 600 bytes a scope in all, so that a hashed
+ *	  grouping of 10,000 scopes fits in the default work_mem);
+ *	  organization-defined keys are kept as a list, one item per key and
+ *	  row, sorted and folded by the final function, so the state never
+ *	  grows with the Annex A records.  Combine
  *	  merges the slots and appends the lists; serialize and deserialize
  *	  carry the state between parallel workers.
  *
@@ -75,7 +78,11 @@ typedef struct EvidenceCensus
 	bool		has_as_of;
 	DateADT		as_of;
 	TimestampTz collected_by;	/* records collected before it count */
-	Known		annex[ANNEX_A_CONTROLS];
+	uint8		known[ANNEX_A_CONTROLS];	/* KNOWN_ bits of each control */
+	uint8		expiry[ANNEX_A_CONTROLS];	/* 1 + its place in expiries, 0 if none */
+	int			nexpiries;
+	int			expiries_size;
+	DateADT    *expiries;		/* latest expiry of the expired controls */
 	int			n;
 	int			size;
 	OrgKnown   *org;
@@ -129,6 +136,43 @@ known_add(Known *to, const Known *from)
 	to->known |= from->known;
 }
 
+/* What is known of the Annex A control at a place of the catalogue */
+static Known
+annex_known(const EvidenceCensus *census, int i)
+{
+	Known		k;
+
+	k.known = census->known[i];
+	k.last_valid = census->expiry[i] == 0 ? 0 : census->expiries[census->expiry[i] - 1];
+	return k;
+}
+
+/* Fold knowledge into the Annex A control at a place of the catalogue */
+static void
+annex_add(EvidenceCensus *census, int i, const Known *k)
+{
+	Known		now = annex_known(census, i);
+
+	known_add(&now, k);
+	census->known[i] = now.known;
+	if ((now.known & KNOWN_EXPIRED) == 0)
+		return;
+	if (census->expiry[i] == 0)
+	{
+		/* at most one a control of the catalogue: the index fits a byte */
+		if (census->nexpiries == census->expiries_size)
+		{
+			census->expiries_size = census->expiries_size == 0 ? 8 :
+				Min(census->expiries_size * 2, ANNEX_A_CONTROLS);
+			census->expiries = census->expiries == NULL ?
+				MemoryContextAlloc(census->cxt, census->expiries_size * sizeof(DateADT)) :
+				repalloc(census->expiries, census->expiries_size * sizeof(DateADT));
+		}
+		census->expiry[i] = (uint8) (++census->nexpiries);
+	}
+	census->expiries[census->expiry[i] - 1] = now.last_valid;
+}
+
 /* Record what a row says of one key */
 static void
 census_key(EvidenceCensus *census, const char *key, int len, const Known *k)
@@ -138,7 +182,7 @@ census_key(EvidenceCensus *census, const char *key, int len, const Known *k)
 
 	if (annex_a_key_control(key, len, &control))
 	{
-		known_add(&census->annex[annex_a_ordinal(control)], k);
+		annex_add(census, annex_a_ordinal(control), k);
 		return;
 	}
 	if (census->n == census->size)
@@ -255,7 +299,12 @@ evidence_census_combine(PG_FUNCTION_ARGS)
 	if (b->has_as_of)
 		census_set_as_of(a, b->as_of);
 	for (int i = 0; i < ANNEX_A_CONTROLS; i++)
-		known_add(&a->annex[i], &b->annex[i]);
+		if (b->known[i] != 0)
+		{
+			Known		k = annex_known(b, i);
+
+			annex_add(a, i, &k);
+		}
 	for (int i = 0; i < b->n; i++)
 		census_key(a, VARDATA(b->org[i].key), VARSIZE(b->org[i].key) - VARHDRSZ, &b->org[i].k);
 	PG_RETURN_POINTER(a);
@@ -287,7 +336,11 @@ evidence_census_serialize(PG_FUNCTION_ARGS)
 	if (census->has_as_of)
 		pq_sendint32(&buf, census->as_of);
 	for (int i = 0; i < ANNEX_A_CONTROLS; i++)
-		send_known(&buf, &census->annex[i]);
+	{
+		Known		k = annex_known(census, i);
+
+		send_known(&buf, &k);
+	}
 	pq_sendint32(&buf, census->n);
 	for (int i = 0; i < census->n; i++)
 	{
@@ -365,8 +418,14 @@ evidence_census_deserialize(PG_FUNCTION_ARGS)
 		census_set_as_of(census, (DateADT) value);
 	}
 	for (int i = 0; i < ANNEX_A_CONTROLS; i++)
-		if (!read_known(&r, &census->annex[i]))
+	{
+		Known		k;
+
+		if (!read_known(&r, &k))
 			goto bad;
+		if (k.known != 0)
+			annex_add(census, i, &k);
+	}
 	/* an item takes 5 bytes or more */
 	if (!read_uint(&r, 4, &n) || n > (uint32) (r.end - r.p) / 5)
 		goto bad;
@@ -476,14 +535,17 @@ evidence_census_final(PG_FUNCTION_ARGS)
 	if (census != NULL)
 	{
 		for (int i = 0; i < ANNEX_A_CONTROLS; i++)
-			if (is_stale(&census->annex[i]))
+		{
+			Known		k = annex_known(census, i);
+
+			if (is_stale(&k))
 			{
 				char		buf[ANNEX_A_FORMAT_BUFSIZE];
 
 				annex_a_format(annex_a_at_ordinal(i), buf);
-				put_stale(keys, last, last_null, required, &n, cstring_to_text(buf),
-						  &census->annex[i]);
+				put_stale(keys, last, last_null, required, &n, cstring_to_text(buf), &k);
 			}
+		}
 		if (census->n > 1)
 			qsort(census->org, census->n, sizeof(OrgKnown), org_cmp);
 		for (int i = 0; i < census->n;)
