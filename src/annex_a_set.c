@@ -141,32 +141,44 @@ annex_a_bits(PG_FUNCTION_ARGS)
 	PG_RETURN_VARBIT_P(annex_a_set_varbit(&set));
 }
 
+/* A set given as an argument: 22023 when it is a bit string of another length */
+static VarBit *
+set_argument(FunctionCallInfo fcinfo, int argno, bool copy)
+{
+	VarBit	   *bits = copy ? PG_GETARG_VARBIT_P_COPY(argno) : PG_GETARG_VARBIT_P(argno);
+
+	if (VARBITLEN(bits) != ANNEX_A_CONTROLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a set of Annex A controls has %d bits, not %d",
+						ANNEX_A_CONTROLS, VARBITLEN(bits)),
+				 errhint("Make it with annex_a_bits().")));
+	return bits;
+}
+
 /*
  * annex_a_set_agg(keys text[]) transition: the union of the rows' sets,
  * kept in one bit string of the aggregate's memory and updated in place
- * (the combine function is bitor).  NULL arrays add nothing.
+ * (called outside an aggregate, on a copy).  NULL arrays add nothing.
  */
 PG_FUNCTION_INFO_V1(annex_a_set_accum);
 Datum
 annex_a_set_accum(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
+	bool		in_aggregate = AggCheckCallContext(fcinfo, &aggcxt) != 0;
 	VarBit	   *state;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "annex_a_set_agg transition called in non-aggregate context");
 	if (PG_ARGISNULL(0))
 	{
 		AnnexASet	empty = {{0}};
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
+		MemoryContext old = MemoryContextSwitchTo(in_aggregate ? aggcxt : CurrentMemoryContext);
 
 		state = annex_a_set_varbit(&empty);
 		MemoryContextSwitchTo(old);
 	}
 	else
-		state = PG_GETARG_VARBIT_P(0);
-	if (VARBITLEN(state) != ANNEX_A_CONTROLS)
-		elog(ERROR, "annex_a_set_agg state of %d bits", VARBITLEN(state));	/* can't happen */
+		state = set_argument(fcinfo, 0, !in_aggregate);
 	if (!PG_ARGISNULL(1))
 		annex_a_set_add_keys(VARBITS(state), PG_GETARG_ARRAYTYPE_P(1));
 	PG_RETURN_VARBIT_P(state);
@@ -197,17 +209,11 @@ PG_FUNCTION_INFO_V1(annex_a_members);
 Datum
 annex_a_members(PG_FUNCTION_ARGS)
 {
-	VarBit	   *bits = PG_GETARG_VARBIT_P(0);
+	VarBit	   *bits = set_argument(fcinfo, 0, false);
 	Datum		members[ANNEX_A_CONTROLS];
 	int			n = 0;
 	bits8	   *p = VARBITS(bits);
 
-	if (VARBITLEN(bits) != ANNEX_A_CONTROLS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a set of Annex A controls has %d bits, not %d",
-						ANNEX_A_CONTROLS, VARBITLEN(bits)),
-				 errhint("Make it with annex_a_bits().")));
 	for (int i = 0; i < ANNEX_A_CONTROLS; i++)
 		if ((p[i / BITS_PER_BYTE] & (0x80 >> (i % BITS_PER_BYTE))) != 0)
 			members[n++] = IsoControlGetDatum(annex_a_at_ordinal(i));
@@ -217,19 +223,16 @@ annex_a_members(PG_FUNCTION_ARGS)
 
 /*
  * annex_a_set_agg combine: the union of two partial sets, into the first
- * (the aggregate's own memory).  Strict: a NULL side is the other.
+ * (the aggregate's own memory; outside an aggregate, into a copy).
+ * Strict: a NULL side is the other.
  */
 PG_FUNCTION_INFO_V1(annex_a_set_combine);
 Datum
 annex_a_set_combine(PG_FUNCTION_ARGS)
 {
-	VarBit	   *a = PG_GETARG_VARBIT_P(0);
-	VarBit	   *b = PG_GETARG_VARBIT_P(1);
+	VarBit	   *a = set_argument(fcinfo, 0, !AggCheckCallContext(fcinfo, NULL));
+	VarBit	   *b = set_argument(fcinfo, 1, false);
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "annex_a_set_combine called in non-aggregate context");
-	if (VARBITLEN(a) != ANNEX_A_CONTROLS || VARBITLEN(b) != ANNEX_A_CONTROLS)
-		elog(ERROR, "annex_a_set_agg states of %d and %d bits", VARBITLEN(a), VARBITLEN(b));	/* can't happen */
 	for (int i = 0; i < ANNEX_A_SET_BYTES; i++)
 		VARBITS(a)[i] |= VARBITS(b)[i];
 	PG_RETURN_VARBIT_P(a);

@@ -77,6 +77,7 @@ typedef struct EvidenceCensus
 	MemoryContext cxt;
 	bool		has_as_of;
 	DateADT		as_of;
+	bool		has_collected_by;
 	TimestampTz collected_by;	/* records collected before it count */
 	uint8		known[ANNEX_A_CONTROLS];	/* KNOWN_ bits of each control */
 	uint8		expiry[ANNEX_A_CONTROLS];	/* 1 + its place in expiries, 0 if none */
@@ -118,12 +119,26 @@ census_set_as_of(EvidenceCensus *census, DateADT as_of)
 				(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 				 errmsg("as_of must be a finite date")));
 	census->as_of = as_of;
-	/* records collected by the end of as_of, in the session's time zone */
-	census->collected_by = DatumGetTimestampTz(
-		DirectFunctionCall1(date_timestamptz,
-							DirectFunctionCall2(date_pli, DateADTGetDatum(as_of),
-												Int32GetDatum(1))));
 	census->has_as_of = true;
+}
+
+/*
+ * The end of as_of in the session's time zone: records collected before it
+ * count.  Worked out on the first record (combine and deserialize need
+ * only the date).
+ */
+static TimestampTz
+census_collected_by(EvidenceCensus *census)
+{
+	if (!census->has_collected_by)
+	{
+		census->collected_by = DatumGetTimestampTz(
+			DirectFunctionCall1(date_timestamptz,
+								DirectFunctionCall2(date_pli, DateADTGetDatum(census->as_of),
+													Int32GetDatum(1))));
+		census->has_collected_by = true;
+	}
+	return census->collected_by;
 }
 
 /* Fold one row's knowledge of a control into what is known of it */
@@ -249,7 +264,7 @@ evidence_census_accum(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(ARG_REQUIRED) && PG_GETARG_BOOL(ARG_REQUIRED))
 		k.known = KNOWN_REQUIRED;
 	else if (PG_ARGISNULL(ARG_COLLECTED_AT) || PG_ARGISNULL(ARG_VALID_UNTIL) ||
-			 PG_GETARG_TIMESTAMPTZ(ARG_COLLECTED_AT) >= census->collected_by)
+			 PG_GETARG_TIMESTAMPTZ(ARG_COLLECTED_AT) >= census_collected_by(census))
 		PG_RETURN_POINTER(census);
 	else if (PG_GETARG_DATEADT(ARG_VALID_UNTIL) >= census->as_of)
 		k.known = KNOWN_VALID;

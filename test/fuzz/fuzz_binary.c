@@ -3,9 +3,10 @@
  *	  libFuzzer harness for the binary input of every type (the receive
  *	  functions of iso_control, soa_entry, trend_ols, trend_rate of both
  *	  sizes and trend_robust) and for the deserialize functions of the
- *	  robust trend and of the validator's census aggregates.  The first
- *	  byte picks the function (modulo 8: the seeds' ASCII digit '0' is 48),
- *	  the rest is the message.  Each input either raises an error or
+ *	  robust trend and of the validator's census aggregates (of the
+ *	  register and of the evidence records).  The first byte picks the
+ *	  function (modulo 16: the seeds' ASCII digit '0' is 48; a byte naming
+ *	  none is skipped), the rest is the message.  Each input either raises an error or
  *	  gives a value that sends and receives back to the same bytes;
  *	  anything else is a finding.
  */
@@ -31,6 +32,8 @@ extern Datum trend_robust_deserialize(PG_FUNCTION_ARGS);
 extern Datum trend_robust_serialize(PG_FUNCTION_ARGS);
 extern Datum soa_census_deserialize(PG_FUNCTION_ARGS);
 extern Datum soa_census_serialize(PG_FUNCTION_ARGS);
+extern Datum evidence_census_deserialize(PG_FUNCTION_ARGS);
+extern Datum evidence_census_serialize(PG_FUNCTION_ARGS);
 
 static const struct
 {
@@ -46,6 +49,7 @@ static const struct
 	{trend_robust_deserialize, trend_robust_serialize, true},
 	{soa_census_deserialize, soa_census_serialize, true},
 	{trend_rate_recv_v2, trend_rate_send, false},
+	{evidence_census_deserialize, evidence_census_serialize, true},
 };
 
 /* Read a value from bytes as the function expects them */
@@ -84,7 +88,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 1 << 20)
 		return 0;
-	f = data[0] % lengthof(functions);
+	f = data[0] % 16;
+	if (f >= (int) lengthof(functions))
+		return 0;
 
 	if (read_value(f, (const char *) data + 1, size - 1, &value))
 	{

@@ -28,7 +28,7 @@ build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 flags=(-g -O1 -Wno-ignored-attributes -fsanitize=address,undefined -fno-sanitize-recover=undefined
 	-I"$inc" -I../../src -I.)
-src=(iso_control_parse soa_entry_parse iso_control soa_entry soa_census trend_axis trend_stats trend_ols trend_rate trend_robust)
+src=(iso_control_parse soa_entry_parse iso_control soa_entry annex_a_set soa_census evidence_census trend_axis trend_stats trend_ols trend_rate trend_robust)
 for f in "${src[@]}"; do
 	clang "${flags[@]}" -fsanitize=fuzzer-no-link -c "../../src/$f.c" -o "$build/$f.o" || exit 1
 done

@@ -18,7 +18,7 @@ BEGIN
 	RETURN plan::jsonb;
 END $$;
 
-SELECT plan(16);
+SELECT plan(19);
 
 -- Sets: one bit a control, the 93 of 2022 (A.5.1 first, A.8.34 at 93), then
 -- the 114 of 2013 (A.5.1.1 at 94, A.18.2.3 last, at 207)
@@ -36,6 +36,11 @@ SELECT is((SELECT count(*) FROM annex_a_titles t
 		  207::bigint, 'every control of both catalogues goes in and out of a set as itself');
 SELECT throws_ok($$SELECT annex_a_members(B'101')$$, '22023',
 				 'a set of Annex A controls has 207 bits, not 3', 'a bit string of another length is not a set');
+
+SELECT is((SELECT annex_a_set_agg(k) FROM (VALUES ('{A.5.1,ORG-1}'::text[]), (NULL), ('{A.8.34,A.5.1}'), ('{}')) v(k)),
+		  annex_a_bits('{A.5.1,A.8.34}'), 'annex_a_set_agg: the union of the rows'' sets; NULL and empty arrays add nothing');
+SELECT is(annex_a_set_accum(annex_a_bits('{A.5.2}'), '{A.5.3}'), annex_a_bits('{A.5.2,A.5.3}'),
+		  'its transition called by hand adds to a copy of the set');
 
 -- Records of one scope, validated on 2026-06-30 (UTC)
 CREATE TEMP TABLE records (control_keys text[], collected_at timestamptz, valid_until date, required boolean);
@@ -123,6 +128,8 @@ SELECT cmp_ok(jsonb_path_query_first(pg_temp.explain_analyze(
 					$$SELECT grp, evidence_census_agg(control_keys, collected_at, valid_until, required, '2026-06-30')
 						FROM public.many GROUP BY grp$$), 'strict $.**."Workers Launched"')::int,
 			  '>=', 1, 'the aggregate runs in parallel workers, its partial states sent to the leader');
+CREATE TEMP TABLE many_sets AS
+SELECT grp, annex_a_set_agg(control_keys) AS s FROM public.many GROUP BY grp;
 CREATE TEMP TABLE many_census AS
 SELECT grp, evidence_census_agg(control_keys, collected_at, valid_until, required, '2026-06-30') AS v
   FROM public.many GROUP BY grp;
@@ -136,6 +143,9 @@ SELECT set_eq($$SELECT grp, k, d, r FROM many_census,
 					 ROWS FROM (unnest((v).control_key), unnest((v).last_valid), unnest((v).required)) x(k, d, r)$$,
 			  $$SELECT grp, k, last_valid, required FROM many_expected$$,
 			  'the stale controls of each scope, combined from the workers, are those of the rule in SQL');
+SELECT set_eq($$SELECT grp, s FROM many_sets$$,
+			  $$SELECT grp, bit_or(annex_a_bits(control_keys))::bit varying FROM public.many GROUP BY grp$$,
+			  'annex_a_set_agg of each scope, combined from the workers, is bit_or of annex_a_bits');
 SELECT cmp_ok((SELECT count(*) FROM many_expected), '>', 100::bigint,
 			  'of which there are many');
 SELECT is((SELECT count(*) - count(DISTINCT (grp, k)) FROM many_census, unnest((v).control_key) k),
