@@ -79,10 +79,14 @@ SELECT iso27001.soa_scope_id('same-title-10000'), 'ORG-' || i, 'Same title'
 RESET session_replication_role;
 VACUUM ANALYZE iso27001.soa_register;
 SQL
-	# the 0.2.1 validator, from its frozen install script
+	# the 0.2.1 validator, from its frozen install script (0.2.1 kept
+	# everything in one schema; the operators of iso_control are now in the
+	# extension's schema, the functions in iso27001)
+	ext=$(psql -X -At -c "SELECT extnamespace::regnamespace FROM pg_extension WHERE extname = 'iso27001'")
 	sed -n '/^CREATE FUNCTION @extschema@.soa_validate(scope text/,/^END;/p' sql/iso27001--0.2.1.sql \
 		| sed -e 's/@extschema@\.soa_validate(/public.soa_validate_021(/' \
-			  -e 's/soa_validate\.scope/soa_validate_021.scope/g' -e 's/@extschema@/iso27001/g' \
+			  -e 's/soa_validate\.scope/soa_validate_021.scope/g' \
+			  -e "s/OPERATOR(@extschema@\./OPERATOR($ext./g" -e 's/@extschema@/iso27001/g' \
 		| psql -X -q -v ON_ERROR_STOP=1
 	for n in 1000 3000 10000 40000; do
 		scope="org-$n"
