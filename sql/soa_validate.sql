@@ -106,8 +106,9 @@ BEGIN ATOMIC
 	-- few stale controls, which the census' sets say are implemented or
 	-- not.  The risk rules compare the census' sets of controls included
 	-- for risk treatment and excluded with the sets the scope's risks
-	-- name (bit_or of annex_a_bits); organization-defined controls, read
-	-- as rows anyway, are looked for among the risks one by one.
+	-- name (annex_a_set_agg), joined to each scope once; the risks behind
+	-- an excluded control, and organization-defined controls (read as rows
+	-- anyway), are looked for among the scope's risks one by one.
 	WITH s AS (
 		SELECT s.scope_id, s.name, s.edition FROM iso27001.soa_scope s
 		 WHERE (soa_validate.scope IS NULL
@@ -132,16 +133,38 @@ BEGIN ATOMIC
 		 WHERE soa_validate.scope IS NOT NULL
 		   AND g.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
 		 GROUP BY g.scope_id
+	), rk AS (
+		-- each scope's risks: the set of Annex A controls they name, and
+		-- that of the open ones (open, in treatment) (one branch each way)
+		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls) AS named,
+			   iso27001.annex_a_set_agg(r.controls)
+				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])) AS open_named
+		  FROM iso27001.risk r
+		 WHERE soa_validate.scope IS NULL
+		 GROUP BY r.scope_id
+		UNION ALL
+		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls),
+			   iso27001.annex_a_set_agg(r.controls)
+				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment']))
+		  FROM iso27001.risk r
+		 WHERE soa_validate.scope IS NOT NULL
+		   AND r.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
+		 GROUP BY r.scope_id
 	), checked AS (
+		-- each scope with its census and its risks' sets (risk_named is
+		-- NULL in a scope without risks, risk_open_named without open ones)
 		SELECT s.scope_id, s.name, s.edition, p.c, coalesce(p.norg, 0) AS norg,
 			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2022 ELSE (p.c).annex_2013 END, 0) AS nright,
-			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong
-		  FROM s LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
+			   coalesce(CASE s.edition WHEN 2022 THEN (p.c).annex_2013 ELSE (p.c).annex_2022 END, 0) AS nwrong,
+			   k.named AS risk_named, k.open_named AS risk_open_named
+		  FROM s
+		  LEFT JOIN pass p ON p.scope_id OPERATOR(pg_catalog.=) s.scope_id
+		  LEFT JOIN rk k ON k.scope_id OPERATOR(pg_catalog.=) s.scope_id
 	), own AS (
 		-- the organization-defined controls of the scopes that have some
 		-- (one branch each way again: one scope is read by key)
 		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
-			   g.justification, g.evidence, g.needs_review
+			   g.justification, g.evidence, g.needs_review, c.risk_named IS NOT NULL AS keeps_risks
 		  FROM checked c
 		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		 WHERE c.norg OPERATOR(pg_catalog.>) 0
@@ -149,7 +172,7 @@ BEGIN ATOMIC
 		   AND soa_validate.scope IS NULL
 		UNION ALL
 		SELECT c.scope_id, c.name, c.edition, g.control_key, g.title, g.entry,
-			   g.justification, g.evidence, g.needs_review
+			   g.justification, g.evidence, g.needs_review, c.risk_named IS NOT NULL
 		  FROM checked c
 		  JOIN iso27001.soa_register g ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		 WHERE c.norg OPERATOR(pg_catalog.>) 0
@@ -286,44 +309,29 @@ BEGIN ATOMIC
 					ON o.scope_id OPERATOR(pg_catalog.=) t.scope_id
 				   AND o.control_key OPERATOR(pg_catalog.=) x.control_key) y
 		 WHERE y.implementation OPERATOR(pg_catalog.=) ANY (ARRAY['implemented', 'partially implemented'])
-	), rk AS (
-		-- each scope's risks: the set of Annex A controls they name, and
-		-- that of the open ones (open, in treatment) (one branch each way)
-		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls) AS named,
-			   iso27001.annex_a_set_agg(r.controls)
-				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])) AS open_named
-		  FROM iso27001.risk r
-		 WHERE soa_validate.scope IS NULL
-		 GROUP BY r.scope_id
-		UNION ALL
-		SELECT r.scope_id, iso27001.annex_a_set_agg(r.controls),
-			   iso27001.annex_a_set_agg(r.controls)
-				   FILTER (WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment']))
-		  FROM iso27001.risk r
-		 WHERE soa_validate.scope IS NOT NULL
-		   AND r.scope_id OPERATOR(pg_catalog.=) (SELECT iso27001.soa_scope_id(soa_validate.scope))
-		 GROUP BY r.scope_id
 	), finding AS (
 		-- the per-entry rules, one branch per bit of the census' problems
+		-- (tested as "bits & b = b": the planner expects few rows of such
+		-- a test, and few there are)
 		SELECT x.name, 'UNDECIDED' AS rule, x.control_key, x.control, x.entry, x.title,
 			   -- (other: the control a duplicate repeats, the risks of an
 			   -- excluded control, the implementation of a stale one)
 			   x.scope_edition, NULL::text AS other, NULL::bigint AS others,
 			   NULL::date AS last_valid, NULL::boolean AS required
 		  FROM suspect x
-		 WHERE x.problems OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.<>) 0
+		 WHERE x.problems OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.=) 1
 		UNION ALL
 		SELECT x.name,
 			   CASE WHEN iso27001.is_applicable(x.entry) THEN 'INCLUSION_WITHOUT_JUSTIFICATION'
 					ELSE 'EXCLUSION_WITHOUT_JUSTIFICATION' END,
 			   x.control_key, x.control, x.entry, x.title, x.scope_edition, NULL, NULL, NULL, NULL
 		  FROM suspect x
-		 WHERE x.problems OPERATOR(pg_catalog.&) 2 OPERATOR(pg_catalog.<>) 0
+		 WHERE x.problems OPERATOR(pg_catalog.&) 2 OPERATOR(pg_catalog.=) 2
 		UNION ALL
 		SELECT x.name, 'NO_EVIDENCE', x.control_key, x.control, x.entry, x.title, x.scope_edition,
 			   NULL, NULL, NULL, NULL
 		  FROM suspect x
-		 WHERE x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.<>) 0
+		 WHERE x.problems OPERATOR(pg_catalog.&) 4 OPERATOR(pg_catalog.=) 4
 		   -- no link, and no evidence record collected by as_of either
 		   AND NOT EXISTS (SELECT FROM iso27001.evidence e
 							WHERE e.scope_id OPERATOR(pg_catalog.=) x.scope_id
@@ -337,7 +345,7 @@ BEGIN ATOMIC
 		SELECT x.name, 'NEEDS_REVIEW', x.control_key, x.control, x.entry, x.title, x.scope_edition,
 			   NULL, NULL, NULL, NULL
 		  FROM suspect x
-		 WHERE x.problems OPERATOR(pg_catalog.&) 8 OPERATOR(pg_catalog.<>) 0
+		 WHERE x.problems OPERATOR(pg_catalog.&) 8 OPERATOR(pg_catalog.=) 8
 		UNION ALL
 		-- organization-defined controls that repeat another control: one
 		-- finding for each of the first 10 others, then one that counts them
@@ -379,39 +387,46 @@ BEGIN ATOMIC
 		SELECT c.name, 'RISK_TREATMENT_WITHOUT_RISK', m.control::text, m.control, NULL, NULL, c.edition,
 			   NULL, NULL, NULL, NULL
 		  FROM checked c
-		  JOIN rk ON rk.scope_id OPERATOR(pg_catalog.=) c.scope_id
 		 CROSS JOIN LATERAL pg_catalog.unnest(iso27001.annex_a_members(
-				   (c.c).risk_treatment OPERATOR(pg_catalog.&) (OPERATOR(pg_catalog.~) rk.named))) m(control)
+				   (c.c).risk_treatment OPERATOR(pg_catalog.&) (OPERATOR(pg_catalog.~) c.risk_named))) m(control)
+		 WHERE c.risk_named IS NOT NULL
 		UNION ALL
 		-- and organization-defined ones, each looked for among the risks
 		SELECT o.name, 'RISK_TREATMENT_WITHOUT_RISK', o.control_key, NULL, o.entry, NULL, o.edition,
 			   NULL, NULL, NULL, NULL
 		  FROM own o
-		 WHERE EXISTS (SELECT FROM rk WHERE rk.scope_id OPERATOR(pg_catalog.=) o.scope_id)
+		 WHERE o.keeps_risks
 		   AND iso27001.is_applicable(o.entry)
 		   AND 'risk treatment' OPERATOR(pg_catalog.=) ANY (iso27001.reasons(o.entry))
 		   AND NOT EXISTS (SELECT FROM iso27001.risk r
-							CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
 							WHERE r.scope_id OPERATOR(pg_catalog.=) o.scope_id
-							  AND k.control_key OPERATOR(pg_catalog.=) o.control_key)
+							  AND o.control_key OPERATOR(pg_catalog.=) ANY (r.controls))
 		UNION ALL
-		-- excluded controls that open risks rely on, with the risks: read in
-		-- the scopes where an excluded Annex A control meets the open risks'
-		-- set, or that have organization-defined controls and open risks
-		SELECT c.name, 'EXCLUDED_WITH_OPEN_RISK', g.control_key, g.control, g.entry, NULL, c.edition,
+		-- excluded Annex A controls that open risks rely on (an intersection
+		-- of sets), with those risks, read among the scope's risks
+		SELECT c.name, 'EXCLUDED_WITH_OPEN_RISK', m.control::text, m.control, NULL, NULL, c.edition,
 			   pg_catalog.string_agg(r.risk_id, ', ' ORDER BY r.risk_id), NULL, NULL, NULL
 		  FROM checked c
-		  JOIN rk ON rk.scope_id OPERATOR(pg_catalog.=) c.scope_id
+		 CROSS JOIN LATERAL pg_catalog.unnest(iso27001.annex_a_members(
+				   (c.c).excluded OPERATOR(pg_catalog.&) c.risk_open_named)) m(control)
 		  JOIN iso27001.risk r ON r.scope_id OPERATOR(pg_catalog.=) c.scope_id
-		 CROSS JOIN LATERAL pg_catalog.unnest(r.controls) k(control_key)
-		  JOIN iso27001.soa_register g
-			ON g.scope_id OPERATOR(pg_catalog.=) c.scope_id
-		   AND g.control_key OPERATOR(pg_catalog.=) k.control_key
-		 WHERE (pg_catalog.bit_count((c.c).excluded OPERATOR(pg_catalog.&) rk.open_named) OPERATOR(pg_catalog.>) 0
-				OR (c.norg OPERATOR(pg_catalog.>) 0 AND rk.open_named IS NOT NULL))
+		 WHERE c.risk_open_named IS NOT NULL
 		   AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])
-		   AND NOT iso27001.is_applicable(g.entry)
-		 GROUP BY c.name, g.control_key, g.control, g.entry, c.edition
+		   AND m.control::text OPERATOR(pg_catalog.=) ANY (r.controls)
+		 GROUP BY c.scope_id, c.name, m.control, c.edition
+		UNION ALL
+		-- and excluded organization-defined ones
+		SELECT o.name, 'EXCLUDED_WITH_OPEN_RISK', o.control_key, NULL, o.entry, NULL, o.edition,
+			   x.risks, NULL, NULL, NULL
+		  FROM own o
+		 CROSS JOIN LATERAL (SELECT pg_catalog.string_agg(r.risk_id, ', ' ORDER BY r.risk_id) AS risks
+							   FROM iso27001.risk r
+							  WHERE r.scope_id OPERATOR(pg_catalog.=) o.scope_id
+								AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['open', 'in treatment'])
+								AND o.control_key OPERATOR(pg_catalog.=) ANY (r.controls)) x
+		 WHERE o.keeps_risks
+		   AND NOT iso27001.is_applicable(o.entry)
+		   AND x.risks IS NOT NULL
 	)
 	SELECT f.name, f.rule,
 		   CASE WHEN f.rule OPERATOR(pg_catalog.=) ANY (ARRAY['NO_EVIDENCE', 'NEEDS_REVIEW', 'DUPLICATE',
