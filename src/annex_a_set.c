@@ -69,6 +69,15 @@ annex_a_key_control(const char *key, int len, IsoControl *control)
 	return true;
 }
 
+/* Set a control's bit in the bytes of a set */
+static inline void
+set_bit(bits8 *bits, IsoControl control)
+{
+	int			i = annex_a_ordinal(control);
+
+	bits[i / BITS_PER_BYTE] |= (bits8) (0x80 >> (i % BITS_PER_BYTE));
+}
+
 /* Add the Annex A controls among an array's keys to a set */
 static void
 annex_a_set_add_keys(bits8 *bits, ArrayType *keys)
@@ -88,11 +97,7 @@ annex_a_set_add_keys(bits8 *bits, ArrayType *keys)
 		if (!isnull && annex_a_key_control(VARDATA_ANY(DatumGetPointer(key)),
 										   VARSIZE_ANY_EXHDR(DatumGetPointer(key)),
 										   &control))
-		{
-			int			place = annex_a_ordinal(control);
-
-			bits[place / BITS_PER_BYTE] |= (bits8) (0x80 >> (place % BITS_PER_BYTE));
-		}
+			set_bit(bits, control);
 	}
 }
 
@@ -100,18 +105,7 @@ annex_a_set_add_keys(bits8 *bits, ArrayType *keys)
 void
 annex_a_set_add(AnnexASet *set, IsoControl control)
 {
-	int			i = annex_a_ordinal(control);
-
-	set->bits[i / BITS_PER_BYTE] |= (uint8) (0x80 >> (i % BITS_PER_BYTE));
-}
-
-/* Is a control in a set? */
-bool
-annex_a_set_has(const AnnexASet *set, IsoControl control)
-{
-	int			i = annex_a_ordinal(control);
-
-	return (set->bits[i / BITS_PER_BYTE] & (0x80 >> (i % BITS_PER_BYTE))) != 0;
+	set_bit(set->bits, control);
 }
 
 /* A set as a bit string of ANNEX_A_CONTROLS bits */

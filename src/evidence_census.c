@@ -17,8 +17,9 @@
  *	  short list beside (about 600 bytes a scope in all, so that a hashed
  *	  grouping of 10,000 scopes fits in the default work_mem);
  *	  organization-defined keys are kept as a list, one item per key and
- *	  row, sorted and folded by the final function, so the state never
- *	  grows with the Annex A records.  Combine
+ *	  row, sorted and folded into one item per key whenever it fills up and
+ *	  by the final function, so the state grows with a scope's keys, never
+ *	  with its records.  Combine
  *	  merges the slots and appends the lists; serialize and deserialize
  *	  carry the state between parallel workers.
  *
@@ -188,7 +189,67 @@ annex_add(EvidenceCensus *census, int i, const Known *k)
 	census->expiries[census->expiry[i] - 1] = now.last_valid;
 }
 
-/* Record what a row says of one key */
+/* Order of organization-defined items: by key, bytewise */
+static int
+org_cmp(const void *a, const void *b)
+{
+	const text *x = ((const OrgKnown *) a)->key;
+	const text *y = ((const OrgKnown *) b)->key;
+	int			lx = VARSIZE(x) - VARHDRSZ;
+	int			ly = VARSIZE(y) - VARHDRSZ;
+	int			c = memcmp(VARDATA(x), VARDATA(y), Min(lx, ly));
+
+	return c != 0 ? c : (lx > ly) - (lx < ly);
+}
+
+/*
+ * Sort the organization-defined items by key and fold each key's into one,
+ * so that the list holds a scope's keys, not its records
+ */
+static void
+org_fold(EvidenceCensus *census)
+{
+	int			n = 0;
+
+	if (census->n < 2)
+		return;
+	qsort(census->org, census->n, sizeof(OrgKnown), org_cmp);
+	for (int i = 0; i < census->n; i++)
+	{
+		if (n > 0 && org_cmp(&census->org[n - 1], &census->org[i]) == 0)
+		{
+			known_add(&census->org[n - 1].k, &census->org[i].k);
+			pfree(census->org[i].key);
+		}
+		else
+			census->org[n++] = census->org[i];
+	}
+	census->n = n;
+}
+
+/* Room for at least n organization-defined items in all */
+static void
+org_reserve(EvidenceCensus *census, int n)
+{
+	if (n > (int) MaxArraySize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a scope with more than %d evidence keys of organization-defined controls is too large to validate",
+						(int) MaxArraySize)));
+	if (n <= census->size)
+		return;
+	if (census->org == NULL)
+		census->org = MemoryContextAllocHuge(census->cxt, n * sizeof(OrgKnown));
+	else
+		census->org = repalloc_huge(census->org, n * sizeof(OrgKnown));
+	census->size = n;
+}
+
+/*
+ * Record what a row says of one key.  When the list of organization-defined
+ * items is full it is folded first, and grows only if that frees less than
+ * half of it: its memory follows the scope's keys, not its records.
+ */
 static void
 census_key(EvidenceCensus *census, const char *key, int len, const Known *k)
 {
@@ -202,19 +263,10 @@ census_key(EvidenceCensus *census, const char *key, int len, const Known *k)
 	}
 	if (census->n == census->size)
 	{
-		int			size = census->size == 0 ? 16 : census->size * 2;
-
-		if (census->n >= (int) MaxArraySize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("a scope with more than %d evidence keys of organization-defined controls is too large to validate",
-							(int) MaxArraySize)));
-		size = Min(size, (int) MaxArraySize);
-		if (census->org == NULL)
-			census->org = MemoryContextAllocHuge(census->cxt, size * sizeof(OrgKnown));
-		else
-			census->org = repalloc_huge(census->org, size * sizeof(OrgKnown));
-		census->size = size;
+		org_fold(census);
+		if (census->size == 0 || census->n > census->size / 2)
+			org_reserve(census, census->size == 0 ? 16 :
+						(int) Min((Size) census->size * 2, (Size) MaxArraySize + 1));
 	}
 	o = &census->org[census->n++];
 	o->key = MemoryContextAlloc(census->cxt, VARHDRSZ + len);
@@ -444,6 +496,8 @@ evidence_census_deserialize(PG_FUNCTION_ARGS)
 	/* an item takes 5 bytes or more */
 	if (!read_uint(&r, 4, &n) || n > (uint32) (r.end - r.p) / 5)
 		goto bad;
+	/* room for them all: the items are kept as sent, not folded */
+	org_reserve(census, census->n + (int) n);
 	for (uint32 i = 0; i < n; i++)
 	{
 		uint32		len;
@@ -470,18 +524,6 @@ bad:
 	PG_RETURN_NULL();			/* keep the compiler quiet */
 }
 
-/* Order of organization-defined items: by key, bytewise */
-static int
-org_cmp(const void *a, const void *b)
-{
-	const text *x = ((const OrgKnown *) a)->key;
-	const text *y = ((const OrgKnown *) b)->key;
-	int			lx = VARSIZE(x) - VARHDRSZ;
-	int			ly = VARSIZE(y) - VARHDRSZ;
-	int			c = memcmp(VARDATA(x), VARDATA(y), Min(lx, ly));
-
-	return c != 0 ? c : (lx > ly) - (lx < ly);
-}
 
 /* Is a control stale: named or required, and with no record valid? */
 static inline bool
@@ -517,8 +559,9 @@ make_array(Datum *values, bool *nulls, int n, Oid type, int16 len, bool byval, c
 /*
  * Final: the evidence_census row (control_key[], last_valid[],
  * required[]) of the scope's stale controls, Annex A in catalogue order,
- * then the organization-defined keys.  Sorts the state's list of those;
- * the rows are the same whatever the order they came in.
+ * then the organization-defined keys.  Folds the state's list of those
+ * (its meaning unchanged); the rows are the same whatever the order they
+ * came in.
  */
 PG_FUNCTION_INFO_V1(evidence_census_final);
 Datum
@@ -561,19 +604,11 @@ evidence_census_final(PG_FUNCTION_ARGS)
 				put_stale(keys, last, last_null, required, &n, cstring_to_text(buf), &k);
 			}
 		}
-		if (census->n > 1)
-			qsort(census->org, census->n, sizeof(OrgKnown), org_cmp);
-		for (int i = 0; i < census->n;)
-		{
-			Known		k = census->org[i].k;
-			int			j = i + 1;
-
-			while (j < census->n && org_cmp(&census->org[i], &census->org[j]) == 0)
-				known_add(&k, &census->org[j++].k);
-			if (is_stale(&k))
-				put_stale(keys, last, last_null, required, &n, census->org[i].key, &k);
-			i = j;
-		}
+		org_fold(census);
+		for (int i = 0; i < census->n; i++)
+			if (is_stale(&census->org[i].k))
+				put_stale(keys, last, last_null, required, &n, census->org[i].key,
+						  &census->org[i].k);
 	}
 
 	columns[0] = make_array(keys, NULL, n, TEXTOID, -1, false, TYPALIGN_INT);

@@ -62,7 +62,6 @@ typedef struct AnnexASet
 /* annex_a_set.c */
 extern bool annex_a_key_control(const char *key, int len, IsoControl *control);
 extern void annex_a_set_add(AnnexASet *set, IsoControl control);
-extern bool annex_a_set_has(const AnnexASet *set, IsoControl control);
 extern VarBit *annex_a_set_varbit(const AnnexASet *set);
 
 /* soa_entry.c */

@@ -18,7 +18,7 @@ BEGIN
 	RETURN plan::jsonb;
 END $$;
 
-SELECT plan(19);
+SELECT plan(20);
 
 -- Sets: one bit a control, the 93 of 2022 (A.5.1 first, A.8.34 at 93), then
 -- the 114 of 2013 (A.5.1.1 at 94, A.18.2.3 last, at 207)
@@ -81,6 +81,16 @@ SELECT results_eq(
 				FROM records WHERE false) c$$,
 	$$VALUES ('{}'::text[], '{}'::date[], '{}'::boolean[])$$,
 	'no rows: nothing stale');
+-- 5,000 records of three own keys in one scope: the list is folded every
+-- time it fills up; the latest expiry and validity survive the folds
+SELECT results_eq(
+	$$SELECT (v).control_key, (v).last_valid
+		FROM (SELECT evidence_census_agg(ARRAY['K-' || (g % 3)], timestamptz '2026-01-01' + g * interval '1 minute',
+										 CASE WHEN g % 3 = 2 AND g = 4997 THEN date '2026-07-01'
+											  ELSE date '2026-01-01' + g % 97 END, false, '2026-06-30') AS v
+				FROM generate_series(1, 5000) g) c$$,
+	$$VALUES ('{K-0,K-1}'::text[], ARRAY[date '2026-01-01' + 96, date '2026-01-01' + 96])$$,
+	'5,000 records of three own keys: K-0 and K-1 stale (the latest expiry 96 days in), K-2 valid by its one current record');
 SELECT throws_ok($$SELECT evidence_census_agg('{A.5.1}', now(), '2030-01-01', false, NULL)$$,
 				 '22004', 'as_of of evidence_census_agg must not be null', 'as_of NULL');
 SELECT throws_ok($$SELECT evidence_census_agg('{A.5.1}', now(), '2030-01-01', false, 'infinity')$$,
